@@ -1,0 +1,350 @@
+package org.clipbench.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import org.clipbench.kernel.ArrayKernels;
+import org.clipbench.kernel.ScalarKernels;
+import org.clipbench.params.TensorSpec;
+
+/**
+ * Tensors as Java arrays, computed by one {@link ArrayKernels} family: scalar loops ("arrays") or the
+ * Vector API ("vector"). With threads > 1, ranges of at least {@link #PARALLEL_MIN} elements are
+ * split into one chunk per thread on a private fork/join pool.
+ */
+public class ArraysBackend implements Backend {
+    /** Below this many elements a fork/join hand-off costs more than it saves. */
+    public static final int PARALLEL_MIN = 1 << 15;
+
+    private final String name;
+    private final ArrayKernels k;
+    private final int threads;
+    private final ForkJoinPool pool;
+
+    public ArraysBackend(String name, ArrayKernels kernels, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.name = name;
+        this.k = kernels;
+        this.threads = threads;
+        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    }
+
+    public static ArraysBackend scalar(int threads) {
+        return new ArraysBackend("arrays", ArrayKernels.SCALAR, threads);
+    }
+
+    public static ArraysBackend vector(int threads) {
+        return new ArraysBackend("vector", ArrayKernels.SIMD, threads);
+    }
+
+    @Override public String name() { return name; }
+    @Override public String library() { return "Java " + Runtime.version().feature() + " (" + k.description() + ")"; }
+    @Override public int threads() { return threads; }
+    @Override public boolean supports(DType dtype) { return true; }
+    @Override public boolean supportsFlatLayout() { return true; }
+
+    @Override
+    public Tensor zeros(String tensorName, int rows, int cols, DType dtype) {
+        int n = Math.multiplyExact(rows, cols);
+        return dtype == DType.F64
+                ? new ArrayTensor(tensorName, rows, cols, new double[n], 0)
+                : new ArrayTensor(tensorName, rows, cols, new float[n], 0);
+    }
+
+    @Override
+    public void assign(Tensor tensor, double[] values) {
+        ArrayTensor t = a(tensor);
+        checkLength(t, values);
+        if (t.f64 != null) {
+            System.arraycopy(values, 0, t.f64, t.offset, values.length);
+        } else {
+            for (int i = 0; i < values.length; i++) t.f32[t.offset + i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public double[] toDoubles(Tensor tensor) {
+        ArrayTensor t = a(tensor);
+        int n = (int) t.size();
+        double[] out = new double[n];
+        if (t.f64 != null) {
+            System.arraycopy(t.f64, t.offset, out, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) out[i] = t.f32[t.offset + i];
+        }
+        return out;
+    }
+
+    @Override
+    public FlatAllocation allocateFlat(List<TensorSpec> specs, DType dtype) {
+        long total = specs.stream().mapToLong(TensorSpec::size).sum();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new UnsupportedCombinationException("a flat buffer of " + total
+                    + " elements exceeds a Java array's limit; use the separate layout");
+        }
+        int n = (int) total;
+        double[] d = dtype == DType.F64 ? new double[n] : null;
+        float[] f = dtype == DType.F32 ? new float[n] : null;
+        List<Tensor> views = new ArrayList<>(specs.size());
+        int off = 0;
+        for (TensorSpec s : specs) {
+            views.add(d != null ? new ArrayTensor(s.name(), s.rows(), s.cols(), d, off)
+                    : new ArrayTensor(s.name(), s.rows(), s.cols(), f, off));
+            off += (int) s.size();
+        }
+        Tensor buffer = d != null ? new ArrayTensor("flat", 1, n, d, 0) : new ArrayTensor("flat", 1, n, f, 0);
+        return new FlatAllocation(buffer, views);
+    }
+
+    // ---------------------------------------------------------------- norms
+
+    @Override
+    public double norm2(Tensor tensor, NormKind kind) {
+        ArrayTensor t = a(tensor);
+        double[] parts = reduce(t, (off, len) -> norm2Range(t, kind, off, len));
+        // Partial norms combine through the safe kernel, which keeps Inf, NaN and 0 as they are.
+        return parts.length == 1 ? parts[0] : ScalarKernels.norm2Safe(parts, 0, parts.length);
+    }
+
+    private double norm2Range(ArrayTensor t, NormKind kind, int off, int len) {
+        if (t.f64 != null) {
+            return switch (kind) {
+                case NAIVE, LIBRARY -> k.norm2Naive(t.f64, off, len);
+                case SAFE -> k.norm2Safe(t.f64, off, len);
+                case FAST_SAFE -> k.norm2FastSafe(t.f64, off, len);
+            };
+        }
+        return switch (kind) {
+            case NAIVE, LIBRARY -> k.norm2Naive(t.f32, off, len);
+            case SAFE -> k.norm2Safe(t.f32, off, len);
+            case FAST_SAFE -> k.norm2FastSafe(t.f32, off, len);
+        };
+    }
+
+    @Override
+    public double norm1(Tensor tensor) {
+        ArrayTensor t = a(tensor);
+        double s = 0;
+        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.norm1(t.f64, off, len) : k.norm1(t.f32, off, len))) {
+            s += p;
+        }
+        return s;
+    }
+
+    @Override
+    public double normInf(Tensor tensor) {
+        ArrayTensor t = a(tensor);
+        double m = 0;
+        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.normInf(t.f64, off, len) : k.normInf(t.f32, off, len))) {
+            m = Math.max(m, p);
+        }
+        return m;
+    }
+
+    @Override
+    public void rowNorms2(Tensor tensor, NormKind kind, double[] out) {
+        ArrayTensor t = a(tensor);
+        int cols = t.cols();
+        forRows(t, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                out[r] = norm2Range(t, kind, t.offset + r * cols, cols);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    @Override
+    public void scale(Tensor tensor, double alpha) {
+        ArrayTensor t = a(tensor);
+        each(t, (off, len) -> {
+            if (t.f64 != null) k.scale(t.f64, off, len, alpha);
+            else k.scale(t.f32, off, len, (float) alpha);
+        });
+    }
+
+    @Override
+    public void clamp(Tensor tensor, double lo, double hi) {
+        ArrayTensor t = a(tensor);
+        each(t, (off, len) -> {
+            if (t.f64 != null) k.clamp(t.f64, off, len, lo, hi);
+            else k.clamp(t.f32, off, len, (float) lo, (float) hi);
+        });
+    }
+
+    @Override
+    public void scaleRows(Tensor tensor, double[] factors) {
+        ArrayTensor t = a(tensor);
+        int cols = t.cols();
+        forRows(t, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                if (factors[r] == 1.0) continue;
+                int off = t.offset + r * cols;
+                if (t.f64 != null) k.scale(t.f64, off, cols, factors[r]);
+                else k.scale(t.f32, off, cols, (float) factors[r]);
+            }
+        });
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        ArrayTensor s = a(src);
+        ArrayTensor d = a(dst);
+        requireSameShape(s, d);
+        System.arraycopy(s.array(), s.offset, d.array(), d.offset, (int) s.size());
+    }
+
+    @Override
+    public boolean allFinite(Tensor tensor) {
+        ArrayTensor t = a(tensor);
+        for (double p : reduce(t, (off, len) -> (t.f64 != null ? k.allFinite(t.f64, off, len) : k.allFinite(t.f32, off, len)) ? 1 : 0)) {
+            if (p == 0) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void zeroNonFinite(Tensor tensor) {
+        ArrayTensor t = a(tensor);
+        each(t, (off, len) -> {
+            if (t.f64 != null) k.zeroNonFinite(t.f64, off, len);
+            else k.zeroNonFinite(t.f32, off, len);
+        });
+    }
+
+    @Override
+    public void addArray(Tensor tensor, double alpha, double[] values) {
+        ArrayTensor t = a(tensor);
+        checkLength(t, values);
+        if (t.f64 != null) {
+            k.axpy(alpha, values, 0, t.f64, t.offset, values.length);
+        } else {
+            ScalarKernels.addDoubles(alpha, values, t.f32, t.offset, values.length);
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        ArrayTensor tx = a(x);
+        ArrayTensor ty = a(y);
+        requireSameShape(tx, ty);
+        each(ty, (off, len) -> {
+            int xOff = tx.offset + (off - ty.offset);
+            if (ty.f64 != null) k.axpy(alpha, tx.f64, xOff, ty.f64, off, len);
+            else k.axpy((float) alpha, tx.f32, xOff, ty.f32, off, len);
+        });
+    }
+
+    @Override
+    public String describe(Op op) {
+        String how = k.description();
+        return switch (op) {
+            case NORM2_LIBRARY, NORM2_NAIVE -> "naive sqrt(sum x^2), " + how + " (overflows: plain Java has no library norm)";
+            case NORM2_SAFE -> "Blue's three-accumulator algorithm (f64) / f64 accumulation (f32), " + how;
+            case NORM2_FAST_SAFE -> "naive sum, safe rerun on overflow/underflow, " + how;
+            default -> op.name().toLowerCase(java.util.Locale.ROOT) + ", " + how;
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @FunctionalInterface
+    private interface RangeReduce {
+        double apply(int off, int len);
+    }
+
+    @FunctionalInterface
+    private interface RangeAction {
+        void apply(int from, int to);
+    }
+
+    /** Partial results over one chunk per thread (one chunk when single-threaded or small). */
+    private double[] reduce(ArrayTensor t, RangeReduce fn) {
+        int n = (int) t.size();
+        int chunks = chunks(n);
+        if (chunks == 1) {
+            return new double[] {fn.apply(t.offset, n)};
+        }
+        List<Callable<Double>> tasks = new ArrayList<>(chunks);
+        for (int c = 0; c < chunks; c++) {
+            int from = (int) ((long) n * c / chunks);
+            int to = (int) ((long) n * (c + 1) / chunks);
+            tasks.add(() -> fn.apply(t.offset + from, to - from));
+        }
+        double[] out = new double[chunks];
+        int i = 0;
+        for (var f : pool.invokeAll(tasks)) {
+            out[i++] = join(f);
+        }
+        return out;
+    }
+
+    private void each(ArrayTensor t, RangeAction fn) {
+        int n = (int) t.size();
+        int chunks = chunks(n);
+        if (chunks == 1) {
+            fn.apply(t.offset, n);
+            return;
+        }
+        reduce(t, (off, len) -> {
+            fn.apply(off, len);
+            return 0;
+        });
+    }
+
+    /** Splits by whole rows so a row is never shared between threads. */
+    private void forRows(ArrayTensor t, RangeAction fn) {
+        int rows = t.rows();
+        int chunks = Math.min(chunks((int) t.size()), rows);
+        if (chunks <= 1) {
+            fn.apply(0, rows);
+            return;
+        }
+        List<Callable<Double>> tasks = new ArrayList<>(chunks);
+        for (int c = 0; c < chunks; c++) {
+            int from = rows * c / chunks;
+            int to = rows * (c + 1) / chunks;
+            tasks.add(() -> {
+                fn.apply(from, to);
+                return 0.0;
+            });
+        }
+        pool.invokeAll(tasks).forEach(ArraysBackend::join);
+    }
+
+    private int chunks(int n) {
+        return pool == null || n < PARALLEL_MIN ? 1 : threads;
+    }
+
+    private static double join(java.util.concurrent.Future<Double> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static ArrayTensor a(Tensor t) {
+        if (t instanceof ArrayTensor at) return at;
+        throw new IllegalArgumentException("tensor " + t + " does not belong to a Java-array backend");
+    }
+
+    static void checkLength(Tensor t, double[] values) {
+        if (values.length != t.size()) {
+            throw new IllegalArgumentException("tensor " + t + " has " + t.size() + " elements but "
+                    + values.length + " values were given");
+        }
+    }
+
+    static void requireSameShape(Tensor a, Tensor b) {
+        if (!a.sameShape(b) || a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException("shape mismatch: " + a + " vs " + b);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.clipbench.backend;
+
+import java.util.List;
+import org.clipbench.params.TensorSpec;
+
+/**
+ * A linear-algebra library seen through the primitives gradient clipping needs. Tensors live in the
+ * backend's own storage; {@link #fromDoubles} and {@link #toDoubles} are the only copies across the
+ * edge. Operations are in place. Implementations use the library's own operations where it has them
+ * and say so, or name the fallback, in {@link #describe}.
+ */
+public interface Backend {
+
+    /** Registry name, e.g. "arrays". */
+    String name();
+
+    /** Library and version, e.g. "EJML 0.46.1". */
+    String library();
+
+    /** Worker threads this instance uses for one operation. */
+    int threads();
+
+    boolean supports(DType dtype);
+
+    /** Whether tensors can be views into one contiguous buffer (the fused-optimizer layout). */
+    boolean supportsFlatLayout();
+
+    /** A zero-filled tensor. */
+    Tensor zeros(String name, int rows, int cols, DType dtype);
+
+    /** Copies row-major values into a new tensor (rounded to f32 if dtype is F32). */
+    default Tensor fromDoubles(String name, int rows, int cols, DType dtype, double[] values) {
+        Tensor t = zeros(name, rows, cols, dtype);
+        assign(t, values);
+        return t;
+    }
+
+    /** t = values (row-major, values.length == size), rounded to f32 if needed; bits of -0.0 and NaN kept in f64. */
+    void assign(Tensor t, double[] values);
+
+    /** Row-major copy of the tensor's values. */
+    double[] toDoubles(Tensor t);
+
+    /**
+     * One contiguous buffer holding all the tensors, and a view per spec into it. Only when
+     * {@link #supportsFlatLayout()}.
+     */
+    FlatAllocation allocateFlat(List<TensorSpec> specs, DType dtype);
+
+    /** L2 norm by the given implementation. */
+    double norm2(Tensor t, NormKind kind);
+
+    /** Sum of |x|. NaN anywhere gives NaN. */
+    double norm1(Tensor t);
+
+    /** max |x|. NaN anywhere gives NaN. */
+    double normInf(Tensor t);
+
+    /** t *= alpha. */
+    void scale(Tensor t, double alpha);
+
+    /** t = min(hi, max(lo, t)) element-wise; NaN stays NaN, values inside [lo, hi] keep their bits. */
+    void clamp(Tensor t, double lo, double hi);
+
+    /** out[i] = L2 norm of row i. */
+    void rowNorms2(Tensor t, NormKind kind, double[] out);
+
+    /** Row i *= factors[i]; rows whose factor is exactly 1 are not touched. */
+    void scaleRows(Tensor t, double[] factors);
+
+    /** dst = src (same shape and dtype). */
+    void copy(Tensor src, Tensor dst);
+
+    /** No NaN or Inf anywhere. */
+    boolean allFinite(Tensor t);
+
+    /** NaN and +-Inf entries become 0; finite entries keep their bits. */
+    void zeroNonFinite(Tensor t);
+
+    /** t += alpha * values (row-major, values.length == size). For noise and sums made on the Java side. */
+    void addArray(Tensor t, double alpha, double[] values);
+
+    /** t += alpha * x (same shape). */
+    void axpy(double alpha, Tensor x, Tensor t);
+
+    /** How the operation is computed: the library call, or "fallback: ..." where the library has none. */
+    String describe(Op op);
+
+    /** Norm of order p: 1, 2 or Double.POSITIVE_INFINITY. */
+    default double norm(Tensor t, double p, NormKind kind) {
+        if (p == 2) return norm2(t, kind);
+        if (p == 1) return norm1(t);
+        if (p == Double.POSITIVE_INFINITY) return normInf(t);
+        throw new IllegalArgumentException("norm order p=" + p + " is not supported: use 1, 2 or inf");
+    }
+
+    default void requireSupported(DType dtype) {
+        if (!supports(dtype)) {
+            throw new UnsupportedCombinationException(name() + " does not support " + dtype
+                    + " (" + library() + " has no " + dtype + " storage)");
+        }
+    }
+
+    /** The flat buffer and its per-tensor views. */
+    record FlatAllocation(Tensor buffer, List<Tensor> views) {
+    }
+}

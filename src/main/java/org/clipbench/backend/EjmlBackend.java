@@ -1,0 +1,246 @@
+package org.clipbench.backend;
+
+import java.util.List;
+import org.clipbench.params.TensorSpec;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.MatrixFeatures_DDRM;
+import org.ejml.dense.row.MatrixFeatures_FDRM;
+import org.ejml.dense.row.NormOps_DDRM;
+import org.ejml.dense.row.NormOps_FDRM;
+
+/**
+ * EJML dense row-major matrices ({@code DMatrixRMaj} / {@code FMatrixRMaj}), computed with
+ * {@code CommonOps_*}, {@code NormOps_*} and {@code MatrixFeatures_*}. EJML matrices cannot be views
+ * into a shared buffer, so the flat layout is unsupported; EJML's dense ops are single-threaded.
+ */
+public final class EjmlBackend implements Backend {
+
+    /** An EJML matrix of either precision. */
+    public static final class EjmlTensor extends Tensor {
+        final DMatrixRMaj d;
+        final FMatrixRMaj f;
+
+        EjmlTensor(String name, DMatrixRMaj d) {
+            super(name, d.numRows, d.numCols, DType.F64);
+            this.d = d;
+            this.f = null;
+        }
+
+        EjmlTensor(String name, FMatrixRMaj f) {
+            super(name, f.numRows, f.numCols, DType.F32);
+            this.d = null;
+            this.f = f;
+        }
+
+        public Object matrix() {
+            return d != null ? d : f;
+        }
+    }
+
+    public EjmlBackend(int threads) {
+        if (threads != 1) {
+            throw new UnsupportedCombinationException("ejml runs single-threaded (its dense norm, scale "
+                    + "and add ops have no concurrent variant); use threads=1");
+        }
+    }
+
+    @Override public String name() { return "ejml"; }
+    @Override public String library() { return "EJML " + versionOf(DMatrixRMaj.class, "0.46.1"); }
+    @Override public int threads() { return 1; }
+    @Override public boolean supports(DType dtype) { return true; }
+    @Override public boolean supportsFlatLayout() { return false; }
+
+    @Override
+    public Tensor zeros(String name, int rows, int cols, DType dtype) {
+        return dtype == DType.F64 ? new EjmlTensor(name, new DMatrixRMaj(rows, cols))
+                : new EjmlTensor(name, new FMatrixRMaj(rows, cols));
+    }
+
+    @Override
+    public void assign(Tensor tensor, double[] values) {
+        EjmlTensor t = e(tensor);
+        ArraysBackend.checkLength(t, values);
+        if (t.d != null) {
+            System.arraycopy(values, 0, t.d.data, 0, values.length);
+        } else {
+            for (int i = 0; i < values.length; i++) t.f.data[i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public double[] toDoubles(Tensor tensor) {
+        EjmlTensor t = e(tensor);
+        int n = (int) t.size();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = t.d != null ? t.d.data[i] : t.f.data[i];
+        return out;
+    }
+
+    @Override
+    public FlatAllocation allocateFlat(List<TensorSpec> specs, DType dtype) {
+        throw new UnsupportedCombinationException("ejml has no matrix views into a shared buffer: "
+                + "the flat layout is not supported; use the separate layout");
+    }
+
+    @Override
+    public double norm2(Tensor tensor, NormKind kind) {
+        EjmlTensor t = e(tensor);
+        if (kind == NormKind.NAIVE) {
+            return t.d != null ? NormOps_DDRM.fastNormF(t.d) : NormOps_FDRM.fastNormF(t.f);
+        }
+        // normF scales by max|x| first, so it is already safe for finite input. Its scale skips NaN:
+        // NaN with only zeros gives 0, and [Inf, 1] gives NaN (Inf/Inf); the safe contract fixes both.
+        double n = t.d != null ? NormOps_DDRM.normF(t.d) : NormOps_FDRM.normF(t.f);
+        if (kind == NormKind.LIBRARY || (n != 0 && !Double.isNaN(n))) return n;
+        if (hasNaN(t)) return Double.NaN;
+        return n == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+
+    @Override
+    public double norm1(Tensor tensor) {
+        EjmlTensor t = e(tensor);
+        return t.d != null ? CommonOps_DDRM.elementSumAbs(t.d) : CommonOps_FDRM.elementSumAbs(t.f);
+    }
+
+    @Override
+    public double normInf(Tensor tensor) {
+        EjmlTensor t = e(tensor);
+        // elementMaxAbs skips NaN (a NaN never compares greater), so NaN is checked separately.
+        double m = t.d != null ? CommonOps_DDRM.elementMaxAbs(t.d) : CommonOps_FDRM.elementMaxAbs(t.f);
+        return hasNaN(t) ? Double.NaN : m;
+    }
+
+    @Override
+    public void scale(Tensor tensor, double alpha) {
+        EjmlTensor t = e(tensor);
+        if (t.d != null) CommonOps_DDRM.scale(alpha, t.d);
+        else CommonOps_FDRM.scale((float) alpha, t.f);
+    }
+
+    @Override
+    public void clamp(Tensor tensor, double lo, double hi) {
+        EjmlTensor t = e(tensor);
+        // EJML has no element-wise clamp: fallback loop over the matrix's data array.
+        if (t.d != null) {
+            double[] a = t.d.data;
+            for (int i = 0, n = t.d.getNumElements(); i < n; i++) a[i] = Math.min(hi, Math.max(lo, a[i]));
+        } else {
+            float[] a = t.f.data;
+            float l = (float) lo, h = (float) hi;
+            for (int i = 0, n = t.f.getNumElements(); i < n; i++) a[i] = Math.min(h, Math.max(l, a[i]));
+        }
+    }
+
+    @Override
+    public void rowNorms2(Tensor tensor, NormKind kind, double[] out) {
+        EjmlTensor t = e(tensor);
+        if (t.d != null) {
+            DMatrixRMaj row = new DMatrixRMaj(1, t.cols());
+            for (int r = 0; r < t.rows(); r++) {
+                CommonOps_DDRM.extractRow(t.d, r, row);
+                out[r] = norm2(new EjmlTensor(t.name(), row), kind);
+            }
+        } else {
+            FMatrixRMaj row = new FMatrixRMaj(1, t.cols());
+            for (int r = 0; r < t.rows(); r++) {
+                CommonOps_FDRM.extractRow(t.f, r, row);
+                out[r] = norm2(new EjmlTensor(t.name(), row), kind);
+            }
+        }
+    }
+
+    @Override
+    public void scaleRows(Tensor tensor, double[] factors) {
+        EjmlTensor t = e(tensor);
+        for (int r = 0; r < t.rows(); r++) {
+            if (factors[r] == 1.0) continue;
+            if (t.d != null) CommonOps_DDRM.scaleRow(factors[r], t.d, r);
+            else CommonOps_FDRM.scaleRow((float) factors[r], t.f, r);
+        }
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        EjmlTensor s = e(src);
+        EjmlTensor d = e(dst);
+        ArraysBackend.requireSameShape(s, d);
+        if (s.d != null) d.d.setTo(s.d);
+        else d.f.setTo(s.f);
+    }
+
+    @Override
+    public boolean allFinite(Tensor tensor) {
+        EjmlTensor t = e(tensor);
+        return t.d != null ? !MatrixFeatures_DDRM.hasUncountable(t.d) : !MatrixFeatures_FDRM.hasUncountable(t.f);
+    }
+
+    @Override
+    public void zeroNonFinite(Tensor tensor) {
+        EjmlTensor t = e(tensor);
+        // No EJML op replaces NaN/Inf: fallback loop over the data array.
+        if (t.d != null) {
+            double[] a = t.d.data;
+            for (int i = 0, n = t.d.getNumElements(); i < n; i++) if (!Double.isFinite(a[i])) a[i] = 0;
+        } else {
+            float[] a = t.f.data;
+            for (int i = 0, n = t.f.getNumElements(); i < n; i++) if (!Float.isFinite(a[i])) a[i] = 0;
+        }
+    }
+
+    @Override
+    public void addArray(Tensor tensor, double alpha, double[] values) {
+        EjmlTensor t = e(tensor);
+        ArraysBackend.checkLength(t, values);
+        if (t.d != null) {
+            CommonOps_DDRM.addEquals(t.d, alpha, DMatrixRMaj.wrap(t.rows(), t.cols(), values));
+        } else {
+            float[] a = t.f.data;
+            for (int i = 0; i < values.length; i++) a[i] = (float) (a[i] + alpha * values[i]);
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        EjmlTensor tx = e(x);
+        EjmlTensor ty = e(y);
+        ArraysBackend.requireSameShape(tx, ty);
+        if (ty.d != null) CommonOps_DDRM.addEquals(ty.d, alpha, tx.d);
+        else CommonOps_FDRM.addEquals(ty.f, (float) alpha, tx.f);
+    }
+
+    @Override
+    public String describe(Op op) {
+        return switch (op) {
+            case NORM2_LIBRARY -> "NormOps.normF (scaled by max|x|: safe for finite input; [Inf,1] gives NaN)";
+            case NORM2_SAFE, NORM2_FAST_SAFE -> "NormOps.normF; a result of 0 or NaN is checked with MatrixFeatures.hasNaN (NaN -> NaN, Inf/Inf -> Inf)";
+            case NORM2_NAIVE -> "NormOps.fastNormF (naive, overflows)";
+            case NORM1 -> "CommonOps.elementSumAbs";
+            case NORM_INF -> "CommonOps.elementMaxAbs + MatrixFeatures.hasNaN (elementMaxAbs skips NaN)";
+            case SCALE -> "CommonOps.scale";
+            case CLAMP -> "fallback: loop over data[] (EJML has no element-wise clamp)";
+            case ROW_NORMS2 -> "CommonOps.extractRow + NormOps.normF per row";
+            case SCALE_ROWS -> "CommonOps.scaleRow";
+            case COPY -> "Matrix.setTo";
+            case ALL_FINITE -> "MatrixFeatures.hasUncountable";
+            case ZERO_NON_FINITE -> "fallback: loop over data[] (EJML has no replace op)";
+            case ADD_ARRAY -> "CommonOps_DDRM.addEquals on a wrapped array (f32: fallback loop)";
+        };
+    }
+
+    private static boolean hasNaN(EjmlTensor t) {
+        return t.d != null ? MatrixFeatures_DDRM.hasNaN(t.d) : MatrixFeatures_FDRM.hasNaN(t.f);
+    }
+
+    private static EjmlTensor e(Tensor t) {
+        if (t instanceof EjmlTensor et) return et;
+        throw new IllegalArgumentException("tensor " + t + " does not belong to the ejml backend");
+    }
+
+    static String versionOf(Class<?> c, String fallback) {
+        String v = c.getPackage().getImplementationVersion();
+        return v != null ? v : fallback;
+    }
+}

@@ -1,0 +1,228 @@
+package org.clipbench.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.clipbench.params.TensorSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * ND4J (native CPU backend, OpenBLAS) {@code INDArray}s, off-heap. Its OpenMP and BLAS threads follow
+ * only the OMP_NUM_THREADS environment variable, read when the native library loads, so an instance
+ * for t threads requires OMP_NUM_THREADS=t in this process's environment.
+ */
+public final class Nd4jBackend implements Backend {
+
+    /** Naive norms below these may have lost accuracy to underflow (sqrt of the fast-safe sum bounds). */
+    private static final double LOW_F64 = 0x1p-480;
+    private static final double LOW_F32 = 0x1p-45;
+
+    /** An ND4J array (possibly a view into a flat buffer). */
+    public static final class Nd4jTensor extends Tensor {
+        final INDArray a;
+
+        Nd4jTensor(String name, int rows, int cols, DType dtype, INDArray a) {
+            super(name, rows, cols, dtype);
+            this.a = a;
+        }
+
+        public INDArray array() {
+            return a;
+        }
+    }
+
+    private final int threads;
+
+    public Nd4jBackend(int threads) {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp == null || !omp.trim().equals(Integer.toString(threads))) {
+            throw new UnsupportedCombinationException("nd4j with threads=" + threads + " needs OMP_NUM_THREADS="
+                    + threads + " in the environment before the JVM starts (found "
+                    + (omp == null ? "it unset" : "OMP_NUM_THREADS=" + omp)
+                    + "); it is the only switch that pins both ND4J's OpenMP and BLAS threads");
+        }
+        this.threads = threads;
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @Override public String name() { return "nd4j"; }
+
+    @Override
+    public String library() {
+        return "ND4J " + EjmlBackend.versionOf(Nd4j.class, "1.0.0-M2.1") + " native (OpenMP threads "
+                + Nd4j.getEnvironment().maxThreads() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + ")";
+    }
+
+    @Override public int threads() { return threads; }
+    @Override public boolean supports(DType dtype) { return true; }
+    @Override public boolean supportsFlatLayout() { return true; }
+
+    private static DataType dt(DType d) {
+        return d == DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    @Override
+    public Tensor zeros(String name, int rows, int cols, DType dtype) {
+        return new Nd4jTensor(name, rows, cols, dtype, Nd4j.create(dt(dtype), rows, cols));
+    }
+
+    @Override
+    public void assign(Tensor tensor, double[] values) {
+        Nd4jTensor t = n(tensor);
+        ArraysBackend.checkLength(t, values);
+        t.a.assign(Nd4j.createFromArray(values).reshape('c', t.rows(), t.cols()).castTo(dt(t.dtype())));
+    }
+
+    @Override
+    public double[] toDoubles(Tensor t) {
+        return Nd4j.toFlattened('c', n(t).a).castTo(DataType.DOUBLE).toDoubleVector();
+    }
+
+    @Override
+    public FlatAllocation allocateFlat(List<TensorSpec> specs, DType dtype) {
+        long total = specs.stream().mapToLong(TensorSpec::size).sum();
+        INDArray flat = Nd4j.create(dt(dtype), total);
+        List<Tensor> views = new ArrayList<>(specs.size());
+        long off = 0;
+        for (TensorSpec s : specs) {
+            INDArray view = flat.get(NDArrayIndex.interval(off, off + s.size())).reshape('c', s.rows(), s.cols());
+            views.add(new Nd4jTensor(s.name(), s.rows(), s.cols(), dtype, view));
+            off += s.size();
+        }
+        return new FlatAllocation(new Nd4jTensor("flat", 1, (int) Math.min(total, Integer.MAX_VALUE), dtype,
+                flat.reshape('c', 1, total)), views);
+    }
+
+    @Override
+    public double norm2(Tensor tensor, NormKind kind) {
+        Nd4jTensor t = n(tensor);
+        double norm = t.a.norm2Number().doubleValue();
+        if (kind == NormKind.LIBRARY || kind == NormKind.NAIVE) return norm;
+        return saferNorm(t.a, t.dtype(), norm);
+    }
+
+    /**
+     * ND4J's norm2 is naive. Where its result overflowed or may have underflowed, rerun it on the
+     * array divided by max|x| (library ops; allocates one temporary).
+     */
+    private static double saferNorm(INDArray a, DType dtype, double naive) {
+        if (Double.isNaN(naive)) return Double.NaN;
+        if (naive < Double.POSITIVE_INFINITY && naive >= (dtype == DType.F64 ? LOW_F64 : LOW_F32)) return naive;
+        double max = a.amaxNumber().doubleValue();
+        if (max == 0) return 0;
+        if (!Double.isFinite(max)) {
+            return BooleanIndexing.or(a, Conditions.isNan()) ? Double.NaN : Double.POSITIVE_INFINITY;
+        }
+        return a.div(max).norm2Number().doubleValue() * max;
+    }
+
+    @Override
+    public double norm1(Tensor t) {
+        return n(t).a.norm1Number().doubleValue();
+    }
+
+    @Override
+    public double normInf(Tensor t) {
+        INDArray a = n(t).a;
+        double m = a.normmaxNumber().doubleValue();
+        return Double.isNaN(m) || !BooleanIndexing.or(a, Conditions.isNan()) ? m : Double.NaN;
+    }
+
+    @Override
+    public void scale(Tensor t, double alpha) {
+        n(t).a.muli(alpha);
+    }
+
+    @Override
+    public void clamp(Tensor t, double lo, double hi) {
+        INDArray a = n(t).a;
+        ClipByValue op = new ClipByValue(a, lo, hi);
+        op.addOutputArgument(a);
+        Nd4j.exec(op);
+    }
+
+    @Override
+    public void rowNorms2(Tensor tensor, NormKind kind, double[] out) {
+        Nd4jTensor t = n(tensor);
+        double[] rn = t.a.norm2(1).castTo(DataType.DOUBLE).toDoubleVector();
+        System.arraycopy(rn, 0, out, 0, t.rows());
+        if (kind == NormKind.LIBRARY || kind == NormKind.NAIVE) return;
+        for (int r = 0; r < t.rows(); r++) {
+            out[r] = saferNorm(t.a.getRow(r), t.dtype(), out[r]);
+        }
+    }
+
+    @Override
+    public void scaleRows(Tensor tensor, double[] factors) {
+        Nd4jTensor t = n(tensor);
+        boolean any = false;
+        for (int r = 0; r < t.rows(); r++) any |= factors[r] != 1.0;
+        if (!any) return;
+        // One broadcast multiply; rows with factor 1 are multiplied by 1, which keeps every non-NaN bit.
+        INDArray f = Nd4j.createFromArray(java.util.Arrays.copyOf(factors, t.rows()))
+                .castTo(dt(t.dtype())).reshape(t.rows(), 1);
+        t.a.muliColumnVector(f);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        ArraysBackend.requireSameShape(src, dst);
+        n(dst).a.assign(n(src).a);
+    }
+
+    @Override
+    public boolean allFinite(Tensor t) {
+        INDArray a = n(t).a;
+        return !BooleanIndexing.or(a, Conditions.isNan()) && !BooleanIndexing.or(a, Conditions.isInfinite());
+    }
+
+    @Override
+    public void zeroNonFinite(Tensor t) {
+        INDArray a = n(t).a;
+        BooleanIndexing.replaceWhere(a, 0.0, Conditions.isNan());
+        BooleanIndexing.replaceWhere(a, 0.0, Conditions.isInfinite());
+    }
+
+    @Override
+    public void addArray(Tensor tensor, double alpha, double[] values) {
+        Nd4jTensor t = n(tensor);
+        ArraysBackend.checkLength(t, values);
+        INDArray x = Nd4j.createFromArray(values).reshape('c', t.rows(), t.cols());
+        if (alpha != 1.0) x.muli(alpha);
+        t.a.addi(x.castTo(dt(t.dtype())));
+    }
+
+    @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        Nd4j.getBlasWrapper().level1().axpy(x.size(), alpha, n(x).a, n(y).a);
+    }
+
+    @Override
+    public String describe(Op op) {
+        return switch (op) {
+            case NORM2_LIBRARY, NORM2_NAIVE -> "INDArray.norm2Number (naive, overflows)";
+            case NORM2_SAFE, NORM2_FAST_SAFE -> "norm2Number; on overflow/underflow rerun as amaxNumber-scaled norm2 (library ops, one temporary)";
+            case NORM1 -> "INDArray.norm1Number";
+            case NORM_INF -> "INDArray.normmaxNumber + BooleanIndexing.or(isNan)";
+            case SCALE -> "INDArray.muli";
+            case CLAMP -> "ClipByValue op, in place";
+            case ROW_NORMS2 -> "INDArray.norm2(1) (safe kinds: out-of-range rows rerun scaled)";
+            case SCALE_ROWS -> "INDArray.muliColumnVector";
+            case COPY -> "INDArray.assign";
+            case ALL_FINITE -> "BooleanIndexing.or(isNan) + or(isInfinite)";
+            case ZERO_NON_FINITE -> "BooleanIndexing.replaceWhere(isNan, isInfinite)";
+            case ADD_ARRAY -> "Nd4j.createFromArray + INDArray.addi (allocates)";
+        };
+    }
+
+    private static Nd4jTensor n(Tensor t) {
+        if (t instanceof Nd4jTensor nt) return nt;
+        throw new IllegalArgumentException("tensor " + t + " does not belong to the nd4j backend");
+    }
+}

@@ -1,0 +1,253 @@
+package org.clipbench.kernel;
+
+/**
+ * Plain-loop kernels on Java arrays, each on the range [off, off + len). The scalar twin of
+ * {@link VectorKernels}; tests check the two against each other and against a BigDecimal reference.
+ *
+ * <p>Norm conventions (safe and fast-safe): NaN anywhere gives NaN; otherwise an infinite entry gives
+ * +Inf. The naive kernels overflow to Inf for |x| above ~1.3e154 (f64) or ~1.8e19 (f32) and lose
+ * everything below ~1e-154 (f64) or ~1e-19 (f32).
+ */
+public final class ScalarKernels {
+    private ScalarKernels() {
+    }
+
+    // Blue's constants for IEEE double (Anderson 2017, LAPACK 3.10 dnrm2): squares of values between
+    // TSML and TBIG neither overflow nor underflow; outside, values are scaled by SSML or SBIG first.
+    public static final double TSML = 0x1p-511;
+    public static final double TBIG = 0x1p486;
+    public static final double SSML = 0x1p537;
+    public static final double SBIG = 0x1p-538;
+
+    /** Elements summed in one block before the block's sum joins the total (keeps rounding error ~sqrt(block)). */
+    public static final int BLOCK = 1024;
+
+    /**
+     * Below this a naive f64 sum of squares may have lost relative accuracy to underflow (subnormal
+     * squares), so fast-safe reruns the safe kernel. Above it, n * 2^-1074 absolute error is negligible.
+     */
+    public static final double FAST_SAFE_LOW_F64 = 0x1p-960;
+    /** The same bound for sums accumulated in float: n * 2^-149 must stay negligible. */
+    public static final double FAST_SAFE_LOW_F32 = 0x1p-90;
+
+    // ---------------------------------------------------------------- L2, f64
+
+    /** sqrt(sum x^2), one accumulator, as a plain Java loop is usually written. */
+    public static double norm2Naive(double[] a, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            s += a[i] * a[i];
+        }
+        return Math.sqrt(s);
+    }
+
+    /** Blue's three-accumulator algorithm: one pass, no division, correct for every finite input. */
+    public static double norm2Safe(double[] a, int off, int len) {
+        double abig = 0, amed = 0, asml = 0;
+        int end = off + len;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            double blockMed = 0;
+            for (int i = start; i < stop; i++) {
+                double ax = Math.abs(a[i]);
+                if (ax > TBIG) {
+                    double y = ax * SBIG;
+                    abig += y * y;
+                } else if (ax < TSML) {
+                    double y = ax * SSML;
+                    asml += y * y;
+                } else {
+                    blockMed += ax * ax; // also catches NaN: no comparison above holds for it
+                }
+            }
+            amed += blockMed;
+        }
+        return combineBlue(abig, amed, asml);
+    }
+
+    /** The final step of Blue's algorithm, shared by the scalar and SIMD kernels. */
+    public static double combineBlue(double abig, double amed, double asml) {
+        if (abig > 0) {
+            if (amed > 0 || Double.isNaN(amed)) {
+                abig += (amed * SBIG) * SBIG;
+            }
+            return Math.sqrt(abig) / SBIG;
+        }
+        if (asml > 0) {
+            if (amed > 0 || Double.isNaN(amed)) {
+                double med = Math.sqrt(amed);
+                double sml = Math.sqrt(asml) / SSML;
+                double ymin = Math.min(med, sml);
+                double ymax = Math.max(med, sml);
+                double r = ymin / ymax;
+                return ymax * Math.sqrt(1 + r * r);
+            }
+            return Math.sqrt(asml) / SSML;
+        }
+        return Math.sqrt(amed);
+    }
+
+    /** Naive loop; reruns {@link #norm2Safe} only if the sum overflowed or may have underflowed. */
+    public static double norm2FastSafe(double[] a, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            s += a[i] * a[i];
+        }
+        return fastSafeResult(s, FAST_SAFE_LOW_F64) ? Math.sqrt(s) : norm2SafeOrNaN(s, a, off, len);
+    }
+
+    /** True when a naive sum of squares can be trusted: finite and far from underflow. */
+    public static boolean fastSafeResult(double sumSquares, double low) {
+        return sumSquares >= low && sumSquares < Double.POSITIVE_INFINITY;
+    }
+
+    private static double norm2SafeOrNaN(double s, double[] a, int off, int len) {
+        return Double.isNaN(s) ? Double.NaN : norm2Safe(a, off, len);
+    }
+
+    // ---------------------------------------------------------------- L2, f32
+
+    /** sqrt(sum x^2) accumulated in float: what a plain float loop computes. */
+    public static double norm2Naive(float[] a, int off, int len) {
+        float s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            s += a[i] * a[i];
+        }
+        return Math.sqrt(s);
+    }
+
+    /**
+     * Accumulated in double, in blocks. Every float squared fits a double (3.4e38^2 and 1.4e-45^2 are
+     * in range), so no scaling is needed: this is exact up to rounding for every finite float input.
+     */
+    public static double norm2Safe(float[] a, int off, int len) {
+        double total = 0;
+        int end = off + len;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            double s = 0;
+            for (int i = start; i < stop; i++) {
+                double x = a[i];
+                s += x * x;
+            }
+            total += s;
+        }
+        return Math.sqrt(total);
+    }
+
+    /** In scalar code widening to double costs nothing, so the fast path is the safe kernel itself. */
+    public static double norm2FastSafe(float[] a, int off, int len) {
+        return norm2Safe(a, off, len);
+    }
+
+    // ---------------------------------------------------------------- L1, Linf
+
+    public static double norm1(double[] a, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            s += Math.abs(a[i]);
+        }
+        return s;
+    }
+
+    public static double norm1(float[] a, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            s += Math.abs(a[i]);
+        }
+        return s;
+    }
+
+    /** max |x|; Math.max propagates NaN. */
+    public static double normInf(double[] a, int off, int len) {
+        double m = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            m = Math.max(m, Math.abs(a[i]));
+        }
+        return m;
+    }
+
+    public static double normInf(float[] a, int off, int len) {
+        float m = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            m = Math.max(m, Math.abs(a[i]));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    public static void scale(double[] a, int off, int len, double alpha) {
+        for (int i = off, end = off + len; i < end; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    public static void scale(float[] a, int off, int len, float alpha) {
+        for (int i = off, end = off + len; i < end; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    /** Math.min/max keep NaN and keep the bits of values inside the range (including -0.0). */
+    public static void clamp(double[] a, int off, int len, double lo, double hi) {
+        for (int i = off, end = off + len; i < end; i++) {
+            a[i] = Math.min(hi, Math.max(lo, a[i]));
+        }
+    }
+
+    public static void clamp(float[] a, int off, int len, float lo, float hi) {
+        for (int i = off, end = off + len; i < end; i++) {
+            a[i] = Math.min(hi, Math.max(lo, a[i]));
+        }
+    }
+
+    /** x * 0 is 0 for finite x and NaN for NaN or Inf, so one branch-free sum answers the question. */
+    public static boolean allFinite(double[] a, int off, int len) {
+        double probe = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            probe += a[i] * 0.0;
+        }
+        return probe == 0;
+    }
+
+    public static boolean allFinite(float[] a, int off, int len) {
+        float probe = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            probe += a[i] * 0.0f;
+        }
+        return probe == 0;
+    }
+
+    public static void zeroNonFinite(double[] a, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (!Double.isFinite(a[i])) a[i] = 0;
+        }
+    }
+
+    public static void zeroNonFinite(float[] a, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (!Float.isFinite(a[i])) a[i] = 0;
+        }
+    }
+
+    /** a[off + i] += alpha * x[xOff + i]. */
+    public static void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            a[off + i] += alpha * x[xOff + i];
+        }
+    }
+
+    public static void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            a[off + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** Adds a double[] (e.g. noise) into float storage, rounding once per element. */
+    public static void addDoubles(double alpha, double[] x, float[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            a[off + i] = (float) (a[off + i] + alpha * x[i]);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package org.clipbench.kernel;
+
+import static org.clipbench.kernel.ScalarKernels.BLOCK;
+import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F32;
+import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F64;
+import static org.clipbench.kernel.ScalarKernels.SBIG;
+import static org.clipbench.kernel.ScalarKernels.SSML;
+import static org.clipbench.kernel.ScalarKernels.TBIG;
+import static org.clipbench.kernel.ScalarKernels.TSML;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD twins of {@link ScalarKernels} on the Java Vector API (preferred species), same ranges and
+ * conventions. Tails shorter than a vector fall back to the scalar loop.
+ */
+public final class VectorKernels {
+    private VectorKernels() {
+    }
+
+    public static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    public static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as {@link #D}, for widening f32 to f64 one vector at a time. */
+    private static final VectorSpecies<Float> F_AS_D =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    public static String describeSpecies() {
+        return D.vectorBitSize() + "-bit (" + D.length() + " x f64, " + F.length() + " x f32)";
+    }
+
+    // ---------------------------------------------------------------- L2, f64
+
+    /** sqrt(sum x^2) with four vector accumulators (latency of the fma chain, not precision). */
+    public static double norm2Naive(double[] a, int off, int len) {
+        return Math.sqrt(sumSquares(a, off, len));
+    }
+
+    private static double sumSquares(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = off + len - 4 * step; i <= bound; i += 4 * step) {
+            DoubleVector v0 = DoubleVector.fromArray(D, a, i);
+            DoubleVector v1 = DoubleVector.fromArray(D, a, i + step);
+            DoubleVector v2 = DoubleVector.fromArray(D, a, i + 2 * step);
+            DoubleVector v3 = DoubleVector.fromArray(D, a, i + 3 * step);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
+            s2 = v2.fma(v2, s2);
+            s3 = v3.fma(v3, s3);
+        }
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector v = DoubleVector.fromArray(D, a, i);
+            s0 = v.fma(v, s0);
+        }
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            s += a[i] * a[i];
+        }
+        return s;
+    }
+
+    /** Blue's algorithm with lane masks instead of branches. */
+    public static double norm2Safe(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector zero = DoubleVector.zero(D);
+        DoubleVector big = zero, med = zero, sml = zero;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector ax = DoubleVector.fromArray(D, a, i).abs();
+            VectorMask<Double> isBig = ax.compare(VectorOperators.GT, TBIG);
+            VectorMask<Double> isSml = ax.compare(VectorOperators.LT, TSML);
+            DoubleVector yb = zero.blend(ax.mul(SBIG), isBig);
+            DoubleVector ys = zero.blend(ax.mul(SSML), isSml);
+            DoubleVector ym = ax.blend(zero, isBig.or(isSml)); // NaN lanes stay here
+            big = yb.fma(yb, big);
+            sml = ys.fma(ys, sml);
+            med = ym.fma(ym, med);
+        }
+        double abig = big.reduceLanes(VectorOperators.ADD);
+        double amed = med.reduceLanes(VectorOperators.ADD);
+        double asml = sml.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double ax = Math.abs(a[i]);
+            if (ax > TBIG) {
+                abig += (ax * SBIG) * (ax * SBIG);
+            } else if (ax < TSML) {
+                asml += (ax * SSML) * (ax * SSML);
+            } else {
+                amed += ax * ax;
+            }
+        }
+        return ScalarKernels.combineBlue(abig, amed, asml);
+    }
+
+    public static double norm2FastSafe(double[] a, int off, int len) {
+        double s = sumSquares(a, off, len);
+        if (ScalarKernels.fastSafeResult(s, FAST_SAFE_LOW_F64)) return Math.sqrt(s);
+        return Double.isNaN(s) ? Double.NaN : norm2Safe(a, off, len);
+    }
+
+    // ---------------------------------------------------------------- L2, f32
+
+    /** sqrt(sum x^2) accumulated in float lanes, one pass, as a naive SIMD kernel does. */
+    public static double norm2Naive(float[] a, int off, int len) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        for (int bound = end - 2 * step; i <= bound; i += 2 * step) {
+            FloatVector v0 = FloatVector.fromArray(F, a, i);
+            FloatVector v1 = FloatVector.fromArray(F, a, i + step);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            s += a[i] * a[i];
+        }
+        return Math.sqrt(s);
+    }
+
+    /** Widened to f64 lanes: every float squared fits a double, so nothing can overflow or underflow. */
+    public static double norm2Safe(float[] a, int off, int len) {
+        int step = F_AS_D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(F_AS_D, a, i)
+                    .convertShape(VectorOperators.F2D, D, 0);
+            acc = x.fma(x, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double x = a[i];
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    /**
+     * Float lanes at full SIMD width, their sums moved to a double total every {@link ScalarKernels#BLOCK}
+     * elements (so float rounding stays small); reruns the widened kernel on overflow or underflow.
+     */
+    public static double norm2FastSafe(float[] a, int off, int len) {
+        int step = F.length();
+        int end = off + len;
+        double total = 0;
+        int i = off;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            for (int bound = stop - 2 * step; i <= bound; i += 2 * step) {
+                FloatVector v0 = FloatVector.fromArray(F, a, i);
+                FloatVector v1 = FloatVector.fromArray(F, a, i + step);
+                s0 = v0.fma(v0, s0);
+                s1 = v1.fma(v1, s1);
+            }
+            double block = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; i < stop; i++) {
+                block += a[i] * a[i]; // float product: the same overflow behaviour as the lanes
+            }
+            total += block;
+        }
+        if (ScalarKernels.fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
+        return Double.isNaN(total) ? Double.NaN : norm2Safe(a, off, len);
+    }
+
+    // ---------------------------------------------------------------- L1, Linf
+
+    public static double norm1(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int bound = end - step; i <= bound; i += step) {
+            acc = acc.add(DoubleVector.fromArray(D, a, i).abs());
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            s += Math.abs(a[i]);
+        }
+        return s;
+    }
+
+    public static double norm1(float[] a, int off, int len) {
+        int step = F_AS_D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int bound = end - step; i <= bound; i += step) {
+            acc = acc.add(((DoubleVector) FloatVector.fromArray(F_AS_D, a, i)
+                    .convertShape(VectorOperators.F2D, D, 0)).abs());
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            s += Math.abs(a[i]);
+        }
+        return s;
+    }
+
+    /** Lane-wise MAX follows Math.max, so NaN propagates. */
+    public static double normInf(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int bound = end - step; i <= bound; i += step) {
+            acc = acc.max(DoubleVector.fromArray(D, a, i).abs());
+        }
+        double m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) {
+            m = Math.max(m, Math.abs(a[i]));
+        }
+        return m;
+    }
+
+    public static double normInf(float[] a, int off, int len) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        FloatVector acc = FloatVector.zero(F);
+        for (int bound = end - step; i <= bound; i += step) {
+            acc = acc.max(FloatVector.fromArray(F, a, i).abs());
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) {
+            m = Math.max(m, Math.abs(a[i]));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    public static void scale(double[] a, int off, int len, double alpha) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector.fromArray(D, a, i).mul(alpha).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    public static void scale(float[] a, int off, int len, float alpha) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector.fromArray(F, a, i).mul(alpha).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    public static void clamp(double[] a, int off, int len, double lo, double hi) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector.fromArray(D, a, i).max(lo).min(hi).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] = Math.min(hi, Math.max(lo, a[i]));
+        }
+    }
+
+    public static void clamp(float[] a, int off, int len, float lo, float hi) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector.fromArray(F, a, i).max(lo).min(hi).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] = Math.min(hi, Math.max(lo, a[i]));
+        }
+    }
+
+    public static boolean allFinite(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        DoubleVector probe = DoubleVector.zero(D);
+        for (int bound = end - step; i <= bound; i += step) {
+            probe = probe.add(DoubleVector.fromArray(D, a, i).mul(0.0));
+        }
+        double p = probe.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            p += a[i] * 0.0;
+        }
+        return p == 0;
+    }
+
+    public static boolean allFinite(float[] a, int off, int len) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        FloatVector probe = FloatVector.zero(F);
+        for (int bound = end - step; i <= bound; i += step) {
+            probe = probe.add(FloatVector.fromArray(F, a, i).mul(0.0f));
+        }
+        float p = probe.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            p += a[i] * 0.0f;
+        }
+        return p == 0;
+    }
+
+    public static void zeroNonFinite(double[] a, int off, int len) {
+        int step = D.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector v = DoubleVector.fromArray(D, a, i);
+            VectorMask<Double> bad = v.mul(0.0).compare(VectorOperators.NE, 0.0);
+            if (bad.anyTrue()) v.blend(0.0, bad).intoArray(a, i);
+        }
+        ScalarKernels.zeroNonFinite(a, i, end - i);
+    }
+
+    public static void zeroNonFinite(float[] a, int off, int len) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            VectorMask<Float> bad = v.mul(0.0f).compare(VectorOperators.NE, 0.0f);
+            if (bad.anyTrue()) v.blend(0.0f, bad).intoArray(a, i);
+        }
+        ScalarKernels.zeroNonFinite(a, i, end - i);
+    }
+
+    /** Multiply then add (not fma), so results match the scalar kernel bit for bit. */
+    public static void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
+        int step = D.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            DoubleVector.fromArray(D, x, xOff + i).mul(alpha).add(DoubleVector.fromArray(D, a, off + i))
+                    .intoArray(a, off + i);
+        }
+        ScalarKernels.axpy(alpha, x, xOff + i, a, off + i, len - i);
+    }
+
+    public static void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
+        int step = F.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(FloatVector.fromArray(F, a, off + i))
+                    .intoArray(a, off + i);
+        }
+        ScalarKernels.axpy(alpha, x, xOff + i, a, off + i, len - i);
+    }
+}
