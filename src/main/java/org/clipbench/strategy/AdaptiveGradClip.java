@@ -1,0 +1,109 @@
+package org.clipbench.strategy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Tensor;
+import org.clipbench.params.ParamSet;
+import org.clipbench.params.ParamShape;
+import org.clipbench.params.TensorSpec;
+
+/**
+ * Adaptive gradient clipping (Brock et al. 2021, NFNets; optax adaptive_grad_clip, timm
+ * adaptive_clip_grad). Per unit i (a row: one output unit's fan-in; a vector is one unit):
+ * max_i = lambda * max(||W_i||, eps); if ||G_i|| > max_i then G_i *= max_i / max(||G_i||, floor).
+ * scope=tensor is the layer-wise ablation (one norm per tensor). Tensors named in exempt (e.g. the
+ * final classifier) are not clipped. Needs the parameters in {@link ClipContext#params()}.
+ * Non-finite: a NaN unit norm makes that unit NaN; an Inf unit norm zeroes its finite entries.
+ */
+public final class AdaptiveGradClip extends AbstractClipStrategy {
+    private final double lambda;
+    private final double eps;
+    private final double floor;
+    private final boolean unitWise;
+    private final Set<String> exempt;
+
+    public AdaptiveGradClip(StrategyParams p) {
+        super(p);
+        lambda = p.positive("lambda", 0.01, "max ratio ||G_i|| / max(||W_i||, eps) (0.01 at batch 4096)");
+        eps = p.positive("eps", 1e-3, "floor on the parameter norm");
+        floor = p.positive("floor", 1e-6, "floor on the gradient norm in the factor");
+        unitWise = p.choice("scope", "norm per output unit (row) or per whole tensor", "unit", "tensor").equals("unit");
+        exempt = new HashSet<>(p.names("exempt", "tensor names left unclipped, e.g. fc.weight|fc.bias"));
+    }
+
+    @Override
+    public void validateFor(ParamShape shape) {
+        Set<String> known = new HashSet<>();
+        for (TensorSpec t : shape.tensors()) known.add(t.name());
+        for (String e : exempt) {
+            if (!known.contains(e)) {
+                throw new IllegalArgumentException(spec() + ": exempt names tensor '" + e + "', which parameter set '"
+                        + shape.name() + "' does not have; its tensors include "
+                        + shape.tensors().stream().limit(8).map(TensorSpec::name).toList());
+            }
+        }
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return lambda;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        ParamSet w = ctx.params();
+        if (w == null) {
+            throw new IllegalArgumentException(spec() + " needs the parameters: pass them with ClipContext.withParams");
+        }
+        if (w.size() != g.size()) {
+            throw new IllegalArgumentException(spec() + ": " + g.size() + " gradient tensors but " + w.size() + " parameter tensors");
+        }
+        validateFor(g.shape());
+        Backend b = g.backend();
+        List<Double> scales = new ArrayList<>();
+        int clipped = 0;
+        double[] tensorNorms = new double[g.size()];
+        for (int t = 0; t < g.size(); t++) {
+            Tensor gt = g.tensor(t);
+            Tensor wt = w.tensor(t);
+            if (!gt.sameShape(wt)) {
+                throw new IllegalArgumentException(spec() + ": gradient " + gt + " and parameter " + wt + " differ in shape");
+            }
+            boolean rows = unitWise && gt.rows() > 1;
+            int units = rows ? gt.rows() : 1;
+            double[] gn = new double[units];
+            double[] wn = new double[units];
+            if (rows) {
+                b.rowNorms2(gt, ctx.normKind(), gn);
+                b.rowNorms2(wt, ctx.normKind(), wn);
+            } else {
+                gn[0] = b.norm2(gt, ctx.normKind());
+                wn[0] = b.norm2(wt, ctx.normKind());
+            }
+            tensorNorms[t] = GradNorms.combine(gn, 2);
+            if (exempt.contains(gt.name())) continue;
+            double[] f = new double[units];
+            boolean any = false;
+            for (int i = 0; i < units; i++) {
+                double max = lambda * Math.max(wn[i], eps);
+                f[i] = Math.min(1.0, max / Math.max(gn[i], floor));
+                if (GradNorms.changes(f[i])) {
+                    any = true;
+                    clipped++;
+                } else {
+                    f[i] = 1;
+                }
+                scales.add(f[i]);
+            }
+            if (!any) continue;
+            if (rows) b.scaleRows(gt, f);
+            else b.scale(gt, f[0]);
+        }
+        double pre = GradNorms.combine(tensorNorms, 2);
+        return new ClipReport(pre, Double.NaN, lambda, scales.stream().mapToDouble(Double::doubleValue).toArray(),
+                clipped, scales.size(), false, !Double.isFinite(pre));
+    }
+}

@@ -1,0 +1,96 @@
+package org.clipbench.strategy;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
+import org.clipbench.params.ParamSet;
+
+/**
+ * AutoClip (Seetharaman et al. 2020): each step the norm joins the history, the threshold is the p-th
+ * percentile of the history (numpy's linear interpolation, Commons Math R_7), and the gradient is
+ * clipped when its norm exceeds it: g *= c_t / (n + eps). The current norm is in the history, so the
+ * first step is never clipped. window=0 keeps the whole history (the reference code); window=W keeps
+ * the last W (the autoclip package). scope=tensor keeps one history and threshold per tensor.
+ * Non-finite norms are not added to the history; that step propagates NaN like global-norm.
+ */
+public final class AutoClip extends AbstractClipStrategy {
+    private final double percentile;
+    private final int window;
+    private final boolean perTensor;
+    private final double eps;
+    private final List<ArrayDeque<Double>> histories = new ArrayList<>();
+    private double lastThreshold = Double.POSITIVE_INFINITY;
+
+    public AutoClip(StrategyParams p) {
+        super(p);
+        percentile = p.inRange("p", 10, 0, 100, "percentile of the norm history used as threshold");
+        window = p.integer("window", 0, 0, "history length; 0 = unbounded");
+        perTensor = p.choice("scope", "one history for the global norm, or one per tensor", "global", "tensor")
+                .equals("tensor");
+        eps = p.nonNegative("eps", 1e-6, "factor is c_t/(n+eps), as torch clip_grad_norm_ in the reference");
+    }
+
+    @Override
+    public void reset() {
+        histories.clear();
+        lastThreshold = Double.POSITIVE_INFINITY;
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return lastThreshold;
+    }
+
+    /** The current threshold of history h: the p-th percentile (R_7), or +Inf for an empty history. */
+    double threshold(int h) {
+        ArrayDeque<Double> hist = histories.get(h);
+        if (hist.isEmpty()) return Double.POSITIVE_INFINITY;
+        double[] v = hist.stream().mapToDouble(Double::doubleValue).toArray();
+        if (percentile == 0) {
+            double m = v[0];
+            for (double x : v) m = Math.min(m, x);
+            return m;
+        }
+        return new Percentile(percentile).withEstimationType(EstimationType.R_7).evaluate(v);
+    }
+
+    private double step(int h, double norm) {
+        while (histories.size() <= h) histories.add(new ArrayDeque<>());
+        ArrayDeque<Double> hist = histories.get(h);
+        if (Double.isFinite(norm)) {
+            hist.addLast(norm);
+            if (window > 0 && hist.size() > window) hist.removeFirst();
+        }
+        return threshold(h);
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        if (!perTensor) {
+            double n = GradNorms.global(g, 2, ctx.normKind());
+            double c = step(0, n);
+            lastThreshold = c;
+            boolean clip = !(n <= c);
+            double f = clip ? c / (n + eps) : 1;
+            if (clip) GradNorms.scaleAll(g, f);
+            return new ClipReport(n, n * f, c, new double[] {f}, clip ? 1 : 0, 1, false, !Double.isFinite(n));
+        }
+        double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
+        double[] scales = new double[norms.length];
+        int clipped = 0;
+        for (int i = 0; i < norms.length; i++) {
+            double c = step(i, norms[i]);
+            boolean clip = !(norms[i] <= c);
+            scales[i] = clip ? c / (norms[i] + eps) : 1;
+            if (clip) {
+                g.backend().scale(g.tensor(i), scales[i]);
+                clipped++;
+            }
+        }
+        double pre = GradNorms.combine(norms, 2);
+        return new ClipReport(pre, NormClip.derivedPost(norms, scales), Double.NaN, scales, clipped, norms.length,
+                false, !Double.isFinite(pre));
+    }
+}

@@ -1,0 +1,41 @@
+package org.clipbench.strategy;
+
+import org.clipbench.params.ParamSet;
+
+/**
+ * Average-norm clipping (TF clip_by_average_norm, deprecated there): per tensor, the L2 norm divided
+ * by the element count is held to c: g *= min(1, c / (||g|| / N)). Non-finite as {@link NormClip}.
+ */
+public final class AverageNormClip extends AbstractClipStrategy {
+    private final double c;
+
+    public AverageNormClip(StrategyParams p) {
+        super(p);
+        c = p.positive("c", 1.0, "max of ||g||/N per tensor");
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return c;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
+        double[] scales = new double[norms.length];
+        int clipped = 0;
+        for (int i = 0; i < norms.length; i++) {
+            double avg = norms[i] / g.tensor(i).size();
+            scales[i] = GradNorms.factor(c, avg, 0);
+            if (GradNorms.changes(scales[i])) {
+                g.backend().scale(g.tensor(i), scales[i]);
+                clipped++;
+            } else {
+                scales[i] = 1;
+            }
+        }
+        double pre = GradNorms.combine(norms, 2);
+        return new ClipReport(pre, NormClip.derivedPost(norms, scales), c, scales, clipped, norms.length, false,
+                !Double.isFinite(pre));
+    }
+}

@@ -1,0 +1,140 @@
+package org.clipbench.strategy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Tensor;
+import org.clipbench.params.ParamSet;
+
+/**
+ * DP-SGD per-sample clipping (Abadi et al. 2016; Opacus DPOptimizer / DPPerLayerOptimizer; optax
+ * per_example_global_norm_clip / per_example_layer_norm_clip). Flat: each example's whole gradient is
+ * scaled by min(1, C / (||g_i|| + eps)) (eps = 0 is Abadi's g / max(1, ||g||/C); Opacus uses 1e-6).
+ * Per-layer: each of the K layers is clipped at C / sqrt(K), so the noise scale sigma * ||(C_k)|| is
+ * sigma * C as in the flat case. Gaussian noise N(0, sigma^2 C^2) per coordinate comes from a seeded
+ * generator on the Java side (identical on every backend); the sum is divided by the expected batch
+ * size (0 = the actual one). Non-finite examples follow the policy: ERROR names the example and
+ * tensor, SKIP leaves out unchanged and reports a skipped step, ZERO zeroes the bad entries.
+ */
+public class DpSgdClip implements PerExampleClipStrategy {
+    private final String name;
+    private final String spec;
+    private final boolean perLayer;
+    protected final double sigma;
+    private final double eps;
+    private final int expectedBatch;
+    private final long seed;
+    protected double clipBound;
+    private final double initialBound;
+    protected SplittableRandom rng;
+
+    public DpSgdClip(StrategyParams p, boolean perLayer) {
+        this.name = p.strategy();
+        this.spec = p.spec();
+        this.perLayer = perLayer;
+        this.initialBound = p.positive("C", 1.0, perLayer ? "total clip bound (each of K layers gets C/sqrt(K))"
+                : "per-example clip bound");
+        sigma = p.nonNegative("sigma", 1.0, "noise multiplier: noise std is sigma * C");
+        eps = p.nonNegative("eps", 0.0, "factor is C/(n+eps): 0 = Abadi, 1e-6 = Opacus");
+        expectedBatch = p.integer("expectedBatch", 0, 0, "divisor of the noised sum; 0 = the batch size");
+        seed = p.seed("seed", 0, "seed of the noise generator");
+        reset();
+    }
+
+    @Override public String name() { return name; }
+    @Override public String spec() { return spec; }
+
+    @Override
+    public void reset() {
+        clipBound = initialBound;
+        rng = new SplittableRandom(seed);
+    }
+
+    public double clipBound() {
+        return clipBound;
+    }
+
+    @Override
+    public ClipReport clipAndAggregate(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
+        if (examples.isEmpty()) throw new IllegalArgumentException(spec + ": the batch has no examples");
+        Backend b = out.backend();
+        boolean sawNonFinite = false;
+        for (int e = 0; e < examples.size(); e++) {
+            ParamSet ex = examples.get(e);
+            if (ex.size() != out.size()) {
+                throw new IllegalArgumentException(spec + ": example " + e + " has " + ex.size()
+                        + " tensors but the output has " + out.size());
+            }
+            if (ctx.nonFinite() == NonFinitePolicy.PROPAGATE) continue;
+            for (Tensor t : ex.tensors()) {
+                if (b.allFinite(t)) continue;
+                sawNonFinite = true;
+                switch (ctx.nonFinite()) {
+                    case ERROR -> throw new NonFiniteGradientException("example " + e + "/" + t.name(), spec);
+                    case SKIP -> {
+                        return new ClipReport(Double.NaN, Double.NaN, clipBound, null, 0, examples.size(), true, true);
+                    }
+                    default -> b.zeroNonFinite(t);
+                }
+            }
+        }
+        Map<String, List<Integer>> layers = out.layers();
+        double layerBound = perLayer ? clipBound / Math.sqrt(layers.size()) : clipBound;
+        double[] scales = new double[examples.size()];
+        double maxNorm = 0;
+        int clipped = 0;
+        for (Tensor t : out.tensors()) {
+            b.scale(t, 0.0); // a NaN left in out by an earlier step survives *0, hence the second pass
+            b.zeroNonFinite(t);
+        }
+        for (int e = 0; e < examples.size(); e++) {
+            ParamSet ex = examples.get(e);
+            double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
+            double total = GradNorms.combine(norms, 2);
+            maxNorm = Math.max(maxNorm, total);
+            recordNorm(total);
+            double smallest = 1;
+            if (perLayer) {
+                for (List<Integer> members : layers.values()) {
+                    double f = GradNorms.factor(layerBound, GradNorms.subsetNorm(norms, members), eps);
+                    if (!GradNorms.changes(f)) continue;
+                    for (int i : members) b.scale(ex.tensor(i), f);
+                    smallest = Math.min(smallest, f);
+                }
+            } else {
+                double f = GradNorms.factor(clipBound, total, eps);
+                if (GradNorms.changes(f)) {
+                    GradNorms.scaleAll(ex, f);
+                    smallest = f;
+                }
+            }
+            scales[e] = smallest;
+            if (GradNorms.changes(smallest)) clipped++;
+            for (int i = 0; i < out.size(); i++) b.axpy(1.0, ex.tensor(i), out.tensor(i));
+        }
+        double noiseStd = sigma * clipBound;
+        if (noiseStd > 0) {
+            for (Tensor t : out.tensors()) {
+                double[] noise = new double[(int) t.size()];
+                for (int k = 0; k < noise.length; k++) noise[k] = noiseStd * ParamSet.gaussian(rng);
+                b.addArray(t, 1.0, noise);
+            }
+        }
+        int divisor = expectedBatch > 0 ? expectedBatch : examples.size();
+        GradNorms.scaleAll(out, 1.0 / divisor);
+        double usedBound = clipBound;
+        afterStep(examples.size());
+        double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
+        return new ClipReport(maxNorm, post, usedBound, scales, clipped, examples.size(), false,
+                sawNonFinite || !Double.isFinite(maxNorm));
+    }
+
+    /** Hook: sees each example's pre-clip norm (the adaptive rule counts those under the bound). */
+    protected void recordNorm(double norm) {
+    }
+
+    /** Hook: runs after the noised sum (the adaptive rule updates the bound). */
+    protected void afterStep(int batchSize) {
+    }
+}

@@ -1,0 +1,40 @@
+package org.clipbench.strategy;
+
+import org.clipbench.params.ParamSet;
+
+/**
+ * Global norm clipping (PyTorch clip_grad_norm_, TF clip_by_global_norm, optax clip_by_global_norm):
+ * n = ||(||g_1||_p, ..., ||g_k||_p)||_p over all tensors, then g *= min(1, c / (n + eps)).
+ * eps = 1e-6 matches PyTorch (a clipped norm ends slightly below c); eps = 0 matches optax and TF.
+ * The factor is only applied when it is below 1, so a no-op changes no bit.
+ * Non-finite: a NaN norm makes every entry NaN; an Inf norm zeroes finite entries and turns the
+ * infinite ones into NaN (exactly PyTorch's behaviour); use a non-finite policy to do otherwise.
+ */
+public final class GlobalNormClip extends AbstractClipStrategy {
+    private final double c;
+    private final double p;
+    private final double eps;
+
+    public GlobalNormClip(StrategyParams params) {
+        super(params);
+        c = params.positive("c", 1.0, "max global norm");
+        p = params.normOrder("p", 2, "norm order");
+        eps = params.nonNegative("eps", 1e-6, "factor is c/(n+eps): 1e-6 = PyTorch, 0 = optax/TF");
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return c;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double n = GradNorms.global(g, p, ctx.normKind());
+        double f = GradNorms.factor(c, n, eps);
+        boolean clip = GradNorms.changes(f);
+        if (clip) GradNorms.scaleAll(g, f);
+        double scale = clip ? f : 1;
+        double post = p == 2 ? n * scale : Double.NaN;
+        return new ClipReport(n, post, c, new double[] {scale}, clip ? 1 : 0, 1, false, !Double.isFinite(n));
+    }
+}

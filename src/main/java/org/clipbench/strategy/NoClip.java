@@ -1,0 +1,16 @@
+package org.clipbench.strategy;
+
+import org.clipbench.params.ParamSet;
+
+/** The baseline: touches nothing. Reports the global L2 norm when measuring. */
+public final class NoClip extends AbstractClipStrategy {
+    public NoClip(StrategyParams p) {
+        super(p);
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double n = ctx.measure() ? GradNorms.global(g, 2, ctx.normKind()) : Double.NaN;
+        return new ClipReport(n, n, Double.POSITIVE_INFINITY, null, 0, g.size(), false, !Double.isFinite(n) && ctx.measure());
+    }
+}

@@ -1,0 +1,77 @@
+package org.clipbench.strategy;
+
+import java.util.List;
+import java.util.Map;
+import org.clipbench.params.ParamSet;
+
+/**
+ * Norm clipping per tensor (TF clip_by_norm, Keras clipnorm, DL4J ClipL2PerParamType) or per layer
+ * (DL4J ClipL2PerLayer): each unit u is scaled by min(1, c / (||u|| + eps)). A zero norm leaves the
+ * unit untouched (TF's guard). A NaN norm makes that unit NaN and an Inf norm zeroes its finite
+ * entries (the PyTorch convention, shared by every norm rule here); other units are independent.
+ */
+public final class NormClip extends AbstractClipStrategy {
+    /** What one norm covers. */
+    public enum Scope { TENSOR, LAYER }
+
+    private final Scope scope;
+    private final double c;
+    private final double eps;
+
+    public NormClip(StrategyParams p, Scope scope) {
+        super(p);
+        this.scope = scope;
+        c = p.positive("c", 1.0, "max L2 norm of each " + scope.name().toLowerCase(java.util.Locale.ROOT));
+        eps = p.nonNegative("eps", 0.0, "added to the norm in the factor c/(n+eps); TF and DL4J use 0");
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return c;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
+        double pre = GradNorms.combine(norms, 2);
+        if (scope == Scope.TENSOR) {
+            double[] scales = new double[norms.length];
+            int clipped = 0;
+            for (int i = 0; i < norms.length; i++) {
+                scales[i] = GradNorms.factor(c, norms[i], eps);
+                if (GradNorms.changes(scales[i])) {
+                    g.backend().scale(g.tensor(i), scales[i]);
+                    clipped++;
+                } else {
+                    scales[i] = 1;
+                }
+            }
+            return new ClipReport(pre, derivedPost(norms, scales), c, scales, clipped, norms.length, false,
+                    !Double.isFinite(pre));
+        }
+        Map<String, List<Integer>> layers = g.layers();
+        double[] scales = new double[layers.size()];
+        double[] tensorScales = new double[norms.length];
+        int clipped = 0, li = 0;
+        for (List<Integer> members : layers.values()) {
+            double f = GradNorms.factor(c, GradNorms.subsetNorm(norms, members), eps);
+            if (GradNorms.changes(f)) {
+                for (int i : members) g.backend().scale(g.tensor(i), f);
+                clipped++;
+            } else {
+                f = 1;
+            }
+            scales[li++] = f;
+            for (int i : members) tensorScales[i] = f;
+        }
+        return new ClipReport(pre, derivedPost(norms, tensorScales), c, scales, clipped, layers.size(), false,
+                !Double.isFinite(pre));
+    }
+
+    /** Global L2 norm after per-tensor scaling, from the norms (exact up to rounding). */
+    static double derivedPost(double[] norms, double[] scales) {
+        double[] post = new double[norms.length];
+        for (int i = 0; i < norms.length; i++) post[i] = norms[i] * scales[i];
+        return GradNorms.combine(post, 2);
+    }
+}

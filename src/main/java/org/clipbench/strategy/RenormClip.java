@@ -1,0 +1,41 @@
+package org.clipbench.strategy;
+
+import java.util.List;
+import org.clipbench.params.ParamSet;
+
+/**
+ * Renormalisation (DL4J RenormalizeL2PerParamType / RenormalizeL2PerLayer): every tensor (or layer)
+ * is always scaled to unit L2 norm, g / ||g||. A zero norm is replaced by 1e-5 as in DL4J, which
+ * leaves a zero gradient zero (and untouched). NaN norms give NaN; an Inf norm zeroes finite entries.
+ */
+public final class RenormClip extends AbstractClipStrategy {
+    private final boolean perLayer;
+
+    public RenormClip(StrategyParams p) {
+        super(p);
+        perLayer = p.choice("scope", "unit of normalisation", "tensor", "layer").equals("layer");
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
+        double pre = GradNorms.combine(norms, 2);
+        List<List<Integer>> units = perLayer ? List.copyOf(g.layers().values())
+                : java.util.stream.IntStream.range(0, norms.length).mapToObj(List::of).toList();
+        double[] scales = new double[units.size()];
+        double[] tensorScales = new double[norms.length];
+        int changed = 0;
+        for (int u = 0; u < units.size(); u++) {
+            double n = GradNorms.subsetNorm(norms, units.get(u));
+            double f = n == 0 ? 1 : 1 / n; // zero norm: g / 1e-5 of a zero gradient is that gradient
+            if (f != 1) {
+                for (int i : units.get(u)) g.backend().scale(g.tensor(i), f);
+                changed++;
+            }
+            scales[u] = f;
+            for (int i : units.get(u)) tensorScales[i] = f;
+        }
+        return new ClipReport(pre, NormClip.derivedPost(norms, tensorScales), 1.0, scales, changed,
+                units.size(), false, !Double.isFinite(pre));
+    }
+}

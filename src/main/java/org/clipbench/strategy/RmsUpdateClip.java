@@ -1,0 +1,47 @@
+package org.clipbench.strategy;
+
+import org.clipbench.params.ParamSet;
+
+/**
+ * Adafactor's update clipping (optax clip_by_block_rms, Hugging Face / PyTorch / Keras Adafactor):
+ * per tensor, u *= 1 / max(1, RMS(u) / d) with RMS(u) = ||u|| / sqrt(N). Applied to the optimizer's
+ * update, not the raw gradient ({@link Target#UPDATE}). Non-finite as {@link NormClip}.
+ */
+public final class RmsUpdateClip extends AbstractClipStrategy {
+    private final double d;
+
+    public RmsUpdateClip(StrategyParams p) {
+        super(p);
+        d = p.positive("d", 1.0, "max RMS of each tensor's update (Adafactor uses 1)");
+    }
+
+    @Override
+    public Target target() {
+        return Target.UPDATE;
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return d;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet u, ClipContext ctx) {
+        double[] norms = GradNorms.tensorNorms(u, 2, ctx.normKind());
+        double[] scales = new double[norms.length];
+        int clipped = 0;
+        for (int i = 0; i < norms.length; i++) {
+            double rms = norms[i] / Math.sqrt(u.tensor(i).size());
+            scales[i] = GradNorms.factor(d, rms, 0);
+            if (GradNorms.changes(scales[i])) {
+                u.backend().scale(u.tensor(i), scales[i]);
+                clipped++;
+            } else {
+                scales[i] = 1;
+            }
+        }
+        double pre = GradNorms.combine(norms, 2);
+        return new ClipReport(pre, NormClip.derivedPost(norms, scales), d, scales, clipped, norms.length, false,
+                !Double.isFinite(pre));
+    }
+}

@@ -1,0 +1,94 @@
+package org.clipbench.strategy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The strategy registry. A spec is "name" or "name:key=value,key=value", e.g. "global-norm:c=1,p=2".
+ * Adding a strategy is one class plus one line here.
+ */
+public final class Strategies {
+    private Strategies() {
+    }
+
+    private record Entry(Function<StrategyParams, Strategy> factory, String summary) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    private static void register(String name, Function<StrategyParams, Strategy> factory, String summary) {
+        REGISTRY.put(name, new Entry(factory, summary));
+    }
+
+    static {
+        register("none", NoClip::new, "no clipping (baseline)");
+        register("value", ValueClip::new, "element-wise clamp to [-c, c]");
+        register("per-tensor", p -> new NormClip(p, NormClip.Scope.TENSOR), "L2 norm of each tensor held to c (TF clip_by_norm)");
+        register("per-layer", p -> new NormClip(p, NormClip.Scope.LAYER), "L2 norm of each layer held to c (DL4J ClipL2PerLayer)");
+        register("global-norm", GlobalNormClip::new, "global p-norm held to c (PyTorch clip_grad_norm_)");
+        register("renorm", RenormClip::new, "always scale each tensor or layer to unit L2 norm (DL4J)");
+        register("average-norm", AverageNormClip::new, "||g||/N of each tensor held to c (TF clip_by_average_norm)");
+        register("rms-update", RmsUpdateClip::new, "RMS of each update tensor held to d (Adafactor); clips updates");
+        register("agc", AdaptiveGradClip::new, "adaptive gradient clipping, unit-wise (NFNets)");
+        register("autoclip", AutoClip::new, "threshold = p-th percentile of the norm history (AutoClip)");
+        register("zclip", ZClip::new, "z-score spike clipping with EMA statistics (ZClip)");
+        register("dp-flat", p -> new DpSgdClip(p, false), "DP-SGD per-example clipping of the whole gradient + noise");
+        register("dp-layer", p -> new DpSgdClip(p, true), "DP-SGD per-example clipping per layer + noise");
+        register("dp-adaptive", DpAdaptiveClip::new, "DP-SGD with the clip bound adapted to a quantile");
+    }
+
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** Builds a strategy from its spec; a clear IllegalArgumentException for any mistake in it. */
+    public static Strategy create(String spec) {
+        var parsed = StrategyParams.parseSpec(spec);
+        Entry e = REGISTRY.get(parsed.getKey());
+        if (e == null) {
+            throw new IllegalArgumentException("unknown strategy '" + parsed.getKey() + "': choose one of " + names());
+        }
+        StrategyParams params = new StrategyParams(parsed.getKey(), parsed.getValue());
+        Strategy s = e.factory().apply(params);
+        params.rejectUnknown();
+        return s;
+    }
+
+    /** A strategy that clips a whole gradient or update (everything but the DP-SGD family). */
+    public static ClipStrategy gradient(String spec) {
+        Strategy s = create(spec);
+        if (s instanceof ClipStrategy c) return c;
+        throw new IllegalArgumentException("strategy '" + s.name() + "' clips per example (DP-SGD): "
+                + "it needs a batch of per-example gradients, not one gradient");
+    }
+
+    /** A per-example (DP-SGD) strategy. */
+    public static PerExampleClipStrategy perExample(String spec) {
+        Strategy s = create(spec);
+        if (s instanceof PerExampleClipStrategy c) return c;
+        throw new IllegalArgumentException("strategy '" + s.name() + "' is not a per-example (DP-SGD) strategy");
+    }
+
+    /** Parameters of a strategy, declared by the strategy itself. */
+    public static List<StrategyParams.Declared> parameters(String name) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) throw new IllegalArgumentException("unknown strategy '" + name + "': choose one of " + names());
+        StrategyParams p = StrategyParams.empty(name);
+        e.factory().apply(p);
+        return p.declared();
+    }
+
+    /** Help text: every strategy, its summary and parameters with defaults. */
+    public static String help() {
+        StringBuilder sb = new StringBuilder();
+        for (var en : REGISTRY.entrySet()) {
+            sb.append(String.format("%-13s %s%n", en.getKey(), en.getValue().summary()));
+            for (StrategyParams.Declared d : parameters(en.getKey())) {
+                sb.append(String.format("    %-18s default %-8s %s%n", d.key(), d.defaultValue(), d.doc()));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,20 @@
+package org.clipbench.strategy;
+
+import org.clipbench.params.ParamShape;
+
+/** Anything the registry builds: a gradient, update or per-example clipping rule. */
+public interface Strategy {
+    /** Registry name, e.g. "global-norm". */
+    String name();
+
+    /** Name and the parameters as given, e.g. "global-norm:c=1.0,p=2". */
+    String spec();
+
+    /** Forget all state (history, EMA, adaptive bound, noise stream) as if newly built. */
+    default void reset() {
+    }
+
+    /** Checks the rule against a parameter set before use (e.g. names to exempt exist). */
+    default void validateFor(ParamShape shape) {
+    }
+}

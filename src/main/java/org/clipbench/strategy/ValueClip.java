@@ -1,0 +1,43 @@
+package org.clipbench.strategy;
+
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Tensor;
+import org.clipbench.params.ParamSet;
+
+/**
+ * Element-wise clamp to [-c, c] (PyTorch clip_grad_value_, TF clip_by_value, Keras clipvalue, optax
+ * clip). Changes direction. NaN stays NaN; +-Inf becomes +-c. Values inside the range keep their
+ * bits. When measuring, tensors whose max |g| is within c are not touched and the count of tensors
+ * with a clamped entry is reported; otherwise every tensor (or the flat buffer) is clamped in one pass.
+ */
+public final class ValueClip extends AbstractClipStrategy {
+    private final double c;
+
+    public ValueClip(StrategyParams p) {
+        super(p);
+        c = p.positive("c", 1.0, "clamp bound: every entry ends in [-c, c]");
+    }
+
+    @Override
+    protected double currentThreshold() {
+        return c;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        Backend b = g.backend();
+        if (!ctx.measure()) {
+            if (g.flatBuffer() != null) b.clamp(g.flatBuffer(), -c, c);
+            else for (Tensor t : g.tensors()) b.clamp(t, -c, c);
+            return new ClipReport(Double.NaN, Double.NaN, c, null, 0, g.size(), false, false);
+        }
+        double pre = GradNorms.global(g, 2, ctx.normKind());
+        int touched = 0;
+        for (Tensor t : g.tensors()) {
+            if (b.normInf(t) <= c) continue;
+            b.clamp(t, -c, c);
+            touched++;
+        }
+        return new ClipReport(pre, Double.NaN, c, null, touched, g.size(), false, !Double.isFinite(pre));
+    }
+}

@@ -1,0 +1,115 @@
+package org.clipbench.strategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.clipbench.params.ParamSet;
+
+/**
+ * ZClip (Kumar et al. 2025), following the reference implementation: for the first warmup steps the
+ * global norms are collected and only the fixed ceiling applies; then mean and (population) variance
+ * of those norms seed an EMA. Each later step computes z = (n - mu) / (sigma + eps). If z > zThresh:
+ * mode=zscore clips to mu + zThresh^2 * sigma / z times clipFactor ("adaptive", the reciprocal rule:
+ * the bigger the spike the lower the threshold) or to mu (clipOption=mean); mode=percentile clips to
+ * mu + zThresh * sigma. The ceiling (maxNorm; inf disables it) caps the threshold; the factor is
+ * threshold / (n + 1e-6) as in the reference. The EMA is updated with the clipped norm (mean first,
+ * then the variance around the new mean), unless skipUpdateOnSpike and this step was a spike.
+ * Better than the reference: a NaN or Inf norm never enters the statistics or the warm-up buffer.
+ */
+public final class ZClip extends AbstractClipStrategy {
+    private static final double APPLY_EPS = 1e-6;
+
+    private final double alpha;
+    private final double zThresh;
+    private final int warmup;
+    private final double maxNorm;
+    private final double eps;
+    private final boolean percentileMode;
+    private final boolean clipToMean;
+    private final double clipFactor;
+    private final boolean skipUpdateOnSpike;
+
+    private final List<Double> buffer = new ArrayList<>();
+    private boolean initialized;
+    private double mean;
+    private double var;
+    private double lastThreshold;
+
+    public ZClip(StrategyParams p) {
+        super(p);
+        alpha = p.openRange("alpha", 0.97, 0, 1, "EMA smoothing of mean and variance");
+        zThresh = p.positive("z", 2.5, "z-score above which a norm is a spike");
+        warmup = p.integer("warmup", 25, 1, "steps collected before the EMA starts");
+        maxNorm = p.positive("maxNorm", 1.0, "fixed ceiling on the norm, also during warm-up; inf disables");
+        eps = p.nonNegative("eps", 1e-6, "added to sigma in the z-score");
+        percentileMode = p.choice("mode", "spike rule", "zscore", "percentile").equals("percentile");
+        clipToMean = p.choice("clipOption", "threshold on a spike in zscore mode", "adaptive", "mean").equals("mean");
+        clipFactor = p.positive("clipFactor", 1.0, "multiplier on the adaptive threshold");
+        skipUpdateOnSpike = p.flag("skipUpdateOnSpike", false, "leave the EMA unchanged on a spike");
+        reset();
+    }
+
+    @Override
+    public void reset() {
+        buffer.clear();
+        initialized = false;
+        mean = Double.NaN;
+        var = Double.NaN;
+        lastThreshold = maxNorm;
+    }
+
+    public double mean() { return mean; }
+    public double variance() { return var; }
+    public boolean initialized() { return initialized; }
+
+    @Override
+    protected double currentThreshold() {
+        return lastThreshold;
+    }
+
+    /** The adaptive threshold for a norm, or NaN when it is no spike. */
+    private double spikeThreshold(double n) {
+        double std = Math.sqrt(var);
+        if (percentileMode) {
+            double thr = mean + zThresh * std;
+            return n > thr ? thr : Double.NaN;
+        }
+        double z = (n - mean) / (std + eps);
+        if (!(z > zThresh)) return Double.NaN;
+        return clipToMean ? mean : (mean + zThresh * zThresh * std / z) * clipFactor;
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        double n = GradNorms.global(g, 2, ctx.normKind());
+        double effective = maxNorm;
+        boolean finite = Double.isFinite(n);
+        if (finite && !initialized) {
+            buffer.add(n);
+            if (buffer.size() >= warmup) {
+                double m = 0;
+                for (double x : buffer) m += x;
+                m /= buffer.size();
+                double v = 0;
+                for (double x : buffer) v += (x - m) * (x - m);
+                mean = m;
+                var = v / buffer.size();
+                initialized = true;
+                buffer.clear();
+            }
+        } else if (finite) {
+            double spike = spikeThreshold(n);
+            effective = Math.min(Double.isNaN(spike) ? n : spike, maxNorm);
+            if (Double.isNaN(spike) || !skipUpdateOnSpike) {
+                double x = Double.isNaN(spike) ? n : spike;
+                mean = alpha * mean + (1 - alpha) * x;
+                var = alpha * var + (1 - alpha) * (x - mean) * (x - mean);
+            }
+        }
+        lastThreshold = effective;
+        // NaN norm: NaN > effective is false, so the NaN factor below is forced to propagate
+        boolean clip = !(n <= effective);
+        double f = clip ? effective / (n + APPLY_EPS) : 1;
+        if (clip) GradNorms.scaleAll(g, f);
+        return new ClipReport(n, n * f, effective, new double[] {f}, clip ? 1 : 0, 1, false, !finite);
+    }
+}
