@@ -5,35 +5,63 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-/** The backend registry: one line per backend. Factories take the thread count. */
+/**
+ * The backend registry: one line per backend, with what it supports, so grids can leave out what a
+ * backend cannot run without loading it (ND4J's natives take seconds). Factories take the thread count.
+ */
 public final class Backends {
     private Backends() {
     }
 
-    private static final Map<String, IntFunction<Backend>> REGISTRY = new LinkedHashMap<>();
+    /** What a backend can run: f32 storage, the flat layout, more than one thread. */
+    public record Capabilities(boolean f32, boolean flatLayout, boolean multiThreaded) {
+    }
+
+    private record Entry(IntFunction<Backend> factory, Capabilities caps) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    private static void register(String name, IntFunction<Backend> factory, boolean f32, boolean flat, boolean mt) {
+        REGISTRY.put(name, new Entry(factory, new Capabilities(f32, flat, mt)));
+    }
 
     static {
-        REGISTRY.put("arrays", ArraysBackend::scalar);
-        REGISTRY.put("vector", ArraysBackend::vector);
-        REGISTRY.put("ejml", EjmlBackend::new);
-        REGISTRY.put("commons-math", CommonsMathBackend::new);
-        REGISTRY.put("nd4j", Nd4jBackend::new);
+        register("arrays", ArraysBackend::scalar, true, true, true);
+        register("vector", ArraysBackend::vector, true, true, true);
+        register("ejml", EjmlBackend::new, true, false, false);
+        register("commons-math", CommonsMathBackend::new, false, false, false);
+        register("nd4j", Nd4jBackend::new, true, true, true);
     }
 
     public static List<String> names() {
         return List.copyOf(REGISTRY.keySet());
     }
 
+    public static Capabilities capabilities(String name) {
+        return entry(name).caps();
+    }
+
+    /** Whether the backend can run this combination (checked without creating the backend). */
+    public static boolean supports(String name, DType dtype, boolean flatLayout, int threads) {
+        Capabilities c = capabilities(name);
+        return (dtype == DType.F64 || c.f32()) && (!flatLayout || c.flatLayout()) && (threads == 1 || c.multiThreaded());
+    }
+
     /** A backend by name; throws {@link UnsupportedCombinationException} if it cannot run with that many threads. */
     public static Backend create(String name, int threads) {
-        IntFunction<Backend> f = REGISTRY.get(name);
-        if (f == null) {
-            throw new IllegalArgumentException("unknown backend '" + name + "': choose one of " + names());
-        }
-        return f.apply(threads);
+        return entry(name).factory().apply(threads);
     }
 
     public static Backend create(String name) {
         return create(name, 1);
+    }
+
+    private static Entry entry(String name) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown backend '" + name + "': choose one of " + names());
+        }
+        return e;
     }
 }

@@ -63,17 +63,25 @@ public final class ParamSet {
 
     /** Gaussian values with the given standard deviation from a seeded generator (same on every backend). */
     public static ParamSet gaussian(Backend backend, ParamShape shape, DType dtype, Layout layout, long seed, double std) {
-        return of(backend, shape, dtype, layout, gaussianValues(shape, seed, std));
+        // tensor by tensor, so a 124M-parameter set never needs a second full copy on the heap
+        ParamSet p = zeros(backend, shape, dtype, layout);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int t = 0; t < p.tensors.size(); t++) {
+            backend.assign(p.tensors.get(t), gaussianArray(rng, (int) shape.tensors().get(t).size(), std));
+        }
+        return p;
+    }
+
+    private static double[] gaussianArray(SplittableRandom rng, int n, double std) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = std * gaussian(rng);
+        return v;
     }
 
     public static List<double[]> gaussianValues(ParamShape shape, long seed, double std) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<double[]> out = new ArrayList<>(shape.tensorCount());
-        for (TensorSpec s : shape.tensors()) {
-            double[] v = new double[(int) s.size()];
-            for (int i = 0; i < v.length; i++) v[i] = std * gaussian(rng);
-            out.add(v);
-        }
+        for (TensorSpec s : shape.tensors()) out.add(gaussianArray(rng, (int) s.size(), std));
         return out;
     }
 

@@ -255,4 +255,16 @@ class BackendTest {
             }
         }
     }
+
+    @Test
+    void registeredCapabilitiesMatchTheBackends() {
+        for (String name : Backends.names()) {
+            Backend b = Backends.create(name);
+            Backends.Capabilities c = Backends.capabilities(name);
+            assertThat(b.supports(DType.F32)).as(name).isEqualTo(c.f32());
+            assertThat(b.supportsFlatLayout()).as(name).isEqualTo(c.flatLayout());
+            assertThat(b.supports(DType.F64)).isTrue();
+            assertThat(b.describe(Op.NORM2_LIBRARY)).isNotBlank();
+        }
+    }
 }

@@ -1,0 +1,122 @@
+package org.clipbench.analysis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Loads JMH JSON result files (a results folder's results.json, or any -rf json output) into one
+ * Tablesaw table: benchmark (class), method, mode, unit, score, error, samples, the raw iteration
+ * scores (space-separated), source, and one string column per JMH parameter ("" where absent).
+ */
+public final class JmhResults {
+    private JmhResults() {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A file or results folder that cannot be read, with the reason. */
+    public static final class BadInputException extends RuntimeException {
+        public BadInputException(Path file, String why) {
+            super(file + ": " + why);
+        }
+    }
+
+    /** A results folder resolves to its results.json (merged), else its jmh/*.json. */
+    public static List<Path> filesOf(Path input) throws IOException {
+        if (!Files.exists(input)) throw new BadInputException(input, "no such file or folder");
+        if (Files.isRegularFile(input)) return List.of(input);
+        Path merged = input.resolve("results.json");
+        if (Files.isRegularFile(merged)) return List.of(merged);
+        Path jmh = input.resolve("jmh");
+        if (Files.isDirectory(jmh)) {
+            try (var s = Files.list(jmh)) {
+                List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+                if (!files.isEmpty()) return files;
+            }
+        }
+        throw new BadInputException(input, "holds neither results.json nor jmh/*.json: not a ClipBench results folder");
+    }
+
+    public static Table load(List<Path> inputs) throws IOException {
+        List<JsonNode> records = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (Path in : inputs) {
+            for (Path f : filesOf(in)) {
+                JsonNode root;
+                try {
+                    root = JSON.readTree(f.toFile());
+                } catch (JsonProcessingException e) {
+                    throw new BadInputException(f, "not valid JSON (truncated or corrupt?): " + e.getOriginalMessage()
+                            + " at line " + e.getLocation().getLineNr());
+                }
+                if (root == null || !root.isArray()) {
+                    throw new BadInputException(f, "expected a JMH result array ('-rf json' output)");
+                }
+                for (JsonNode r : root) {
+                    if (!r.hasNonNull("benchmark") || !r.hasNonNull("primaryMetric")) {
+                        throw new BadInputException(f, "a record lacks 'benchmark' or 'primaryMetric': not JMH JSON");
+                    }
+                    records.add(r);
+                    sources.add(in.getFileName().toString());
+                }
+            }
+        }
+        Set<String> paramNames = new LinkedHashSet<>();
+        for (JsonNode r : records) {
+            if (r.has("params")) r.get("params").fieldNames().forEachRemaining(paramNames::add);
+        }
+        StringColumn benchmark = StringColumn.create("benchmark");
+        StringColumn method = StringColumn.create("method");
+        StringColumn mode = StringColumn.create("mode");
+        StringColumn unit = StringColumn.create("unit");
+        DoubleColumn score = DoubleColumn.create("score");
+        DoubleColumn error = DoubleColumn.create("error");
+        IntColumn samples = IntColumn.create("samples");
+        StringColumn raw = StringColumn.create("raw");
+        StringColumn source = StringColumn.create("source");
+        List<StringColumn> params = new ArrayList<>();
+        for (String p : paramNames) params.add(StringColumn.create(p));
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode r = records.get(i);
+            String full = r.get("benchmark").asText();
+            int dot = full.lastIndexOf('.');
+            String cls = full.substring(0, dot);
+            benchmark.append(cls.substring(cls.lastIndexOf('.') + 1));
+            method.append(full.substring(dot + 1));
+            mode.append(r.path("mode").asText(""));
+            JsonNode pm = r.get("primaryMetric");
+            unit.append(pm.path("scoreUnit").asText(""));
+            score.append(pm.path("score").asDouble(Double.NaN));
+            error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : Double.NaN);
+            List<String> rawScores = new ArrayList<>();
+            for (Iterator<JsonNode> forks = pm.path("rawData").elements(); forks.hasNext(); ) {
+                forks.next().forEach(v -> rawScores.add(v.asText()));
+            }
+            samples.append(rawScores.size());
+            raw.append(String.join(" ", rawScores));
+            source.append(sources.get(i));
+            for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
+        }
+        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, samples, raw, source);
+        params.forEach(t::addColumns);
+        return t;
+    }
+
+    /** The value of a parameter column, or "" if the table has no such column. */
+    static String param(Table t, int row, String name) {
+        return t.columnNames().contains(name) ? t.stringColumn(name).get(row) : "";
+    }
+}

@@ -1,0 +1,108 @@
+package org.clipbench.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.clipbench.params.ParamShapes;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The memory-system reference, measured in the same run as the kernels: STREAM's copy (b = a), scale
+ * (b = s a) and triad (a = b + s c) on Java arrays of the same sizes, 1 or 2 threads. Bytes moved per
+ * op are 2N, 2N and 3N elements (STREAM's convention: write-allocate traffic not counted). The loops
+ * have no reductions, so C2 vectorises them: this is the best a JVM kernel can stream.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, "-Xmx8g"})
+public class BandwidthBenchmark {
+    @Param("flat-4K") public String size;
+    @Param("f64") public String dtype;
+    @Param("1") public int threads;
+
+    private double[] a, b, c;
+    private float[] fa, fb, fc;
+    private double s = 0.5;
+    private ForkJoinPool pool;
+    private int n;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        n = (int) ParamShapes.get(size).totalSize();
+        if (dtype.equals("f64")) {
+            a = new double[n];
+            b = new double[n];
+            c = new double[n];
+            java.util.Arrays.fill(a, 1.0);
+            java.util.Arrays.fill(c, 2.0);
+        } else {
+            fa = new float[n];
+            fb = new float[n];
+            fc = new float[n];
+            java.util.Arrays.fill(fa, 1.0f);
+            java.util.Arrays.fill(fc, 2.0f);
+        }
+        pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        if (pool != null) pool.shutdown();
+    }
+
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    private void split(Range r) {
+        if (pool == null) {
+            r.run(0, n);
+            return;
+        }
+        List<Callable<Object>> tasks = new ArrayList<>(threads);
+        for (int k = 0; k < threads; k++) {
+            int from = (int) ((long) n * k / threads), to = (int) ((long) n * (k + 1) / threads);
+            tasks.add(() -> {
+                r.run(from, to);
+                return null;
+            });
+        }
+        pool.invokeAll(tasks);
+    }
+
+    @Benchmark
+    public Object copy() {
+        if (a != null) split((f, t) -> System.arraycopy(a, f, b, f, t - f));
+        else split((f, t) -> System.arraycopy(fa, f, fb, f, t - f));
+        return a != null ? b : fb;
+    }
+
+    @Benchmark
+    public Object scale() {
+        double q = s;
+        if (a != null) split((f, t) -> { for (int i = f; i < t; i++) b[i] = q * a[i]; });
+        else split((f, t) -> { float fq = (float) q; for (int i = f; i < t; i++) fb[i] = fq * fa[i]; });
+        return a != null ? b : fb;
+    }
+
+    @Benchmark
+    public Object triad() {
+        double q = s;
+        if (a != null) split((f, t) -> { for (int i = f; i < t; i++) a[i] = b[i] + q * c[i]; });
+        else split((f, t) -> { float fq = (float) q; for (int i = f; i < t; i++) fa[i] = fb[i] + fq * fc[i]; });
+        return a != null ? a : fa;
+    }
+}

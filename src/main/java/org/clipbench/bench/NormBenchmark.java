@@ -1,0 +1,63 @@
+package org.clipbench.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.backend.NormKind;
+import org.clipbench.backend.Tensor;
+import org.clipbench.params.ParamSet;
+import org.clipbench.params.ParamShapes;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The L2 norm of one tensor by each implementation: the library's own, naive, safe and fast-safe, on
+ * ordinary N(0,1) data and on data whose squares overflow (x 1e200 in f64, 1e25 in f32), so the cost of
+ * safety is a measured number. Read-only, so no restore is needed; the norm is returned (no dead code),
+ * and the data come from a seeded generator at setup (no constant folding).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, "-Xmx8g"})
+public class NormBenchmark {
+    @Param("arrays") public String backend;
+    @Param("f64") public String dtype;
+    @Param("flat-4K") public String size;
+    @Param("safe") public String kind;
+    /** ordinary: N(0, 1); huge: N(0, 1) scaled so that x^2 overflows. */
+    @Param("ordinary") public String data;
+    @Param("1") public int threads;
+
+    private Backend b;
+    private Tensor t;
+    private NormKind k;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        b = Backends.create(backend, threads);
+        DType d = DType.parse(dtype);
+        double scale = switch (data) {
+            case "ordinary" -> 1.0;
+            case "huge" -> d == DType.F64 ? 1e200 : 1e25;
+            default -> throw new IllegalArgumentException("data must be ordinary or huge, not " + data);
+        };
+        ParamSet p = ParamSet.gaussian(b, ParamShapes.get(size), d, org.clipbench.params.Layout.SEPARATE, 3, scale);
+        t = p.tensor(0);
+        k = NormKind.parse(kind);
+    }
+
+    @Benchmark
+    public double norm() {
+        return b.norm2(t, k);
+    }
+}

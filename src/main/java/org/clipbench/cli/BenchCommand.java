@@ -1,0 +1,222 @@
+package org.clipbench.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.sweep.BenchRunner;
+import org.clipbench.sweep.Combo;
+import org.clipbench.sweep.Environment;
+import org.clipbench.sweep.Filters;
+import org.clipbench.sweep.Grid;
+import org.clipbench.sweep.JmhSettings;
+import org.clipbench.sweep.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a benchmark profile into a results folder, then writes the summary. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the JMH kernel sweep of a profile and write results/runs/<UTC time>-<git sha>[-dirty]/:",
+                "results.json (JMH JSON), jmh/<combination>.json (one per combination, written atomically),",
+                "environment.json, grid.json, logs/, summary.md. Rerun with --resume DIR after an interruption."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--profile", description = "smoke (CI, ~3 min), quick (default, ~10 min) or full (hours)")
+    String profile = "quick";
+
+    @Option(names = "--backends", split = ",", description = "only these backends: arrays,vector,ejml,commons-math,nd4j")
+    List<String> backends;
+
+    @Option(names = "--strategies", split = ",", description = "only these strategies (see the strategies command)")
+    List<String> strategies;
+
+    @Option(names = "--sizes", split = ",", description = "only these data sets: flat-N (e.g. flat-4K, flat-16M), resnet18, gpt2-small, many-small")
+    List<String> sizes;
+
+    @Option(names = "--dtypes", split = ",", description = "only these dtypes: f32,f64")
+    List<String> dtypes;
+
+    @Option(names = "--threads", split = ",", description = "only these thread counts, e.g. 1,2")
+    List<String> threads;
+
+    @Option(names = "--jvm", description = "run the benchmark forks on this java binary (e.g. another JDK); recorded in environment.json")
+    Path jvm;
+
+    @Option(names = "--jmh", description = "raw JMH options passed through, e.g. \"-f 2 -i 10 -prof gc\"")
+    String jmh;
+
+    @Option(names = "--shard", description = "run shard k of n (k/n) of the grid; shards partition it exactly")
+    String shard;
+
+    @Option(names = "--out", description = "results folder (default results/runs/<UTC time>-<sha>[-dirty][-shard])")
+    Path out;
+
+    @Option(names = "--resume", description = "continue an interrupted run in this folder: finished combinations are kept")
+    Path resume;
+
+    @Option(names = "--results-root", description = "where new results folders go (default results/runs)")
+    Path resultsRoot = Path.of("results", "runs");
+
+    @Option(names = "--fork-heap", description = "heap of each benchmark fork (default 6g; gpt2-small f64 needs about 5g)")
+    String forkHeap = "6g";
+
+    @Option(names = "--javacpp-cache", description = "where ND4J unpacks its ~400 MB of natives (default target/javacpp-cache)")
+    Path javacppCache = Path.of("target", "javacpp-cache");
+
+    @Option(names = "--yes", description = "start the full profile without asking")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "print the grid and its estimated duration, run nothing")
+    boolean dryRun;
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = Profile.named(profile);
+        Filters filters = new Filters(backends, strategies, sizes, dtypes, threads).validate();
+        List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
+        if (jvm != null && !Files.isExecutable(jvm)) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
+        }
+        Path dir;
+        List<Combo> combos;
+        Map<String, String> leftOut = Map.of();
+        if (resume != null) {
+            dir = resume;
+            Path gridFile = dir.resolve("grid.json");
+            if (!Files.isRegularFile(gridFile)) {
+                throw new IllegalArgumentException("--resume " + dir + ": no grid.json there; is it a results folder of a bench run?");
+            }
+            combos = JSON.readValue(gridFile.toFile(), new TypeReference<List<Combo>>() { });
+        } else {
+            Grid grid = Grid.build(p, filters);
+            int[] kn = parseShard(shard);
+            if (kn != null) grid = grid.shard(kn[0], kn[1]);
+            combos = grid.combos();
+            leftOut = grid.leftOut();
+            if (combos.isEmpty()) {
+                throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
+            }
+            double minutes = grid.estimateSeconds(p.settings()) / 60;
+            System.out.printf(Locale.ROOT, "profile %s: %d combinations, estimated %.0f min (%s)%n", p.name(), combos.size(),
+                    minutes, p.description());
+            if (dryRun) {
+                combos.forEach(c -> System.out.println("  " + c));
+                leftOut.forEach((c, why) -> System.out.println("  not run: " + c + " (" + why + ")"));
+                return 0;
+            }
+            if (p.name().equals("full") && !yes && !confirm(minutes)) {
+                System.err.printf(Locale.ROOT, "error: the full profile takes about %.1f hours; rerun with --yes to start it%n", minutes / 60);
+                return 2;
+            }
+            dir = out != null ? out : resultsRoot.resolve(folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard));
+        }
+        Files.createDirectories(dir);
+        String java = jvm != null ? jvm.toAbsolutePath().toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> forkArgs = List.of("--add-modules=jdk.incubator.vector", "-Xmx" + forkHeap,
+                "-Dorg.bytedeco.javacpp.cachedir=" + javacppCache.toAbsolutePath(),
+                "-Dorg.bytedeco.javacpp.maxbytes=12g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=18g",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        if (resume == null) {
+            AtomicFiles.write(dir.resolve("grid.json"), JSON.writeValueAsBytes(combos));
+            if (!leftOut.isEmpty()) {
+                StringBuilder sb = new StringBuilder("# combinations of the profile that a backend cannot run (not run, not faked)\n");
+                leftOut.forEach((c, why) -> sb.append(c).append("  # ").append(why).append('\n'));
+                AtomicFiles.writeString(dir.resolve("not-run.txt"), sb.toString());
+            }
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("profile", p.name());
+        extra.put("settings", p.settings());
+        extra.put("command_line", System.getProperty(Main.COMMAND_PROPERTY, "bench"));
+        extra.put("filters", filters);
+        extra.put("shard", shard);
+        extra.put("benchmark_jvm", java);
+        extra.put("benchmark_jvm_version", jvmVersion(java));
+        extra.put("fork_jvm_args", forkArgs);
+        extra.put("omp_num_threads_per_fork", "OMP_NUM_THREADS = the combination's threads parameter (set by java-omp<t>.sh)");
+        AtomicFiles.write(dir.resolve("environment.json"), JSON.writeValueAsBytes(Environment.capture(extra)));
+
+        System.out.println("results: " + dir);
+        AtomicBoolean finished = new AtomicBoolean(false);
+        Path resumeDir = dir;
+        Thread hint = new Thread(() -> {
+            if (!finished.get()) {
+                System.err.println("\ninterrupted: finished combinations are saved in " + resumeDir
+                        + "\nresume with: ./run-bench.sh --resume " + resumeDir);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hint);
+        BenchRunner.Outcome outcome = new BenchRunner(dir, p.settings(), java, forkArgs, jmhArgs, System.out).run(combos);
+        finished.set(true);
+        int results = BenchRunner.merge(dir);
+        System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
+                outcome.failures().size(), results, dir.resolve("results.json"));
+        if (results > 0) ReportCommand.summarize(List.of(dir), dir.resolve("report"), true);
+        if (!outcome.failures().isEmpty()) {
+            System.err.println("failed combinations (see " + dir.resolve("failures.txt") + "):");
+            outcome.failures().forEach(f -> System.err.println("  " + f));
+            return 1;
+        }
+        return 0;
+    }
+
+    static int[] parseShard(String s) {
+        if (s == null) return null;
+        String[] parts = s.split("/");
+        try {
+            if (parts.length == 2) {
+                int k = Integer.parseInt(parts[0].trim()), n = Integer.parseInt(parts[1].trim());
+                if (n >= 1 && k >= 1 && k <= n) return new int[] {k, n};
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--shard '" + s + "': write k/n with 1 <= k <= n, e.g. --shard 2/4");
+    }
+
+    /** results/runs/&lt;yyyyMMddTHHmmssZ&gt;-&lt;sha&gt;[-dirty][-shard-k-of-n]. */
+    static String folderName(ZonedDateTime utc, Map<String, Object> git, String shard) {
+        String name = utc.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-" + git.get("sha");
+        if (Boolean.TRUE.equals(git.get("dirty"))) name += "-dirty";
+        if (shard != null) {
+            int[] kn = parseShard(shard);
+            name += "-shard" + kn[0] + "of" + kn[1];
+        }
+        return name;
+    }
+
+    private static boolean confirm(double minutes) {
+        if (System.console() == null) return false;
+        String answer = System.console().readLine("%s", String.format(Locale.ROOT, "The full profile takes about %.1f hours. Start it? [y/N] ", minutes / 60));
+        return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
+    }
+
+    private static String jvmVersion(String java) {
+        try {
+            Process pr = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+            String v = new String(pr.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+            pr.waitFor();
+            return v;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.clipbench.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.ProfilerConfig;
+
+/**
+ * Runs a grid with JMH, one combination at a time, in this JVM (JMH forks a fresh JVM per
+ * combination). Each finished combination is saved atomically as jmh/&lt;id&gt;.json, so an interrupted
+ * sweep keeps what finished and a rerun on the same folder skips it. ND4J's threads follow only
+ * OMP_NUM_THREADS, which JMH cannot set per fork, so forks start through a small wrapper script that
+ * exports OMP_NUM_THREADS for the combination's thread count and execs the chosen java.
+ */
+public final class BenchRunner {
+    static final String BENCH_PACKAGE = "org.clipbench.bench.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final JmhSettings settings;
+    private final String javaBin;
+    private final List<String> forkArgs;
+    private final CommandLineOptions raw;
+    private final PrintStream out;
+
+    /** The outcome of a run: how many ran, were already there, and which failed (with JMH's message). */
+    public record Outcome(int ran, int resumed, List<String> failures) {
+    }
+
+    public BenchRunner(Path dir, JmhSettings settings, String java, List<String> forkArgs, List<String> rawJmhOptions,
+                       PrintStream out) {
+        this.dir = dir;
+        this.settings = settings;
+        this.javaBin = java;
+        this.forkArgs = List.copyOf(forkArgs);
+        this.out = out;
+        try {
+            this.raw = new CommandLineOptions(rawJmhOptions.toArray(String[]::new));
+        } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
+            throw new IllegalArgumentException("--jmh: JMH does not accept " + rawJmhOptions + ": " + e.getMessage());
+        }
+    }
+
+    public static Path resultFile(Path dir, Combo c) {
+        return dir.resolve("jmh").resolve(c.id() + ".json");
+    }
+
+    public Outcome run(List<Combo> combos) throws IOException {
+        Files.createDirectories(dir.resolve("jmh"));
+        Files.createDirectories(dir.resolve("logs"));
+        int ran = 0, resumed = 0, index = 0;
+        List<String> failures = new ArrayList<>();
+        for (Combo c : combos) {
+            index++;
+            Path done = resultFile(dir, c);
+            if (Files.exists(done)) {
+                resumed++;
+                continue;
+            }
+            String head = String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c);
+            Path tmp = dir.resolve("jmh").resolve("." + c.id() + ".partial");
+            try {
+                Collection<RunResult> results = new Runner(options(c, tmp)).run();
+                if (results.isEmpty()) throw new RunnerException("JMH produced no result (no benchmark matched)");
+                AtomicFiles.move(tmp, done);
+                ran++;
+                for (RunResult r : results) {
+                    var p = r.getPrimaryResult();
+                    out.printf(Locale.ROOT, "%s%s: %.1f ± %.1f %s%n", head,
+                            results.size() > 1 ? " " + r.getParams().getBenchmark().replaceAll(".*\\.", "") : "",
+                            p.getScore(), p.getScoreError(), p.getScoreUnit());
+                }
+            } catch (RunnerException e) {
+                Files.deleteIfExists(tmp);
+                String why = rootMessage(e);
+                failures.add(c + " :: " + why);
+                out.printf("%s: FAILED (%s); log: %s%n", head, why, dir.relativize(logFile(c)));
+            }
+        }
+        if (!failures.isEmpty()) {
+            AtomicFiles.writeString(dir.resolve("failures.txt"), String.join("\n", failures) + "\n");
+        } else {
+            Files.deleteIfExists(dir.resolve("failures.txt"));
+        }
+        return new Outcome(ran, resumed, failures);
+    }
+
+    private Path logFile(Combo c) {
+        return dir.resolve("logs").resolve(c.id() + ".log");
+    }
+
+    private org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp) throws IOException {
+        List<String> jvmArgs = new ArrayList<>(forkArgs);
+        if (raw.getJvmArgsAppend().hasValue()) jvmArgs.addAll(raw.getJvmArgsAppend().get());
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("^" + Pattern.quote(BENCH_PACKAGE + c.benchmark() + ".")
+                        + (c.params().containsKey("method") ? Pattern.quote(c.params().get("method")) + "$" : ""))
+                .forks(raw.getForkCount().orElse(settings.forks()))
+                .warmupIterations(raw.getWarmupIterations().orElse(settings.warmupIterations()))
+                .warmupTime(raw.getWarmupTime().orElse(TimeValue.milliseconds(settings.warmupMillis())))
+                .measurementIterations(raw.getMeasurementIterations().orElse(settings.measurementIterations()))
+                .measurementTime(raw.getMeasurementTime().orElse(TimeValue.milliseconds(settings.measurementMillis())))
+                .jvm(wrapper(c.threads()).toString())
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .shouldFailOnError(true)
+                .result(resultTmp.toString())
+                .resultFormat(ResultFormatType.JSON)
+                .output(logFile(c).toString());
+        c.params().forEach((k, v) -> {
+            if (!k.equals("method")) b.param(k, v); // "method" picks the @Benchmark method, it is no @Param
+        });
+        if (settings.gcProfiler()) b.addProfiler("gc");
+        for (ProfilerConfig p : raw.getProfilers()) b.addProfiler(p.getKlass(), p.getOpts());
+        if (raw.getTimeUnit().hasValue()) b.timeUnit(raw.getTimeUnit().get());
+        return b.build();
+    }
+
+    /** A script that pins OMP_NUM_THREADS and starts the chosen java; JMH uses it as its fork JVM. */
+    private Path wrapper(int threads) throws IOException {
+        Path w = dir.resolve("java-omp" + threads + ".sh");
+        if (!Files.exists(w)) {
+            String script = "#!/bin/sh\n# JMH fork launcher: ND4J reads OMP_NUM_THREADS once, at native load\n"
+                    + "OMP_NUM_THREADS=" + threads + "\nexport OMP_NUM_THREADS\nexec '" + javaBin.replace("'", "'\\''") + "' \"$@\"\n";
+            AtomicFiles.writeString(w, script);
+            Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return w;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** Concatenates every jmh/*.json of a results folder into one JMH-format array (results.json). */
+    public static int merge(Path dir) throws IOException {
+        ArrayNode all = JSON.createArrayNode();
+        Path jmh = dir.resolve("jmh");
+        if (Files.isDirectory(jmh)) {
+            try (var files = Files.list(jmh)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                    JsonNode n = JSON.readTree(f.toFile());
+                    if (n != null && n.isArray()) n.forEach(all::add);
+                }
+            }
+        }
+        AtomicFiles.write(dir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+        return all.size();
+    }
+}

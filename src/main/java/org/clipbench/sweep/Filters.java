@@ -1,0 +1,68 @@
+package org.clipbench.sweep;
+
+import java.util.List;
+import java.util.Map;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.bench.Calibration;
+import org.clipbench.params.ParamShapes;
+import org.clipbench.strategy.Strategies;
+
+/**
+ * Narrows a grid: a combination is kept when each of its parameters that a filter names is in that
+ * filter's list (null = no filter). Strategies filter by name ("global-norm" keeps "global-norm:p=inf").
+ */
+public record Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes,
+                      List<String> threads) {
+
+    public static Filters none() {
+        return new Filters(null, null, null, null, null);
+    }
+
+    /** Throws IllegalArgumentException naming the bad value and the valid choices. */
+    public Filters validate() {
+        if (backends != null) for (String b : backends) {
+            if (!Backends.names().contains(b)) {
+                throw new IllegalArgumentException("--backends: unknown backend '" + b + "'; valid: " + String.join(",", Backends.names()));
+            }
+        }
+        if (strategies != null) for (String s : strategies) {
+            if (!Strategies.names().contains(s)) {
+                throw new IllegalArgumentException("--strategies: unknown strategy '" + s + "'; valid: " + String.join(",", Strategies.names()));
+            }
+        }
+        if (sizes != null) for (String s : sizes) {
+            try {
+                ParamShapes.get(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--sizes: " + e.getMessage());
+            }
+        }
+        if (dtypes != null) for (String d : dtypes) {
+            try {
+                DType.parse(d);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--dtypes: " + e.getMessage());
+            }
+        }
+        if (threads != null) for (String t : threads) {
+            if (!t.matches("[1-9][0-9]*")) {
+                throw new IllegalArgumentException("--threads: '" + t + "' is not a positive whole number; valid: 1,2");
+            }
+        }
+        return this;
+    }
+
+    public boolean keeps(Combo c) {
+        Map<String, String> p = c.params();
+        return matches(backends, p.get("backend"))
+                && matches(strategies, p.containsKey("strategy") ? Calibration.nameOf(p.get("strategy")) : null)
+                && matches(sizes, p.containsKey("params") ? p.get("params") : p.get("size"))
+                && matches(dtypes, p.get("dtype"))
+                && matches(threads, p.get("threads"));
+    }
+
+    private static boolean matches(List<String> filter, String value) {
+        return filter == null || value == null || filter.contains(value);
+    }
+}

@@ -1,0 +1,138 @@
+package org.clipbench.sweep;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.bench.Calibration;
+import org.clipbench.bench.Regime;
+import org.clipbench.params.ParamShapes;
+
+/**
+ * Expands a profile into the combinations to run: regimes resolved per strategy and shape, what a
+ * backend cannot run left out (and listed, with the reason), filters applied, one restore benchmark
+ * added per distinct data set a clipping benchmark restores, sorted by id, and optionally one shard.
+ */
+public final class Grid {
+    private final List<Combo> combos;
+    private final Map<String, String> leftOut;
+
+    private Grid(List<Combo> combos, Map<String, String> leftOut) {
+        this.combos = combos;
+        this.leftOut = leftOut;
+    }
+
+    public List<Combo> combos() {
+        return combos;
+    }
+
+    /** Combinations the profile names that a backend cannot run, with the reason (reported, not run). */
+    public Map<String, String> leftOut() {
+        return leftOut;
+    }
+
+    public static Grid build(Profile profile, Filters filters) {
+        Map<String, Combo> kept = new LinkedHashMap<>();
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        for (Block block : profile.blocks()) {
+            for (Combo raw : block.expand()) {
+                for (Combo c : resolveRegime(raw)) {
+                    String why = unsupported(c);
+                    if (why != null) {
+                        leftOut.put(c.toString(), why);
+                    } else if (filters.keeps(c)) {
+                        kept.putIfAbsent(c.id(), c);
+                    }
+                }
+            }
+        }
+        for (Combo c : List.copyOf(kept.values())) {
+            Combo restore = restoreFor(c);
+            if (restore != null) kept.putIfAbsent(restore.id(), restore);
+        }
+        List<Combo> sorted = new ArrayList<>(kept.values());
+        sorted.sort(Comparator.comparing(Combo::id));
+        return new Grid(List.copyOf(sorted), leftOut);
+    }
+
+    /** Shard k of n (1-based): every n-th combination of the sorted grid, so shards partition it. */
+    public Grid shard(int k, int n) {
+        if (n < 1 || k < 1 || k > n) {
+            throw new IllegalArgumentException("--shard " + k + "/" + n + ": need 1 <= k <= n");
+        }
+        List<Combo> mine = new ArrayList<>();
+        for (int i = 0; i < combos.size(); i++) {
+            if (i % n == k - 1) mine.add(combos.get(i));
+        }
+        return new Grid(List.copyOf(mine), leftOut);
+    }
+
+    public double estimateSeconds(JmhSettings s) {
+        double total = 0;
+        for (Combo c : combos) {
+            int methods = c.benchmark().equals("BandwidthBenchmark") && !c.params().containsKey("method") ? 3 : 1;
+            total += methods * s.estimateSeconds(c.backend().equals("nd4j"));
+        }
+        return total;
+    }
+
+    private static List<Combo> resolveRegime(Combo c) {
+        String regime = c.params().get("regime");
+        if (regime == null || !(regime.equals("auto") || regime.equals("all"))) return List.of(c);
+        List<Regime> valid = Calibration.regimes(c.params().get("strategy"), ParamShapes.get(c.params().get("params")));
+        List<Regime> chosen;
+        if (regime.equals("all")) {
+            chosen = valid;
+        } else {
+            Regime best = valid.contains(Regime.ALWAYS) ? Regime.ALWAYS : valid.contains(Regime.SPIKES) ? Regime.SPIKES : valid.get(0);
+            chosen = List.of(best);
+        }
+        List<Combo> out = new ArrayList<>();
+        for (Regime r : chosen) {
+            Map<String, String> p = new LinkedHashMap<>(c.params());
+            p.put("regime", r.label());
+            out.add(new Combo(c.benchmark(), p));
+        }
+        return out;
+    }
+
+    /** Why a backend cannot run this combination, or null if it can. */
+    static String unsupported(Combo c) {
+        Map<String, String> p = c.params();
+        String backend = p.get("backend");
+        if (backend != null) {
+            DType d = DType.parse(p.getOrDefault("dtype", "f64"));
+            boolean flat = "flat".equals(p.get("layout"));
+            int threads = c.threads();
+            if (!Backends.supports(backend, d, flat, threads)) {
+                Backends.Capabilities caps = Backends.capabilities(backend);
+                if (!caps.f32() && d == DType.F32) return backend + " has no f32 storage";
+                if (flat && !caps.flatLayout()) return backend + " has no views into a shared buffer (flat layout)";
+                return backend + " runs single-threaded";
+            }
+        }
+        if (p.containsKey("regime") && p.containsKey("strategy")) {
+            Regime r = Regime.parse(p.get("regime"));
+            if (!Calibration.regimes(p.get("strategy"), ParamShapes.get(p.get("params"))).contains(r)) {
+                return "regime " + r.label() + " does not apply to " + p.get("strategy") + " on " + p.get("params");
+            }
+        }
+        return null;
+    }
+
+    /** The restore that a clipping benchmark's calls begin with, as its own benchmark. */
+    private static Combo restoreFor(Combo c) {
+        Map<String, String> p = c.params();
+        if (!c.benchmark().equals("ClipBenchmark") && !c.benchmark().equals("DpClipBenchmark")) return null;
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("backend", p.get("backend"));
+        r.put("dtype", p.get("dtype"));
+        r.put("params", p.get("params"));
+        r.put("layout", p.getOrDefault("layout", "separate"));
+        r.put("threads", p.get("threads"));
+        return new Combo("RestoreBenchmark", r);
+    }
+}

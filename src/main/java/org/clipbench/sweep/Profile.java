@@ -1,0 +1,101 @@
+package org.clipbench.sweep;
+
+import java.util.List;
+import java.util.Locale;
+import org.clipbench.strategy.Strategies;
+
+/**
+ * The benchmark profiles: which combinations run, and how long JMH measures each. Regime "auto" picks
+ * the most telling regime a strategy has (always, else spikes, else never); "all" runs every valid one.
+ */
+public record Profile(String name, String description, JmhSettings settings, List<Block> blocks) {
+
+    public static final List<String> NAMES = List.of("smoke", "quick", "full");
+
+    static final List<String> BACKENDS = List.of("arrays", "vector", "ejml", "commons-math", "nd4j");
+    static final List<String> GRADIENT_STRATEGIES = Strategies.names().stream().filter(s -> !s.startsWith("dp-")).toList();
+    static final List<String> DP_STRATEGIES = Strategies.names().stream().filter(s -> s.startsWith("dp-")).toList();
+
+    public static Profile named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "smoke" -> smoke();
+            case "quick" -> quick();
+            case "full" -> full();
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': choose one of " + NAMES);
+        };
+    }
+
+    /**
+     * Every benchmark class, every backend and every strategy once, at minimal settings: checks that
+     * everything runs (CI); its numbers are not measurements.
+     */
+    public static Profile smoke() {
+        return new Profile("smoke", "every benchmark class, backend and strategy once; minimal settings, numbers not meaningful",
+                new JmhSettings(1, 1, 300, 2, 200, false), List.of(
+                Block.of("BandwidthBenchmark", "size", List.of("flat-256K"), "dtype", List.of("f64"), "threads", List.of("1")),
+                Block.of("NormBenchmark", "backend", BACKENDS, "dtype", List.of("f64"), "size", List.of("flat-4K"),
+                        "kind", List.of("library", "fast-safe"), "data", List.of("ordinary"), "threads", List.of("1")),
+                clip(GRADIENT_STRATEGIES, List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
+                clip(List.of("global-norm"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("f64"), List.of("flat-256K"),
+                        List.of("separate"), "always", List.of("1")),
+                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always")));
+    }
+
+    /**
+     * The default: every backend and strategy, small (4K, L1) and DRAM-sized (16M x 8 bytes) data, the
+     * cost of safe norms, layouts, threads and the bandwidth reference; about 10 minutes on 2 cores.
+     */
+    public static Profile quick() {
+        List<String> dataSets = List.of("flat-4K", "flat-16M", "resnet18", "many-small", "gpt2-small");
+        return new Profile("quick", "every backend and strategy, small (4K) and DRAM-sized (16M) data",
+                new JmhSettings(1, 3, 400, 3, 300, false), List.of(
+                Block.of("BandwidthBenchmark", "size", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
+                        "method", List.of("copy")),
+                Block.of("BandwidthBenchmark", "size", List.of("flat-16M"), "dtype", List.of("f64"), "threads", List.of("1"),
+                        "method", List.of("scale", "triad")),
+                Block.of("NormBenchmark", "backend", List.of("arrays", "vector"), "dtype", List.of("f64", "f32"),
+                        "size", List.of("flat-4K", "flat-16M"), "kind", List.of("naive", "safe", "fast-safe"),
+                        "data", List.of("ordinary"), "threads", List.of("1")),
+                Block.of("NormBenchmark", "backend", List.of("arrays", "vector"), "dtype", List.of("f64"),
+                        "size", List.of("flat-16M"), "kind", List.of("naive", "safe", "fast-safe"),
+                        "data", List.of("huge"), "threads", List.of("1")),
+                Block.of("NormBenchmark", "backend", List.of("ejml", "commons-math", "nd4j"), "dtype", List.of("f64"),
+                        "size", List.of("flat-4K", "flat-16M"), "kind", List.of("library", "safe"),
+                        "data", List.of("ordinary"), "threads", List.of("1")),
+                clip(GRADIENT_STRATEGIES, List.of("arrays", "vector"), List.of("f64"), List.of("resnet18"), List.of("separate"), "auto", List.of("1")),
+                clip(List.of("global-norm"), BACKENDS, List.of("f64", "f32"), List.of("flat-4K", "flat-16M"), List.of("separate"), "always", List.of("1")),
+                clip(List.of("global-norm"), List.of("arrays", "vector", "nd4j"), List.of("f64"), List.of("many-small"),
+                        List.of("separate", "flat"), "always", List.of("1")),
+                clip(List.of("global-norm"), List.of("arrays", "vector", "nd4j"), List.of("f64"), List.of("flat-16M"),
+                        List.of("separate"), "always", List.of("2")),
+                clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("flat"), "always", List.of("1")),
+                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
+                dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always")));
+    }
+
+    /** The whole grid; hours on 2 cores. Allocation per op recorded with the GC profiler. */
+    public static Profile full() {
+        List<String> sizes = List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "resnet18", "gpt2-small", "many-small");
+        return new Profile("full", "the whole grid: every strategy, backend, dtype, size, layout, regime and thread count",
+                new JmhSettings(2, 3, 1000, 5, 1000, true), List.of(
+                Block.of("BandwidthBenchmark", "size", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "flat-64M", "resnet18",
+                        "gpt2-small", "many-small"),
+                        "dtype", List.of("f64", "f32"), "threads", List.of("1", "2")),
+                Block.of("NormBenchmark", "backend", BACKENDS, "dtype", List.of("f64", "f32"),
+                        "size", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
+                        "data", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
+                clip(GRADIENT_STRATEGIES, BACKENDS, List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
+                dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all")));
+    }
+
+    private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> params,
+                              List<String> layouts, String regime, List<String> threads) {
+        return Block.of("ClipBenchmark", "strategy", strategies, "backend", backends, "dtype", dtypes, "params", params,
+                "layout", layouts, "regime", List.of(regime), "threads", threads, "norm", List.of("safe"));
+    }
+
+    private static Block dp(List<String> strategies, List<String> backends, List<String> params, List<String> batch, String regime) {
+        return Block.of("DpClipBenchmark", "strategy", strategies, "backend", backends, "dtype", List.of("f64"), "params", params,
+                "batch", batch, "regime", List.of(regime), "threads", List.of("1"));
+    }
+}
