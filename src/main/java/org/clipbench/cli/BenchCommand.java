@@ -89,6 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         Profile p = Profile.named(profile);
         Filters filters = new Filters(backends, strategies, sizes, dtypes, threads).validate();
         List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
+        BenchRunner.parseJmhOptions(jmhArgs); // fail on bad JMH options before anything is written
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
@@ -120,8 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             if (p.name().equals("full") && !yes && !confirm(minutes)) {
-                System.err.printf(Locale.ROOT, "error: the full profile takes about %.1f hours; rerun with --yes to start it%n", minutes / 60);
-                return 2;
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "the full profile takes about %.1f hours; rerun with --yes to start it", minutes / 60));
             }
             dir = out != null ? out : resultsRoot.resolve(folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard));
         }

@@ -135,9 +135,28 @@ public final class ScalarKernels {
         return Math.sqrt(total);
     }
 
-    /** In scalar code widening to double costs nothing, so the fast path is the safe kernel itself. */
+    /**
+     * Float accumulation (four independent sums, so the add latency does not serialise the loop), moved
+     * into a double total every {@link #BLOCK} elements; reruns {@link #norm2Safe} on overflow or underflow.
+     */
     public static double norm2FastSafe(float[] a, int off, int len) {
-        return norm2Safe(a, off, len);
+        double total = 0;
+        int end = off + len;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = start;
+            for (; i + 3 < stop; i += 4) {
+                s0 += a[i] * a[i];
+                s1 += a[i + 1] * a[i + 1];
+                s2 += a[i + 2] * a[i + 2];
+                s3 += a[i + 3] * a[i + 3];
+            }
+            for (; i < stop; i++) s0 += a[i] * a[i];
+            total += (double) (s0 + s1) + (double) (s2 + s3);
+        }
+        if (fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
+        return Double.isNaN(total) ? Double.NaN : norm2Safe(a, off, len);
     }
 
     // ---------------------------------------------------------------- L1, Linf

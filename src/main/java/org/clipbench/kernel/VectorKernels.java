@@ -3,10 +3,6 @@ package org.clipbench.kernel;
 import static org.clipbench.kernel.ScalarKernels.BLOCK;
 import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F32;
 import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F64;
-import static org.clipbench.kernel.ScalarKernels.SBIG;
-import static org.clipbench.kernel.ScalarKernels.SSML;
-import static org.clipbench.kernel.ScalarKernels.TBIG;
-import static org.clipbench.kernel.ScalarKernels.TSML;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -66,38 +62,61 @@ public final class VectorKernels {
         return s;
     }
 
-    /** Blue's algorithm with lane masks instead of branches. */
+    /**
+     * Safe without branches or masks: per block of {@link ScalarKernels#BLOCK} elements (L1-resident),
+     * m = max |x|, then sum (x * 2^-e)^2 with 2^e <= m < 2^(e+1), so every scaled square lies in
+     * [0, 4) and nothing overflows or underflows that matters. Blocks combine as (sum, power of two)
+     * pairs, like LAPACK's dlassq but with exact power-of-two scales. NaN anywhere gives NaN; else an
+     * infinite entry gives +Inf.
+     */
     public static double norm2Safe(double[] a, int off, int len) {
+        int end = off + len;
+        double ssq = 0;
+        int unitExp = 0;
+        boolean infinite = false;
+        for (int start = off; start < end; start += BLOCK) {
+            int n = Math.min(end, start + BLOCK) - start;
+            double m = normInf(a, start, n);
+            if (Double.isNaN(m)) return Double.NaN;
+            if (m == Double.POSITIVE_INFINITY) {
+                infinite = true; // keep scanning: a NaN later still wins
+                continue;
+            }
+            if (m == 0 || infinite) continue;
+            int e = Math.getExponent(m);
+            double block = scaledSumSquares(a, start, n, Math.scalb(1.0, -e));
+            if (ssq == 0) {
+                ssq = block;
+                unitExp = e;
+            } else if (e > unitExp) {
+                ssq = Math.scalb(ssq, 2 * (unitExp - e)) + block;
+                unitExp = e;
+            } else {
+                ssq += Math.scalb(block, 2 * (e - unitExp));
+            }
+        }
+        if (infinite) return Double.POSITIVE_INFINITY;
+        return Math.scalb(Math.sqrt(ssq), unitExp);
+    }
+
+    /** sum (s * x)^2 over the range. */
+    private static double scaledSumSquares(double[] a, int off, int len, double s) {
         int step = D.length();
         int end = off + len;
         int i = off;
-        DoubleVector zero = DoubleVector.zero(D);
-        DoubleVector big = zero, med = zero, sml = zero;
-        for (int bound = end - step; i <= bound; i += step) {
-            DoubleVector ax = DoubleVector.fromArray(D, a, i).abs();
-            VectorMask<Double> isBig = ax.compare(VectorOperators.GT, TBIG);
-            VectorMask<Double> isSml = ax.compare(VectorOperators.LT, TSML);
-            DoubleVector yb = zero.blend(ax.mul(SBIG), isBig);
-            DoubleVector ys = zero.blend(ax.mul(SSML), isSml);
-            DoubleVector ym = ax.blend(zero, isBig.or(isSml)); // NaN lanes stay here
-            big = yb.fma(yb, big);
-            sml = ys.fma(ys, sml);
-            med = ym.fma(ym, med);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+        for (int bound = end - 2 * step; i <= bound; i += 2 * step) {
+            DoubleVector v0 = DoubleVector.fromArray(D, a, i).mul(s);
+            DoubleVector v1 = DoubleVector.fromArray(D, a, i + step).mul(s);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
         }
-        double abig = big.reduceLanes(VectorOperators.ADD);
-        double amed = med.reduceLanes(VectorOperators.ADD);
-        double asml = sml.reduceLanes(VectorOperators.ADD);
+        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
-            double ax = Math.abs(a[i]);
-            if (ax > TBIG) {
-                abig += (ax * SBIG) * (ax * SBIG);
-            } else if (ax < TSML) {
-                asml += (ax * SSML) * (ax * SSML);
-            } else {
-                amed += ax * ax;
-            }
+            double y = a[i] * s;
+            sum += y * y;
         }
-        return ScalarKernels.combineBlue(abig, amed, asml);
+        return sum;
     }
 
     public static double norm2FastSafe(double[] a, int off, int len) {

@@ -52,8 +52,13 @@ public final class BenchRunner {
         this.javaBin = java;
         this.forkArgs = List.copyOf(forkArgs);
         this.out = out;
+        this.raw = parseJmhOptions(rawJmhOptions);
+    }
+
+    /** JMH's own command-line options (e.g. "-f 2 -prof gc"); IllegalArgumentException if JMH rejects them. */
+    public static CommandLineOptions parseJmhOptions(List<String> rawJmhOptions) {
         try {
-            this.raw = new CommandLineOptions(rawJmhOptions.toArray(String[]::new));
+            return new CommandLineOptions(rawJmhOptions.toArray(String[]::new));
         } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
             throw new IllegalArgumentException("--jmh: JMH does not accept " + rawJmhOptions + ": " + e.getMessage());
         }

@@ -21,6 +21,46 @@ class KernelPropertiesTest {
         return value.array(double[].class).ofMinSize(1).ofMaxSize(300);
     }
 
+    /** Long enough to span several blocks, so the block combination is exercised. */
+    @Provide
+    Arbitrary<double[]> longMixedMagnitudes() {
+        return anyMagnitudes().list().ofMinSize(1).ofMaxSize(12).map(parts -> {
+            int n = 0;
+            for (double[] p : parts) n += p.length;
+            double[] out = new double[n * 10];
+            int k = 0;
+            for (int rep = 0; rep < 10; rep++) for (double[] p : parts) for (double v : p) out[k++] = v;
+            return out;
+        });
+    }
+
+    @Property(tries = 100)
+    void safeNormsAreAccurateAcrossBlocks(@ForAll("longMixedMagnitudes") double[] x) {
+        double ref = Reference.norm2(x);
+        assertThat(Reference.relErr(ScalarKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+    }
+
+    @org.junit.jupiter.api.Test
+    void infinityInAnEarlyBlockAndNaNInALaterOneGiveNaN() {
+        double[] x = new double[5000];
+        java.util.Arrays.fill(x, 1.5);
+        x[10] = Double.POSITIVE_INFINITY;
+        assertThat(VectorKernels.norm2Safe(x, 0, x.length)).isInfinite();
+        assertThat(ScalarKernels.norm2Safe(x, 0, x.length)).isInfinite();
+        x[4500] = Double.NaN;
+        assertThat(VectorKernels.norm2Safe(x, 0, x.length)).isNaN();
+        assertThat(ScalarKernels.norm2Safe(x, 0, x.length)).isNaN();
+        assertThat(VectorKernels.norm2FastSafe(x, 0, x.length)).isNaN();
+        float[] f = new float[5000];
+        java.util.Arrays.fill(f, 1e30f);
+        assertThat(ScalarKernels.norm2FastSafe(f, 0, f.length)).isCloseTo(Math.sqrt(5000) * (double) 1e30f,
+                org.assertj.core.api.Assertions.within(1e24));
+        f[4999] = Float.NaN;
+        assertThat(ScalarKernels.norm2FastSafe(f, 0, f.length)).isNaN();
+    }
+
     @Property(tries = 300)
     void safeNormsAreAccurateForEveryFiniteInput(@ForAll("anyMagnitudes") double[] x) {
         double ref = Reference.norm2(x);

@@ -1,0 +1,62 @@
+package org.clipbench.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** Loader and kernel tables on a fixture results folder with known numbers. */
+class KernelSummaryTest {
+
+    static Path fixture(String name) throws Exception {
+        return Path.of(KernelSummaryTest.class.getResource("/fixtures/" + name).toURI());
+    }
+
+    @Test
+    void loadsJmhJsonWithParamsAndRawData() throws Exception {
+        Table t = JmhResults.load(List.of(fixture("run-a")));
+        assertThat(t.rowCount()).isEqualTo(7);
+        assertThat(t.stringColumn("benchmark").get(0)).isEqualTo("BandwidthBenchmark");
+        assertThat(t.stringColumn("method").get(0)).isEqualTo("copy");
+        assertThat(t.intColumn("samples").get(0)).isEqualTo(3);
+        assertThat(t.stringColumn("raw").get(0)).isEqualTo("990.0 1000.0 1010.0");
+        assertThat(t.stringColumn("backend").get(0)).isEmpty();
+        assertThat(t.stringColumn("kind").get(3)).isEqualTo("safe");
+    }
+
+    @Test
+    void computesBandwidthFractionsOverheadsAndNetClipTime() throws Exception {
+        KernelSummary.Tables s = KernelSummary.build(JmhResults.load(List.of(fixture("run-a"))));
+        // copy: 2 x 4096 x 8 bytes in 1000 ns = 65.536 GB/s
+        assertThat(s.bandwidth().where(s.bandwidth().stringColumn("method").isEqualTo("copy")).doubleColumn("gbps").get(0))
+                .isCloseTo(65.536, within(1e-9));
+        Table norms = s.norms();
+        int naive = norms.stringColumn("kind").indexOf("naive");
+        assertThat(norms.doubleColumn("gbps").get(naive)).isCloseTo(65.536, within(1e-9));
+        assertThat(norms.doubleColumn("pct_copy").get(naive)).isCloseTo(100.0, within(1e-9));
+        Table over = s.normOverhead();
+        assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("safe"))).isCloseTo(2.0, within(1e-12));
+        assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("fast-safe"))).isCloseTo(1.05, within(1e-12));
+        Table clip = s.clipping();
+        assertThat(clip.doubleColumn("restore_ns").get(0)).isEqualTo(1000.0);
+        assertThat(clip.doubleColumn("net_ns").get(0)).isEqualTo(2000.0);
+        String md = KernelSummary.markdown(s);
+        assertThat(md).contains("| flat-4K f64 t1 | 65.5 | 64.0 |").contains("| global-norm | arrays |");
+    }
+
+    @Test
+    void badInputNamesTheFileAndTheProblem(@TempDir Path empty) throws Exception {
+        assertThatThrownBy(() -> JmhResults.load(List.of(fixture("broken"))))
+                .isInstanceOf(JmhResults.BadInputException.class).hasMessageContaining("results.json")
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> JmhResults.load(List.of(empty)))
+                .hasMessageContaining("not a ClipBench results folder");
+        assertThatThrownBy(() -> JmhResults.load(List.of(empty.resolve("nope"))))
+                .hasMessageContaining("no such file");
+    }
+}

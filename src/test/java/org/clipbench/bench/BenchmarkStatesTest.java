@@ -1,0 +1,120 @@
+package org.clipbench.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.clipbench.params.ParamShapes;
+import org.clipbench.strategy.Strategies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The benchmark states outside JMH: every strategy in every regime it offers really takes the path the
+ * regime names (its trial check passes), and the check fails when it does not.
+ */
+class BenchmarkStatesTest {
+
+    static List<Arguments> strategyRegimes() {
+        List<Arguments> out = new ArrayList<>();
+        for (String s : Strategies.names()) {
+            if (s.startsWith("dp-")) continue;
+            for (Regime r : Calibration.regimes(s, ParamShapes.get("many-small"))) out.add(Arguments.of(s, r.label()));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategyRegimes")
+    void clipBenchmarkTimesThePathItsRegimeNames(String strategy, String regime) {
+        for (String backend : List.of("arrays", "vector")) {
+            ClipBenchmark b = new ClipBenchmark();
+            b.strategy = strategy;
+            b.backend = backend;
+            b.dtype = "f64";
+            b.params = "many-small";
+            b.layout = "separate";
+            b.regime = regime;
+            b.threads = 1;
+            b.norm = "safe";
+            b.setup();
+            for (int i = 0; i < 10 * Calibration.SPIKE_PERIOD + 3; i++) assertThat(b.clip()).isNotNull(); // past ZClip's 25-step warm-up
+            b.check(); // throws if the regime was not what ran
+        }
+    }
+
+    @Test
+    void dpBenchmarkClipsInItsRegimes() {
+        for (String s : List.of("dp-flat", "dp-layer", "dp-adaptive")) {
+            for (String regime : List.of("never", "always")) {
+                DpClipBenchmark b = new DpClipBenchmark();
+                b.strategy = s;
+                b.backend = "arrays";
+                b.dtype = "f64";
+                b.params = "many-small";
+                b.batch = 4;
+                b.regime = regime;
+                b.threads = 1;
+                b.setup();
+                for (int i = 0; i < 5; i++) b.clip();
+                b.check();
+            }
+        }
+    }
+
+    @Test
+    void theRegimeCheckFailsWhenTheWrongPathWasTimed() {
+        assertThatThrownBy(() -> BenchSupport.checkRegime(Regime.ALWAYS, "x", false, 10, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("wrong path");
+        assertThatThrownBy(() -> BenchSupport.checkRegime(Regime.NEVER, "x", true, 10, 1))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> BenchSupport.checkRegime(Regime.SPIKES, "x", true, 10, 10))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> BenchSupport.checkRegime(Regime.SPIKES, "x", false, 10, 0))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void regimesThatDoNotApplyAreRefused() {
+        assertThat(Calibration.regimes("per-tensor", ParamShapes.get("flat-4K"))).doesNotContain(Regime.HALF);
+        assertThat(Calibration.regimes("per-tensor", ParamShapes.get("resnet18"))).contains(Regime.HALF);
+        assertThat(Calibration.regimes("renorm", ParamShapes.get("resnet18"))).containsExactly(Regime.ALWAYS);
+        ClipBenchmark b = new ClipBenchmark();
+        b.strategy = "renorm";
+        b.backend = "arrays";
+        b.dtype = "f64";
+        b.params = "flat-4K";
+        b.layout = "separate";
+        b.regime = "never";
+        b.threads = 1;
+        b.norm = "safe";
+        assertThatThrownBy(b::setup).hasMessageContaining("does not apply");
+    }
+
+    @Test
+    void bandwidthAndNormStatesRun() {
+        BandwidthBenchmark bw = new BandwidthBenchmark();
+        bw.size = "flat-4K";
+        bw.dtype = "f32";
+        bw.threads = 2;
+        bw.setup();
+        assertThat(bw.copy()).isNotNull();
+        assertThat(bw.triad()).isNotNull();
+        bw.close();
+        NormBenchmark n = new NormBenchmark();
+        n.backend = "vector";
+        n.dtype = "f64";
+        n.size = "flat-4K";
+        n.kind = "fast-safe";
+        n.data = "huge";
+        n.threads = 1;
+        n.setup();
+        assertThat(n.norm()).isFinite().isGreaterThan(1e200);
+        n.kind = "naive";
+        n.setup();
+        assertThat(n.norm()).isInfinite();
+    }
+}

@@ -1,0 +1,86 @@
+package org.clipbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.clipbench.backend.Backends;
+import org.clipbench.strategy.Strategies;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The smoke profile end to end through the shaded jar, as run-bench.sh runs it: every benchmark class,
+ * backend and strategy runs in real JMH forks, each clipping benchmark's regime check passes, and the
+ * results folder holds what the README promises. Then a resume of the finished folder runs nothing.
+ */
+class SmokeProfileIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Process start(Path log, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Xmx1g", "-jar", "target/benchmarks.jar"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void smokeProfileRunsEverythingAndWritesTheResultsFolder() throws Exception {
+        Path root = Path.of("target", "it-runs");
+        Path dir = root.resolve("smoke");
+        deleteRecursively(dir);
+        Files.createDirectories(root);
+        Path log = root.resolve("smoke.log");
+        Process p = start(log, "bench", "--profile", "smoke", "--out", dir.toString());
+        assertThat(p.waitFor(15, TimeUnit.MINUTES)).as("smoke finished in time").isTrue();
+        assertThat(p.exitValue()).as("exit code; log:\n" + Files.readString(log)).isZero();
+
+        for (String f : List.of("results.json", "environment.json", "grid.json", "report/summary.md", "java-omp1.sh")) {
+            assertThat(dir.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(dir.resolve("failures.txt")).doesNotExist();
+        JsonNode results = JSON.readTree(dir.resolve("results.json").toFile());
+        Set<String> classes = new HashSet<>(), backends = new HashSet<>(), strategies = new HashSet<>();
+        for (JsonNode r : results) {
+            String b = r.get("benchmark").asText();
+            classes.add(b.substring("org.clipbench.bench.".length(), b.lastIndexOf('.')));
+            if (r.path("params").has("backend")) backends.add(r.get("params").get("backend").asText());
+            if (r.path("params").has("strategy")) strategies.add(r.get("params").get("strategy").asText());
+            assertThat(r.get("primaryMetric").get("score").asDouble()).isPositive();
+        }
+        assertThat(classes).containsExactlyInAnyOrder("BandwidthBenchmark", "NormBenchmark", "ClipBenchmark", "DpClipBenchmark",
+                "RestoreBenchmark");
+        assertThat(backends).containsExactlyInAnyOrderElementsOf(Backends.names());
+        assertThat(strategies).containsExactlyInAnyOrderElementsOf(Strategies.names());
+
+        JsonNode env = JSON.readTree(dir.resolve("environment.json").toFile());
+        for (String key : List.of("jvm", "os", "cpu", "memory_total_kib", "libraries", "git", "profile", "command_line",
+                "benchmark_jvm_version", "fork_jvm_args")) {
+            assertThat(env.has(key)).as(key).isTrue();
+        }
+        assertThat(env.get("cpu").get("cores_available").asInt()).isPositive();
+        assertThat(Files.readString(dir.resolve("java-omp1.sh"))).contains("OMP_NUM_THREADS=1");
+
+        // a resume of a finished folder keeps everything and runs nothing
+        Path log2 = root.resolve("resume.log");
+        Process r = start(log2, "bench", "--resume", dir.toString());
+        assertThat(r.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(r.exitValue()).isZero();
+        assertThat(Files.readString(log2)).contains("0 combinations run, " + JSON.readTree(dir.resolve("grid.json").toFile()).size()
+                + " already done");
+    }
+
+    static void deleteRecursively(Path p) throws Exception {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}

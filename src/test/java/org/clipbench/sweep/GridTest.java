@@ -1,0 +1,123 @@
+package org.clipbench.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.clipbench.backend.Backends;
+import org.clipbench.strategy.Strategies;
+import org.junit.jupiter.api.Test;
+
+class GridTest {
+
+    @Test
+    void smokeCoversEveryBenchmarkClassBackendAndStrategy() {
+        Grid g = Grid.build(Profile.smoke(), Filters.none());
+        Set<String> classes = new HashSet<>(), backends = new HashSet<>(), strategies = new HashSet<>();
+        for (Combo c : g.combos()) {
+            classes.add(c.benchmark());
+            if (c.params().containsKey("backend")) backends.add(c.backend());
+            if (c.params().containsKey("strategy")) strategies.add(c.params().get("strategy"));
+        }
+        assertThat(classes).containsExactlyInAnyOrder("BandwidthBenchmark", "NormBenchmark", "ClipBenchmark",
+                "DpClipBenchmark", "RestoreBenchmark");
+        assertThat(backends).containsExactlyInAnyOrderElementsOf(Backends.names());
+        assertThat(strategies).containsExactlyInAnyOrderElementsOf(Strategies.names());
+    }
+
+    @Test
+    void quickCoversEveryBackendAndStrategyAtSmallAndLargeSizes() {
+        Grid g = Grid.build(Profile.quick(), Filters.none());
+        Set<String> strategies = new HashSet<>();
+        for (Combo c : g.combos()) if (c.params().containsKey("strategy")) strategies.add(c.params().get("strategy"));
+        assertThat(strategies).containsExactlyInAnyOrderElementsOf(Strategies.names());
+        for (String b : Backends.names()) {
+            for (String size : List.of("flat-4K", "flat-16M")) {
+                assertThat(g.combos()).as("%s %s", b, size).anyMatch(c -> c.benchmark().equals("ClipBenchmark")
+                        && c.backend().equals(b) && size.equals(c.params().get("params")));
+            }
+        }
+    }
+
+    @Test
+    void unsupportedCombinationsAreLeftOutAndListed() {
+        Grid g = Grid.build(Profile.full(), Filters.none());
+        assertThat(g.combos()).noneMatch(c -> c.backend().equals("commons-math") && "f32".equals(c.params().get("dtype")));
+        assertThat(g.combos()).noneMatch(c -> c.backend().equals("ejml") && "flat".equals(c.params().get("layout")));
+        assertThat(g.combos()).noneMatch(c -> c.backend().equals("ejml") && c.threads() == 2);
+        assertThat(g.leftOut()).anySatisfy((combo, why) -> assertThat(why).contains("no f32 storage"));
+        assertThat(g.combos()).noneMatch(c -> "renorm".equals(c.params().get("strategy")) && !"always".equals(c.params().get("regime")));
+    }
+
+    @Test
+    void everyClipCombinationHasItsRestore() {
+        Grid g = Grid.build(Profile.quick(), Filters.none());
+        for (Combo c : g.combos()) {
+            if (!c.benchmark().equals("ClipBenchmark")) continue;
+            assertThat(g.combos()).anyMatch(r -> r.benchmark().equals("RestoreBenchmark") && r.backend().equals(c.backend())
+                    && r.params().get("params").equals(c.params().get("params"))
+                    && r.params().get("layout").equals(c.params().get("layout"))
+                    && r.params().get("dtype").equals(c.params().get("dtype")) && r.threads() == c.threads());
+        }
+    }
+
+    @Test
+    void shardsPartitionTheGridExactlyOnce() {
+        for (Profile p : List.of(Profile.smoke(), Profile.quick(), Profile.full())) {
+            Grid g = Grid.build(p, Filters.none());
+            for (int n : new int[] {1, 2, 3, 7}) {
+                List<String> seen = new java.util.ArrayList<>();
+                for (int k = 1; k <= n; k++) g.shard(k, n).combos().forEach(c -> seen.add(c.id()));
+                assertThat(seen).hasSize(g.combos().size()).doesNotHaveDuplicates()
+                        .containsExactlyInAnyOrderElementsOf(g.combos().stream().map(Combo::id).toList());
+            }
+        }
+        assertThatThrownBy(() -> Grid.build(Profile.smoke(), Filters.none()).shard(3, 2)).hasMessageContaining("1 <= k <= n");
+    }
+
+    @Test
+    void theGridIsDeterministic() {
+        assertThat(Grid.build(Profile.quick(), Filters.none()).combos())
+                .containsExactlyElementsOf(Grid.build(Profile.quick(), Filters.none()).combos());
+        Combo c = Grid.build(Profile.smoke(), Filters.none()).combos().get(0);
+        assertThat(c.id()).matches("[A-Za-z0-9._+-]+").startsWith(c.benchmark());
+    }
+
+    @Test
+    void filtersNarrowTheGrid() {
+        Filters f = new Filters(List.of("vector"), List.of("global-norm"), List.of("flat-4K"), List.of("f32"), List.of("1")).validate();
+        Grid g = Grid.build(Profile.quick(), f);
+        assertThat(g.combos()).isNotEmpty().allSatisfy(c -> {
+            if (c.params().containsKey("backend")) assertThat(c.backend()).isEqualTo("vector");
+            if (c.params().containsKey("strategy")) assertThat(c.params().get("strategy")).isEqualTo("global-norm");
+            String size = c.params().containsKey("params") ? c.params().get("params") : c.params().get("size");
+            assertThat(size).isEqualTo("flat-4K");
+            assertThat(c.threads()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void badFilterValuesNameTheValidChoices() {
+        assertThatThrownBy(() -> new Filters(List.of("numpy"), null, null, null, null).validate())
+                .hasMessageContaining("--backends: unknown backend 'numpy'").hasMessageContaining("arrays,vector");
+        assertThatThrownBy(() -> new Filters(null, List.of("clip"), null, null, null).validate())
+                .hasMessageContaining("--strategies").hasMessageContaining("global-norm");
+        assertThatThrownBy(() -> new Filters(null, null, List.of("huge"), null, null).validate())
+                .hasMessageContaining("--sizes").hasMessageContaining("flat-N");
+        assertThatThrownBy(() -> new Filters(null, null, null, List.of("f16"), null).validate())
+                .hasMessageContaining("--dtypes").hasMessageContaining("f32 or f64");
+        assertThatThrownBy(() -> new Filters(null, null, null, null, List.of("0")).validate())
+                .hasMessageContaining("--threads");
+        assertThatThrownBy(() -> Profile.named("medium")).hasMessageContaining("[smoke, quick, full]");
+    }
+
+    @Test
+    void estimatesArePositiveAndScaleWithTheGrid() {
+        double smoke = Grid.build(Profile.smoke(), Filters.none()).estimateSeconds(Profile.smoke().settings());
+        double full = Grid.build(Profile.full(), Filters.none()).estimateSeconds(Profile.full().settings());
+        assertThat(smoke).isPositive().isLessThan(180);
+        assertThat(full).isGreaterThan(100 * smoke);
+    }
+}
