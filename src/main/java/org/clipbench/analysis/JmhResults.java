@@ -19,7 +19,8 @@ import tech.tablesaw.api.Table;
 /**
  * Loads JMH JSON result files (a results folder's results.json, or any -rf json output) into one
  * Tablesaw table: benchmark (class), method, mode, unit, score, error, samples, the raw iteration
- * scores (space-separated), source, and one string column per JMH parameter ("" where absent).
+ * scores (space-separated), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
+ * source, and one string column per JMH parameter ("" where absent).
  */
 public final class JmhResults {
     private JmhResults() {
@@ -86,6 +87,7 @@ public final class JmhResults {
         DoubleColumn error = DoubleColumn.create("error");
         IntColumn samples = IntColumn.create("samples");
         StringColumn raw = StringColumn.create("raw");
+        DoubleColumn alloc = DoubleColumn.create("alloc_b_op");
         StringColumn source = StringColumn.create("source");
         List<StringColumn> params = new ArrayList<>();
         for (String p : paramNames) params.add(StringColumn.create(p));
@@ -106,11 +108,13 @@ public final class JmhResults {
                 forks.next().forEach(v -> rawScores.add(v.asText()));
             }
             samples.append(rawScores.size());
+            JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
+            alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
             raw.append(String.join(" ", rawScores));
             source.append(sources.get(i));
             for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
         }
-        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, samples, raw, source);
+        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, samples, raw, alloc, source);
         params.forEach(t::addColumns);
         return t;
     }

@@ -50,7 +50,10 @@ public final class KernelSummary {
             DoubleColumn net = clipping.doubleColumn("score").subtract(clipping.doubleColumn("restore_ns")).setName("net_ns");
             clipping.addColumns(net);
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
-                    "threads", "score", "error", "restore_ns", "net_ns", "gbps", "pct_copy");
+                    "threads", "score", "error", "restore_ns", "net_ns", "gbps", "pct_copy", "alloc_b_op");
+            if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
+                clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
+            }
             clipping.column("score").setName("ns_op");
             clipping = clipping.sortOn("data", "strategy", "dtype", "backend", "layout", "threads", "regime");
         }

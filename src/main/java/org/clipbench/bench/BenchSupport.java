@@ -3,12 +3,20 @@ package org.clipbench.bench;
 import org.clipbench.params.ParamSet;
 
 /** Checks shared by the clipping benchmarks: did they time the path they claim to? */
-final class BenchSupport {
+public final class BenchSupport {
     private BenchSupport() {
     }
 
     /** JVM flags every benchmark fork needs; the runner appends its own (heap, JavaCPP cache). */
-    static final String VECTOR = "--add-modules=jdk.incubator.vector";
+    public static final String VECTOR = "--add-modules=jdk.incubator.vector";
+
+    /**
+     * Compile each Vector API kernel as its own unit. Inlined at the end of a deep call chain
+     * (strategy, backend, kernel), C2 on JDK 17 can run out of inlining depth inside the Vector API and
+     * then boxes every vector: the f32 safe norm measured 20x slower that way.
+     */
+    public static final String KERNELS_NOT_INLINED = "-XX:CompileCommand=dontinline,org.clipbench.kernel.VectorKernels::*";
+    public static final String QUIET_COMPILE_COMMANDS = "-XX:CompileCommand=quiet";
 
     /** Whether the clipped result differs from its source in any element (bit-level), tensor by tensor. */
     static boolean differs(ParamSet clipped, ParamSet source) {

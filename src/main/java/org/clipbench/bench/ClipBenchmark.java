@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED, "-Xmx8g"})
 public class ClipBenchmark {
     /** Base spec without the threshold, e.g. "global-norm" or "global-norm:p=inf". */
     @Param("global-norm") public String strategy;

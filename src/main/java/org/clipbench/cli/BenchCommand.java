@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.clipbench.bench.BenchSupport;
 import org.clipbench.sweep.AtomicFiles;
 import org.clipbench.sweep.BenchRunner;
 import org.clipbench.sweep.Combo;
@@ -128,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         String java = jvm != null ? jvm.toAbsolutePath().toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> forkArgs = List.of("--add-modules=jdk.incubator.vector", "-Xmx" + forkHeap,
+        List<String> forkArgs = List.of(BenchSupport.VECTOR, "-Xmx" + forkHeap,
+                BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED,
                 "-Dorg.bytedeco.javacpp.cachedir=" + javacppCache.toAbsolutePath(),
                 "-Dorg.bytedeco.javacpp.maxbytes=12g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=18g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -157,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path resumeDir = dir;
         Thread hint = new Thread(() -> {
             if (!finished.get()) {
+                BenchRunner.cleanPartials(resumeDir);
                 System.err.println("\ninterrupted: finished combinations are saved in " + resumeDir
                         + "\nresume with: ./run-bench.sh --resume " + resumeDir);
             }

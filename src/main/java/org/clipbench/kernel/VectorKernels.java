@@ -63,11 +63,12 @@ public final class VectorKernels {
     }
 
     /**
-     * Safe without branches or masks: per block of {@link ScalarKernels#BLOCK} elements (L1-resident),
-     * m = max |x|, then sum (x * 2^-e)^2 with 2^e <= m < 2^(e+1), so every scaled square lies in
-     * [0, 4) and nothing overflows or underflows that matters. Blocks combine as (sum, power of two)
-     * pairs, like LAPACK's dlassq but with exact power-of-two scales. NaN anywhere gives NaN; else an
-     * infinite entry gives +Inf.
+     * Safe, at naive speed on ordinary data: per block of {@link ScalarKernels#BLOCK} elements the plain
+     * SIMD sum of squares is kept when it lies in [2^-960, 2^900]; a block outside (overflow, an
+     * infinite entry, possible underflow) is summed again as (x * 2^-e)^2 with 2^e <= max|x| < 2^(e+1),
+     * so every scaled square is below 4. Blocks combine as (sum, power of two) pairs, like LAPACK's
+     * dlassq but with exact power-of-two scales. NaN anywhere gives NaN; else an infinite entry gives +Inf.
+     * (A max-based version without the first pass was 9x slower on JDK 17: lane-wise MAX is slow there.)
      */
     public static double norm2Safe(double[] a, int off, int len) {
         int end = off + len;
@@ -76,15 +77,18 @@ public final class VectorKernels {
         boolean infinite = false;
         for (int start = off; start < end; start += BLOCK) {
             int n = Math.min(end, start + BLOCK) - start;
-            double m = normInf(a, start, n);
-            if (Double.isNaN(m)) return Double.NaN;
-            if (m == Double.POSITIVE_INFINITY) {
-                infinite = true; // keep scanning: a NaN later still wins
-                continue;
+            double block = sumSquares(a, start, n);
+            if (Double.isNaN(block)) return Double.NaN;
+            int e = 0;
+            if (!(block >= FAST_SAFE_LOW_F64 && block <= BLOCK_HIGH)) {
+                double m = maxAbsNoNaN(a, start, n);
+                if (m == Double.POSITIVE_INFINITY) infinite = true;
+                if (m == 0 || infinite) continue; // after an Inf only NaN can change the answer
+                e = Math.getExponent(m);
+                block = scaledSumSquares(a, start, n, Math.scalb(1.0, -e));
             }
-            if (m == 0 || infinite) continue;
-            int e = Math.getExponent(m);
-            double block = scaledSumSquares(a, start, n, Math.scalb(1.0, -e));
+            if (infinite) continue;
+            // the block's true sum is block * 4^e
             if (ssq == 0) {
                 ssq = block;
                 unitExp = e;
@@ -97,6 +101,19 @@ public final class VectorKernels {
         }
         if (infinite) return Double.POSITIVE_INFINITY;
         return Math.scalb(Math.sqrt(ssq), unitExp);
+    }
+
+    /** Unscaled block sums above this are rescaled, so that adding many of them cannot overflow. */
+    private static final double BLOCK_HIGH = 0x1p900;
+
+    /** max |x| of a range known to hold no NaN. */
+    private static double maxAbsNoNaN(double[] a, int off, int len) {
+        double m = 0;
+        for (int i = off; i < off + len; i++) {
+            double x = Math.abs(a[i]);
+            if (x > m) m = x;
+        }
+        return m;
     }
 
     /** sum (s * x)^2 over the range. */

@@ -69,6 +69,7 @@ public final class BenchRunner {
     }
 
     public Outcome run(List<Combo> combos) throws IOException {
+        cleanPartials(dir); // left by an interrupted run: never results, JMH had not finished them
         Files.createDirectories(dir.resolve("jmh"));
         Files.createDirectories(dir.resolve("logs"));
         int ran = 0, resumed = 0, index = 0;
@@ -155,6 +156,19 @@ public final class BenchRunner {
         while (t.getCause() != null) t = t.getCause();
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** Deletes unfinished result files (".partial") of a results folder. */
+    public static void cleanPartials(Path dir) {
+        Path jmh = dir.resolve("jmh");
+        if (!Files.isDirectory(jmh)) return;
+        try (var files = Files.list(jmh)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".partial")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // best effort: a later run cleans up again before it starts
+        }
     }
 
     /** Concatenates every jmh/*.json of a results folder into one JMH-format array (results.json). */

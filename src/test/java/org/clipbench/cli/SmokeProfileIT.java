@@ -77,6 +77,45 @@ class SmokeProfileIT {
                 + " already done");
     }
 
+    @Test
+    void anInterruptedRunKeepsWhatFinishedAndResumesWithoutRepeating() throws Exception {
+        Path root = Path.of("target", "it-runs");
+        Path dir = root.resolve("interrupted");
+        deleteRecursively(dir);
+        Files.createDirectories(root);
+        Path log = root.resolve("interrupted.log");
+        Process p = start(log, "bench", "--profile", "smoke", "--backends", "arrays", "--strategies", "none,value,global-norm",
+                "--out", dir.toString());
+        Path jmh = dir.resolve("jmh");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (finished(jmh) < 2 && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(200);
+        assertThat(p.isAlive()).as("still running when interrupted; log:\n" + Files.readString(log)).isTrue();
+        p.destroy(); // SIGTERM, as Ctrl-C or a batch system would
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        int before = finished(jmh);
+        assertThat(before).isGreaterThanOrEqualTo(2);
+        assertThat(Files.readString(log)).contains("resume with: ./run-bench.sh --resume " + dir);
+        try (var s = Files.list(jmh)) {
+            assertThat(s.filter(f -> f.getFileName().toString().endsWith(".partial"))).as("no half-written result").isEmpty();
+        }
+
+        Path log2 = root.resolve("interrupted-resume.log");
+        Process r = start(log2, "bench", "--resume", dir.toString());
+        assertThat(r.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(r.exitValue()).as(Files.readString(log2)).isZero();
+        int grid = JSON.readTree(dir.resolve("grid.json").toFile()).size();
+        assertThat(finished(jmh)).isEqualTo(grid);
+        assertThat(Files.readString(log2)).contains((grid - before) + " combinations run, " + before + " already done");
+        assertThat(JSON.readTree(dir.resolve("results.json").toFile()).size()).isGreaterThanOrEqualTo(grid); // bandwidth: 3 methods
+    }
+
+    static int finished(Path jmh) throws Exception {
+        if (!Files.isDirectory(jmh)) return 0;
+        try (var s = Files.list(jmh)) {
+            return (int) s.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+        }
+    }
+
     static void deleteRecursively(Path p) throws Exception {
         if (!Files.exists(p)) return;
         try (var s = Files.walk(p)) {
