@@ -239,12 +239,94 @@ public class ArraysBackend implements Backend {
     }
 
     @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        ArrayTensor ta = a(a), tb = a(b), tc = a(c);
+        int[] mnk = gemmDims(transA, transB, a, b, c);
+        if (tc.f64 != null) {
+            k.gemm(transA, transB, mnk[0], mnk[1], mnk[2], alpha, ta.f64, ta.offset, a.cols(), tb.f64, tb.offset, b.cols(),
+                    beta, tc.f64, tc.offset, c.cols());
+        } else {
+            k.gemm(transA, transB, mnk[0], mnk[1], mnk[2], (float) alpha, ta.f32, ta.offset, a.cols(), tb.f32, tb.offset, b.cols(),
+                    (float) beta, tc.f32, tc.offset, c.cols());
+        }
+    }
+
+    /** m, n, k of c = op(a) op(b); IllegalArgumentException naming the shapes when they do not fit. */
+    static int[] gemmDims(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        int m = transA ? a.cols() : a.rows(), ka = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows(), n = transB ? b.rows() : b.cols();
+        if (ka != kb || c.rows() != m || c.cols() != n || a.dtype() != c.dtype() || b.dtype() != c.dtype()) {
+            throw new IllegalArgumentException("gemm shapes do not fit: op(" + a + ") x op(" + b + ") -> " + c
+                    + " (transA=" + transA + ", transB=" + transB + ")");
+        }
+        return new int[] {m, n, ka};
+    }
+
+    static void requireRow(Tensor m, Tensor row) {
+        if (row.rows() != 1 || row.cols() != m.cols() || row.dtype() != m.dtype()) {
+            throw new IllegalArgumentException("need a 1 x " + m.cols() + " " + m.dtype() + " row for " + m + ", got " + row);
+        }
+    }
+
+    @Override
+    public void addRowVector(Tensor m, Tensor row) {
+        ArrayTensor tm = a(m), tr = a(row);
+        requireRow(m, row);
+        for (int r = 0; r < m.rows(); r++) {
+            int off = tm.offset + r * m.cols();
+            if (tm.f64 != null) k.axpy(1.0, tr.f64, tr.offset, tm.f64, off, m.cols());
+            else k.axpy(1.0f, tr.f32, tr.offset, tm.f32, off, m.cols());
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        ArrayTensor tm = a(m), to = a(out);
+        requireRow(m, out);
+        int n = m.cols();
+        if (to.f64 != null) {
+            if (beta == 0) java.util.Arrays.fill(to.f64, to.offset, to.offset + n, 0.0);
+            else if (beta != 1) k.scale(to.f64, to.offset, n, beta);
+            for (int r = 0; r < m.rows(); r++) k.axpy(1.0, tm.f64, tm.offset + r * n, to.f64, to.offset, n);
+        } else {
+            if (beta == 0) java.util.Arrays.fill(to.f32, to.offset, to.offset + n, 0.0f);
+            else if (beta != 1) k.scale(to.f32, to.offset, n, (float) beta);
+            for (int r = 0; r < m.rows(); r++) k.axpy(1.0f, tm.f32, tm.offset + r * n, to.f32, to.offset, n);
+        }
+    }
+
+    @Override
+    public void activate(Activation f, Tensor x, Tensor y) {
+        ArrayTensor tx = a(x), ty = a(y);
+        requireSameShape(tx, ty);
+        if (ty.f64 != null) k.activate(f, tx.f64, tx.offset, ty.f64, ty.offset, (int) y.size());
+        else k.activate(f, tx.f32, tx.offset, ty.f32, ty.offset, (int) y.size());
+    }
+
+    @Override
+    public void activationBackward(Activation f, Tensor y, Tensor dy) {
+        ArrayTensor ty = a(y), td = a(dy);
+        requireSameShape(ty, td);
+        if (td.f64 != null) k.activationBackward(f, ty.f64, ty.offset, td.f64, td.offset, (int) y.size());
+        else k.activationBackward(f, ty.f32, ty.offset, td.f32, td.offset, (int) y.size());
+    }
+
+    @Override
+    public void fill(Tensor tensor, double value) {
+        ArrayTensor t = a(tensor);
+        int n = (int) t.size();
+        if (t.f64 != null) java.util.Arrays.fill(t.f64, t.offset, t.offset + n, value);
+        else java.util.Arrays.fill(t.f32, t.offset, t.offset + n, (float) value);
+    }
+
+    @Override
     public String describe(Op op) {
         String how = k.description();
         return switch (op) {
             case NORM2_LIBRARY, NORM2_NAIVE -> "naive sqrt(sum x^2), " + how + " (overflows: plain Java has no library norm)";
             case NORM2_SAFE -> "Blue's three-accumulator algorithm (f64) / f64 accumulation (f32), " + how;
             case NORM2_FAST_SAFE -> "naive sum, safe rerun on overflow/underflow, " + how;
+            case GEMM -> "row-major gemm (axpy form; dot form for transposed B), " + how;
             default -> op.name().toLowerCase(java.util.Locale.ROOT) + ", " + how;
         };
     }

@@ -83,6 +83,26 @@ public interface Backend {
     /** t += alpha * x (same shape). */
     void axpy(double alpha, Tensor x, Tensor t);
 
+    // ---------------------------------------------------------------- for models (matrices are rows x cols)
+
+    /** c = alpha * op(a) * op(b) + beta * c, op = transpose when the flag is set. */
+    void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
+
+    /** Every row of m += row (a 1 x cols tensor): adding a bias. */
+    void addRowVector(Tensor m, Tensor row);
+
+    /** out = beta * out + (sum of the rows of m), out 1 x cols: a bias gradient. */
+    void sumRows(Tensor m, double beta, Tensor out);
+
+    /** y = f(x), element-wise; x and y may be the same tensor. */
+    void activate(Activation f, Tensor x, Tensor y);
+
+    /** dy *= f'(x), with f' computed from the output y = f(x). */
+    void activationBackward(Activation f, Tensor y, Tensor dy);
+
+    /** Every element = value. */
+    void fill(Tensor t, double value);
+
     /** How the operation is computed: the library call, or "fallback: ..." where the library has none. */
     String describe(Op op);
 

@@ -1,7 +1,12 @@
 package org.clipbench.backend;
 
 import java.util.List;
+import org.apache.commons.math3.analysis.UnivariateFunction;
+import org.apache.commons.math3.analysis.function.Sigmoid;
+import org.apache.commons.math3.analysis.function.Tanh;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.util.MathArrays;
 import org.clipbench.params.TensorSpec;
 
@@ -161,7 +166,79 @@ public final class CommonsMathBackend implements Backend {
             case ALL_FINITE -> "ArrayRealVector.isNaN + isInfinite";
             case ZERO_NON_FINITE -> "ArrayRealVector.mapToSelf(replace function)";
             case ADD_ARRAY -> "ArrayRealVector.combineToSelf";
+            case GEMM -> "copies into Array2DRowRealMatrix (vector storage has no matrix view), RealMatrix.multiply, combineToSelf";
+            case ADD_ROW_VECTOR -> "getSubVector + add + setSubVector per row";
+            case SUM_ROWS -> "combineToSelf of each row's getSubVector";
+            case ACTIVATE -> "ArrayRealVector.map/mapToSelf with analysis.function.Tanh/Sigmoid";
+            case ACTIVATION_BACKWARD -> "ArrayRealVector.map + ebeMultiply";
+            case FILL -> "ArrayRealVector.set";
         };
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        ArraysBackend.gemmDims(transA, transB, a, b, c);
+        RealMatrix ma = matrix(c(a)), mb = matrix(c(b));
+        RealMatrix prod = (transA ? ma.transpose() : ma).multiply(transB ? mb.transpose() : mb);
+        ArrayRealVector flat = new ArrayRealVector(c.rows() * c.cols());
+        for (int r = 0; r < c.rows(); r++) flat.setSubVector(r * c.cols(), prod.getRow(r));
+        ArrayRealVector vc = c(c).v;
+        if (beta == 0) vc.set(0.0); // BLAS semantics: C is overwritten, NaN in it does not survive
+        vc.combineToSelf(beta == 0 ? 1.0 : beta, alpha, flat);
+    }
+
+    /** The vector storage has no matrix view: a copy into an Array2DRowRealMatrix. */
+    private static RealMatrix matrix(CmTensor t) {
+        double[][] rows = new double[t.rows()][];
+        double[] d = t.v.getDataRef();
+        for (int r = 0; r < t.rows(); r++) rows[r] = java.util.Arrays.copyOfRange(d, r * t.cols(), (r + 1) * t.cols());
+        return new Array2DRowRealMatrix(rows, false);
+    }
+
+    @Override
+    public void addRowVector(Tensor m, Tensor row) {
+        ArraysBackend.requireRow(m, row);
+        ArrayRealVector vm = c(m).v, vr = c(row).v;
+        int n = m.cols();
+        for (int r = 0; r < m.rows(); r++) {
+            vm.setSubVector(r * n, vm.getSubVector(r * n, n).add(vr));
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        ArraysBackend.requireRow(m, out);
+        ArrayRealVector vm = c(m).v, vo = c(out).v;
+        int n = m.cols();
+        if (beta == 0) vo.set(0.0);
+        else if (beta != 1) vo.mapMultiplyToSelf(beta);
+        for (int r = 0; r < m.rows(); r++) vo.combineToSelf(1.0, 1.0, vm.getSubVector(r * n, n));
+    }
+
+    @Override
+    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        UnivariateFunction fn = switch (f) {
+            case IDENTITY -> v -> v;
+            case TANH -> new Tanh();
+            case SIGMOID -> new Sigmoid();
+            case RELU -> v -> v > 0 ? v : 0;
+        };
+        if (x == y) c(y).v.mapToSelf(fn);
+        else c(y).v.setSubVector(0, c(x).v.map(fn));
+    }
+
+    @Override
+    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+        ArraysBackend.requireSameShape(y, dy);
+        ArrayRealVector vy = c(y).v;
+        ArrayRealVector derivative = vy.map(f::derivativeFromOutput);
+        c(dy).v.setSubVector(0, c(dy).v.ebeMultiply(derivative));
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        c(t).v.set(value);
     }
 
     private static CmTensor c(Tensor t) {

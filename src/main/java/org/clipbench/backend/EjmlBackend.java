@@ -227,7 +227,101 @@ public final class EjmlBackend implements Backend {
             case ALL_FINITE -> "MatrixFeatures.hasUncountable";
             case ZERO_NON_FINITE -> "fallback: loop over data[] (EJML has no replace op)";
             case ADD_ARRAY -> "CommonOps_DDRM.addEquals on a wrapped array (f32: fallback loop)";
+            case GEMM -> "CommonOps.mult/multTransA/multTransB/multTransAB, multAdd* when beta != 0";
+            case ADD_ROW_VECTOR -> "fallback: loop over data[] (EJML has no broadcast add)";
+            case SUM_ROWS -> "CommonOps.sumCols + CommonOps.add";
+            case ACTIVATE, ACTIVATION_BACKWARD -> "fallback: loop over data[] (EJML has no element-wise functions)";
+            case FILL -> "CommonOps.fill";
         };
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        ArraysBackend.gemmDims(transA, transB, a, b, c);
+        EjmlTensor ta = e(a), tb = e(b), tc = e(c);
+        if (tc.d != null) {
+            if (beta == 0) {
+                if (!transA && !transB) CommonOps_DDRM.mult(alpha, ta.d, tb.d, tc.d);
+                else if (transA && !transB) CommonOps_DDRM.multTransA(alpha, ta.d, tb.d, tc.d);
+                else if (!transA) CommonOps_DDRM.multTransB(alpha, ta.d, tb.d, tc.d);
+                else CommonOps_DDRM.multTransAB(alpha, ta.d, tb.d, tc.d);
+                return;
+            }
+            if (beta != 1) CommonOps_DDRM.scale(beta, tc.d);
+            if (!transA && !transB) CommonOps_DDRM.multAdd(alpha, ta.d, tb.d, tc.d);
+            else if (transA && !transB) CommonOps_DDRM.multAddTransA(alpha, ta.d, tb.d, tc.d);
+            else if (!transA) CommonOps_DDRM.multAddTransB(alpha, ta.d, tb.d, tc.d);
+            else CommonOps_DDRM.multAddTransAB(alpha, ta.d, tb.d, tc.d);
+        } else {
+            float al = (float) alpha;
+            if (beta == 0) {
+                if (!transA && !transB) CommonOps_FDRM.mult(al, ta.f, tb.f, tc.f);
+                else if (transA && !transB) CommonOps_FDRM.multTransA(al, ta.f, tb.f, tc.f);
+                else if (!transA) CommonOps_FDRM.multTransB(al, ta.f, tb.f, tc.f);
+                else CommonOps_FDRM.multTransAB(al, ta.f, tb.f, tc.f);
+                return;
+            }
+            if (beta != 1) CommonOps_FDRM.scale((float) beta, tc.f);
+            if (!transA && !transB) CommonOps_FDRM.multAdd(al, ta.f, tb.f, tc.f);
+            else if (transA && !transB) CommonOps_FDRM.multAddTransA(al, ta.f, tb.f, tc.f);
+            else if (!transA) CommonOps_FDRM.multAddTransB(al, ta.f, tb.f, tc.f);
+            else CommonOps_FDRM.multAddTransAB(al, ta.f, tb.f, tc.f);
+        }
+    }
+
+    @Override
+    public void addRowVector(Tensor m, Tensor row) {
+        ArraysBackend.requireRow(m, row);
+        EjmlTensor tm = e(m), tr = e(row);
+        int n = m.cols();
+        // EJML has no broadcast add: fallback loop over the data arrays
+        for (int r = 0; r < m.rows(); r++) {
+            for (int j = 0; j < n; j++) {
+                if (tm.d != null) tm.d.data[r * n + j] += tr.d.data[j];
+                else tm.f.data[r * n + j] += tr.f.data[j];
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        ArraysBackend.requireRow(m, out);
+        EjmlTensor tm = e(m), to = e(out);
+        if (to.d != null) {
+            DMatrixRMaj sums = CommonOps_DDRM.sumCols(tm.d, null);
+            CommonOps_DDRM.add(beta, to.d, 1.0, sums, to.d);
+        } else {
+            FMatrixRMaj sums = CommonOps_FDRM.sumCols(tm.f, null);
+            CommonOps_FDRM.add((float) beta, to.f, 1.0f, sums, to.f);
+        }
+    }
+
+    @Override
+    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        EjmlTensor tx = e(x), ty = e(y);
+        // EJML has no element-wise functions: fallback loop
+        for (int i = 0, n = (int) y.size(); i < n; i++) {
+            if (ty.d != null) ty.d.data[i] = f.apply(tx.d.data[i]);
+            else ty.f.data[i] = (float) f.apply(tx.f.data[i]);
+        }
+    }
+
+    @Override
+    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+        ArraysBackend.requireSameShape(y, dy);
+        EjmlTensor ty = e(y), td = e(dy);
+        for (int i = 0, n = (int) y.size(); i < n; i++) {
+            if (td.d != null) td.d.data[i] *= f.derivativeFromOutput(ty.d.data[i]);
+            else td.f.data[i] *= (float) f.derivativeFromOutput(ty.f.data[i]);
+        }
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        EjmlTensor te = e(t);
+        if (te.d != null) CommonOps_DDRM.fill(te.d, value);
+        else CommonOps_FDRM.fill(te.f, (float) value);
     }
 
     private static boolean hasNaN(EjmlTensor t) {

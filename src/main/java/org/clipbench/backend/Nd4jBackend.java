@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * ND4J (native CPU backend, OpenBLAS) {@code INDArray}s, off-heap. Its OpenMP and BLAS threads follow
@@ -218,7 +219,67 @@ public final class Nd4jBackend implements Backend {
             case ALL_FINITE -> "BooleanIndexing.or(isNan) + or(isInfinite)";
             case ZERO_NON_FINITE -> "BooleanIndexing.replaceWhere(isNan, isInfinite)";
             case ADD_ARRAY -> "Nd4j.createFromArray + INDArray.addi (allocates)";
+            case GEMM -> "Nd4j.gemm (OpenBLAS)";
+            case ADD_ROW_VECTOR -> "INDArray.addiRowVector";
+            case SUM_ROWS -> "INDArray.sum(keepDims, 0)";
+            case ACTIVATE -> "Transforms.tanh/sigmoid/relu";
+            case ACTIVATION_BACKWARD -> "INDArray.mul/rsub/muli, Transforms.step (temporaries)";
+            case FILL -> "INDArray.assign";
         };
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        ArraysBackend.gemmDims(transA, transB, a, b, c);
+        INDArray cc = n(c).a;
+        if (beta == 0) cc.assign(0); // BLAS semantics: C is overwritten, NaN in it does not survive
+        Nd4j.gemm(n(a).a, n(b).a, cc, transA, transB, alpha, beta);
+    }
+
+    @Override
+    public void addRowVector(Tensor m, Tensor row) {
+        ArraysBackend.requireRow(m, row);
+        n(m).a.addiRowVector(n(row).a);
+    }
+
+    @Override
+    public void sumRows(Tensor m, double beta, Tensor out) {
+        ArraysBackend.requireRow(m, out);
+        INDArray o = n(out).a;
+        INDArray sums = n(m).a.sum(true, 0);
+        if (beta == 0) o.assign(sums);
+        else o.muli(beta).addi(sums);
+    }
+
+    @Override
+    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        INDArray xa = n(x).a, ya = n(y).a;
+        boolean inPlace = xa == ya;
+        INDArray r = switch (f) {
+            case IDENTITY -> xa;
+            case TANH -> Transforms.tanh(xa, !inPlace);
+            case SIGMOID -> Transforms.sigmoid(xa, !inPlace);
+            case RELU -> Transforms.relu(xa, !inPlace);
+        };
+        if (r != ya) ya.assign(r);
+    }
+
+    @Override
+    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+        ArraysBackend.requireSameShape(y, dy);
+        INDArray ya = n(y).a, d = n(dy).a;
+        switch (f) {
+            case IDENTITY -> { }
+            case TANH -> d.muli(ya.mul(ya).rsubi(1.0));
+            case SIGMOID -> d.muli(ya.rsub(1.0).muli(ya));
+            case RELU -> d.muli(Transforms.step(ya));
+        }
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        n(t).a.assign(value);
     }
 
     private static Nd4jTensor n(Tensor t) {

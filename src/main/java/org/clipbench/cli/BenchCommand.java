@@ -53,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", description = "only these thread counts, e.g. 1,2")
     List<String> threads;
 
+    @Option(names = "--benchmarks", split = ",", description = "only these benchmark classes: BandwidthBenchmark,NormBenchmark,ClipBenchmark,DpClipBenchmark,RestoreBenchmark")
+    List<String> benchmarks;
+
     @Option(names = "--jvm", description = "run the benchmark forks on this java binary (e.g. another JDK); recorded in environment.json")
     Path jvm;
 
@@ -88,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.named(profile);
-        Filters filters = new Filters(backends, strategies, sizes, dtypes, threads).validate();
+        Filters filters = new Filters(backends, strategies, sizes, dtypes, threads, benchmarks).validate();
         List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
         BenchRunner.parseJmhOptions(jmhArgs); // fail on bad JMH options before anything is written
         if (jvm != null && !Files.isExecutable(jvm)) {

@@ -1,5 +1,7 @@
 package org.clipbench.kernel;
 
+import org.clipbench.backend.Activation;
+
 /** One family of array kernels (scalar or SIMD), so one backend class can run either. */
 public interface ArrayKernels {
     String description();
@@ -26,6 +28,15 @@ public interface ArrayKernels {
     void zeroNonFinite(float[] a, int off, int len);
     void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len);
 
+    void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+              double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
+    void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+    void activate(Activation f, double[] x, int xOff, double[] y, int yOff, int len);
+    void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int len);
+    void activationBackward(Activation f, double[] y, int yOff, double[] dy, int dOff, int len);
+    void activationBackward(Activation f, float[] y, int yOff, float[] dy, int dOff, int len);
+
     ArrayKernels SCALAR = new ArrayKernels() {
         public String description() { return "scalar Java loops"; }
         public double norm2Naive(double[] a, int o, int n) { return ScalarKernels.norm2Naive(a, o, n); }
@@ -48,6 +59,12 @@ public interface ArrayKernels {
         public boolean allFinite(float[] a, int o, int n) { return ScalarKernels.allFinite(a, o, n); }
         public void zeroNonFinite(float[] a, int o, int n) { ScalarKernels.zeroNonFinite(a, o, n); }
         public void axpy(float s, float[] x, int xo, float[] a, int o, int n) { ScalarKernels.axpy(s, x, xo, a, o, n); }
+        public void gemm(boolean ta, boolean tb, int m, int n, int k, double al, double[] a, int ao, int lda, double[] b, int bo, int ldb, double be, double[] c, int co, int ldc) { ScalarKernels.gemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc); }
+        public void gemm(boolean ta, boolean tb, int m, int n, int k, float al, float[] a, int ao, int lda, float[] b, int bo, int ldb, float be, float[] c, int co, int ldc) { ScalarKernels.gemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc); }
+        public void activate(Activation f, double[] x, int xo, double[] y, int yo, int n) { ScalarKernels.activate(f, x, xo, y, yo, n); }
+        public void activate(Activation f, float[] x, int xo, float[] y, int yo, int n) { ScalarKernels.activate(f, x, xo, y, yo, n); }
+        public void activationBackward(Activation f, double[] y, int yo, double[] d, int dO, int n) { ScalarKernels.activationBackward(f, y, yo, d, dO, n); }
+        public void activationBackward(Activation f, float[] y, int yo, float[] d, int dO, int n) { ScalarKernels.activationBackward(f, y, yo, d, dO, n); }
     };
 
     ArrayKernels SIMD = new ArrayKernels() {
@@ -72,5 +89,11 @@ public interface ArrayKernels {
         public boolean allFinite(float[] a, int o, int n) { return VectorKernels.allFinite(a, o, n); }
         public void zeroNonFinite(float[] a, int o, int n) { VectorKernels.zeroNonFinite(a, o, n); }
         public void axpy(float s, float[] x, int xo, float[] a, int o, int n) { VectorKernels.axpy(s, x, xo, a, o, n); }
+        public void gemm(boolean ta, boolean tb, int m, int n, int k, double al, double[] a, int ao, int lda, double[] b, int bo, int ldb, double be, double[] c, int co, int ldc) { VectorKernels.gemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc); }
+        public void gemm(boolean ta, boolean tb, int m, int n, int k, float al, float[] a, int ao, int lda, float[] b, int bo, int ldb, float be, float[] c, int co, int ldc) { VectorKernels.gemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc); }
+        public void activate(Activation f, double[] x, int xo, double[] y, int yo, int n) { VectorKernels.activate(f, x, xo, y, yo, n); }
+        public void activate(Activation f, float[] x, int xo, float[] y, int yo, int n) { VectorKernels.activate(f, x, xo, y, yo, n); }
+        public void activationBackward(Activation f, double[] y, int yo, double[] d, int dO, int n) { VectorKernels.activationBackward(f, y, yo, d, dO, n); }
+        public void activationBackward(Activation f, float[] y, int yo, float[] d, int dO, int n) { VectorKernels.activationBackward(f, y, yo, d, dO, n); }
     };
 }

@@ -269,4 +269,75 @@ public final class ScalarKernels {
             a[off + i] = (float) (a[off + i] + alpha * x[i]);
         }
     }
+
+    // ---------------------------------------------------------------- matrices (row-major, leading dimensions)
+
+    /**
+     * C = alpha op(A) op(B) + beta C with C m x n and inner dimension k. beta = 0 overwrites C (as BLAS
+     * does, so NaN in C does not survive). Untransposed B runs row by row (axpy form); transposed B as
+     * dot products, so both walk memory contiguously.
+     */
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                            double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            else if (beta != 1) for (int j = 0; j < n; j++) c[ci + j] *= beta;
+            if (!tb) {
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    double s = 0;
+                    for (int p = 0; p < k; p++) s += (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[bj + p];
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0f);
+            else if (beta != 1) for (int j = 0; j < n; j++) c[ci + j] *= beta;
+            if (!tb) {
+                for (int p = 0; p < k; p++) {
+                    float aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = 0;
+                    for (int p = 0; p < k; p++) s += (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[bj + p];
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    /** y = f(x) over a range (x and y may be the same array). */
+    public static void activate(org.clipbench.backend.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) y[yOff + i] = f.apply(x[xOff + i]);
+    }
+
+    public static void activate(org.clipbench.backend.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) y[yOff + i] = (float) f.apply(x[xOff + i]);
+    }
+
+    /** dy *= f'(from y). */
+    public static void activationBackward(org.clipbench.backend.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+        for (int i = 0; i < len; i++) dy[dOff + i] *= f.derivativeFromOutput(y[yOff + i]);
+    }
+
+    public static void activationBackward(org.clipbench.backend.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+        for (int i = 0; i < len; i++) dy[dOff + i] *= (float) f.derivativeFromOutput(y[yOff + i]);
+    }
 }

@@ -398,4 +398,157 @@ public final class VectorKernels {
         }
         ScalarKernels.axpy(alpha, x, xOff + i, a, off + i, len - i);
     }
+
+    // ---------------------------------------------------------------- matrices
+
+    /** SIMD twin of {@link ScalarKernels#gemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double, double[], int, int)}. */
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                            double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        int step = D.length();
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            else if (beta != 1) scale(c, ci, n, beta);
+            if (!tb) {
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    int bp = bOff + p * ldb;
+                    int j = 0;
+                    for (int bound = n - step; j <= bound; j += step) {
+                        DoubleVector.fromArray(D, b, bp + j).fma(DoubleVector.broadcast(D, aip), DoubleVector.fromArray(D, c, ci + j)).intoArray(c, ci + j);
+                    }
+                    for (; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    double s;
+                    if (!ta) {
+                        s = dot(a, aOff + i * lda, b, bj, k);
+                    } else {
+                        s = 0;
+                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
+                    }
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int step = F.length();
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0f);
+            else if (beta != 1) scale(c, ci, n, beta);
+            if (!tb) {
+                for (int p = 0; p < k; p++) {
+                    float aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    int bp = bOff + p * ldb;
+                    int j = 0;
+                    for (int bound = n - step; j <= bound; j += step) {
+                        FloatVector.fromArray(F, b, bp + j).fma(FloatVector.broadcast(F, aip), FloatVector.fromArray(F, c, ci + j)).intoArray(c, ci + j);
+                    }
+                    for (; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = 0;
+                    if (!ta) {
+                        int p = 0;
+                        FloatVector acc = FloatVector.zero(F);
+                        for (int bound = k - step; p <= bound; p += step) {
+                            acc = FloatVector.fromArray(F, a, aOff + i * lda + p).fma(FloatVector.fromArray(F, b, bj + p), acc);
+                        }
+                        s = acc.reduceLanes(VectorOperators.ADD);
+                        for (; p < k; p++) s += a[aOff + i * lda + p] * b[bj + p];
+                    } else {
+                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
+                    }
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    /** sum x[i] * y[i]. */
+    public static double dot(double[] x, int xOff, double[] y, int yOff, int len) {
+        int step = D.length();
+        int p = 0;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int bound = len - step; p <= bound; p += step) {
+            acc = DoubleVector.fromArray(D, x, xOff + p).fma(DoubleVector.fromArray(D, y, yOff + p), acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) s += x[xOff + p] * y[yOff + p];
+        return s;
+    }
+
+    /** y = f(x) with the Vector API's lane-wise TANH and EXP (SVML on x86). */
+    public static void activate(org.clipbench.backend.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+        int step = D.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            DoubleVector v = DoubleVector.fromArray(D, x, xOff + i);
+            DoubleVector r = switch (f) {
+                case IDENTITY -> v;
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                case SIGMOID -> DoubleVector.broadcast(D, 1.0).div(v.neg().lanewise(VectorOperators.EXP).add(1.0));
+                case RELU -> v.max(0.0);
+            };
+            r.intoArray(y, yOff + i);
+        }
+        ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
+    }
+
+    public static void activate(org.clipbench.backend.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+        int step = F.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector r = switch (f) {
+                case IDENTITY -> v;
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                case SIGMOID -> FloatVector.broadcast(F, 1.0f).div(v.neg().lanewise(VectorOperators.EXP).add(1.0f));
+                case RELU -> v.max(0.0f);
+            };
+            r.intoArray(y, yOff + i);
+        }
+        ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
+    }
+
+    /** dy *= f'(from y). */
+    public static void activationBackward(org.clipbench.backend.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+        int step = D.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            DoubleVector yv = DoubleVector.fromArray(D, y, yOff + i);
+            DoubleVector d = switch (f) {
+                case IDENTITY -> DoubleVector.broadcast(D, 1.0);
+                case TANH -> yv.mul(yv).neg().add(1.0);
+                case SIGMOID -> yv.mul(yv.neg().add(1.0));
+                case RELU -> DoubleVector.zero(D).blend(1.0, yv.compare(VectorOperators.GT, 0.0));
+            };
+            DoubleVector.fromArray(D, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
+        }
+        ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
+    }
+
+    public static void activationBackward(org.clipbench.backend.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+        int step = F.length();
+        int i = 0;
+        for (int bound = len - step; i <= bound; i += step) {
+            FloatVector yv = FloatVector.fromArray(F, y, yOff + i);
+            FloatVector d = switch (f) {
+                case IDENTITY -> FloatVector.broadcast(F, 1.0f);
+                case TANH -> yv.mul(yv).neg().add(1.0f);
+                case SIGMOID -> yv.mul(yv.neg().add(1.0f));
+                case RELU -> FloatVector.zero(F).blend(1.0f, yv.compare(VectorOperators.GT, 0.0f));
+            };
+            FloatVector.fromArray(F, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
+        }
+        ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
+    }
 }

@@ -13,10 +13,18 @@ import org.clipbench.strategy.Strategies;
  * filter's list (null = no filter). Strategies filter by name ("global-norm" keeps "global-norm:p=inf").
  */
 public record Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes,
-                      List<String> threads) {
+                      List<String> threads, List<String> benchmarks) {
+
+    /** The benchmark classes a grid can hold. */
+    public static final List<String> BENCHMARKS = List.of("BandwidthBenchmark", "NormBenchmark", "ClipBenchmark",
+            "DpClipBenchmark", "RestoreBenchmark");
+
+    public Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes, List<String> threads) {
+        this(backends, strategies, sizes, dtypes, threads, null);
+    }
 
     public static Filters none() {
-        return new Filters(null, null, null, null, null);
+        return new Filters(null, null, null, null, null, null);
     }
 
     /** Throws IllegalArgumentException naming the bad value and the valid choices. */
@@ -45,6 +53,11 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
                 throw new IllegalArgumentException("--dtypes: " + e.getMessage());
             }
         }
+        if (benchmarks != null) for (String b : benchmarks) {
+            if (!BENCHMARKS.contains(b)) {
+                throw new IllegalArgumentException("--benchmarks: unknown benchmark '" + b + "'; valid: " + String.join(",", BENCHMARKS));
+            }
+        }
         if (threads != null) for (String t : threads) {
             if (!t.matches("[1-9][0-9]*")) {
                 throw new IllegalArgumentException("--threads: '" + t + "' is not a positive whole number; valid: 1,2");
@@ -55,7 +68,8 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
 
     public boolean keeps(Combo c) {
         Map<String, String> p = c.params();
-        return matches(backends, p.get("backend"))
+        return matches(benchmarks, c.benchmark())
+                && matches(backends, p.get("backend"))
                 && matches(strategies, p.containsKey("strategy") ? Calibration.nameOf(p.get("strategy")) : null)
                 && matches(sizes, p.containsKey("params") ? p.get("params") : p.get("size"))
                 && matches(dtypes, p.get("dtype"))

@@ -51,7 +51,7 @@ public final class Grid {
         }
         for (Combo c : List.copyOf(kept.values())) {
             Combo restore = restoreFor(c);
-            if (restore != null) kept.putIfAbsent(restore.id(), restore);
+            if (restore != null && filters.keeps(restore)) kept.putIfAbsent(restore.id(), restore);
         }
         List<Combo> sorted = new ArrayList<>(kept.values());
         sorted.sort(Comparator.comparing(Combo::id));

@@ -111,6 +111,14 @@ class GridTest {
         assertThatThrownBy(() -> new Filters(null, null, null, null, List.of("0")).validate())
                 .hasMessageContaining("--threads");
         assertThatThrownBy(() -> Profile.named("medium")).hasMessageContaining("[smoke, quick, full]");
+        assertThatThrownBy(() -> new Filters(null, null, null, null, null, List.of("Foo")).validate())
+                .hasMessageContaining("--benchmarks").hasMessageContaining("NormBenchmark");
+    }
+
+    @Test
+    void benchmarkFilterKeepsOnlyThoseClasses() {
+        Grid g = Grid.build(Profile.quick(), new Filters(null, null, null, null, null, List.of("NormBenchmark")).validate());
+        assertThat(g.combos()).isNotEmpty().allMatch(c -> c.benchmark().equals("NormBenchmark"));
     }
 
     @Test
