@@ -320,6 +320,42 @@ public class ArraysBackend implements Backend {
     }
 
     @Override
+    public void addSquare(double alpha, Tensor x, Tensor y) {
+        ArrayTensor tx = a(x), ty = a(y);
+        requireSameShape(tx, ty);
+        int n = (int) y.size();
+        if (ty.f64 != null) {
+            for (int i = 0; i < n; i++) {
+                double v = tx.f64[tx.offset + i];
+                ty.f64[ty.offset + i] += alpha * v * v;
+            }
+        } else {
+            float al = (float) alpha;
+            for (int i = 0; i < n; i++) {
+                float v = tx.f32[tx.offset + i];
+                ty.f32[ty.offset + i] += al * v * v;
+            }
+        }
+    }
+
+    @Override
+    public void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out) {
+        ArrayTensor tm = a(m), tv = a(v), to = a(out);
+        requireSameShape(tm, tv);
+        requireSameShape(tm, to);
+        int n = (int) out.size();
+        if (to.f64 != null) {
+            for (int i = 0; i < n; i++) {
+                to.f64[to.offset + i] = scale * tm.f64[tm.offset + i] / (Math.sqrt(vScale * tv.f64[tv.offset + i]) + eps);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                to.f32[to.offset + i] = (float) (scale * tm.f32[tm.offset + i] / (Math.sqrt(vScale * tv.f32[tv.offset + i]) + eps));
+            }
+        }
+    }
+
+    @Override
     public String describe(Op op) {
         String how = k.description();
         return switch (op) {
@@ -327,6 +363,7 @@ public class ArraysBackend implements Backend {
             case NORM2_SAFE -> "Blue's three-accumulator algorithm (f64) / f64 accumulation (f32), " + how;
             case NORM2_FAST_SAFE -> "naive sum, safe rerun on overflow/underflow, " + how;
             case GEMM -> "row-major gemm (axpy form; dot form for transposed B), " + how;
+            case ADD_SQUARE, ADAM_DIRECTION -> "scalar loop (both array backends)";
             default -> op.name().toLowerCase(java.util.Locale.ROOT) + ", " + how;
         };
     }

@@ -103,6 +103,12 @@ public interface Backend {
     /** Every element = value. */
     void fill(Tensor t, double value);
 
+    /** y += alpha * x * x, element-wise (Adam's second moment). */
+    void addSquare(double alpha, Tensor x, Tensor y);
+
+    /** out = scale * m / (sqrt(vScale * v) + eps), element-wise (Adam's step direction). */
+    void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out);
+
     /** How the operation is computed: the library call, or "fallback: ..." where the library has none. */
     String describe(Op op);
 

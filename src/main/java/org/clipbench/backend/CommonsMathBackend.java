@@ -172,6 +172,8 @@ public final class CommonsMathBackend implements Backend {
             case ACTIVATE -> "ArrayRealVector.map/mapToSelf with analysis.function.Tanh/Sigmoid";
             case ACTIVATION_BACKWARD -> "ArrayRealVector.map + ebeMultiply";
             case FILL -> "ArrayRealVector.set";
+            case ADD_SQUARE -> "ebeMultiply + combineToSelf";
+            case ADAM_DIRECTION -> "mapMultiply, mapToSelf(sqrt), mapAddToSelf, ebeDivide";
         };
     }
 
@@ -239,6 +241,21 @@ public final class CommonsMathBackend implements Backend {
     @Override
     public void fill(Tensor t, double value) {
         c(t).v.set(value);
+    }
+
+    @Override
+    public void addSquare(double alpha, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        ArrayRealVector vx = c(x).v;
+        c(y).v.combineToSelf(1.0, alpha, vx.ebeMultiply(vx));
+    }
+
+    @Override
+    public void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out) {
+        ArraysBackend.requireSameShape(m, v);
+        ArraysBackend.requireSameShape(m, out);
+        ArrayRealVector denominator = (ArrayRealVector) c(v).v.mapMultiply(vScale).mapToSelf(Math::sqrt).mapAddToSelf(eps);
+        c(out).v.setSubVector(0, c(m).v.ebeDivide(denominator).mapMultiplyToSelf(scale));
     }
 
     private static CmTensor c(Tensor t) {

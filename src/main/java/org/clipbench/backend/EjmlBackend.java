@@ -232,6 +232,7 @@ public final class EjmlBackend implements Backend {
             case SUM_ROWS -> "CommonOps.sumCols + CommonOps.add";
             case ACTIVATE, ACTIVATION_BACKWARD -> "fallback: loop over data[] (EJML has no element-wise functions)";
             case FILL -> "CommonOps.fill";
+            case ADD_SQUARE, ADAM_DIRECTION -> "fallback: loop over data[] (EJML has no element-wise ops)";
         };
     }
 
@@ -322,6 +323,28 @@ public final class EjmlBackend implements Backend {
         EjmlTensor te = e(t);
         if (te.d != null) CommonOps_DDRM.fill(te.d, value);
         else CommonOps_FDRM.fill(te.f, (float) value);
+    }
+
+    @Override
+    public void addSquare(double alpha, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        EjmlTensor tx = e(x), ty = e(y);
+        // EJML has no element-wise square-and-add: fallback loop
+        for (int i = 0, n = (int) y.size(); i < n; i++) {
+            if (ty.d != null) ty.d.data[i] += alpha * tx.d.data[i] * tx.d.data[i];
+            else ty.f.data[i] += (float) alpha * tx.f.data[i] * tx.f.data[i];
+        }
+    }
+
+    @Override
+    public void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out) {
+        ArraysBackend.requireSameShape(m, v);
+        ArraysBackend.requireSameShape(m, out);
+        EjmlTensor tm = e(m), tv = e(v), to = e(out);
+        for (int i = 0, n = (int) out.size(); i < n; i++) {
+            if (to.d != null) to.d.data[i] = scale * tm.d.data[i] / (Math.sqrt(vScale * tv.d.data[i]) + eps);
+            else to.f.data[i] = (float) (scale * tm.f.data[i] / (Math.sqrt(vScale * tv.f.data[i]) + eps));
+        }
     }
 
     private static boolean hasNaN(EjmlTensor t) {

@@ -225,6 +225,8 @@ public final class Nd4jBackend implements Backend {
             case ACTIVATE -> "Transforms.tanh/sigmoid/relu";
             case ACTIVATION_BACKWARD -> "INDArray.mul/rsub/muli, Transforms.step (temporaries)";
             case FILL -> "INDArray.assign";
+            case ADD_SQUARE -> "INDArray.mul + addi (temporary)";
+            case ADAM_DIRECTION -> "Transforms.sqrt, INDArray.div, muli (temporaries)";
         };
     }
 
@@ -280,6 +282,21 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void fill(Tensor t, double value) {
         n(t).a.assign(value);
+    }
+
+    @Override
+    public void addSquare(double alpha, Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        INDArray xa = n(x).a;
+        n(y).a.addi(xa.mul(xa).muli(alpha));
+    }
+
+    @Override
+    public void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out) {
+        ArraysBackend.requireSameShape(m, v);
+        ArraysBackend.requireSameShape(m, out);
+        INDArray denominator = Transforms.sqrt(n(v).a.mul(vScale), false).addi(eps);
+        n(out).a.assign(n(m).a.div(denominator).muli(scale));
     }
 
     private static Nd4jTensor n(Tensor t) {

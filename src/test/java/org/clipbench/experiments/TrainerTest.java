@@ -1,0 +1,90 @@
+package org.clipbench.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.clipbench.backend.Activation;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.models.Loss;
+import org.clipbench.models.Models;
+import org.clipbench.optim.Optimizers;
+import org.clipbench.optim.Schedule;
+import org.clipbench.problems.CliffNeuron;
+import org.clipbench.problems.ModelOnTask;
+import org.clipbench.problems.SmoothFunction;
+import org.clipbench.strategy.NonFinitePolicy;
+import org.clipbench.strategy.Strategies;
+import org.clipbench.tasks.DatasetTask;
+import org.clipbench.tasks.PathologicalTask;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static final Backend ARRAYS = Backends.create("arrays");
+
+    static Trainer.Settings settings(long steps, double lr) {
+        return new Trainer.Settings(steps, lr, Schedule.constant(), 50, 1e4, 200, NonFinitePolicy.PROPAGATE);
+    }
+
+    @Test
+    void clippingTamesTheExplodingStartAndDivergenceIsAResult() {
+        // f = e^x + e^-x from x0 = 10: the first gradient is ~2.2e4, so lr 0.1 jumps far away and the loss explodes
+        SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 10);
+        Trainer.Result plain = Trainer.train(f, ARRAYS, DType.F64, Strategies.create("none"), Optimizers.create("sgd"), 1,
+                settings(200, 0.1));
+        assertThat(plain.diverged()).isTrue();
+        assertThat(plain.divergedAt()).isLessThan(5);
+        Trainer.Result clipped = Trainer.train(f, ARRAYS, DType.F64, Strategies.create("global-norm:c=1"), Optimizers.create("sgd"), 1,
+                settings(300, 0.1));
+        assertThat(clipped.diverged()).isFalse();
+        assertThat(clipped.finalEval().get("abs_grad")).isLessThan(1e-3);
+        assertThat(clipped.clipFraction()).isGreaterThan(0.2);
+    }
+
+    @Test
+    void cliffRunsAreDeterministicToTheBit() {
+        CliffNeuron cliff = CliffNeuron.paper(5, -2.59);
+        var a = Trainer.train(cliff, ARRAYS, DType.F64, Strategies.create("global-norm:c=0.1"), Optimizers.create("sgd"), 7, settings(500, 0.05));
+        var b = Trainer.train(cliff, ARRAYS, DType.F64, Strategies.create("global-norm:c=0.1"), Optimizers.create("sgd"), 7, settings(500, 0.05));
+        // everything but the wall clock is bit-identical
+        assertThat(a.curve().stream().filter(p -> !p.metric().equals("elapsed_s")).toList())
+                .isEqualTo(b.curve().stream().filter(p -> !p.metric().equals("elapsed_s")).toList());
+        assertThat(a.finalLoss()).isEqualTo(b.finalLoss());
+        assertThat(a.curve().size()).isLessThanOrEqualTo(6 * 201 + 10);
+    }
+
+    @Test
+    void mlpLearnsDigitsWithAdam() {
+        DatasetTask digits = DatasetTask.load("digits", Loss.SOFTMAX_CROSS_ENTROPY);
+        var problem = new ModelOnTask(Models.mlp(64, 10, 1, 32, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY), digits, 32, 1);
+        var r = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("global-norm:c=5"), Optimizers.create("adam"), 3,
+                settings(400, 0.01));
+        assertThat(r.diverged()).isFalse();
+        assertThat(r.finalEval().get("error_rate")).isLessThan(0.1);
+        assertThat(r.finalLoss()).isLessThan(r.firstLoss());
+    }
+
+    @Test
+    void dpAndUpdateClippingTakeTheirPaths() {
+        DatasetTask bc = DatasetTask.load("breast-cancer", Loss.SIGMOID_BINARY_CROSS_ENTROPY);
+        var problem = new ModelOnTask(Models.logistic(30), bc, 16, 1);
+        var dp = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("dp-flat:C=1,sigma=0.5,seed=1"), Optimizers.create("sgd"), 2,
+                settings(200, 0.5));
+        assertThat(dp.diverged()).isFalse();
+        assertThat(dp.finalEval().get("error_rate")).isLessThan(0.15);
+        var rms = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("rms-update:d=0.001"), Optimizers.create("sgd"), 2,
+                settings(50, 1.0));
+        assertThat(rms.clipFraction()).isEqualTo(1.0); // every update's RMS is above 0.001
+    }
+
+    @Test
+    void rnnTrainsOnTheAdditionTask() {
+        PathologicalTask add = new PathologicalTask(PathologicalTask.Kind.ADDITION, 20);
+        var rnn = new org.clipbench.models.ElmanRnn(2, 20, 1, Activation.TANH, Loss.MSE, false, org.clipbench.models.ElmanRnn.Init.SMART);
+        var problem = new ModelOnTask(rnn, add, 20, 500);
+        var r = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("global-norm:c=1,eps=0"), Optimizers.create("sgd"), 4,
+                settings(300, 0.01));
+        assertThat(r.diverged()).isFalse();
+        assertThat(r.finalEval()).containsKeys("loss", "error_rate", "success");
+    }
+}

@@ -1,0 +1,96 @@
+package org.clipbench.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.BackendCombos;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.params.Layout;
+import org.clipbench.params.ParamSet;
+import org.clipbench.params.ParamShape;
+import org.clipbench.params.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Optimizer steps against hand-computed values, on every backend. */
+class OptimizersTest {
+    static final ParamShape SHAPE = new ParamShape("p", List.of(new TensorSpec("w", 1, 2, "w")));
+
+    static java.util.List<org.junit.jupiter.params.provider.Arguments> combos() {
+        return BackendCombos.all();
+    }
+
+    static ParamSet set(Backend b, DType d, double... v) {
+        return ParamSet.of(b, SHAPE, d, Layout.SEPARATE, List.of(v));
+    }
+
+    static double[] step(Optimizer o, ParamSet p, ParamSet g, double lr) {
+        ParamSet out = p.zerosLike();
+        o.update(p, g, lr, out);
+        o.apply(p, out);
+        return out.backend().toDoubles(out.tensor(0));
+    }
+
+    static void close(double[] actual, DType d, double... expected) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).isCloseTo(expected[i], within(d == DType.F64 ? 1e-12 : 1e-6));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("combos")
+    void sgdMomentumNesterovAndAdamMatchHandComputedSteps(String name, DType d) {
+        Backend b = Backends.create(name);
+        ParamSet p = set(b, d, 1, 2);
+        close(step(Optimizers.create("sgd"), p, set(b, d, 0.5, -1), 0.1), d, -0.05, 0.1);
+        close(b.toDoubles(p.tensor(0)), d, 0.95, 2.1);
+
+        Optimizer mom = Optimizers.create("momentum:mu=0.9");
+        p = set(b, d, 0, 0);
+        close(step(mom, p, set(b, d, 1, -2), 0.1), d, -0.1, 0.2);          // buf = g
+        close(step(mom, p, set(b, d, 0.5, 0.5), 0.1), d, -0.14, 0.13);     // buf = 0.9 g1 + g2 = (1.4, -1.3)
+
+        Optimizer nes = Optimizers.create("sgd:mu=0.5,nesterov=true");
+        p = set(b, d, 0, 0);
+        close(step(nes, p, set(b, d, 1, 2), 1.0), d, -1.5, -3.0);          // g + mu buf, buf = g
+        close(step(nes, p, set(b, d, 1, 0), 1.0), d, -1.75, -0.5);         // buf = (1.5, 1); g + 0.5 buf
+
+        Optimizer adam = Optimizers.create("adam:eps=1e-8");
+        p = set(b, d, 0, 0);
+        double e = 1e-8;
+        close(step(adam, p, set(b, d, 2, -0.5), 0.01), d, -0.01 * 2 / (2 + e), 0.01 * 0.5 / (0.5 + e));
+        // step 2, g = (1, 1): m = 0.9 m1 + 0.1 g, v = 0.999 v1 + 0.001 g^2, hats divide by 1 - beta^2
+        double m0 = (0.9 * 0.2 + 0.1) / (1 - 0.81), v0 = (0.999 * 0.004 + 0.001) / (1 - 0.998001);
+        double m1 = (0.9 * -0.05 + 0.1) / (1 - 0.81), v1 = (0.999 * 0.00025 + 0.001) / (1 - 0.998001);
+        close(step(adam, p, set(b, d, 1, 1), 0.01), d, -0.01 * m0 / (Math.sqrt(v0) + e), -0.01 * m1 / (Math.sqrt(v1) + e));
+
+        Optimizer adamw = Optimizers.create("adamw:wd=0.1");
+        p = set(b, d, 3, -1);
+        close(step(adamw, p, set(b, d, 1, 1), 0.1), d, -0.1 * (1 / (1 + e)) - 0.1 * 0.1 * 3, -0.1 * (1 / (1 + e)) + 0.1 * 0.1);
+    }
+
+    @Test
+    void schedules() {
+        Schedule warm = new Schedule("cosine", 10);
+        assertThat(warm.lr(1.0, 0, 110)).isCloseTo(0.1, within(1e-15));
+        assertThat(warm.lr(1.0, 9, 110)).isCloseTo(1.0, within(1e-15));
+        assertThat(warm.lr(1.0, 10, 110)).isCloseTo(1.0, within(1e-15));
+        assertThat(warm.lr(1.0, 60, 110)).isCloseTo(0.5, within(1e-12));
+        assertThat(new Schedule("linear", 0).lr(2.0, 50, 100)).isCloseTo(1.0, within(1e-15));
+        assertThat(Schedule.constant().lr(0.3, 99, 100)).isEqualTo(0.3);
+        assertThatThrownBy(() -> new Schedule("step", 0)).hasMessageContaining("constant, cosine or linear");
+    }
+
+    @Test
+    void badSpecsAreRejected() {
+        assertThatThrownBy(() -> Optimizers.create("rmsprop")).hasMessageContaining("sgd");
+        assertThatThrownBy(() -> Optimizers.create("sgd:nesterov=true")).hasMessageContaining("mu > 0");
+        assertThatThrownBy(() -> Optimizers.create("adam:lr=1")).hasMessageContaining("unknown parameter 'lr'");
+        assertThatThrownBy(() -> Optimizers.create("momentum:mu=1")).hasMessageContaining("mu=1.0 is invalid");
+    }
+}

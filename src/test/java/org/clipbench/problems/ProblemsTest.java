@@ -1,0 +1,88 @@
+package org.clipbench.problems;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.params.Layout;
+import org.clipbench.params.ParamSet;
+import org.clipbench.tasks.NoiseDistribution;
+import org.junit.jupiter.api.Test;
+
+class ProblemsTest {
+    static final Backend B = Backends.create("arrays");
+
+    @Test
+    void cliffHasAWallWithAHugeGradientNearTheDocumentedPlace() {
+        CliffNeuron cliff = CliffNeuron.paper(5, -2.6);
+        double maxGrad = 0, bAtMax = 0, far = 0;
+        double before = Double.NaN, after = Double.NaN;
+        for (double b = -2.64; b <= -2.58; b += 1e-6) {
+            double[] r = cliff.lossAndGradient(5, b);
+            double g = Math.hypot(r[1], r[2]);
+            if (g > maxGrad) {
+                maxGrad = g;
+                bAtMax = b;
+            }
+            if (Math.abs(b + 2.64) < 1e-9) far = g;
+        }
+        assertThat(maxGrad).as("gradient norm at the wall").isGreaterThan(1000);
+        assertThat(bAtMax).isCloseTo(-2.612, within(0.01));
+        before = cliff.lossAndGradient(5, bAtMax - 2e-4)[0];
+        after = cliff.lossAndGradient(5, bAtMax + 2e-4)[0];
+        assertThat(Math.max(before, after)).isGreaterThan(0.3);
+        assertThat(Math.min(before, after)).isLessThan(0.01);
+        assertThat(far).isLessThan(1);
+    }
+
+    @Test
+    void cliffGradientMatchesFiniteDifferences() {
+        CliffNeuron cliff = CliffNeuron.paper(5, -2.6);
+        for (double[] wb : new double[][] {{5, -2.5}, {4, -2}, {5, -2.7}, {6, -3}}) {
+            double[] r = cliff.lossAndGradient(wb[0], wb[1]);
+            double h = 1e-6;
+            double dw = (cliff.lossAndGradient(wb[0] + h, wb[1])[0] - cliff.lossAndGradient(wb[0] - h, wb[1])[0]) / (2 * h);
+            double db = (cliff.lossAndGradient(wb[0], wb[1] + h)[0] - cliff.lossAndGradient(wb[0], wb[1] - h)[0]) / (2 * h);
+            assertThat(r[1]).isCloseTo(dw, within(1e-6 * Math.max(1, Math.abs(dw))));
+            assertThat(r[2]).isCloseTo(db, within(1e-6 * Math.max(1, Math.abs(db))));
+        }
+    }
+
+    @Test
+    void smoothFunctionsAreL0L1Smooth() {
+        SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 5);
+        for (double x = -15; x <= 15; x += 0.01) {
+            assertThat(Math.abs(f.secondDerivative(x))).isLessThanOrEqualTo(2 + Math.abs(f.derivative(x)) + 1e-9);
+            double h = 1e-6 * Math.max(1, Math.abs(x));
+            assertThat(f.derivative(x)).isCloseTo((f.value(x + h) - f.value(x - h)) / (2 * h),
+                    within(1e-5 * Math.max(1, Math.abs(f.derivative(x)))));
+        }
+        ParamSet p = ParamSet.zeros(B, f.shape(), DType.F64, Layout.SEPARATE);
+        f.initialize(p, null);
+        ParamSet g = p.zerosLike();
+        assertThat(f.lossAndGradient(p, null, g)).isCloseTo(Math.exp(5) + Math.exp(-5), within(1e-12));
+        assertThat(B.toDoubles(g.tensor(0))[0]).isCloseTo(Math.exp(5) - Math.exp(-5), within(1e-12));
+    }
+
+    @Test
+    void noisyQuadraticGradientIsXPlusZeroMeanNoise() {
+        NoisyQuadratic q = new NoisyQuadratic(100, 0.01, NoiseDistribution.parse("exponential", 1.0));
+        ParamSet p = ParamSet.zeros(B, q.shape(), DType.F64, Layout.SEPARATE);
+        q.initialize(p, null);
+        assertThat(B.toDoubles(p.tensor(0))[99]).isCloseTo(0.99, within(1e-15));
+        ParamSet g = p.zerosLike();
+        SplittableRandom r = new SplittableRandom(3);
+        double[] mean = new double[100];
+        int n = 20000;
+        for (int k = 0; k < n; k++) {
+            q.lossAndGradient(p, r, g);
+            double[] v = B.toDoubles(g.tensor(0));
+            for (int i = 0; i < 100; i++) mean[i] += v[i] / n;
+        }
+        for (int i = 0; i < 100; i += 11) assertThat(mean[i]).isCloseTo(0.01 * i, within(0.04)); // sd 1/sqrt(n) = 0.007
+        assertThat(q.evaluate(p, r).get("loss")).isCloseTo(0.5 * 1e-4 * 328350, within(1e-9)); // sum i^2, i < 100
+    }
+}
