@@ -22,20 +22,6 @@ public final class AverageNormClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
-        double[] scales = new double[norms.length];
-        int clipped = 0;
-        for (int i = 0; i < norms.length; i++) {
-            double avg = norms[i] / g.tensor(i).size();
-            scales[i] = GradNorms.factor(c, avg, 0);
-            if (GradNorms.changes(scales[i])) {
-                g.backend().scale(g.tensor(i), scales[i]);
-                clipped++;
-            } else {
-                scales[i] = 1;
-            }
-        }
-        double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, NormClip.derivedPost(norms, scales), c, scales, clipped, norms.length, false,
-                !Double.isFinite(pre));
+        return NormClip.clipEachTensor(g, norms, i -> norms[i] / g.tensor(i).size(), c);
     }
 }

@@ -34,21 +34,7 @@ public final class NormClip extends AbstractClipStrategy {
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double pre = GradNorms.combine(norms, 2);
-        if (scope == Scope.TENSOR) {
-            double[] scales = new double[norms.length];
-            int clipped = 0;
-            for (int i = 0; i < norms.length; i++) {
-                scales[i] = GradNorms.factor(c, norms[i], eps);
-                if (GradNorms.changes(scales[i])) {
-                    g.backend().scale(g.tensor(i), scales[i]);
-                    clipped++;
-                } else {
-                    scales[i] = 1;
-                }
-            }
-            return new ClipReport(pre, derivedPost(norms, scales), c, scales, clipped, norms.length, false,
-                    !Double.isFinite(pre));
-        }
+        if (scope == Scope.TENSOR) return clipEachTensor(g, norms, i -> norms[i] + eps, c);
         Map<String, List<Integer>> layers = g.layers();
         double[] scales = new double[layers.size()];
         double[] tensorScales = new double[norms.length];
@@ -66,6 +52,26 @@ public final class NormClip extends AbstractClipStrategy {
         }
         return new ClipReport(pre, derivedPost(norms, tensorScales), c, scales, clipped, layers.size(), false,
                 !Double.isFinite(pre));
+    }
+
+    /**
+     * Scales each tensor i by min(1, c / measure(i)) where that is below 1 (or NaN): the shared loop of
+     * the per-tensor rules, which differ only in what they measure (the norm, norm / N, the RMS).
+     */
+    static ClipReport clipEachTensor(ParamSet g, double[] norms, java.util.function.IntToDoubleFunction measure, double c) {
+        double[] scales = new double[norms.length];
+        int clipped = 0;
+        for (int i = 0; i < norms.length; i++) {
+            scales[i] = GradNorms.factor(c, measure.applyAsDouble(i), 0);
+            if (GradNorms.changes(scales[i])) {
+                g.backend().scale(g.tensor(i), scales[i]);
+                clipped++;
+            } else {
+                scales[i] = 1;
+            }
+        }
+        double pre = GradNorms.combine(norms, 2);
+        return new ClipReport(pre, derivedPost(norms, scales), c, scales, clipped, norms.length, false, !Double.isFinite(pre));
     }
 
     /** Global L2 norm after per-tensor scaling, from the norms (exact up to rounding). */

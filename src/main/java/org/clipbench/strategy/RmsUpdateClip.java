@@ -28,20 +28,6 @@ public final class RmsUpdateClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet u, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(u, 2, ctx.normKind());
-        double[] scales = new double[norms.length];
-        int clipped = 0;
-        for (int i = 0; i < norms.length; i++) {
-            double rms = norms[i] / Math.sqrt(u.tensor(i).size());
-            scales[i] = GradNorms.factor(d, rms, 0);
-            if (GradNorms.changes(scales[i])) {
-                u.backend().scale(u.tensor(i), scales[i]);
-                clipped++;
-            } else {
-                scales[i] = 1;
-            }
-        }
-        double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, NormClip.derivedPost(norms, scales), d, scales, clipped, norms.length, false,
-                !Double.isFinite(pre));
+        return NormClip.clipEachTensor(u, norms, i -> norms[i] / Math.sqrt(u.tensor(i).size()), d);
     }
 }
