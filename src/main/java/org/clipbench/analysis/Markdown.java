@@ -27,7 +27,7 @@ public final class Markdown {
     static String cell(Column<?> c, int row) {
         if (c.isMissing(row)) return "";
         if (c instanceof NumericColumn<?> n) return number(n.getDouble(row));
-        return c.getString(row);
+        return c.getString(row).replace("|", "\\|"); // a '|' inside a cell would end it
     }
 
     /** 3 significant digits, no exponent below 1e9. */
@@ -35,6 +35,7 @@ public final class Markdown {
         if (Double.isNaN(v)) return "";
         double a = Math.abs(v);
         if (a == 0) return "0";
+        if (v == Math.rint(v) && a < 1e9) return String.format(Locale.ROOT, "%.0f", v);
         if (a >= 1e9 || a < 1e-3) return String.format(Locale.ROOT, "%.3g", v);
         if (a >= 100) return String.format(Locale.ROOT, "%.0f", v);
         if (a >= 10) return String.format(Locale.ROOT, "%.1f", v);

@@ -86,6 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the grid and its estimated duration, run nothing")
     boolean dryRun;
 
+    @Option(names = "--no-sweep", description = "skip the profile's convergence sweep (smoke: smoke; quick: digits-quick; full: digits and addition)")
+    boolean noSweep;
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
@@ -174,12 +177,33 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
                 outcome.failures().size(), results, dir.resolve("results.json"));
         if (results > 0) ReportCommand.summarize(List.of(dir), dir.resolve("report"), true);
+        if (!noSweep && resume == null) {
+            for (String preset : sweepsOf(p.name())) {
+                Path sweepDir = dir.resolve("convergence").resolve(preset);
+                System.out.println("convergence sweep " + preset + " -> " + sweepDir);
+                org.clipbench.experiments.SweepConfig cfg = org.clipbench.experiments.SweepConfig.preset(preset);
+                var o = org.clipbench.experiments.SweepRunner.run(cfg, sweepDir, Runtime.getRuntime().availableProcessors(), 1, 1,
+                        false, System.out);
+                String md = org.clipbench.experiments.SweepSummary.markdown(sweepDir);
+                AtomicFiles.writeString(sweepDir.resolve("summary.md"), md);
+                System.out.printf("%d runs, %d diverged%n%n%s%n", o.rows(), o.diverged(), md);
+            }
+        }
         if (!outcome.failures().isEmpty()) {
             System.err.println("failed combinations (see " + dir.resolve("failures.txt") + "):");
             outcome.failures().forEach(f -> System.err.println("  " + f));
             return 1;
         }
         return 0;
+    }
+
+    /** The convergence sweeps a profile runs after its kernels. */
+    static List<String> sweepsOf(String profile) {
+        return switch (profile) {
+            case "smoke" -> List.of("smoke");
+            case "quick" -> List.of("digits-quick");
+            default -> List.of("digits", "addition");
+        };
     }
 
     static int[] parseShard(String s) {

@@ -42,7 +42,8 @@ class SmokeProfileIT {
         assertThat(p.waitFor(15, TimeUnit.MINUTES)).as("smoke finished in time").isTrue();
         assertThat(p.exitValue()).as("exit code; log:\n" + Files.readString(log)).isZero();
 
-        for (String f : List.of("results.json", "environment.json", "grid.json", "report/summary.md", "java-omp1.sh")) {
+        for (String f : List.of("results.json", "environment.json", "grid.json", "report/summary.md", "java-omp1.sh",
+                "convergence/smoke/runs.csv", "convergence/smoke/curves.csv", "convergence/smoke/summary.md")) {
             assertThat(dir.resolve(f)).as(f).isRegularFile();
         }
         assertThat(dir.resolve("failures.txt")).doesNotExist();
@@ -107,6 +108,39 @@ class SmokeProfileIT {
         assertThat(finished(jmh)).isEqualTo(grid);
         assertThat(Files.readString(log2)).contains((grid - before) + " combinations run, " + before + " already done");
         assertThat(JSON.readTree(dir.resolve("results.json").toFile()).size()).isGreaterThanOrEqualTo(grid); // bandwidth: 3 methods
+    }
+
+    @Test
+    void aSweepKilledWithSigkillResumesWithoutLosingOrRepeatingRuns() throws Exception {
+        Path root = Path.of("target", "it-runs");
+        Path dir = root.resolve("sweep-killed");
+        deleteRecursively(dir);
+        Files.createDirectories(root);
+        Path config = root.resolve("sweep-killed.json");
+        Files.writeString(config, """
+                {"name": "killed", "problem": {"type": "rnn", "task": "addition", "length": 15, "hidden": 20, "batch": 10, "eval": 200},
+                 "backend": "arrays", "lrs": [0.01], "strategies": ["none", "global-norm:c=1"], "seeds": [1, 2, 3, 4, 5, 6],
+                 "steps": 1500, "evalEvery": 500}""");
+        Path log = root.resolve("sweep-killed.log");
+        Process p = start(log, "sweep", "--config", config.toString(), "--out", dir.toString(), "--threads", "1");
+        Path runs = dir.resolve("runs");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (finished(runs) < 2 && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(100);
+        assertThat(p.isAlive()).as("still running when killed; log:\n" + Files.readString(log)).isTrue();
+        p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        p.waitFor(1, TimeUnit.MINUTES);
+        int before = finished(runs);
+        assertThat(before).isBetween(2, 11);
+
+        Path log2 = root.resolve("sweep-killed-resume.log");
+        Process r = start(log2, "sweep", "--resume", dir.toString(), "--threads", "2");
+        assertThat(r.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(r.exitValue()).as(Files.readString(log2)).isZero();
+        assertThat(Files.readString(log2)).contains((12 - before) + " runs trained, " + before + " already done");
+        assertThat(finished(runs)).isEqualTo(12);
+        List<String> rows = Files.readAllLines(dir.resolve("runs.csv"));
+        assertThat(rows).hasSize(13);
+        assertThat(rows.stream().skip(1).map(l -> l.split(",")[0])).doesNotHaveDuplicates().hasSize(12);
     }
 
     static int finished(Path jmh) throws Exception {

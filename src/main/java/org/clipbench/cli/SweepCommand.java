@@ -1,0 +1,87 @@
+package org.clipbench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.clipbench.experiments.SweepConfig;
+import org.clipbench.experiments.SweepRunner;
+import org.clipbench.experiments.SweepSummary;
+import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.sweep.Environment;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a convergence sweep (strategy x learning rate x seed on one problem). */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a convergence sweep from a JSON file or a preset; writes runs/<id>.json per finished run,",
+                "runs.csv, curves.csv, sweep.json, environment.json and summary.md. Rerun with --resume DIR to finish."})
+public final class SweepCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--config", description = "sweep file (JSON); see src/main/resources/sweeps/ for examples")
+        Path config;
+
+        @Option(names = "--preset", description = "a shipped sweep: smoke, addition-quick, digits-quick, addition, digits")
+        String preset;
+
+        @Option(names = "--resume", description = "finish the sweep in this folder (its sweep.json); finished runs are kept")
+        Path resume;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--out", description = "results folder (default results/runs/<UTC time>-<sha>[-dirty]-sweep-<name>)")
+    Path out;
+
+    @Option(names = "--threads", description = "runs in parallel (default: the number of cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--shard", description = "run shard k of n (k/n) of the grid")
+    String shard;
+
+    @Option(names = "--quiet", description = "no progress bar (also when CI is set or there is no terminal)")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        SweepConfig cfg;
+        Path dir;
+        if (source.resume != null) {
+            dir = source.resume;
+            cfg = SweepConfig.read(dir.resolve("sweep.json"));
+        } else {
+            cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
+            String name = ZonedDateTime.now(ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    + "-" + Environment.git().get("sha") + (Boolean.TRUE.equals(Environment.git().get("dirty")) ? "-dirty" : "")
+                    + "-sweep-" + cfg.name();
+            dir = out != null ? out : Path.of("results", "runs", name);
+        }
+        int[] kn = shard == null ? new int[] {1, 1} : BenchCommand.parseShard(shard);
+        Files.createDirectories(dir);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("command_line", System.getProperty(Main.COMMAND_PROPERTY, "sweep"));
+        extra.put("sweep", cfg.name());
+        extra.put("threads", threads);
+        extra.put("shard", shard);
+        AtomicFiles.write(dir.resolve("environment.json"), SweepRunner.JSON.writeValueAsBytes(Environment.capture(extra)));
+        int runs = cfg.runs().size();
+        System.out.printf("sweep %s: %d runs (%d strategies x %d learning rates x %d seeds) on %d threads -> %s%n", cfg.name(), runs,
+                cfg.strategies().size(), cfg.lrs().size(), cfg.seeds().size(), threads, dir);
+        boolean progress = !quiet && System.getenv("CI") == null && System.console() != null;
+        SweepRunner.Outcome o = SweepRunner.run(cfg, dir, threads, kn[0], kn[1], progress, System.out);
+        System.out.printf("%d runs trained, %d already done, %d diverged; %d rows in %s%n", o.ran(), o.resumed(), o.diverged(), o.rows(),
+                dir.resolve("runs.csv"));
+        String md = SweepSummary.markdown(dir);
+        AtomicFiles.writeString(dir.resolve("summary.md"), md);
+        System.out.println();
+        System.out.println(md);
+        return 0;
+    }
+}

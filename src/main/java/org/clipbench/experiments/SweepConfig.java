@@ -1,0 +1,87 @@
+package org.clipbench.experiments;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.optim.Optimizers;
+import org.clipbench.optim.Schedule;
+import org.clipbench.strategy.NonFinitePolicy;
+import org.clipbench.strategy.Strategies;
+
+/**
+ * A sweep, as a JSON file: the problem, and the grid strategy x learning rate x seed with the training
+ * settings. Validated as a whole before anything runs.
+ */
+public record SweepConfig(String name, ProblemSpec problem, String backend, String dtype, String optimizer, List<Double> lrs,
+                          List<String> strategies, List<Long> seeds, Long steps, Integer evalEvery, String schedule,
+                          Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite) {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static SweepConfig read(Path file) {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("sweep file " + file + " does not exist");
+        try {
+            return JSON.readValue(file.toFile(), SweepConfig.class).validated();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("sweep file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A preset shipped in the jar (src/main/resources/sweeps/NAME.json). */
+    public static SweepConfig preset(String name) {
+        try (InputStream in = SweepConfig.class.getResourceAsStream("/sweeps/" + name + ".json")) {
+            if (in == null) throw new IllegalArgumentException("unknown sweep preset '" + name + "': choose one of " + presets());
+            return JSON.readValue(in, SweepConfig.class).validated();
+        } catch (IOException e) {
+            throw new IllegalStateException("preset " + name + " is broken: " + e.getMessage(), e);
+        }
+    }
+
+    public static List<String> presets() {
+        return List.of("addition-quick", "digits-quick", "smoke", "addition", "digits");
+    }
+
+    public String backendOrDefault() { return backend != null ? backend : "vector"; }
+    public DType dtypeOrDefault() { return DType.parse(dtype != null ? dtype : "f64"); }
+    public String optimizerOrDefault() { return optimizer != null ? optimizer : "sgd"; }
+    public long stepsOrDefault() { return steps != null ? steps : 1000; }
+    public int evalEveryOrDefault() { return evalEvery != null ? evalEvery : (int) Math.max(1, stepsOrDefault() / 10); }
+
+    public Trainer.Settings settings(double lr) {
+        return new Trainer.Settings(stepsOrDefault(), lr, new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0),
+                evalEveryOrDefault(), divergenceFactor != null ? divergenceFactor : 1e4, curvePoints != null ? curvePoints : 200,
+                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"));
+    }
+
+    /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */
+    public SweepConfig validated() {
+        if (problem == null) throw new IllegalArgumentException("sweep: 'problem' is missing");
+        problem.build();
+        if (!Backends.names().contains(backendOrDefault())) {
+            throw new IllegalArgumentException("sweep: unknown backend '" + backend + "'; valid: " + Backends.names());
+        }
+        dtypeOrDefault();
+        Optimizers.create(optimizerOrDefault());
+        if (lrs == null || lrs.isEmpty()) throw new IllegalArgumentException("sweep: 'lrs' is empty: give at least one learning rate");
+        for (double lr : lrs) if (!(lr > 0)) throw new IllegalArgumentException("sweep: learning rate " + lr + " must be > 0");
+        if (strategies == null || strategies.isEmpty()) throw new IllegalArgumentException("sweep: 'strategies' is empty: give at least one, e.g. none");
+        for (String s : strategies) Strategies.create(s);
+        if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("sweep: 'seeds' is empty: give at least one seed");
+        settings(lrs.get(0));
+        return this;
+    }
+
+    /** The grid, one run per strategy x learning rate x seed, in a fixed order. */
+    public List<RunSpec> runs() {
+        List<RunSpec> out = new ArrayList<>();
+        for (String s : strategies) for (double lr : lrs) for (long seed : seeds) out.add(new RunSpec(this, s, lr, seed));
+        return out;
+    }
+}

@@ -1,0 +1,158 @@
+package org.clipbench.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Backends;
+import org.clipbench.optim.Optimizers;
+import org.clipbench.problems.Problem;
+import org.clipbench.strategy.Strategies;
+import org.clipbench.sweep.AtomicFiles;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Runs a sweep's grid on a pool of threads. Each finished run is written atomically to
+ * runs/&lt;id&gt;.json, so an interrupted sweep (even kill -9) keeps every finished run and a rerun on
+ * the same folder neither repeats nor loses one. A run depends only on its own seed, so results do not
+ * depend on the thread count or the shard. At the end runs.csv (one row per run) and curves.csv (run_id,
+ * step, metric, value) are rebuilt from the run files.
+ */
+public final class SweepRunner {
+    private SweepRunner() {
+    }
+
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public record Outcome(int ran, int resumed, int diverged, int rows) {
+    }
+
+    public static Outcome run(SweepConfig cfg, Path dir, int threads, int shardK, int shardN, boolean progress, PrintStream out)
+            throws IOException, InterruptedException {
+        Path runsDir = dir.resolve("runs");
+        Files.createDirectories(runsDir);
+        try (var s = Files.list(runsDir)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) Files.deleteIfExists(p);
+        }
+        AtomicFiles.write(dir.resolve("sweep.json"), JSON.writeValueAsBytes(cfg));
+        List<RunSpec> all = cfg.runs();
+        List<RunSpec> pending = new ArrayList<>();
+        int resumed = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (i % shardN != shardK - 1) continue;
+            if (Files.exists(runsDir.resolve(all.get(i).id() + ".json"))) resumed++;
+            else pending.add(all.get(i));
+        }
+        int diverged = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try (ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("sweep " + cfg.name()).setInitialMax(pending.size())
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build() : null) {
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (RunSpec r : pending) futures.add(pool.submit(() -> runOne(r, runsDir)));
+            for (Future<Boolean> f : futures) {
+                try {
+                    if (f.get()) diverged++;
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IllegalArgumentException iae ? iae : new IllegalStateException(c.getMessage(), c);
+                }
+                if (bar != null) bar.step();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int rows = writeTables(dir);
+        return new Outcome(pending.size(), resumed, diverged, rows);
+    }
+
+    /** Trains one run and writes its file; returns whether it diverged. */
+    static boolean runOne(RunSpec r, Path runsDir) throws IOException {
+        SweepConfig c = r.config();
+        Problem problem = c.problem().build();
+        Backend b = Backends.create(c.backendOrDefault(), 1);
+        Trainer.Result res = Trainer.train(problem, b, c.dtypeOrDefault(), Strategies.create(r.strategy()),
+                Optimizers.create(c.optimizerOrDefault()), r.seed(), c.settings(r.lr()));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("run_id", r.id());
+        row.put("sweep", c.name());
+        row.put("problem", problem.name());
+        row.put("backend", c.backendOrDefault());
+        row.put("dtype", c.dtypeOrDefault().label());
+        row.put("optimizer", c.optimizerOrDefault());
+        row.put("strategy", r.strategy());
+        row.put("lr", r.lr());
+        row.put("seed", r.seed());
+        row.put("steps", c.stepsOrDefault());
+        row.put("steps_run", res.steps());
+        row.put("diverged", res.diverged());
+        row.put("diverged_at", res.divergedAt());
+        row.put("first_loss", res.firstLoss());
+        row.put("final_loss", res.finalLoss());
+        row.put("best_loss", res.bestLoss());
+        row.put("clip_fraction", res.clipFraction());
+        row.put("skipped_steps", res.skippedSteps());
+        row.put("wall_s", res.wallSeconds());
+        res.finalEval().forEach((k, v) -> row.put("eval_" + k, v));
+        List<Object[]> curve = new ArrayList<>();
+        for (Trainer.Point p : res.curve()) curve.add(new Object[] {p.step(), p.metric(), p.value()});
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("run", row);
+        doc.put("curve", curve);
+        AtomicFiles.write(runsDir.resolve(r.id() + ".json"), JSON.writeValueAsBytes(doc));
+        return res.diverged();
+    }
+
+    /** runs.csv and curves.csv from every run file in the folder (Tablesaw). */
+    public static int writeTables(Path dir) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (var s = Files.list(dir.resolve("runs"))) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) docs.add(JSON.readTree(p.toFile()));
+        }
+        TreeSet<String> evalKeys = new TreeSet<>();
+        for (JsonNode d : docs) d.get("run").fieldNames().forEachRemaining(k -> { if (k.startsWith("eval_")) evalKeys.add(k); });
+        List<String> textCols = List.of("run_id", "sweep", "problem", "backend", "dtype", "optimizer", "strategy", "diverged");
+        List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "first_loss", "final_loss",
+                "best_loss", "clip_fraction", "skipped_steps", "wall_s"));
+        numCols.addAll(evalKeys);
+        Table runs = Table.create("runs");
+        for (String c : textCols) runs.addColumns(StringColumn.create(c));
+        for (String c : numCols) runs.addColumns(DoubleColumn.create(c));
+        StringColumn cid = StringColumn.create("run_id");
+        LongColumn cstep = LongColumn.create("step");
+        StringColumn cmetric = StringColumn.create("metric");
+        DoubleColumn cvalue = DoubleColumn.create("value");
+        for (JsonNode d : docs) {
+            JsonNode row = d.get("run");
+            for (String c : textCols) runs.stringColumn(c).append(row.path(c).asText(""));
+            for (String c : numCols) runs.doubleColumn(c).append(row.has(c) && row.get(c).isNumber() ? row.get(c).asDouble() : Double.NaN);
+            for (JsonNode p : d.get("curve")) {
+                cid.append(row.get("run_id").asText());
+                cstep.append(p.get(0).asLong());
+                cmetric.append(p.get(1).asText());
+                cvalue.append(p.get(2).isNumber() ? p.get(2).asDouble() : Double.NaN);
+            }
+        }
+        Table curves = Table.create("curves", cid, cstep, cmetric, cvalue);
+        AtomicFiles.writeString(dir.resolve("runs.csv"), runs.write().toString("csv"));
+        AtomicFiles.writeString(dir.resolve("curves.csv"), curves.write().toString("csv"));
+        return runs.rowCount();
+    }
+}
