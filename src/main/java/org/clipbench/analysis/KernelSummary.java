@@ -21,7 +21,7 @@ public final class KernelSummary {
     }
 
     /** The tables, each possibly empty. */
-    public record Tables(Table bandwidth, Table norms, Table normOverhead, Table clipping, Table dp) {
+    public record Tables(Table bandwidth, Table norms, Table normOverhead, Table clipping, Table dp, Table trainingSteps) {
     }
 
     public static Tables build(Table jmh) {
@@ -62,7 +62,23 @@ public final class KernelSummary {
             dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "gbps");
             dp.column("score").setName("ns_op");
         }
-        return new Tables(bandwidth, norms, overhead(norms), clipping, dp);
+        Table steps = t.where(t.stringColumn("benchmark").isEqualTo("TrainingStepBenchmark"));
+        if (steps.rowCount() > 0) {
+            steps = steps.selectColumns("model", "backend", "dtype", "strategy", "score", "error", "unit");
+            DoubleColumn perSecond = DoubleColumn.create("steps_per_s");
+            for (int r = 0; r < steps.rowCount(); r++) {
+                double scale = switch (steps.stringColumn("unit").get(r)) {
+                    case "us/op" -> 1e6;
+                    case "ms/op" -> 1e3;
+                    case "ns/op" -> 1e9;
+                    default -> Double.NaN;
+                };
+                perSecond.append(scale / steps.doubleColumn("score").get(r));
+            }
+            steps.addColumns(perSecond);
+            steps = steps.sortOn("model", "backend", "dtype", "strategy");
+        }
+        return new Tables(bandwidth, norms, overhead(norms), clipping, dp, steps);
     }
 
     /** Time of each safe kind relative to the naive (or library) norm of the same backend, data and size. */
@@ -96,7 +112,7 @@ public final class KernelSummary {
     static Table withDerived(Table jmh) {
         Table t = jmh.copy();
         for (String c : List.of("params", "size", "backend", "dtype", "threads", "layout", "strategy", "regime", "kind",
-                "data", "batch", "method")) {
+                "data", "batch", "method", "model")) {
             if (!t.columnNames().contains(c)) t.addColumns(StringColumn.create(c, t.rowCount()));
         }
         // NormBenchmark calls its ordinary/huge switch "data"; the summary uses "data" for the data set
@@ -144,6 +160,9 @@ public final class KernelSummary {
             parts.add("### Clipping (one call, in place; ns_op includes the restore, net_ns does not)\n\n" + Markdown.table(s.clipping()));
         }
         if (s.dp().rowCount() > 0) parts.add("### DP-SGD per-example clipping (one batch)\n\n" + Markdown.table(s.dp()));
+        if (s.trainingSteps().rowCount() > 0) {
+            parts.add("### One training step (forward, backward, clip, SGD update)\n\n" + Markdown.table(s.trainingSteps()));
+        }
         return String.join("\n", parts);
     }
 

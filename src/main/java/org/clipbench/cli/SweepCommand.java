@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clipbench.experiments.SweepConfig;
@@ -48,6 +49,21 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar (also when CI is set or there is no terminal)")
     boolean quiet;
 
+    @Option(names = "--lrs", split = ",", description = "replace the file's learning rates, e.g. 0.01,0.1")
+    List<Double> lrs;
+
+    @Option(names = "--strategies", split = ";", description = "replace the file's strategies, ';'-separated, e.g. \"none;global-norm:c=1,p=2\"")
+    List<String> strategies;
+
+    @Option(names = "--seeds", split = ",", description = "replace the file's seeds, e.g. 1,2,3 (or a count with --seed-count)")
+    List<Long> seeds;
+
+    @Option(names = "--seed-count", description = "use seeds 1..N")
+    Integer seedCount;
+
+    @Option(names = "--steps", description = "replace the file's step budget")
+    Long steps;
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
@@ -58,6 +74,11 @@ public final class SweepCommand implements Callable<Integer> {
             cfg = SweepConfig.read(dir.resolve("sweep.json"));
         } else {
             cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
+            if (seedCount != null) {
+                if (seedCount < 1) throw new IllegalArgumentException("--seed-count must be at least 1");
+                seeds = java.util.stream.LongStream.rangeClosed(1, seedCount).boxed().toList();
+            }
+            cfg = cfg.with(lrs, strategies, seeds, steps);
             String name = ZonedDateTime.now(ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                     + "-" + Environment.git().get("sha") + (Boolean.TRUE.equals(Environment.git().get("dirty")) ? "-dirty" : "")
                     + "-sweep-" + cfg.name();

@@ -21,7 +21,7 @@ import org.clipbench.strategy.Strategies;
  */
 public record SweepConfig(String name, ProblemSpec problem, String backend, String dtype, String optimizer, List<Double> lrs,
                           List<String> strategies, List<Long> seeds, Long steps, Integer evalEvery, String schedule,
-                          Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite) {
+                          Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -57,7 +57,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public Trainer.Settings settings(double lr) {
         return new Trainer.Settings(stepsOrDefault(), lr, new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0),
                 evalEveryOrDefault(), divergenceFactor != null ? divergenceFactor : 1e4, curvePoints != null ? curvePoints : 200,
-                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"));
+                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"), targetLoss != null ? targetLoss : Double.NaN);
     }
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */
@@ -76,6 +76,13 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("sweep: 'seeds' is empty: give at least one seed");
         settings(lrs.get(0));
         return this;
+    }
+
+    /** The same sweep with the grid axes or step budget replaced where the arguments are not null (command-line options). */
+    public SweepConfig with(List<Double> newLrs, List<String> newStrategies, List<Long> newSeeds, Long newSteps) {
+        return new SweepConfig(name, problem, backend, dtype, optimizer, newLrs != null ? newLrs : lrs,
+                newStrategies != null ? newStrategies : strategies, newSeeds != null ? newSeeds : seeds, newSteps != null ? newSteps : steps,
+                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss).validated();
     }
 
     /** The grid, one run per strategy x learning rate x seed, in a fixed order. */

@@ -104,12 +104,17 @@ public final class SweepRunner {
         row.put("steps_run", res.steps());
         row.put("diverged", res.diverged());
         row.put("diverged_at", res.divergedAt());
+        row.put("steps_to_target", res.stepsToTarget());
         row.put("first_loss", res.firstLoss());
         row.put("final_loss", res.finalLoss());
         row.put("best_loss", res.bestLoss());
         row.put("clip_fraction", res.clipFraction());
         row.put("skipped_steps", res.skippedSteps());
         row.put("wall_s", res.wallSeconds());
+        row.put("lr_schedule", c.settings(r.lr()).schedule().decay() + "+warmup" + c.settings(r.lr()).schedule().warmup());
+        // every field of the problem as its own column, so a run's row says everything that defines it
+        JsonNode spec = JSON.valueToTree(c.problem());
+        spec.fields().forEachRemaining(f -> { if (!f.getValue().isNull()) row.put("problem_" + f.getKey(), f.getValue().asText()); });
         res.finalEval().forEach((k, v) -> row.put("eval_" + k, v));
         List<Object[]> curve = new ArrayList<>();
         for (Trainer.Point p : res.curve()) curve.add(new Object[] {p.step(), p.metric(), p.value()});
@@ -126,11 +131,18 @@ public final class SweepRunner {
         try (var s = Files.list(dir.resolve("runs"))) {
             for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) docs.add(JSON.readTree(p.toFile()));
         }
-        TreeSet<String> evalKeys = new TreeSet<>();
-        for (JsonNode d : docs) d.get("run").fieldNames().forEachRemaining(k -> { if (k.startsWith("eval_")) evalKeys.add(k); });
-        List<String> textCols = List.of("run_id", "sweep", "problem", "backend", "dtype", "optimizer", "strategy", "diverged");
-        List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "first_loss", "final_loss",
-                "best_loss", "clip_fraction", "skipped_steps", "wall_s"));
+        TreeSet<String> evalKeys = new TreeSet<>(), problemKeys = new TreeSet<>();
+        for (JsonNode d : docs) {
+            d.get("run").fieldNames().forEachRemaining(k -> {
+                if (k.startsWith("eval_")) evalKeys.add(k);
+                if (k.startsWith("problem_")) problemKeys.add(k);
+            });
+        }
+        List<String> textCols = new ArrayList<>(List.of("run_id", "sweep", "problem", "backend", "dtype", "optimizer", "lr_schedule",
+                "strategy", "diverged"));
+        textCols.addAll(problemKeys);
+        List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "steps_to_target", "first_loss",
+                "final_loss", "best_loss", "clip_fraction", "skipped_steps", "wall_s"));
         numCols.addAll(evalKeys);
         Table runs = Table.create("runs");
         for (String c : textCols) runs.addColumns(StringColumn.create(c));

@@ -30,8 +30,9 @@ import org.clipbench.strategy.Strategy;
 public final class Trainer {
 
     /** How a run trains and what it records. */
+    /** targetLoss: the run records the first step whose training loss is at or below it (NaN: no target). */
     public record Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
-                           NonFinitePolicy nonFinite) {
+                           NonFinitePolicy nonFinite, double targetLoss) {
         public Settings {
             if (steps < 1) throw new IllegalArgumentException("steps must be at least 1");
             if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
@@ -46,7 +47,7 @@ public final class Trainer {
     }
 
     /** What a run ends with. */
-    public record Result(boolean diverged, long divergedAt, long steps, double firstLoss, double finalLoss, double bestLoss,
+    public record Result(boolean diverged, long divergedAt, long stepsToTarget, long steps, double firstLoss, double finalLoss, double bestLoss,
                          long clippedSteps, long skippedSteps, Map<String, Double> finalEval, List<Point> curve,
                          double wallSeconds) {
         public double clipFraction() {
@@ -81,7 +82,7 @@ public final class Trainer {
         long stride = Math.max(1, (s.steps() + s.maxCurvePoints() - 2) / (s.maxCurvePoints() - 1));
         List<Point> curve = new ArrayList<>();
         double first = Double.NaN, last = Double.NaN, best = Double.POSITIVE_INFINITY;
-        long clipped = 0, skipped = 0, done = 0, evals = 0;
+        long clipped = 0, skipped = 0, done = 0, evals = 0, toTarget = -1;
         boolean diverged = false;
         long divergedAt = -1;
         for (long step = 0; step < s.steps(); step++) {
@@ -122,6 +123,7 @@ public final class Trainer {
                 break;
             }
             best = Math.min(best, loss);
+            if (toTarget < 0 && loss <= s.targetLoss()) toTarget = step + 1;
             if (r.clipped()) clipped++;
             if (r.skipped()) {
                 skipped++;
@@ -133,7 +135,7 @@ public final class Trainer {
             }
         }
         Map<String, Double> finalEval = diverged ? Map.of() : evaluate(problem, params, evalSeed, evals, done, curve);
-        return new Result(diverged, divergedAt, done, first, last, best, clipped, skipped, finalEval, List.copyOf(curve),
+        return new Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, finalEval, List.copyOf(curve),
                 (System.nanoTime() - start) / 1e9);
     }
 

@@ -279,6 +279,11 @@ public final class ScalarKernels {
      */
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
                             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        if (tb && m > 1) {
+            // the axpy form has no reduction, so C2 vectorises it; the dot form cannot be
+            gemm(ta, false, m, n, k, alpha, a, aOff, lda, transpose(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0);
@@ -302,6 +307,10 @@ public final class ScalarKernels {
 
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (tb && m > 1) {
+            gemm(ta, false, m, n, k, alpha, a, aOff, lda, transpose(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0f);
@@ -321,6 +330,19 @@ public final class ScalarKernels {
                 }
             }
         }
+    }
+
+    /** The rows x cols matrix at off (leading dimension ld), transposed into a new cols x rows array. */
+    public static double[] transpose(double[] b, int off, int ld, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = b[off + r * ld + c];
+        return t;
+    }
+
+    public static float[] transpose(float[] b, int off, int ld, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = b[off + r * ld + c];
+        return t;
     }
 
     /** y = f(x) over a range (x and y may be the same array). */

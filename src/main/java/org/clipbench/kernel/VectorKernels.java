@@ -404,71 +404,96 @@ public final class VectorKernels {
     /** SIMD twin of {@link ScalarKernels#gemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double, double[], int, int)}. */
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
                             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        if (tb) {
+            // dot products reduce across lanes for every element of C; transposing B (k x n, small next to
+            // the product) lets the contiguous axpy form below do all the work
+            double[] bt = ScalarKernels.transpose(b, bOff, ldb, n, k);
+            gemm(ta, false, m, n, k, alpha, a, aOff, lda, bt, 0, n, beta, c, cOff, ldc);
+            return;
+        }
         int step = D.length();
+        double[] arow = new double[k];
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0);
             else if (beta != 1) scale(c, ci, n, beta);
-            if (!tb) {
+            for (int p = 0; p < k; p++) arow[p] = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            // vectors of C stay in registers while the k products accumulate into them; four at a time,
+            // so four independent fma chains hide the fma latency
+            int j = 0;
+            for (int bound = n - 4 * step; j <= bound; j += 4 * step) {
+                DoubleVector c0 = DoubleVector.fromArray(D, c, ci + j), c1 = DoubleVector.fromArray(D, c, ci + j + step);
+                DoubleVector c2 = DoubleVector.fromArray(D, c, ci + j + 2 * step), c3 = DoubleVector.fromArray(D, c, ci + j + 3 * step);
                 for (int p = 0; p < k; p++) {
-                    double aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    int bp = bOff + p * ldb;
-                    int j = 0;
-                    for (int bound = n - step; j <= bound; j += step) {
-                        DoubleVector.fromArray(D, b, bp + j).fma(DoubleVector.broadcast(D, aip), DoubleVector.fromArray(D, c, ci + j)).intoArray(c, ci + j);
-                    }
-                    for (; j < n; j++) c[ci + j] += aip * b[bp + j];
+                    DoubleVector av = DoubleVector.broadcast(D, arow[p]);
+                    int bp = bOff + p * ldb + j;
+                    c0 = DoubleVector.fromArray(D, b, bp).fma(av, c0);
+                    c1 = DoubleVector.fromArray(D, b, bp + step).fma(av, c1);
+                    c2 = DoubleVector.fromArray(D, b, bp + 2 * step).fma(av, c2);
+                    c3 = DoubleVector.fromArray(D, b, bp + 3 * step).fma(av, c3);
                 }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * ldb;
-                    double s;
-                    if (!ta) {
-                        s = dot(a, aOff + i * lda, b, bj, k);
-                    } else {
-                        s = 0;
-                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
-                    }
-                    c[ci + j] += alpha * s;
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + step);
+                c2.intoArray(c, ci + j + 2 * step);
+                c3.intoArray(c, ci + j + 3 * step);
+            }
+            for (int bound = n - step; j <= bound; j += step) {
+                DoubleVector acc = DoubleVector.fromArray(D, c, ci + j);
+                for (int p = 0; p < k; p++) {
+                    acc = DoubleVector.fromArray(D, b, bOff + p * ldb + j).fma(DoubleVector.broadcast(D, arow[p]), acc);
                 }
+                acc.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                double sum = c[ci + j];
+                for (int p = 0; p < k; p++) sum += arow[p] * b[bOff + p * ldb + j];
+                c[ci + j] = sum;
             }
         }
     }
 
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (tb) {
+            float[] bt = ScalarKernels.transpose(b, bOff, ldb, n, k);
+            gemm(ta, false, m, n, k, alpha, a, aOff, lda, bt, 0, n, beta, c, cOff, ldc);
+            return;
+        }
         int step = F.length();
+        float[] arow = new float[k];
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0.0f);
             else if (beta != 1) scale(c, ci, n, beta);
-            if (!tb) {
+            for (int p = 0; p < k; p++) arow[p] = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            int j = 0;
+            for (int bound = n - 4 * step; j <= bound; j += 4 * step) {
+                FloatVector c0 = FloatVector.fromArray(F, c, ci + j), c1 = FloatVector.fromArray(F, c, ci + j + step);
+                FloatVector c2 = FloatVector.fromArray(F, c, ci + j + 2 * step), c3 = FloatVector.fromArray(F, c, ci + j + 3 * step);
                 for (int p = 0; p < k; p++) {
-                    float aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    int bp = bOff + p * ldb;
-                    int j = 0;
-                    for (int bound = n - step; j <= bound; j += step) {
-                        FloatVector.fromArray(F, b, bp + j).fma(FloatVector.broadcast(F, aip), FloatVector.fromArray(F, c, ci + j)).intoArray(c, ci + j);
-                    }
-                    for (; j < n; j++) c[ci + j] += aip * b[bp + j];
+                    FloatVector av = FloatVector.broadcast(F, arow[p]);
+                    int bp = bOff + p * ldb + j;
+                    c0 = FloatVector.fromArray(F, b, bp).fma(av, c0);
+                    c1 = FloatVector.fromArray(F, b, bp + step).fma(av, c1);
+                    c2 = FloatVector.fromArray(F, b, bp + 2 * step).fma(av, c2);
+                    c3 = FloatVector.fromArray(F, b, bp + 3 * step).fma(av, c3);
                 }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * ldb;
-                    float s = 0;
-                    if (!ta) {
-                        int p = 0;
-                        FloatVector acc = FloatVector.zero(F);
-                        for (int bound = k - step; p <= bound; p += step) {
-                            acc = FloatVector.fromArray(F, a, aOff + i * lda + p).fma(FloatVector.fromArray(F, b, bj + p), acc);
-                        }
-                        s = acc.reduceLanes(VectorOperators.ADD);
-                        for (; p < k; p++) s += a[aOff + i * lda + p] * b[bj + p];
-                    } else {
-                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
-                    }
-                    c[ci + j] += alpha * s;
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + step);
+                c2.intoArray(c, ci + j + 2 * step);
+                c3.intoArray(c, ci + j + 3 * step);
+            }
+            for (int bound = n - step; j <= bound; j += step) {
+                FloatVector acc = FloatVector.fromArray(F, c, ci + j);
+                for (int p = 0; p < k; p++) {
+                    acc = FloatVector.fromArray(F, b, bOff + p * ldb + j).fma(FloatVector.broadcast(F, arow[p]), acc);
                 }
+                acc.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                float sum = c[ci + j];
+                for (int p = 0; p < k; p++) sum += arow[p] * b[bOff + p * ldb + j];
+                c[ci + j] = sum;
             }
         }
     }

@@ -17,7 +17,7 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
 
     /** The benchmark classes a grid can hold. */
     public static final List<String> BENCHMARKS = List.of("BandwidthBenchmark", "NormBenchmark", "ClipBenchmark",
-            "DpClipBenchmark", "RestoreBenchmark");
+            "DpClipBenchmark", "RestoreBenchmark", "TrainingStepBenchmark");
 
     public Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes, List<String> threads) {
         this(backends, strategies, sizes, dtypes, threads, null);

@@ -38,7 +38,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 clip(GRADIENT_STRATEGIES, List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("f64"), List.of("flat-256K"),
                         List.of("separate"), "always", List.of("1")),
-                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always")));
+                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
+                Block.of("TrainingStepBenchmark", "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
+                        "strategy", List.of("global-norm:c=1"))));
     }
 
     /**
@@ -70,7 +72,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         List.of("separate"), "always", List.of("2")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("flat"), "always", List.of("1")),
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
-                dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always")));
+                dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always"),
+                Block.of("TrainingStepBenchmark", "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
+                        "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1"))));
     }
 
     /** The whole grid; hours on 2 cores. Allocation per op recorded with the GC profiler. */
@@ -85,7 +89,10 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "size", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
                         "data", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
                 clip(GRADIENT_STRATEGIES, BACKENDS, List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
-                dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all")));
+                dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
+                Block.of("TrainingStepBenchmark", "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
+                        "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
+                                "autoclip:p=10", "zclip"))));
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> params,

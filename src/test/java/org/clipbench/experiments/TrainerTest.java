@@ -23,7 +23,7 @@ class TrainerTest {
     static final Backend ARRAYS = Backends.create("arrays");
 
     static Trainer.Settings settings(long steps, double lr) {
-        return new Trainer.Settings(steps, lr, Schedule.constant(), 50, 1e4, 200, NonFinitePolicy.PROPAGATE);
+        return new Trainer.Settings(steps, lr, Schedule.constant(), 50, 1e4, 200, NonFinitePolicy.PROPAGATE, 2.001);
     }
 
     @Test
@@ -39,6 +39,9 @@ class TrainerTest {
         assertThat(clipped.diverged()).isFalse();
         assertThat(clipped.finalEval().get("abs_grad")).isLessThan(1e-3);
         assertThat(clipped.clipFraction()).isGreaterThan(0.2);
+        // the minimum is 2; the clipped run moves 0.1 per step from x = 10, so it needs about 100 steps to get near it
+        assertThat(clipped.stepsToTarget()).isBetween(90L, 300L);
+        assertThat(plain.stepsToTarget()).isEqualTo(-1);
     }
 
     @Test
