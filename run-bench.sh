@@ -4,6 +4,7 @@
 #   ./run-bench.sh --profile smoke      every benchmark class once (~3 min)
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
 #   ./run-bench.sh --report-only DIR... summary of existing results folders
+#   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
 #   ./run-bench.sh --help               every option
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,6 +31,13 @@ fi
 run() {
   java --add-modules=jdk.incubator.vector -Xmx2g -Dclipbench.command="./run-bench.sh $*" -jar "$JAR" "$@"
 }
+
+if [[ ${1:-} == --compare ]]; then
+  shift
+  [[ $# -ge 2 ]] || { echo "error: --compare needs BASE and CANDIDATE (results folders or JMH JSON files)" >&2; exit 2; }
+  run compare "$@"
+  exit $?
+fi
 
 if [[ ${1:-} == --report-only ]]; then
   shift

@@ -37,9 +37,14 @@ public class NormBenchmark {
     /** ordinary: N(0, 1); huge: N(0, 1) scaled so that x^2 overflows. */
     @Param("ordinary") public String data;
     @Param("1") public int threads;
+    /**
+     * Norms of this many separate copies of the data per call: a known extra cost, for testing regression
+     * detection (copies, because the JIT may merge repeated norms of the same unchanged array).
+     */
+    @Param("1") public int repeat;
 
     private Backend b;
-    private Tensor t;
+    private Tensor[] tensors;
     private NormKind k;
 
     @Setup(Level.Trial)
@@ -51,13 +56,18 @@ public class NormBenchmark {
             case "huge" -> d == DType.F64 ? 1e200 : 1e25;
             default -> throw new IllegalArgumentException("data must be ordinary or huge, not " + data);
         };
-        ParamSet p = ParamSet.gaussian(b, ParamShapes.get(size), d, org.clipbench.params.Layout.SEPARATE, 3, scale);
-        t = p.tensor(0);
+        if (repeat < 1) throw new IllegalArgumentException("repeat must be at least 1");
+        tensors = new Tensor[repeat];
+        for (int r = 0; r < repeat; r++) {
+            tensors[r] = ParamSet.gaussian(b, ParamShapes.get(size), d, org.clipbench.params.Layout.SEPARATE, 3, scale).tensor(0);
+        }
         k = NormKind.parse(kind);
     }
 
     @Benchmark
     public double norm() {
-        return b.norm2(t, k);
+        double s = 0;
+        for (Tensor t : tensors) s += b.norm2(t, k);
+        return s;
     }
 }

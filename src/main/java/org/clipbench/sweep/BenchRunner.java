@@ -116,7 +116,9 @@ public final class BenchRunner {
     private org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp) throws IOException {
         List<String> jvmArgs = new ArrayList<>(forkArgs);
         if (raw.getJvmArgsAppend().hasValue()) jvmArgs.addAll(raw.getJvmArgsAppend().get());
+        // raw JMH options act as the parent: their -p parameters apply where the combination sets none
         ChainedOptionsBuilder b = new OptionsBuilder()
+                .parent(raw)
                 .include("^" + Pattern.quote(BENCH_PACKAGE + c.benchmark() + ".")
                         + (c.params().containsKey("method") ? Pattern.quote(c.params().get("method")) + "$" : ""))
                 .forks(raw.getForkCount().orElse(settings.forks()))

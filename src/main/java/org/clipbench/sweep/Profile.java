@@ -50,7 +50,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
     public static Profile quick() {
         List<String> dataSets = List.of("flat-4K", "flat-16M", "resnet18", "many-small", "gpt2-small");
         return new Profile("quick", "every backend and strategy, small (4K) and DRAM-sized (16M) data",
-                new JmhSettings(1, 4, 400, 3, 300, false), List.of(
+                new JmhSettings(1, 3, 400, 3, 300, false), List.of(
                 Block.of("BandwidthBenchmark", "size", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
                         "method", List.of("copy")),
                 Block.of("BandwidthBenchmark", "size", List.of("flat-16M"), "dtype", List.of("f64"), "threads", List.of("1"),

@@ -111,6 +111,7 @@ class BenchmarkStatesTest {
         n.kind = "fast-safe";
         n.data = "huge";
         n.threads = 1;
+        n.repeat = 1;
         n.setup();
         assertThat(n.norm()).isFinite().isGreaterThan(1e200);
         n.kind = "naive";

@@ -143,6 +143,42 @@ class SmokeProfileIT {
         assertThat(rows.stream().skip(1).map(l -> l.split(",")[0])).doesNotHaveDuplicates().hasSize(12);
     }
 
+    /**
+     * Regression detection end to end, on the same build: an A/A comparison of two runs must call (almost)
+     * nothing slower, and a variant that computes every norm twice must be called slower.
+     */
+    @Test
+    void aaComparisonStaysQuietAndAnInjectedSlowdownIsCaught() throws Exception {
+        Path root = Path.of("target", "it-runs");
+        String[] filter = {"--profile", "quick", "--no-sweep", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector",
+                "--sizes", "flat-4K", "--dtypes", "f64"};
+        String jmh = "-f 1 -wi 3 -w 200ms -i 8 -r 100ms";
+        Path a = root.resolve("aa-a"), b = root.resolve("aa-b"), slow = root.resolve("aa-slow");
+        for (Path dir : List.of(a, b, slow)) deleteRecursively(dir);
+        for (Path dir : List.of(a, b, slow)) {
+            List<String> args = new java.util.ArrayList<>(List.of("bench"));
+            args.addAll(List.of(filter));
+            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? jmh + " -p repeat=2" : jmh));
+            Process p = start(root.resolve(dir.getFileName() + ".log"), args.toArray(String[]::new));
+            assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(root.resolve(dir.getFileName() + ".log"))).isZero();
+        }
+        var aa = org.clipbench.analysis.Compare.compare(List.of(a), List.of(b), org.clipbench.analysis.Compare.Settings.defaults());
+        long falseAlarms = aa.rows().stream().filter(r -> r.verdict() == org.clipbench.analysis.Compare.Verdict.SLOWER).count();
+        System.out.printf("A/A: %d of %d benchmarks called slower (false alarms)%n", falseAlarms, aa.rows().size());
+        assertThat(aa.rows()).hasSize(6);
+        assertThat(falseAlarms).as(org.clipbench.analysis.Compare.text(aa)).isLessThanOrEqualTo(1);
+
+        var injected = org.clipbench.analysis.Compare.compare(List.of(a), List.of(slow),
+                new org.clipbench.analysis.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat")));
+        assertThat(injected.rows()).hasSize(6);
+        assertThat(injected.rows()).as(org.clipbench.analysis.Compare.text(injected))
+                .allMatch(r -> r.verdict() == org.clipbench.analysis.Compare.Verdict.SLOWER && r.ratio() > 1.4);
+        Process cmp = start(root.resolve("aa-compare.log"), "compare", a.toString(), slow.toString(), "--ignore-params", "repeat");
+        assertThat(cmp.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(cmp.exitValue()).as("exit 1 on a regression").isEqualTo(1);
+    }
+
     static int finished(Path jmh) throws Exception {
         if (!Files.isDirectory(jmh)) return 0;
         try (var s = Files.list(jmh)) {

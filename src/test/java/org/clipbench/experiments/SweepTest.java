@@ -60,11 +60,46 @@ class SweepTest {
     }
 
     @Test
-    void shardsPartitionTheRuns(@TempDir Path dir) throws Exception {
+    void shardsPartitionTheRunsAndGiveTheSameResults(@TempDir Path dir) throws Exception {
         SweepConfig cfg = SweepConfig.read(write(dir, CLIFF));
         int total = 0;
         for (int k = 1; k <= 3; k++) total += SweepRunner.run(cfg, dir.resolve("s" + k), 1, k, 3, false, System.out).ran();
         assertThat(total).isEqualTo(8);
+        SweepRunner.run(cfg, dir.resolve("all"), 2, 1, 1, false, System.out);
+        List<String> all = withoutWallClock(dir.resolve("all").resolve("runs.csv"));
+        List<String> sharded = new java.util.ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            List<String> rows = withoutWallClock(dir.resolve("s" + k).resolve("runs.csv"));
+            sharded.addAll(rows.subList(1, rows.size()));
+        }
+        assertThat(sharded).containsExactlyInAnyOrderElementsOf(all.subList(1, all.size()));
+    }
+
+    @Test
+    void runsCompareFindsIdenticalRunsAndChangedNumerics(@TempDir Path dir) throws Exception {
+        SweepConfig cfg = SweepConfig.read(write(dir, CLIFF));
+        Path a = dir.resolve("a"), b = dir.resolve("b");
+        SweepRunner.run(cfg, a, 1, 1, 1, false, System.out);
+        SweepRunner.run(cfg, b, 2, 1, 1, false, System.out);
+        var same = org.clipbench.analysis.RunsCompare.compare(a, b, 1e-9);
+        assertThat(same.common()).isEqualTo(8);
+        assertThat(same.identicalRuns()).isEqualTo(8);
+        assertThat(same.changedBeyondTolerance()).isFalse();
+        // a change in numerics: the same run IDs with a perturbed final loss in one row
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(b.resolve("runs.csv")));
+        List<String> header = List.of(lines.get(0).split(","));
+        int col = header.indexOf("final_loss");
+        String[] f = lines.get(1).split(",", -1);
+        f[col] = String.valueOf(Double.parseDouble(f[col]) * 1.001);
+        lines.set(1, String.join(",", f));
+        Files.write(b.resolve("runs.csv"), lines);
+        var changed = org.clipbench.analysis.RunsCompare.compare(a, b, 1e-9);
+        assertThat(changed.changedBeyondTolerance()).isTrue();
+        assertThat(changed.identicalRuns()).isEqualTo(7);
+        assertThat(org.clipbench.analysis.RunsCompare.compare(a, b, 0.01).changedBeyondTolerance()).isFalse();
+        var cl = org.clipbench.cli.MainAccess.commandLine();
+        assertThat(cl.execute("compare", a.toString(), b.toString())).isEqualTo(1);
+        assertThat(cl.execute("compare", a.toString(), b.toString(), "--tolerance", "0.01")).isZero();
     }
 
     /** The CSV with the wall-clock columns blanked, for run-to-run comparison. */

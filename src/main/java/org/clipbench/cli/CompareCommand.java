@@ -1,0 +1,76 @@
+package org.clipbench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.clipbench.analysis.Compare;
+import org.clipbench.sweep.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Statistical comparison of two results folders or JMH JSON files; exit 1 on a regression. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compare BASE and CANDIDATE (results folders or JMH JSON files) per benchmark: medians, ratio with a",
+                "bootstrap 95% CI, Mann-Whitney U p-value, verdict. Exit 0: no significant regression; 1: at least one",
+                "benchmark significantly slower by at least --min-effect; 2: bad input.",
+                "Two sweep folders (with runs.csv) are compared run by run instead: exit 1 when a final metric moved",
+                "by more than --tolerance (relative)."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "base results folder or JMH JSON file")
+    Path base;
+
+    @Parameters(index = "1", description = "candidate results folder or JMH JSON file")
+    Path candidate;
+
+    @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%)")
+    double minEffect = 0.05;
+
+    @Option(names = "--alpha", description = "significance level of the Mann-Whitney U test (default 0.05)")
+    double alpha = 0.05;
+
+    @Option(names = "--format", description = "text (default), markdown or csv")
+    String format = "text";
+
+    @Option(names = "--out", description = "also write the table to this file")
+    Path out;
+
+    @Option(names = "--tolerance", description = "sweep folders: relative change of a final metric that counts (default 1e-9)")
+    double tolerance = 1e-9;
+
+    @Option(names = "--ignore-params", split = ",", description = "JMH parameters left out of the match, e.g. repeat (compare across a variant)")
+    List<String> ignoreParams;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!List.of("text", "markdown", "csv").contains(format)) {
+            throw new IllegalArgumentException("--format '" + format + "': use text, markdown or csv");
+        }
+        if (org.clipbench.analysis.RunsCompare.isSweepFolder(base) && org.clipbench.analysis.RunsCompare.isSweepFolder(candidate)) {
+            var runs = org.clipbench.analysis.RunsCompare.compare(base, candidate, tolerance);
+            String t = org.clipbench.analysis.RunsCompare.text(runs, tolerance);
+            System.out.print(t);
+            if (out != null) AtomicFiles.writeString(out, t);
+            return runs.changedBeyondTolerance() ? 1 : 0;
+        }
+        Compare.Result r = Compare.compare(List.of(base), List.of(candidate), new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams));
+        if (Files.isDirectory(base) && Files.isDirectory(candidate)) {
+            var diff = Compare.environmentDifferences(base, candidate);
+            if (!diff.isEmpty()) {
+                System.err.println("WARNING: the two results come from different machines or JVMs; their times are not comparable:");
+                diff.forEach((k, v) -> System.err.println("  " + k + ": " + v[0] + "  vs  " + v[1]));
+                System.err.println("  Compare builds on the same machine instead: run both in one session (see README, regression tracking).");
+            }
+        }
+        String table = switch (format) {
+            case "markdown" -> Compare.markdown(r);
+            case "csv" -> Compare.csv(r);
+            default -> Compare.text(r);
+        };
+        System.out.print(table);
+        if (out != null) AtomicFiles.writeString(out, table);
+        return r.regressed() ? 1 : 0;
+    }
+}

@@ -1,0 +1,132 @@
+package org.clipbench.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The comparison's statistics on synthetic samples with known answers, direction per mode, and bad input. */
+class CompareTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A JMH JSON file with one record per (name, mode, samples). */
+    static Path jmh(Path dir, String file, Object[]... records) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object[] rec : records) {
+            double[] samples = (double[]) rec[2];
+            Map<String, Object> pm = new LinkedHashMap<>();
+            double mean = java.util.Arrays.stream(samples).average().orElse(0);
+            pm.put("score", mean);
+            pm.put("scoreError", 0.0);
+            pm.put("scoreUnit", rec[1].equals("thrpt") ? "ops/s" : "ns/op");
+            pm.put("rawData", List.of(samples));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("benchmark", "org.clipbench.bench." + rec[0]);
+            r.put("mode", rec[1]);
+            r.put("params", Map.of("backend", "arrays"));
+            r.put("primaryMetric", pm);
+            out.add(r);
+        }
+        Path f = dir.resolve(file);
+        JSON.writeValue(f.toFile(), out);
+        return f;
+    }
+
+    static double[] noisy(long seed, int n, double center, double relNoise) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = center * (1 + relNoise * (2 * r.nextDouble() - 1));
+        return x;
+    }
+
+    static Compare.Result compare(Path a, Path b) throws Exception {
+        return Compare.compare(List.of(a), List.of(b), Compare.Settings.defaults());
+    }
+
+    @Test
+    void identicalSamplesShowNoChange(@TempDir Path d) throws Exception {
+        double[] s = noisy(1, 10, 1000, 0.02);
+        var r = compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", s}), jmh(d, "b.json", new Object[] {"X.m", "avgt", s.clone()}));
+        assertThat(r.rows()).singleElement().satisfies(row -> {
+            assertThat(row.verdict()).isEqualTo(Compare.Verdict.NO_CHANGE);
+            assertThat(row.ratio()).isEqualTo(1.0);
+            assertThat(row.p()).isGreaterThan(0.5);
+        });
+        assertThat(r.regressed()).isFalse();
+    }
+
+    @Test
+    void aTwentyPercentShiftWithLowNoiseIsDetectedInTheRightDirection(@TempDir Path d) throws Exception {
+        Path a = jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(1, 10, 1000, 0.02)}, new Object[] {"Y.m", "thrpt", noisy(2, 10, 500, 0.02)});
+        Path b = jmh(d, "b.json", new Object[] {"X.m", "avgt", noisy(3, 10, 1200, 0.02)}, new Object[] {"Y.m", "thrpt", noisy(4, 10, 600, 0.02)});
+        var r = compare(a, b);
+        var x = r.rows().stream().filter(row -> row.key().startsWith("X.m")).findFirst().orElseThrow();
+        var y = r.rows().stream().filter(row -> row.key().startsWith("Y.m")).findFirst().orElseThrow();
+        assertThat(x.verdict()).as("avgt: more time is slower").isEqualTo(Compare.Verdict.SLOWER);
+        assertThat(x.ratio()).isBetween(1.15, 1.25);
+        assertThat(x.ciLow()).isGreaterThan(1.1);
+        assertThat(x.p()).isLessThan(0.01);
+        assertThat(y.verdict()).as("thrpt: more ops/s is faster").isEqualTo(Compare.Verdict.FASTER);
+        assertThat(r.regressed()).isTrue();
+        assertThat(r.geomeanRatio()).isBetween(1.15, 1.25);
+    }
+
+    @Test
+    void aTwoPercentShiftInNoisyDataIsNoSignificantChange(@TempDir Path d) throws Exception {
+        var r = compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(5, 10, 1000, 0.2)}),
+                jmh(d, "b.json", new Object[] {"X.m", "avgt", noisy(6, 10, 1020, 0.2)}));
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.NO_CHANGE);
+        assertThat(r.regressed()).isFalse();
+    }
+
+    @Test
+    void aSignificantButTinyChangeIsBelowTheMinimumEffect(@TempDir Path d) throws Exception {
+        var r = compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(7, 30, 1000, 0.001)}),
+                jmh(d, "b.json", new Object[] {"X.m", "avgt", noisy(8, 30, 1020, 0.001)}));
+        assertThat(r.rows().get(0).p()).isLessThan(0.001);
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.NO_CHANGE);
+    }
+
+    @Test
+    void benchmarksOnOneSideAreListedNotDropped(@TempDir Path d) throws Exception {
+        var r = compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(1, 5, 10, 0.01)}, new Object[] {"Old.m", "avgt", noisy(1, 5, 10, 0.01)}),
+                jmh(d, "b.json", new Object[] {"X.m", "avgt", noisy(1, 5, 10, 0.01)}, new Object[] {"New.m", "avgt", noisy(1, 5, 10, 0.01)}));
+        assertThat(r.onlyBase()).singleElement().asString().startsWith("Old.m");
+        assertThat(r.onlyCandidate()).singleElement().asString().startsWith("New.m");
+        assertThat(Compare.markdown(r)).contains("only in base: `Old.m").contains("**geomean**");
+        assertThat(Compare.csv(r)).contains("ONLY_IN_CANDIDATE");
+        assertThat(Compare.text(r)).contains("only in candidate: New.m");
+    }
+
+    @Test
+    void modesMustMatchAndBeKnown(@TempDir Path d) throws Exception {
+        assertThatThrownBy(() -> compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(1, 5, 10, 0.01)}),
+                jmh(d, "b.json", new Object[] {"X.m", "thrpt", noisy(1, 5, 10, 0.01)}))).hasMessageContaining("rerun both the same way");
+        assertThatThrownBy(() -> compare(jmh(d, "c.json", new Object[] {"X.m", "weird", noisy(1, 5, 10, 0.01)}),
+                jmh(d, "e.json", new Object[] {"X.m", "weird", noisy(1, 5, 10, 0.01)}))).hasMessageContaining("unknown JMH mode 'weird'");
+        Path broken = d.resolve("broken.json");
+        Files.writeString(broken, "[{\"benchmark\": ");
+        assertThatThrownBy(() -> compare(broken, broken)).isInstanceOf(JmhResults.BadInputException.class).hasMessageContaining("broken.json");
+    }
+
+    @Test
+    void exitCodesFromTheCommandLine(@TempDir Path d) throws Exception {
+        Path a = jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(1, 10, 1000, 0.02)});
+        Path same = jmh(d, "same.json", new Object[] {"X.m", "avgt", noisy(9, 10, 1000, 0.02)});
+        Path slow = jmh(d, "slow.json", new Object[] {"X.m", "avgt", noisy(3, 10, 1300, 0.02)});
+        var cl = org.clipbench.cli.MainAccess.commandLine();
+        assertThat(cl.execute("compare", a.toString(), same.toString())).isZero();
+        assertThat(cl.execute("compare", a.toString(), slow.toString(), "--format", "markdown")).isEqualTo(1);
+        assertThat(cl.execute("compare", a.toString(), d.resolve("missing.json").toString())).isEqualTo(2);
+        assertThat(cl.execute("compare", a.toString(), same.toString(), "--format", "xml")).isEqualTo(2);
+    }
+}
