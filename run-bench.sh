@@ -5,6 +5,7 @@
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
 #   ./run-bench.sh --report-only DIR... summary of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
+#   ./run-bench.sh --compare-to REF [--rounds N] [bench filters]  same-machine A/B against a git ref
 #   ./run-bench.sh --help               every option
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,6 +32,45 @@ fi
 run() {
   java --add-modules=jdk.incubator.vector -Xmx2g -Dclipbench.command="./run-bench.sh $*" -jar "$JAR" "$@"
 }
+
+# Same-machine A/B: build GIT_REF in a worktree, run the chosen benchmarks for both builds in
+# alternating rounds (A B A B ...), one fork per round, then compare the pooled rounds.
+if [[ ${1:-} == --compare-to ]]; then
+  shift
+  ref=${1:-}
+  [[ -n $ref ]] || { echo "error: --compare-to needs a git ref (commit, branch or tag)" >&2; exit 2; }
+  shift
+  rounds=3
+  if [[ ${1:-} == --rounds ]]; then rounds=${2:?--rounds needs a number}; shift 2; fi
+  sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
+  base_tree="target/compare-to/${sha:0:12}"
+  if [[ ! -d $base_tree ]]; then
+    git worktree add --detach "$base_tree" "$sha" >/dev/null
+  fi
+  if [[ ! -f $base_tree/target/benchmarks.jar ]]; then
+    echo "building $ref ($sha) in $base_tree ..."
+    (cd "$base_tree" && mvn -B -q -DskipTests package)
+  fi
+  out="results/runs/$(date -u +%Y%m%dT%H%M%SZ)-ab-${sha:0:7}-vs-$(git rev-parse --short HEAD)"
+  mkdir -p "$out"
+  base_dirs=() cand_dirs=()
+  for ((k = 1; k <= rounds; k++)); do
+    echo "round $k/$rounds: base ($ref)"
+    (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "$@" \
+        --jmh "-f 1" --out "$OLDPWD/$out/base-$k") > "$out/base-$k.log" 2>&1 || { echo "error: base run failed, see $out/base-$k.log" >&2; exit 1; }
+    echo "round $k/$rounds: candidate (working tree)"
+    run bench --no-sweep "$@" --jmh "-f 1" --out "$out/candidate-$k" > "$out/candidate-$k.log" 2>&1 \
+        || { echo "error: candidate run failed, see $out/candidate-$k.log" >&2; exit 1; }
+    base_dirs+=("$out/base-$k") cand_dirs+=("$out/candidate-$k")
+  done
+  base_list=$(IFS=,; echo "${base_dirs[*]}")
+  cand_list=$(IFS=,; echo "${cand_dirs[*]}")
+  run compare "$base_list" "$cand_list" --out "$out/compare.txt"
+  status=$?
+  run compare "$base_list" "$cand_list" --format markdown --out "$out/compare.md" > /dev/null
+  echo "A/B results and tables in $out"
+  exit $status
+fi
 
 if [[ ${1:-} == --compare ]]; then
   shift

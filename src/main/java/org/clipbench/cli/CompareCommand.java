@@ -19,11 +19,11 @@ import picocli.CommandLine.Parameters;
                 "by more than --tolerance (relative)."})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "base results folder or JMH JSON file")
-    Path base;
+    @Parameters(index = "0", split = ",", description = "base results folder(s) or JMH JSON file(s); several, comma-separated, are pooled")
+    List<Path> base;
 
-    @Parameters(index = "1", description = "candidate results folder or JMH JSON file")
-    Path candidate;
+    @Parameters(index = "1", split = ",", description = "candidate results folder(s) or JMH JSON file(s)")
+    List<Path> candidate;
 
     @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%)")
     double minEffect = 0.05;
@@ -48,16 +48,17 @@ final class CompareCommand implements Callable<Integer> {
         if (!List.of("text", "markdown", "csv").contains(format)) {
             throw new IllegalArgumentException("--format '" + format + "': use text, markdown or csv");
         }
-        if (org.clipbench.analysis.RunsCompare.isSweepFolder(base) && org.clipbench.analysis.RunsCompare.isSweepFolder(candidate)) {
-            var runs = org.clipbench.analysis.RunsCompare.compare(base, candidate, tolerance);
+        if (base.size() == 1 && candidate.size() == 1 && org.clipbench.analysis.RunsCompare.isSweepFolder(base.get(0))
+                && org.clipbench.analysis.RunsCompare.isSweepFolder(candidate.get(0))) {
+            var runs = org.clipbench.analysis.RunsCompare.compare(base.get(0), candidate.get(0), tolerance);
             String t = org.clipbench.analysis.RunsCompare.text(runs, tolerance);
             System.out.print(t);
             if (out != null) AtomicFiles.writeString(out, t);
             return runs.changedBeyondTolerance() ? 1 : 0;
         }
-        Compare.Result r = Compare.compare(List.of(base), List.of(candidate), new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams));
-        if (Files.isDirectory(base) && Files.isDirectory(candidate)) {
-            var diff = Compare.environmentDifferences(base, candidate);
+        Compare.Result r = Compare.compare(base, candidate, new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams));
+        if (Files.isDirectory(base.get(0)) && Files.isDirectory(candidate.get(0))) {
+            var diff = Compare.environmentDifferences(base.get(0), candidate.get(0));
             if (!diff.isEmpty()) {
                 System.err.println("WARNING: the two results come from different machines or JVMs; their times are not comparable:");
                 diff.forEach((k, v) -> System.err.println("  " + k + ": " + v[0] + "  vs  " + v[1]));
