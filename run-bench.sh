@@ -45,6 +45,7 @@ if [[ ${1:-} == --compare-to ]]; then
   sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
   base_tree="target/compare-to/${sha:0:12}"
   if [[ ! -d $base_tree ]]; then
+    git worktree prune # a worktree under target/ disappears with mvn clean
     git worktree add --detach "$base_tree" "$sha" >/dev/null
   fi
   if [[ ! -f $base_tree/target/benchmarks.jar ]]; then
@@ -65,9 +66,9 @@ if [[ ${1:-} == --compare-to ]]; then
   done
   base_list=$(IFS=,; echo "${base_dirs[*]}")
   cand_list=$(IFS=,; echo "${cand_dirs[*]}")
-  run compare "$base_list" "$cand_list" --out "$out/compare.txt"
-  status=$?
-  run compare "$base_list" "$cand_list" --format markdown --out "$out/compare.md" > /dev/null
+  status=0
+  run compare "$base_list" "$cand_list" --out "$out/compare.txt" || status=$?
+  run compare "$base_list" "$cand_list" --format markdown --out "$out/compare.md" > /dev/null || true
   echo "A/B results and tables in $out"
   exit $status
 fi
