@@ -40,7 +40,7 @@ if [[ ${1:-} == --compare-to ]]; then
   ref=${1:-}
   [[ -n $ref ]] || { echo "error: --compare-to needs a git ref (commit, branch or tag)" >&2; exit 2; }
   shift
-  rounds=3
+  rounds=5
   if [[ ${1:-} == --rounds ]]; then rounds=${2:?--rounds needs a number}; shift 2; fi
   sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
   base_tree="target/compare-to/${sha:0:12}"

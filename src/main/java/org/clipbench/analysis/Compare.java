@@ -18,7 +18,10 @@ import tech.tablesaw.api.Table;
  * Compares two sets of JMH results benchmark by benchmark, the way benchstat does, on the raw
  * iteration scores JMH records: medians, their ratio with a bootstrap confidence interval, a
  * Mann-Whitney U p-value (Commons Math), and a verdict that needs both significance (p < alpha) and
- * a minimum effect. Whether higher is better comes from each result's JMH mode (thrpt: higher; avgt,
+ * a minimum effect. Iterations of one fork are not independent (a fork's JIT and memory layout shift
+ * all of them), so where both sides have at least {@link #FORK_LEVEL} forks the test runs on fork
+ * medians and the bootstrap resamples forks, then iterations; with fewer forks it falls back to
+ * iterations, which is optimistic. Whether higher is better comes from each result's JMH mode (thrpt: higher; avgt,
  * sample, ss: lower), never assumed.
  */
 public final class Compare {
@@ -27,9 +30,15 @@ public final class Compare {
 
     public enum Verdict { FASTER, SLOWER, NO_CHANGE }
 
+    /** Forks per side from which the statistics treat forks, not iterations, as the samples. */
+    public static final int FORK_LEVEL = 5;
+
     /** One benchmark and parameter combination present on both sides. */
-    public record Row(String key, String mode, String unit, int nBase, int nCandidate, double medianBase, double medianCandidate,
-                      double ratio, double ciLow, double ciHigh, double p, Verdict verdict) {
+    public record Row(String key, String mode, String unit, int nBase, int nCandidate, int forksBase, int forksCandidate,
+                      double medianBase, double medianCandidate, double ratio, double ciLow, double ciHigh, double p, Verdict verdict) {
+        public boolean forkLevel() {
+            return forksBase >= FORK_LEVEL && forksCandidate >= FORK_LEVEL;
+        }
     }
 
     /** The comparison: rows on both sides, keys on one side only, and the geometric mean of the ratios. */
@@ -83,7 +92,14 @@ public final class Compare {
         return new Result(rows, onlyA, onlyB, n == 0 ? Double.NaN : Math.exp(logSum / n));
     }
 
-    private record Samples(String mode, String unit, double[] values) {
+    private record Samples(String mode, String unit, List<double[]> forks) {
+        double[] values() {
+            return forks.stream().flatMapToDouble(Arrays::stream).toArray();
+        }
+
+        double[] forkMedians() {
+            return forks.stream().mapToDouble(Compare::median).toArray();
+        }
     }
 
     /** Raw iteration scores per benchmark key (class.method plus every parameter); repeated runs are pooled. */
@@ -104,16 +120,18 @@ public final class Compare {
                 if (!v.isEmpty()) key.append(' ').append(p).append('=').append(v);
             }
             String raw = t.stringColumn("raw").get(r);
-            double[] values = raw.isBlank() ? new double[] {t.doubleColumn("score").get(r)}
-                    : Arrays.stream(raw.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+            List<double[]> forks = new ArrayList<>();
+            if (raw.isBlank()) {
+                forks.add(new double[] {t.doubleColumn("score").get(r)});
+            } else {
+                for (String fork : raw.trim().split("\\|")) {
+                    forks.add(Arrays.stream(fork.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
+                }
+            }
             String k = key.toString();
             Samples prev = out.get(k);
-            if (prev != null) {
-                double[] merged = Arrays.copyOf(prev.values(), prev.values().length + values.length);
-                System.arraycopy(values, 0, merged, prev.values().length, values.length);
-                values = merged;
-            }
-            out.put(k, new Samples(t.stringColumn("mode").get(r), t.stringColumn("unit").get(r), values));
+            if (prev != null) forks.addAll(0, prev.forks()); // repeated runs pool their forks
+            out.put(k, new Samples(t.stringColumn("mode").get(r), t.stringColumn("unit").get(r), forks));
         }
         return out;
     }
@@ -132,10 +150,13 @@ public final class Compare {
             throw new IllegalArgumentException(key + ": measured as " + a.mode() + " " + a.unit() + " in one input and " + b.mode() + " "
                     + b.unit() + " in the other; rerun both the same way");
         }
-        double ma = median(a.values()), mb = median(b.values());
+        double[] va = a.values(), vb = b.values();
+        double ma = median(va), mb = median(vb);
         double ratio = mb / ma;
-        double[] ci = bootstrapRatio(a.values(), b.values(), s);
-        double p = a.values().length < 2 || b.values().length < 2 ? 1.0 : new MannWhitneyUTest().mannWhitneyUTest(a.values(), b.values());
+        boolean forkLevel = a.forks().size() >= FORK_LEVEL && b.forks().size() >= FORK_LEVEL;
+        double[] ci = bootstrapRatio(a.forks(), b.forks(), forkLevel, s);
+        double[] ta = forkLevel ? a.forkMedians() : va, tb = forkLevel ? b.forkMedians() : vb;
+        double p = ta.length < 2 || tb.length < 2 ? 1.0 : new MannWhitneyUTest().mannWhitneyUTest(ta, tb);
         Verdict v = Verdict.NO_CHANGE;
         if (p < s.alpha() && Math.abs(ratio - 1) >= s.minEffect()) {
             boolean better = higherIsBetter(a.mode(), key) ? ratio > 1 : ratio < 1;
@@ -143,25 +164,44 @@ public final class Compare {
         } else {
             higherIsBetter(a.mode(), key); // an unknown mode is an error even without a change
         }
-        return new Row(key, a.mode(), a.unit(), a.values().length, b.values().length, ma, mb, ratio, ci[0], ci[1], p, v);
+        return new Row(key, a.mode(), a.unit(), va.length, vb.length, a.forks().size(), b.forks().size(), ma, mb, ratio, ci[0], ci[1], p, v);
     }
 
     static double median(double[] x) {
         return new Percentile(50).evaluate(x);
     }
 
-    /** 95% percentile interval of median(B*) / median(A*) over resamples with replacement. */
-    static double[] bootstrapRatio(double[] a, double[] b, Settings s) {
+    /**
+     * 95% percentile interval of median(B*) / median(A*). Fork level: forks drawn with replacement, then
+     * iterations within each drawn fork; otherwise iterations of all forks pooled and drawn.
+     */
+    static double[] bootstrapRatio(List<double[]> a, List<double[]> b, boolean forkLevel, Settings s) {
         SplittableRandom rng = new SplittableRandom(s.seed());
+        double[] pa = a.stream().flatMapToDouble(Arrays::stream).toArray(), pb = b.stream().flatMapToDouble(Arrays::stream).toArray();
         double[] ratios = new double[s.resamples()];
-        double[] ra = new double[a.length], rb = new double[b.length];
         for (int k = 0; k < ratios.length; k++) {
-            for (int i = 0; i < a.length; i++) ra[i] = a[rng.nextInt(a.length)];
-            for (int i = 0; i < b.length; i++) rb[i] = b[rng.nextInt(b.length)];
+            double[] ra = forkLevel ? resampleForks(a, pa.length, rng) : resample(pa, rng);
+            double[] rb = forkLevel ? resampleForks(b, pb.length, rng) : resample(pb, rng);
             ratios[k] = median(rb) / median(ra);
         }
         Percentile pct = new Percentile();
         return new double[] {pct.evaluate(ratios, 2.5), pct.evaluate(ratios, 97.5)};
+    }
+
+    private static double[] resample(double[] x, SplittableRandom rng) {
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) r[i] = x[rng.nextInt(x.length)];
+        return r;
+    }
+
+    private static double[] resampleForks(List<double[]> forks, int total, SplittableRandom rng) {
+        double[] r = new double[total];
+        int n = 0;
+        while (n < total) {
+            double[] fork = forks.get(rng.nextInt(forks.size()));
+            for (int i = 0; i < fork.length && n < total; i++) r[n++] = fork[rng.nextInt(fork.length)];
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------ output
@@ -175,6 +215,11 @@ public final class Compare {
                     label(x.verdict())));
         }
         sb.append(String.format(Locale.ROOT, "geomean ratio %.3f over %d benchmarks%n", r.geomeanRatio(), r.rows().size()));
+        long few = r.rows().stream().filter(x -> !x.forkLevel()).count();
+        if (few > 0) {
+            sb.append(String.format(Locale.ROOT, "note: %d of %d rows have fewer than %d forks per side; their p-values treat iterations "
+                    + "as independent, which is optimistic (run with more forks or rounds)%n", few, r.rows().size(), FORK_LEVEL));
+        }
         r.onlyBase().forEach(k -> sb.append("only in base: ").append(k).append('\n'));
         r.onlyCandidate().forEach(k -> sb.append("only in candidate: ").append(k).append('\n'));
         return sb.toString();
@@ -198,13 +243,15 @@ public final class Compare {
     }
 
     public static String csv(Result r) {
-        StringBuilder sb = new StringBuilder("benchmark,mode,unit,n_base,n_candidate,median_base,median_candidate,ratio,ci_low,ci_high,p,verdict\n");
+        StringBuilder sb = new StringBuilder("benchmark,mode,unit,n_base,n_candidate,forks_base,forks_candidate,median_base,median_candidate,"
+                + "ratio,ci_low,ci_high,p,verdict\n");
         for (Row x : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%s,%s,%s,%s,%s,%s,%s%n", x.key().replace("\"", "\"\""), x.mode(), x.unit(),
-                    x.nBase(), x.nCandidate(), x.medianBase(), x.medianCandidate(), x.ratio(), x.ciLow(), x.ciHigh(), x.p(), x.verdict()));
+            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s%n", x.key().replace("\"", "\"\""), x.mode(),
+                    x.unit(), x.nBase(), x.nCandidate(), x.forksBase(), x.forksCandidate(), x.medianBase(), x.medianCandidate(), x.ratio(),
+                    x.ciLow(), x.ciHigh(), x.p(), x.verdict()));
         }
-        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,ONLY_IN_BASE\n"));
-        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,ONLY_IN_CANDIDATE\n"));
+        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_BASE\n"));
+        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_CANDIDATE\n"));
         return sb.toString();
     }
 

@@ -19,7 +19,7 @@ import tech.tablesaw.api.Table;
 /**
  * Loads JMH JSON result files (a results folder's results.json, or any -rf json output) into one
  * Tablesaw table: benchmark (class), method, mode, unit, score, error, samples, the raw iteration
- * scores (space-separated), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
+ * scores (space-separated within a fork, forks separated by '|'), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
  * source, and one string column per JMH parameter ("" where absent).
  */
 public final class JmhResults {
@@ -103,14 +103,18 @@ public final class JmhResults {
             unit.append(pm.path("scoreUnit").asText(""));
             score.append(pm.path("score").asDouble(Double.NaN));
             error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : Double.NaN);
-            List<String> rawScores = new ArrayList<>();
+            List<String> forkTexts = new ArrayList<>();
+            int count = 0;
             for (Iterator<JsonNode> forks = pm.path("rawData").elements(); forks.hasNext(); ) {
-                forks.next().forEach(v -> rawScores.add(v.asText()));
+                List<String> it = new ArrayList<>();
+                forks.next().forEach(v -> it.add(v.asText()));
+                count += it.size();
+                if (!it.isEmpty()) forkTexts.add(String.join(" ", it));
             }
-            samples.append(rawScores.size());
+            samples.append(count);
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
-            raw.append(String.join(" ", rawScores));
+            raw.append(String.join("|", forkTexts));
             source.append(sources.get(i));
             for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
         }

@@ -118,6 +118,51 @@ class CompareTest {
         assertThatThrownBy(() -> compare(broken, broken)).isInstanceOf(JmhResults.BadInputException.class).hasMessageContaining("broken.json");
     }
 
+    /** A JMH JSON file with one record whose forks are given separately. */
+    static Path forks(Path dir, String file, double[]... forkSamples) throws Exception {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("score", 1.0);
+        pm.put("scoreError", 0.0);
+        pm.put("scoreUnit", "ns/op");
+        pm.put("rawData", List.of(forkSamples));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("benchmark", "org.clipbench.bench.X.m");
+        r.put("mode", "avgt");
+        r.put("params", Map.of());
+        r.put("primaryMetric", pm);
+        Path f = dir.resolve(file);
+        JSON.writeValue(f.toFile(), List.of(r));
+        return f;
+    }
+
+    @Test
+    void forksNotIterationsAreTheSamplesWhenThereAreEnough(@TempDir Path d) throws Exception {
+        // forks land at 100 or 130 (bimodal, as JIT and layout make them); iterations within a fork agree
+        double[] fast = {100, 100.5, 99.5}, slow = {130, 130.5, 129.5};
+        Path a = forks(d, "a.json", fast, fast, slow, fast, slow);
+        Path b = forks(d, "b.json", slow, fast, slow, slow, fast);
+        var r = compare(a, b);
+        assertThat(r.rows().get(0).forkLevel()).isTrue();
+        assertThat(r.rows().get(0).forksBase()).isEqualTo(5);
+        assertThat(r.rows().get(0).verdict()).as("same fork distribution: no change").isEqualTo(Compare.Verdict.NO_CHANGE);
+        // the same data judged by iterations of one fork each would call it
+        var single = compare(forks(d, "c.json", fast), forks(d, "e.json", slow));
+        assertThat(single.rows().get(0).forkLevel()).isFalse();
+        assertThat(single.rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+        assertThat(Compare.text(single)).contains("fewer than 5 forks");
+        // a real shift of every fork is still found at fork level
+        double[] slower = {200, 200.5, 199.5};
+        var shifted = compare(a, forks(d, "f.json", slower, slower, slower, slower, slower));
+        assertThat(shifted.rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+    }
+
+    @Test
+    void directionComesFromEveryJmhMode() {
+        assertThat(Compare.higherIsBetter("thrpt", "k")).isTrue();
+        for (String lowerIsBetter : new String[] {"avgt", "sample", "ss"}) assertThat(Compare.higherIsBetter(lowerIsBetter, "k")).isFalse();
+        assertThatThrownBy(() -> Compare.higherIsBetter("all", "k")).hasMessageContaining("unknown JMH mode 'all'");
+    }
+
     @Test
     void exitCodesFromTheCommandLine(@TempDir Path d) throws Exception {
         Path a = jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(1, 10, 1000, 0.02)});
