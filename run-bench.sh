@@ -34,7 +34,7 @@ run() {
 }
 
 # Same-machine A/B: build GIT_REF in a worktree, run the chosen benchmarks for both builds in
-# alternating rounds (A B A B ...), one fork per round, then compare the pooled rounds.
+# alternating rounds (A B, B A, A B, ...), one fork per round, then compare the pooled rounds.
 if [[ ${1:-} == --compare-to ]]; then
   shift
   ref=${1:-}
@@ -55,13 +55,23 @@ if [[ ${1:-} == --compare-to ]]; then
   out="results/runs/$(date -u +%Y%m%dT%H%M%SZ)-ab-${sha:0:7}-vs-$(git rev-parse --short HEAD)"
   mkdir -p "$out"
   base_dirs=() cand_dirs=()
-  for ((k = 1; k <= rounds; k++)); do
-    echo "round $k/$rounds: base ($ref)"
+  run_base() {
     (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "$@" \
         --jmh "-f 1" --out "$OLDPWD/$out/base-$k") > "$out/base-$k.log" 2>&1 || { echo "error: base run failed, see $out/base-$k.log" >&2; exit 1; }
-    echo "round $k/$rounds: candidate (working tree)"
+  }
+  run_candidate() {
     run bench --no-sweep "$@" --jmh "-f 1" --out "$out/candidate-$k" > "$out/candidate-$k.log" 2>&1 \
         || { echo "error: candidate run failed, see $out/candidate-$k.log" >&2; exit 1; }
+  }
+  # A B, then B A: whatever favours the first (or second) run of a round hits both sides alike
+  for ((k = 1; k <= rounds; k++)); do
+    if ((k % 2 == 1)); then
+      echo "round $k/$rounds: base ($ref), then candidate"
+      run_base "$@"; run_candidate "$@"
+    else
+      echo "round $k/$rounds: candidate, then base ($ref)"
+      run_candidate "$@"; run_base "$@"
+    fi
     base_dirs+=("$out/base-$k") cand_dirs+=("$out/candidate-$k")
   done
   base_list=$(IFS=,; echo "${base_dirs[*]}")

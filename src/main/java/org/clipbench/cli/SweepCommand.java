@@ -79,9 +79,7 @@ public final class SweepCommand implements Callable<Integer> {
                 seeds = java.util.stream.LongStream.rangeClosed(1, seedCount).boxed().toList();
             }
             cfg = cfg.with(lrs, strategies, seeds, steps);
-            String name = ZonedDateTime.now(ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
-                    + "-" + Environment.git().get("sha") + (Boolean.TRUE.equals(Environment.git().get("dirty")) ? "-dirty" : "")
-                    + "-sweep-" + cfg.name();
+            String name = BenchCommand.folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard) + "-sweep-" + cfg.name();
             dir = out != null ? out : Path.of("results", "runs", name);
         }
         int[] kn = shard == null ? new int[] {1, 1} : BenchCommand.parseShard(shard);
