@@ -123,8 +123,4 @@ public final class JmhResults {
         return t;
     }
 
-    /** The value of a parameter column, or "" if the table has no such column. */
-    static String param(Table t, int row, String name) {
-        return t.columnNames().contains(name) ? t.stringColumn(name).get(row) : "";
-    }
 }

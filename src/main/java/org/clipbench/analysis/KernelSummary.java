@@ -125,7 +125,6 @@ public final class KernelSummary {
             gbps.append(gbps(t, r, set));
         }
         t.addColumns(data, gbps);
-        if (!t.columnNames().contains("threads")) t.addColumns(StringColumn.create("threads", t.rowCount()));
         return t;
     }
 

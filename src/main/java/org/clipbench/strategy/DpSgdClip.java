@@ -84,10 +84,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
         double[] scales = new double[examples.size()];
         double maxNorm = 0;
         int clipped = 0;
-        for (Tensor t : out.tensors()) {
-            b.scale(t, 0.0); // a NaN left in out by an earlier step survives *0, hence the second pass
-            b.zeroNonFinite(t);
-        }
+        for (Tensor t : out.tensors()) b.fill(t, 0.0);
         for (int e = 0; e < examples.size(); e++) {
             ParamSet ex = examples.get(e);
             double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
