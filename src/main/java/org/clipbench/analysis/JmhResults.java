@@ -19,7 +19,7 @@ import tech.tablesaw.api.Table;
 /**
  * Loads JMH JSON result files (a results folder's results.json, or any -rf json output) into one
  * Tablesaw table: benchmark (class), method, mode, unit, score, error, samples, the raw iteration
- * scores (space-separated within a fork, forks separated by '|'), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
+ * scores (space-separated within a fork, forks separated by '|'), median (of all iteration scores), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
  * source, and one string column per JMH parameter ("" where absent).
  */
 public final class JmhResults {
@@ -87,6 +87,7 @@ public final class JmhResults {
         DoubleColumn error = DoubleColumn.create("error");
         IntColumn samples = IntColumn.create("samples");
         StringColumn raw = StringColumn.create("raw");
+        DoubleColumn median = DoubleColumn.create("median");
         DoubleColumn alloc = DoubleColumn.create("alloc_b_op");
         StringColumn source = StringColumn.create("source");
         List<StringColumn> params = new ArrayList<>();
@@ -104,21 +105,27 @@ public final class JmhResults {
             score.append(pm.path("score").asDouble(Double.NaN));
             error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : Double.NaN);
             List<String> forkTexts = new ArrayList<>();
+            List<Double> all = new ArrayList<>();
             int count = 0;
             for (Iterator<JsonNode> forks = pm.path("rawData").elements(); forks.hasNext(); ) {
                 List<String> it = new ArrayList<>();
-                forks.next().forEach(v -> it.add(v.asText()));
+                forks.next().forEach(v -> {
+                    it.add(v.asText());
+                    all.add(v.asDouble());
+                });
                 count += it.size();
                 if (!it.isEmpty()) forkTexts.add(String.join(" ", it));
             }
             samples.append(count);
+            median.append(all.isEmpty() ? Double.NaN
+                    : new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(all.stream().mapToDouble(Double::doubleValue).toArray()));
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
             raw.append(String.join("|", forkTexts));
             source.append(sources.get(i));
             for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
         }
-        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, samples, raw, alloc, source);
+        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source);
         params.forEach(t::addColumns);
         return t;
     }

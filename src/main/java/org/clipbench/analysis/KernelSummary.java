@@ -50,7 +50,8 @@ public final class KernelSummary {
             DoubleColumn net = clipping.doubleColumn("score").subtract(clipping.doubleColumn("restore_ns")).setName("net_ns");
             clipping.addColumns(net);
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
-                    "threads", "score", "error", "restore_ns", "net_ns", "gbps", "pct_copy", "alloc_b_op");
+                    "threads", "score", "error", "median", "restore_ns", "net_ns", "gbps", "pct_copy", "alloc_b_op");
+            clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
             }
@@ -79,6 +80,17 @@ public final class KernelSummary {
             steps = steps.sortOn("model", "backend", "dtype", "strategy");
         }
         return new Tables(bandwidth, norms, overhead(norms), clipping, dp, steps);
+    }
+
+    /** x_arrays: the arrays backend's net time over this row's, same strategy, dtype, data, layout, regime and threads. */
+    static Table withSpeedupOverArrays(Table clipping) {
+        Table arrays = clipping.where(clipping.stringColumn("backend").isEqualTo("arrays"))
+                .selectColumns("strategy", "dtype", "data", "layout", "regime", "threads", "net_ns");
+        arrays.column("net_ns").setName("arrays_net_ns");
+        Table j = clipping.joinOn("strategy", "dtype", "data", "layout", "regime", "threads").leftOuter(arrays);
+        j.addColumns(j.doubleColumn("arrays_net_ns").divide(j.doubleColumn("net_ns")).setName("x_arrays"));
+        j.removeColumns("arrays_net_ns");
+        return j;
     }
 
     /** Time of each safe kind relative to the naive (or library) norm of the same backend, data and size. */

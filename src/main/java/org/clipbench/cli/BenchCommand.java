@@ -176,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
         int results = BenchRunner.merge(dir);
         System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
                 outcome.failures().size(), results, dir.resolve("results.json"));
-        if (results > 0) ReportCommand.summarize(List.of(dir), dir.resolve("report"), true);
+        if (results > 0) System.out.println(Files.readString(writeReport(dir)));
         if (!noSweep && resume == null) {
             for (String preset : sweepsOf(p.name())) {
                 Path sweepDir = dir.resolve("convergence").resolve(preset);
@@ -189,12 +189,19 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("%d runs, %d diverged%n%n%s%n", o.rows(), o.diverged(), md);
             }
         }
+        if (results > 0 && !noSweep && resume == null) writeReport(dir); // again, now with the convergence sweeps
         if (!outcome.failures().isEmpty()) {
             System.err.println("failed combinations (see " + dir.resolve("failures.txt") + "):");
             outcome.failures().forEach(f -> System.err.println("  " + f));
             return 1;
         }
         return 0;
+    }
+
+    /** The report of a results folder; returns its summary.md. */
+    private static Path writeReport(Path dir) throws Exception {
+        ReportCommand.report(List.of(dir), dir.resolve("report"));
+        return dir.resolve("report").resolve("summary.md");
     }
 
     /** The convergence sweeps a profile runs after its kernels. */

@@ -3,17 +3,16 @@ package org.clipbench.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.clipbench.analysis.JmhResults;
-import org.clipbench.analysis.KernelSummary;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.analysis.Report;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import tech.tablesaw.api.Table;
 
-/** Summary tables from one or more results folders (shards and repeats are merged). */
+/** The report (tables, figures, index.html) from one or more results folders; shards and repeats are merged. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write the kernel summary (Markdown and CSV) for results folders or JMH JSON files.")
+        description = {"Write the report for results folders (bench, sweep or reproduction folders) or JMH JSON files:",
+                "summary.md, CSV tables, every figure as SVG and PNG, and index.html (works offline).",
+                "Exit 1 when an input could not be used (the report of the rest is still written)."})
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", description = "results folders (results/runs/...) or JMH JSON files")
@@ -25,22 +24,16 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = out != null ? out : (inputs.get(0).toFile().isDirectory() ? inputs.get(0).resolve("report") : Path.of("report"));
-        summarize(inputs, dir, true);
-        return 0;
+        return report(inputs, dir);
     }
 
-    static void summarize(List<Path> inputs, Path reportDir, boolean print) throws Exception {
-        Table jmh = JmhResults.load(inputs);
-        KernelSummary.Tables t = KernelSummary.build(jmh);
-        String md = "## Kernel summary\n\nFrom: " + inputs + "\n\n" + KernelSummary.markdown(t);
-        AtomicFiles.writeString(reportDir.resolve("summary.md"), md);
-        AtomicFiles.writeString(reportDir.resolve("kernels-clipping.csv"), t.clipping().write().toString("csv"));
-        AtomicFiles.writeString(reportDir.resolve("kernels-norms.csv"), t.norms().write().toString("csv"));
-        AtomicFiles.writeString(reportDir.resolve("bandwidth.csv"), t.bandwidth().write().toString("csv"));
-        if (print) {
-            System.out.println();
-            System.out.println(md);
-            System.out.println("report: " + reportDir.resolve("summary.md"));
-        }
+    /** Writes the report; prints where it is and every input that could not be used; 1 if there was one. */
+    static int report(List<Path> inputs, Path reportDir) throws Exception {
+        Report.Outcome o = Report.build(inputs, reportDir);
+        System.out.println("report: " + o.index() + " (" + o.figureFiles().size() / 2 + " figures as SVG and PNG; summary.md; CSV tables)");
+        if (o.problems().isEmpty()) return 0;
+        System.err.println("some inputs could not be used (the report covers the rest):");
+        o.problems().forEach(p -> System.err.println("  error: " + p));
+        return 1;
     }
 }

@@ -17,7 +17,12 @@ public final class SweepSummary {
     }
 
     public static Table table(Path dir) throws IOException {
-        Table runs = Table.read().usingOptions(CsvReadOptions.builder(dir.resolve("runs.csv").toFile()).build());
+        return table(Table.read().usingOptions(CsvReadOptions.builder(dir.resolve("runs.csv").toFile()).build()));
+    }
+
+    public static Table table(Table loaded) {
+        Table runs = loaded.copy();
+        if (runs.columnNames().contains("lr_label")) runs.removeColumns("lr_label");
         DoubleColumn divergedFlag = DoubleColumn.create("diverged_flag");
         for (int i = 0; i < runs.rowCount(); i++) divergedFlag.append(runs.column("diverged").getString(i).equals("true") ? 1 : 0);
         runs.addColumns(divergedFlag);

@@ -1,0 +1,151 @@
+package org.clipbench.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.clipbench.params.ParamShapes;
+import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.api.Table;
+
+/**
+ * Kernel figures from the kernel tables: time and bandwidth against size per backend (log-log, the
+ * copy bandwidth of the same run as the roofline), the cost of each strategy at one size, the cost of a
+ * safe norm, and thread scaling. Figures whose data the run did not measure are left out.
+ */
+public final class KernelFigures {
+    private KernelFigures() {
+    }
+
+    public static List<Figure> build(KernelSummary.Tables t) {
+        List<Figure> out = new ArrayList<>();
+        Table clip = t.clipping();
+        if (clip.rowCount() > 0) {
+            // the clipping path, one thread, separate tensors: the configuration every backend runs
+            Table base = clip.where(clip.stringColumn("threads").isEqualTo("1")
+                    .and(clip.stringColumn("layout").isEqualTo("separate")));
+            if (base.stringColumn("regime").contains("always")) base = base.where(base.stringColumn("regime").isEqualTo("always"));
+            base = withElements(base);
+            for (String dtype : base.stringColumn("dtype").unique().asList().stream().sorted().toList()) {
+                Table gn = base.where(base.stringColumn("strategy").isEqualTo("global-norm").and(base.stringColumn("dtype").isEqualTo(dtype)));
+                // single tensors of growing size trace the cache levels; parameter sets (many tensors) are another axis
+                Table flat = gn.where(gn.stringColumn("data").startsWith("flat-"));
+                if (flat.stringColumn("data").unique().size() >= 2) gn = flat;
+                if (gn.stringColumn("data").unique().size() < 2) continue;
+                out.add(timeVsSize(gn, dtype));
+                out.add(bandwidthVsSize(gn, t.bandwidth(), dtype));
+            }
+            Figure cost = strategyCost(base);
+            if (cost != null) out.add(cost);
+            Figure scaling = threadScaling(clip);
+            if (scaling != null) out.add(scaling);
+        }
+        if (t.normOverhead().rowCount() > 0) out.add(normOverhead(t.normOverhead()));
+        return out;
+    }
+
+    static Table withElements(Table t) {
+        Table c = t.copy();
+        tech.tablesaw.api.DoubleColumn el = tech.tablesaw.api.DoubleColumn.create("elements");
+        for (String d : c.stringColumn("data")) {
+            double n;
+            try {
+                n = ParamShapes.get(d).totalSize();
+            } catch (IllegalArgumentException e) {
+                n = Double.NaN;
+            }
+            el.append(n);
+        }
+        return c.addColumns(el);
+    }
+
+    private static Figure timeVsSize(Table gn, String dtype) {
+        Figure f = Figure.line("kernel-time-vs-size-" + dtype).title("global-norm clip, " + dtype + ": time per call")
+                .axes("gradient elements", "ns per call (restore subtracted)").logX().logY()
+                .caption("Median ns per call from JMH, one thread; the restore of the in-place gradient is measured separately and subtracted.");
+        for (String backend : sorted(gn, "backend")) {
+            Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
+            f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("net_ns").asDoubleArray());
+        }
+        return f;
+    }
+
+    private static Figure bandwidthVsSize(Table gn, Table bandwidth, String dtype) {
+        Figure f = Figure.line("kernel-bandwidth-vs-size-" + dtype).title("global-norm clip, " + dtype + ": bandwidth, with the copy roofline")
+                .axes("gradient elements", "GB/s (gradient bytes / time)").logX().logY()
+                .caption("GB/s counts each gradient byte once per call. Dashed: STREAM copy measured in the same run (one thread).");
+        for (String backend : sorted(gn, "backend")) {
+            Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
+            f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("gbps").asDoubleArray());
+        }
+        Table copy = bandwidth.where(bandwidth.stringColumn("method").isEqualTo("copy").and(bandwidth.stringColumn("threads").isEqualTo("1")));
+        if (copy.rowCount() > 0) {
+            copy = withElements(copy).sortOn("elements");
+            Table flat = copy.where(copy.stringColumn("data").startsWith("flat-"));
+            if (flat.rowCount() >= 2) copy = flat; // parameter sets sit at their own sizes; flat sizes trace the cache levels
+            f.add(new Figure.Series("copy (roofline)", copy.doubleColumn("elements").asDoubleArray(),
+                    copy.doubleColumn("gbps").asDoubleArray(), null, null, true));
+        }
+        return f;
+    }
+
+    /** Net time per strategy at the data set with the most strategies, one bar per backend. */
+    private static Figure strategyCost(Table base) {
+        Table f64 = base.where(base.stringColumn("dtype").isEqualTo("f64"));
+        if (f64.rowCount() == 0) f64 = base;
+        Table perData = f64.countBy(f64.stringColumn("data"));
+        if (perData.rowCount() == 0) return null;
+        String data = perData.sortDescendingOn(perData.column(1).name()).column(0).getString(0);
+        Table d = f64.where(f64.stringColumn("data").isEqualTo(data));
+        List<String> strategies = sorted(d, "strategy");
+        if (strategies.size() < 2) return null;
+        Table pivot = d.pivot(d.stringColumn("strategy"), d.stringColumn("backend"), d.doubleColumn("net_ns"), AggregateFunctions.median)
+                .sortOn("strategy");
+        Figure f = Figure.bar("strategy-cost-" + data, pivot.stringColumn("strategy").asList())
+                .title("Cost of each strategy on " + data + " (" + d.stringColumn("dtype").get(0) + ", one thread)")
+                .axes("strategy", "µs per call (restore subtracted)")
+                .caption("Net time of one clipping call with the gradient in the clipping regime; bars per backend.");
+        for (String backend : pivot.columnNames().subList(1, pivot.columnCount())) {
+            f.bars(backend, pivot.doubleColumn(backend).divide(1000).asDoubleArray());
+        }
+        return f;
+    }
+
+    private static Figure threadScaling(Table clip) {
+        Table gn = clip.where(clip.stringColumn("strategy").isEqualTo("global-norm").and(clip.stringColumn("layout").isEqualTo("separate")));
+        if (gn.stringColumn("threads").unique().size() < 2) return null;
+        Table multi = gn.where(gn.stringColumn("threads").isNotEqualTo("1"));
+        String data = multi.stringColumn("data").get(0);
+        String dtype = multi.stringColumn("dtype").get(0);
+        Table d = gn.where(gn.stringColumn("data").isEqualTo(data).and(gn.stringColumn("dtype").isEqualTo(dtype)));
+        Table pivot = d.pivot(d.stringColumn("backend"), d.stringColumn("threads"), d.doubleColumn("net_ns"), AggregateFunctions.median)
+                .sortOn("backend");
+        Figure f = Figure.bar("thread-scaling-" + data + "-" + dtype, pivot.stringColumn("backend").asList())
+                .title("global-norm clip on " + data + " (" + dtype + ") by threads").axes("backend", "ms per call (restore subtracted)")
+                .caption("Java backends split tensors over a fork/join pool; ND4J's OpenMP pool is pinned to the same count.");
+        for (String threads : pivot.columnNames().subList(1, pivot.columnCount())) {
+            f.bars(threads + " thread" + (threads.equals("1") ? "" : "s"), pivot.doubleColumn(threads).divide(1e6).asDoubleArray());
+        }
+        return f;
+    }
+
+    private static Figure normOverhead(Table o) {
+        Table ord = o.where(o.stringColumn("values").isEqualTo("ordinary"));
+        if (ord.rowCount() == 0) ord = o;
+        Table keyed = ord.copy();
+        tech.tablesaw.api.StringColumn key = tech.tablesaw.api.StringColumn.create("case");
+        for (int r = 0; r < keyed.rowCount(); r++) {
+            key.append(keyed.stringColumn("backend").get(r) + " " + keyed.stringColumn("dtype").get(r) + " " + keyed.stringColumn("data").get(r));
+        }
+        keyed.addColumns(key);
+        Table pivot = keyed.pivot(key, keyed.stringColumn("kind"), keyed.doubleColumn("x_baseline"), AggregateFunctions.median).sortOn("case");
+        Figure f = Figure.bar("safe-norm-overhead", pivot.stringColumn("case").asList())
+                .title("Cost of an overflow-safe L2 norm").axes("backend, dtype, size", "time / naive (or library) norm")
+                .caption("1.0 = as fast as the plain sum of squares; ordinary values.");
+        for (String kind : pivot.columnNames().subList(1, pivot.columnCount())) f.bars(kind, pivot.doubleColumn(kind).asDoubleArray());
+        return f;
+    }
+
+    static List<String> sorted(Table t, String column) {
+        return t.stringColumn(column).unique().asList().stream().sorted(Comparator.naturalOrder()).toList();
+    }
+}

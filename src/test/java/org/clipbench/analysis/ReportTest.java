@@ -1,0 +1,143 @@
+package org.clipbench.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** The loaders, tables, figures and report on small fixture folders with hand-chosen numbers. */
+class ReportTest {
+    static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+    static final Path BENCH = FIXTURES.resolve("bench-small"), SWEEP = FIXTURES.resolve("sweep-small");
+
+    @Test
+    void jmhLoaderGivesTheMedianOfTheIterations() throws IOException {
+        Table jmh = JmhResults.load(List.of(BENCH));
+        Table arrays4k = jmh.where(jmh.stringColumn("benchmark").isEqualTo("ClipBenchmark")
+                .and(jmh.stringColumn("backend").isEqualTo("arrays")).and(jmh.stringColumn("params").isEqualTo("flat-4K")));
+        assertThat(arrays4k.rowCount()).isEqualTo(1);
+        assertThat(arrays4k.doubleColumn("median").get(0)).isEqualTo(2000.0);
+        assertThat(arrays4k.doubleColumn("score").get(0)).isEqualTo(2000.0);
+    }
+
+    @Test
+    void kernelTablesGiveRestoreSubtractedTimeSpeedupAndBandwidth() throws IOException {
+        KernelSummary.Tables t = KernelSummary.build(JmhResults.load(List.of(BENCH)));
+        Table c = t.clipping();
+        Table v4k = c.where(c.stringColumn("backend").isEqualTo("vector").and(c.stringColumn("data").isEqualTo("flat-4K")));
+        assertThat(v4k.doubleColumn("net_ns").get(0)).isEqualTo(500.0); // 1000 - 500 restore
+        assertThat(v4k.doubleColumn("x_arrays").get(0)).isEqualTo(3.0); // arrays: 2000 - 500 = 1500
+        Table v16 = c.where(c.stringColumn("backend").isEqualTo("vector").and(c.stringColumn("data").isEqualTo("flat-16M")));
+        assertThat(v16.doubleColumn("x_arrays").get(0)).isCloseTo(2.6e7 / 1.1e7, within(1e-12));
+        Table a4k = c.where(c.stringColumn("backend").isEqualTo("arrays").and(c.stringColumn("data").isEqualTo("flat-4K")));
+        assertThat(a4k.doubleColumn("x_arrays").get(0)).isEqualTo(1.0);
+        // 4096 f64 in 2000 ns = 16.384 GB/s; copy moves 2 x 32768 B in 100 ns = 655.36 GB/s
+        assertThat(a4k.doubleColumn("gbps").get(0)).isCloseTo(16.384, within(1e-9));
+        assertThat(a4k.doubleColumn("pct_copy").get(0)).isCloseTo(100 * 16.384 / 655.36, within(1e-9));
+        assertThat(t.normOverhead().doubleColumn("x_baseline").get(0)).isEqualTo(1.5);
+    }
+
+    @Test
+    void sweepLoaderAndConvergenceFiguresUseMediansOverSeeds() throws IOException {
+        SweepResults s = SweepResults.load(SWEEP);
+        assertThat(s.runs().rowCount()).isEqualTo(6);
+        List<Figure> figs = ConvergenceFigures.forSweep(s);
+        Figure heat = figs.stream().filter(f -> f.id().equals("final-loss-fixture")).findFirst().orElseThrow();
+        int none = heat.yCategories().indexOf("none"), gn = heat.yCategories().indexOf("global-norm:c=1,eps=0");
+        assertThat(heat.z()[none][0]).isCloseTo(0.6, within(1e-12)); // the diverged seed is left out
+        assertThat(heat.z()[gn][0]).isCloseTo(0.3, within(1e-12));
+        Figure curves = figs.stream().filter(f -> f.id().equals("loss-curves-fixture")).findFirst().orElseThrow();
+        Figure.Series noneCurve = curves.series().stream().filter(x -> x.name().equals("none")).findFirst().orElseThrow();
+        assertThat(noneCurve.x()).containsExactly(0, 10, 19);
+        assertThat(noneCurve.y()[1]).isEqualTo(1.5); // median of 1.0, 1.5, 50
+        Figure div = figs.stream().filter(f -> f.id().equals("divergences-fixture")).findFirst().orElseThrow();
+        assertThat(div.categories()).containsExactly("global-norm:c=1,eps=0", "none");
+        assertThat(div.series().get(0).y()).containsExactly(0, 1);
+        Figure clip = figs.stream().filter(f -> f.id().equals("clip-fraction-fixture")).findFirst().orElseThrow();
+        assertThat(clip.series()).hasSize(1);
+        assertThat(clip.series().get(0).y()).containsExactly(1, 0, 0); // every seed clips at step 0, none later
+    }
+
+    @Test
+    void binomialIntervalsAreExact() {
+        assertThat(ConvergenceFigures.binomialInterval(10, 0)[1]).isCloseTo(0.30850, within(1e-5));
+        assertThat(ConvergenceFigures.binomialInterval(10, 10)[0]).isCloseTo(0.69150, within(1e-5));
+        double[] half = ConvergenceFigures.binomialInterval(10, 5);
+        assertThat(half[0]).isCloseTo(0.18709, within(1e-5));
+        assertThat(half[1]).isCloseTo(0.81291, within(1e-5));
+    }
+
+    @Test
+    void reportWritesEveryFigureAsValidSvgAndPngAndAnOfflinePage(@TempDir Path out) throws Exception {
+        Report.Outcome o = Report.build(List.of(BENCH, SWEEP), out);
+        assertThat(o.problems()).isEmpty();
+        for (String id : List.of("kernel-time-vs-size-f64", "kernel-bandwidth-vs-size-f64", "strategy-cost-flat-16m", "safe-norm-overhead",
+                "loss-curves-fixture", "final-loss-fixture", "divergences-fixture", "clip-fraction-fixture")) {
+            assertValidSvg(out.resolve(id + ".svg"));
+            assertValidPng(out.resolve(id + ".png"));
+        }
+        assertThat(o.figureFiles()).hasSize(16);
+        String html = Files.readString(o.index());
+        assertThat(html).contains("<script src=\"plotly-2.35.3.js\">").doesNotContain("src=\"http").doesNotContain("cdn.");
+        assertThat(out.resolve("plotly-2.35.3.js")).isRegularFile();
+        assertThat(Files.size(out.resolve("plotly-2.35.3.js"))).isGreaterThan(1_000_000);
+        assertThat(html).contains("fig-loss-curves-fixture").contains("Intel"); // environment summary from environment.json
+        String md = Files.readString(out.resolve("summary.md"));
+        assertThat(md).contains("## Kernel summary").contains("## Convergence: fixture");
+        Table csv = Table.read().csv(out.resolve("kernels-clipping.csv").toFile());
+        assertThat(csv.columnNames()).contains("median", "x_arrays", "net_ns");
+    }
+
+    @Test
+    void brokenInputsAreNamedAndTheRestIsStillReported(@TempDir Path out) throws Exception {
+        Path broken = FIXTURES.resolve("broken");
+        Report.Outcome o = Report.build(List.of(broken.resolve("bench"), broken.resolve("old-sweep"), SWEEP, broken.resolve("missing")), out);
+        assertThat(o.problems()).anySatisfy(p -> assertThat(p).contains("truncated.json").contains("not valid JSON"));
+        assertThat(o.problems()).anySatisfy(p -> assertThat(p).contains("empty.json").contains("is empty"));
+        assertThat(o.problems()).anySatisfy(p -> assertThat(p).contains("old-sweep").contains("runs.csv")
+                .contains("lacks the column 'final_loss'").contains("older ClipBench"));
+        assertThat(o.problems()).anySatisfy(p -> assertThat(p).contains("missing").contains("no such file or folder"));
+        assertThat(o.problems()).hasSize(4);
+        assertValidSvg(out.resolve("loss-curves-fixture.svg")); // the good sweep is still drawn
+        assertThat(Files.readString(out.resolve("index.html"))).contains("Inputs that could not be used").contains("truncated.json");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("truncated.json");
+    }
+
+    @Test
+    void aFolderWithoutResultsIsNamed(@TempDir Path empty) throws Exception {
+        Report.Outcome o = Report.build(List.of(empty), empty.resolve("report"));
+        assertThat(o.problems()).singleElement().satisfies(p -> assertThat(p).contains("not a ClipBench results folder"));
+        assertThatThrownBy(() -> SweepResults.load(empty)).hasMessageContaining("runs.csv").hasMessageContaining("missing");
+    }
+
+    static void assertValidSvg(Path svg) throws Exception {
+        assertThat(svg).isRegularFile();
+        var factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false); // no network
+        var doc = factory.newDocumentBuilder().parse(svg.toFile());
+        assertThat(doc.getDocumentElement().getNodeName()).isEqualTo("svg");
+        assertThat(Files.readString(svg)).contains("<path"); // something is drawn
+    }
+
+    static void assertValidPng(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as(png + " decodes as an image").isNotNull();
+        assertThat(img.getWidth()).isGreaterThan(100);
+        int first = img.getRGB(0, 0);
+        boolean varied = false;
+        for (int y = 0; y < img.getHeight() && !varied; y += 7) {
+            for (int x = 0; x < img.getWidth(); x += 7) if (img.getRGB(x, y) != first) { varied = true; break; }
+        }
+        assertThat(varied).as(png + " is not blank").isTrue();
+    }
+}
