@@ -3,7 +3,9 @@
 #   ./run-bench.sh                      quick profile (~10 min on 2 cores)
 #   ./run-bench.sh --profile smoke      every benchmark class once (~3 min)
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
-#   ./run-bench.sh --report-only DIR... summary of existing results folders
+#   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~25 min on 2 cores)
+#   ./run-bench.sh --reproduce ID[,ID]  some of them (./run-bench.sh --reproduce --list names them)
+#   ./run-bench.sh --report-only DIR... tables, figures and index.html of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
 #   ./run-bench.sh --compare-to REF [--rounds N] [bench filters]  same-machine A/B against a git ref
 #   ./run-bench.sh --help               every option
@@ -94,6 +96,22 @@ if [[ ${1:-} == --report-only ]]; then
   shift
   [[ $# -gt 0 ]] || { echo "error: --report-only needs one or more results folders" >&2; exit 2; }
   run report "$@"
+  exit $?
+fi
+
+if [[ ${1:-} == --profile && ${2:-} == paper ]]; then
+  shift 2
+  run reproduce "$@"
+  exit $?
+fi
+
+if [[ ${1:-} == --reproduce ]]; then
+  shift
+  [[ $# -gt 0 ]] || { echo "error: --reproduce needs reproduction names (or --list)" >&2; exit 2; }
+  if [[ $1 == --list ]]; then run reproduce --list; exit $?; fi
+  ids=$1
+  shift
+  run reproduce --only "$ids" "$@"
   exit $?
 fi
 

@@ -62,6 +62,32 @@ public final class ConvergenceFigures {
         return f;
     }
 
+    /**
+     * Median and inter-quartile band over seeds of any curve metric (loss, eval_loss, eval_x, grad_norm_pre, ...),
+     * one series per strategy and learning rate (the rate is named when the runs have several).
+     */
+    public static Figure metricCurves(SweepResults s, String metric, String id, String title, String yLabel, boolean logY) {
+        Figure f = Figure.line(id).title(title).axes("step", yLabel)
+                .caption("Median over seeds; band: first to third quartile.");
+        if (logY) f.logY();
+        if (s.curves() == null) return f;
+        Table c = s.curves().where(s.curves().stringColumn("metric").isEqualTo(metric))
+                .joinOn("run_id").inner(s.runs().selectColumns("run_id", "strategy", "lr_label"));
+        boolean manyLrs = s.runs().stringColumn("lr_label").unique().size() > 1;
+        StringColumn key = StringColumn.create("series");
+        for (int r = 0; r < c.rowCount(); r++) {
+            key.append(c.stringColumn("strategy").get(r) + (manyLrs ? " @ lr " + c.stringColumn("lr_label").get(r) : ""));
+        }
+        c.addColumns(key);
+        Table q = c.summarize("value", AggregateFunctions.median, AggregateFunctions.quartile1, AggregateFunctions.quartile3).by("series", "step");
+        for (String name : KernelFigures.sorted(q, "series")) {
+            Table r = q.where(q.stringColumn("series").isEqualTo(name)).sortOn("step");
+            f.add(new Figure.Series(name, r.numberColumn("step").asDoubleArray(), r.doubleColumn(2).asDoubleArray(),
+                    r.doubleColumn(3).asDoubleArray(), r.doubleColumn(4).asDoubleArray(), false));
+        }
+        return f;
+    }
+
     /** Share of runs whose recorded step was clipped, per strategy and learning rate, over training. */
     static Figure clipFraction(Table curves, String id, String sweep) {
         Table c = curves.where(curves.stringColumn("metric").isEqualTo("clipped").and(curves.stringColumn("strategy").isNotEqualTo("none")));
@@ -112,6 +138,10 @@ public final class ConvergenceFigures {
 
     /** Success rate against sequence length, when the sweeps cover two or more lengths and report success. */
     static Figure successVsLength(List<SweepResults> sweeps) {
+        return successVsLength(sweeps, "success-vs-length");
+    }
+
+    public static Figure successVsLength(List<SweepResults> sweeps, String id) {
         Table all = null;
         for (SweepResults s : sweeps) {
             Table r = s.runs();
@@ -121,7 +151,7 @@ public final class ConvergenceFigures {
             all = all == null ? part : all.append(part);
         }
         if (all == null || all.numberColumn("length").unique().size() < 2) return null;
-        Figure f = Figure.line("success-vs-length").title("Success rate against sequence length").axes("sequence length L", "fraction of seeds solved")
+        Figure f = Figure.line(id).title("Success rate against sequence length").axes("sequence length L", "fraction of seeds solved")
                 .caption("Solved: under 1% wrong on the held-out sequences. Band: exact binomial (Clopper-Pearson) 95% interval.");
         Table g = all.summarize("success", AggregateFunctions.sum, AggregateFunctions.count).by("strategy", "length");
         for (String strategy : KernelFigures.sorted(g, "strategy")) {

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.clipbench.analysis.JmhResults.BadInputException;
 import org.clipbench.experiments.SweepSummary;
+import org.clipbench.reproductions.ReproductionResults;
+import org.clipbench.reproductions.ReproductionsReport;
 import org.clipbench.sweep.AtomicFiles;
 import tech.tablesaw.api.Table;
 
@@ -29,7 +31,7 @@ public final class Report {
     }
 
     /** What the inputs hold, sorted by kind. */
-    record Inputs(List<Path> jmhFiles, List<Path> sweeps, Path environment, List<String> problems) {
+    record Inputs(List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
     }
 
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
@@ -92,6 +94,32 @@ public final class Report {
                     tables, figs.stream().filter(f -> !f.isEmpty()).toList()));
             md.append(figureLinks(figs));
         }
+        List<ReproductionResults> reps = new ArrayList<>();
+        for (Path dir : in.reproductions()) {
+            try {
+                reps.add(ReproductionResults.load(dir));
+            } catch (BadInputException | IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!reps.isEmpty()) {
+            List<Figure> figs = new ArrayList<>();
+            Map<String, Table> tables = new LinkedHashMap<>();
+            tables.put("Verdicts", ReproductionsReport.verdictTable(reps));
+            for (ReproductionResults r : reps) {
+                figs.addAll(r.figures());
+                if (r.verdict().numbers().rowCount() > 0) tables.put(r.reproduction().id() + ": the numbers behind the verdict", r.verdict().numbers());
+            }
+            written.addAll(writeFigures(figs, reportDir, problems));
+            Map<String, String> env = environment(in.environment(), new ArrayList<>());
+            String machine = env.getOrDefault("CPU", "unknown machine");
+            AtomicFiles.writeString(reportDir.resolve("reproductions.md"), ReproductionsReport.markdown(reps, "", machine));
+            sections.add(0, new HtmlReport.Section("reproductions", "Reproductions of published results",
+                    "Each reproduction states a paper's claim as a testable statement about these results and gives a verdict; "
+                            + "the full text with budgets and commands is in <a href=\"reproductions.md\">reproductions.md</a>.",
+                    tables, figs.stream().filter(f -> !f.isEmpty()).toList()));
+            md.append("## Reproductions\n\nSee reproductions.md.\n\n").append(Markdown.table(ReproductionsReport.verdictTable(reps))).append('\n');
+        }
         if (sections.isEmpty() && problems.isEmpty()) problems.add("no results found in " + inputs);
         if (!problems.isEmpty()) {
             md.append("## Inputs that could not be used\n\n");
@@ -103,7 +131,7 @@ public final class Report {
     }
 
     static Inputs discover(List<Path> inputs) throws IOException {
-        List<Path> jmh = new ArrayList<>(), sweeps = new ArrayList<>();
+        List<Path> jmh = new ArrayList<>(), sweeps = new ArrayList<>(), reproductions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Path env = null;
         for (Path p : inputs) {
@@ -116,6 +144,12 @@ public final class Report {
                 continue;
             }
             boolean any = false;
+            List<Path> reps = ReproductionResults.find(p);
+            if (!reps.isEmpty()) {
+                reproductions.addAll(reps);
+                if (env == null && Files.isRegularFile(p.resolve("environment.json"))) env = p.resolve("environment.json");
+                continue; // their sweep folders belong to them, not to the convergence section
+            }
             if (Files.exists(p.resolve("results.json")) || Files.isDirectory(p.resolve("jmh"))) {
                 try {
                     jmh.addAll(JmhResults.filesOf(p));
@@ -146,7 +180,11 @@ public final class Report {
         if (env == null && !sweeps.isEmpty() && Files.isRegularFile(sweeps.get(0).resolve("environment.json"))) {
             env = sweeps.get(0).resolve("environment.json");
         }
-        return new Inputs(jmh, sweeps, env, problems);
+        if (env == null && !reproductions.isEmpty()) {
+            Path first = reproductions.get(0).resolve(ReproductionResults.reproductionSweepEnvironment(reproductions.get(0)));
+            if (Files.isRegularFile(first)) env = first;
+        }
+        return new Inputs(jmh, sweeps, reproductions, env, problems);
     }
 
     /** Loads every JMH file that parses; each one that does not is reported and left out. */

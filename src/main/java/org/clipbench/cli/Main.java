@@ -11,11 +11,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "clipbench", mixinStandardHelpOptions = true, version = "ClipBench 0.1.0",
         description = "Gradient clipping benchmark suite. Without a command, runs JMH with the given JMH options.",
-        subcommands = {BenchCommand.class, SweepCommand.class, CompareCommand.class, ReportCommand.class, StrategiesCommand.class, BackendsCommand.class,
+        subcommands = {BenchCommand.class, SweepCommand.class, ReproduceCommand.class, CompareCommand.class, ReportCommand.class, StrategiesCommand.class, BackendsCommand.class,
                 NormsCommand.class})
 public final class Main implements Runnable {
 
-    static final Set<String> COMMANDS = Set.of("bench", "sweep", "compare", "report", "strategies", "backends", "norms", "help",
+    static final Set<String> COMMANDS = Set.of("bench", "sweep", "reproduce", "compare", "report", "strategies", "backends", "norms", "help",
             "--help", "-h", "--version", "-V");
 
     /** The command line as typed, recorded in environment.json (run-bench.sh sets it to its own line). */

@@ -10,6 +10,8 @@ import org.clipbench.problems.CliffNeuron;
 import org.clipbench.problems.ModelOnTask;
 import org.clipbench.problems.NoisyQuadratic;
 import org.clipbench.problems.Problem;
+import org.clipbench.problems.ScalarMean;
+import org.clipbench.problems.ScaledLoss;
 import org.clipbench.problems.SmoothFunction;
 import org.clipbench.tasks.DatasetTask;
 import org.clipbench.tasks.NoiseDistribution;
@@ -19,14 +21,15 @@ import org.clipbench.tasks.PathologicalTask;
  * The problem of a sweep, as written in its JSON file. type: "rnn" (task temporal-order,
  * temporal-order-3bit, addition, multiplication; length, hidden, activation, init, everyStep),
  * "mlp" / "logistic" / "softmax" (dataset digits or breast-cancer; depth, width, activation),
- * "cliff" (w0, b0), "smooth" (function cosh2 or poly4, x0), "quadratic" (dim, start, noise, noiseScale).
+ * "cliff" (w0, b0), "smooth" (function cosh2 or poly4, x0), "quadratic" (dim, start, noise, noiseScale),
+ * "mean" (noise law or "two-point", noiseScale, x0, batch). lossScale (any type) multiplies the training loss.
  * Every run builds its own instance (models keep per-run work buffers).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ProblemSpec(String type, String task, Integer length, Integer hidden, String activation, String init,
                           Boolean everyStep, String dataset, Integer depth, Integer width, Integer batch, Integer eval,
                           Double w0, Double b0, String function, Double x0, Integer dim, Double start, String noise,
-                          Double noiseScale) {
+                          Double noiseScale, Double lossScale) {
 
     private static <T> T or(T v, T d) {
         return v != null ? v : d;
@@ -34,7 +37,12 @@ public record ProblemSpec(String type, String task, Integer length, Integer hidd
 
     /** A new problem instance; IllegalArgumentException naming the field for anything invalid. */
     public Problem build() {
-        if (type == null) throw new IllegalArgumentException("problem.type is missing: use rnn, mlp, logistic, softmax, cliff, smooth or quadratic");
+        Problem p = buildUnscaled();
+        return lossScale == null || lossScale == 1.0 ? p : new ScaledLoss(p, lossScale);
+    }
+
+    private Problem buildUnscaled() {
+        if (type == null) throw new IllegalArgumentException("problem.type is missing: use rnn, mlp, logistic, softmax, cliff, smooth, quadratic or mean");
         int b = or(batch, 20);
         return switch (type.toLowerCase(Locale.ROOT)) {
             case "rnn" -> {
@@ -60,8 +68,13 @@ public record ProblemSpec(String type, String task, Integer length, Integer hidd
             case "smooth" -> new SmoothFunction(SmoothFunction.parseKind(or(function, "cosh2")), or(x0, 5.0));
             case "quadratic" -> new NoisyQuadratic(or(dim, 100), or(start, 0.01),
                     NoiseDistribution.parse(or(noise, "gaussian"), or(noiseScale, 1.0)));
+            case "mean" -> {
+                String law = or(noise, "two-point");
+                yield new ScalarMean(law.equalsIgnoreCase("two-point") ? null : NoiseDistribution.parse(law, or(noiseScale, 1.0)),
+                        or(x0, 1.0), or(batch, law.equalsIgnoreCase("two-point") ? 2 : 1));
+            }
             default -> throw new IllegalArgumentException("unknown problem.type '" + type
-                    + "': use rnn, mlp, logistic, softmax, cliff, smooth or quadratic");
+                    + "': use rnn, mlp, logistic, softmax, cliff, smooth, quadratic or mean");
         };
     }
 }

@@ -21,7 +21,8 @@ import org.clipbench.strategy.Strategies;
  */
 public record SweepConfig(String name, ProblemSpec problem, String backend, String dtype, String optimizer, List<Double> lrs,
                           List<String> strategies, List<Long> seeds, Long steps, Integer evalEvery, String schedule,
-                          Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss) {
+                          Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss,
+                          Double targetGradNorm, Boolean stopAtTarget) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -57,7 +58,8 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public Trainer.Settings settings(double lr) {
         return new Trainer.Settings(stepsOrDefault(), lr, new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0),
                 evalEveryOrDefault(), divergenceFactor != null ? divergenceFactor : 1e4, curvePoints != null ? curvePoints : 200,
-                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"), targetLoss != null ? targetLoss : Double.NaN);
+                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"), targetLoss != null ? targetLoss : Double.NaN,
+                targetGradNorm != null ? targetGradNorm : Double.NaN, stopAtTarget != null && stopAtTarget);
     }
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */
@@ -82,7 +84,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public SweepConfig with(List<Double> newLrs, List<String> newStrategies, List<Long> newSeeds, Long newSteps) {
         return new SweepConfig(name, problem, backend, dtype, optimizer, newLrs != null ? newLrs : lrs,
                 newStrategies != null ? newStrategies : strategies, newSeeds != null ? newSeeds : seeds, newSteps != null ? newSteps : steps,
-                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss).validated();
+                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget).validated();
     }
 
     /** The grid, one run per strategy x learning rate x seed, in a fixed order. */

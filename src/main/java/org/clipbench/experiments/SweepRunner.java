@@ -110,6 +110,7 @@ public final class SweepRunner {
         row.put("best_loss", res.bestLoss());
         row.put("clip_fraction", res.clipFraction());
         row.put("skipped_steps", res.skippedSteps());
+        row.put("loss_spikes", res.lossSpikes());
         row.put("wall_s", res.wallSeconds());
         row.put("lr_schedule", c.settings(r.lr()).schedule().decay() + "+warmup" + c.settings(r.lr()).schedule().warmup());
         // every field of the problem as its own column, so a run's row says everything that defines it
@@ -142,7 +143,7 @@ public final class SweepRunner {
                 "strategy", "diverged"));
         textCols.addAll(problemKeys);
         List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "steps_to_target", "first_loss",
-                "final_loss", "best_loss", "clip_fraction", "skipped_steps", "wall_s"));
+                "final_loss", "best_loss", "clip_fraction", "skipped_steps", "loss_spikes", "wall_s"));
         numCols.addAll(evalKeys);
         Table runs = Table.create("runs");
         for (String c : textCols) runs.addColumns(StringColumn.create(c));

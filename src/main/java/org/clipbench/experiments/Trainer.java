@@ -15,6 +15,8 @@ import org.clipbench.problems.Problem;
 import org.clipbench.strategy.ClipContext;
 import org.clipbench.strategy.ClipReport;
 import org.clipbench.strategy.ClipStrategy;
+import org.clipbench.strategy.GradNorms;
+import org.clipbench.backend.NormKind;
 import org.clipbench.strategy.NonFinitePolicy;
 import org.clipbench.strategy.PerExampleClipStrategy;
 import org.clipbench.strategy.Strategy;
@@ -30,9 +32,17 @@ import org.clipbench.strategy.Strategy;
 public final class Trainer {
 
     /** How a run trains and what it records. */
-    /** targetLoss: the run records the first step whose training loss is at or below it (NaN: no target). */
+    /**
+     * targetLoss / targetGradNorm: the run records the first step whose training loss (or pre-clip gradient
+     * L2 norm) is at or below it (NaN: no target); stopAtTarget ends the run there.
+     */
     public record Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
-                           NonFinitePolicy nonFinite, double targetLoss) {
+                           NonFinitePolicy nonFinite, double targetLoss, double targetGradNorm, boolean stopAtTarget) {
+        public Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
+                        NonFinitePolicy nonFinite, double targetLoss) {
+            this(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, Double.NaN, false);
+        }
+
         public Settings {
             if (steps < 1) throw new IllegalArgumentException("steps must be at least 1");
             if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
@@ -47,8 +57,9 @@ public final class Trainer {
     }
 
     /** What a run ends with. */
+    /** lossSpikes: steps whose loss jumped (see {@link SpikeCounter}). */
     public record Result(boolean diverged, long divergedAt, long stepsToTarget, long steps, double firstLoss, double finalLoss, double bestLoss,
-                         long clippedSteps, long skippedSteps, Map<String, Double> finalEval, List<Point> curve,
+                         long clippedSteps, long skippedSteps, long lossSpikes, Map<String, Double> finalEval, List<Point> curve,
                          double wallSeconds) {
         public double clipFraction() {
             return steps == 0 ? 0 : (double) clippedSteps / steps;
@@ -85,6 +96,8 @@ public final class Trainer {
         long clipped = 0, skipped = 0, done = 0, evals = 0, toTarget = -1;
         boolean diverged = false;
         long divergedAt = -1;
+        SpikeCounter spikes = new SpikeCounter();
+        boolean gradTarget = !Double.isNaN(s.targetGradNorm());
         for (long step = 0; step < s.steps(); step++) {
             double lr = s.schedule().lr(s.lr(), step, s.steps());
             double loss;
@@ -96,6 +109,7 @@ public final class Trainer {
             } else {
                 ClipStrategy c = (ClipStrategy) clip;
                 loss = problem.lossAndGradient(params, dataRng, grads);
+                if (gradTarget && toTarget < 0 && GradNorms.global(grads, 2, NormKind.SAFE) <= s.targetGradNorm()) toTarget = step;
                 if (c.target() == ClipStrategy.Target.GRADIENT) {
                     r = c.clip(grads, ctx);
                     if (!r.skipped()) optimizer.update(params, grads, lr, update);
@@ -123,7 +137,9 @@ public final class Trainer {
                 break;
             }
             best = Math.min(best, loss);
+            spikes.add(loss);
             if (toTarget < 0 && loss <= s.targetLoss()) toTarget = step + 1;
+            if (s.stopAtTarget() && toTarget >= 0) break; // the gradient target is met at parameters before this step's update
             if (r.clipped()) clipped++;
             if (r.skipped()) {
                 skipped++;
@@ -135,8 +151,35 @@ public final class Trainer {
             }
         }
         Map<String, Double> finalEval = diverged ? Map.of() : evaluate(problem, params, evalSeed, evals, done, curve);
-        return new Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, finalEval, List.copyOf(curve),
+        return new Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, spikes.count(), finalEval, List.copyOf(curve),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Counts loss spikes: after 20 steps, a loss more than 4 standard deviations above the exponential
+     * moving average of the losses before it (alpha 0.05), and above 1.5 times that average. Spikes do
+     * not enter the average, so a run of them is counted in full.
+     */
+    static final class SpikeCounter {
+        private double mean, var;
+        private long seen, count;
+
+        void add(double loss) {
+            if (!Double.isFinite(loss)) return;
+            if (seen >= 20 && loss > mean + 4 * Math.sqrt(var) && loss > 1.5 * mean) {
+                count++;
+                return;
+            }
+            if (seen == 0) mean = loss;
+            double d = loss - mean;
+            mean += 0.05 * d;
+            var = 0.95 * (var + 0.05 * d * d);
+            seen++;
+        }
+
+        long count() {
+            return count;
+        }
     }
 
     private static Map<String, Double> evaluate(Problem problem, ParamSet params, long evalSeed, long index, long step, List<Point> curve) {

@@ -1,0 +1,88 @@
+package org.clipbench.reproductions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.SweepResults;
+import tech.tablesaw.api.Table;
+
+/**
+ * Abadi et al. 2016 (DP-SGD), adapted: held-out accuracy against the noise multiplier sigma at a fixed
+ * clip bound. Reproduced when the mean accuracy falls at every step up in sigma, the non-private run is at
+ * least as accurate as the least noisy private one, and the bootstrap 95% interval of
+ * accuracy(smallest sigma) - accuracy(largest sigma) lies above 0. Not reproduced when the largest sigma
+ * is at least as accurate as the smallest; inconclusive otherwise. The variants sweep (flat, per-layer,
+ * adaptive) is reported without a claim.
+ */
+final class DpNoiseCheck implements Check {
+    private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)");
+    private final String sigmaSweep, variantsSweep, nonPrivate;
+
+    DpNoiseCheck(Checks.Params p) {
+        sigmaSweep = p.text("sigmaSweep", "sigma");
+        variantsSweep = p.text("variantsSweep", "variants");
+        nonPrivate = p.text("nonPrivate", "none");
+    }
+
+    static double sigma(String strategy) {
+        Matcher m = SIGMA.matcher(strategy);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    List<String> privateStrategies(SweepResults s) {
+        return s.runs().stringColumn("strategy").unique().asList().stream().filter(x -> !x.equals(nonPrivate))
+                .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::sigma)).toList();
+    }
+
+    @Override
+    public Verdict judge(Map<String, SweepResults> results) {
+        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#seeds", "#mean_accuracy", "ci95", "#diverged");
+        SweepResults s = results.get(sigmaSweep);
+        for (String sweep : List.of(sigmaSweep, variantsSweep)) {
+            SweepResults x = results.get(sweep);
+            if (x == null) continue;
+            for (String strategy : x.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
+                Table r = Evidence.runs(x, strategy, Double.NaN);
+                double[] acc = Evidence.accuracy(r, 0.1);
+                rows.add(sweep, strategy, sigma(strategy), r.rowCount(), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
+                        Evidence.divergedCount(r));
+            }
+        }
+        Table t = rows.table();
+        if (s == null) return Verdict.inconclusive("no '" + sigmaSweep + "' sweep", t);
+        List<String> priv = privateStrategies(s);
+        if (priv.size() < 2) return Verdict.inconclusive("needs at least two noise levels", t);
+        List<Double> means = new ArrayList<>();
+        for (String p : priv) means.add(Evidence.mean(Evidence.accuracy(Evidence.runs(s, p, Double.NaN), 0.1)));
+        double nonPriv = Evidence.mean(Evidence.accuracy(Evidence.runs(s, nonPrivate, Double.NaN), 0.1));
+        double[] diff = Evidence.bootstrapMeanDifference(Evidence.accuracy(Evidence.runs(s, priv.get(0), Double.NaN), 0.1),
+                Evidence.accuracy(Evidence.runs(s, priv.get(priv.size() - 1), Double.NaN), 0.1));
+        String numbers = "mean accuracy: non-private " + Evidence.pct(nonPriv) + ", by sigma " + priv.stream().map(p -> Evidence.num(sigma(p))).toList()
+                + ": " + means.stream().map(Evidence::pct).toList() + "; accuracy(smallest sigma) - accuracy(largest) 95% CI "
+                + Evidence.interval(diff);
+        boolean falling = true;
+        for (int i = 1; i < means.size(); i++) falling &= means.get(i) < means.get(i - 1);
+        if (means.get(means.size() - 1) >= means.get(0)) return Verdict.notReproduced(numbers + ": more noise did not cost accuracy", t);
+        if (falling && nonPriv >= means.get(0) && diff[0] > 0) return Verdict.reproduced(numbers, t);
+        return Verdict.inconclusive(numbers + ": not every condition held (falling at each step, non-private best, interval above 0)", t);
+    }
+
+    @Override
+    public List<Figure> figures(Map<String, SweepResults> results, String id) {
+        List<Figure> out = new ArrayList<>();
+        for (String sweep : List.of(sigmaSweep, variantsSweep)) {
+            SweepResults s = results.get(sweep);
+            if (s == null) continue;
+            List<String> strategies = s.runs().stringColumn("strategy").unique().asList().stream().sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::sigma)).toList();
+            double[] acc = new double[strategies.size()];
+            for (int i = 0; i < acc.length; i++) acc[i] = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategies.get(i), Double.NaN), 0.1));
+            out.add(Figure.bar(id + "-" + sweep, strategies).title(sweep.equals(sigmaSweep) ? "DP-SGD on digits: accuracy against the noise multiplier"
+                    : "DP-SGD on digits: flat, per-layer and adaptive clipping").axes("strategy", "mean held-out accuracy").bars("accuracy", acc)
+                    .caption("Mean over seeds; noise std sigma x C on the summed clipped per-example gradients."));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package org.clipbench.reproductions;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.clipbench.experiments.SweepConfig;
+
+/**
+ * A published claim and how ClipBench tests it: the paper, the claim in one sentence, the testable
+ * statement, the budget compared with the paper's, the sweeps that produce the evidence (ordinary sweep
+ * configs, run by the sweep runner) and the check that turns their results into a verdict. Presets live
+ * in src/main/resources/reproductions/ID.json; version changes whenever a preset's setup changes.
+ */
+public record Reproduction(String id, int version, String paper, String claim, String statement, String budget,
+                           List<SweepConfig> sweeps, String check, JsonNode checkParams) {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Every preset, in the order the paper profile runs them (cheapest first). */
+    public static final List<String> PRESETS = List.of("pascanu-cliff", "zhang-smoothness", "clipping-bias", "heavy-tailed-noise",
+            "dp-sgd", "zclip-stability", "agc-batch-size", "autoclip-percentile", "pascanu-rnn");
+
+    public static Reproduction preset(String id) {
+        try (InputStream in = Reproduction.class.getResourceAsStream("/reproductions/" + id + ".json")) {
+            if (in == null) throw new IllegalArgumentException("unknown reproduction '" + id + "': choose from " + PRESETS);
+            return JSON.readValue(in, Reproduction.class).validated();
+        } catch (IOException e) {
+            throw new IllegalStateException("reproduction preset " + id + " is broken: " + e.getMessage(), e);
+        }
+    }
+
+    public static Reproduction read(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), Reproduction.class).validated();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not a reproduction file: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The presets named in a comma-separated list ("all" or empty: every one). */
+    public static List<Reproduction> select(String names) {
+        if (names == null || names.isBlank() || names.equals("all")) return PRESETS.stream().map(Reproduction::preset).toList();
+        return java.util.Arrays.stream(names.split(",")).map(String::trim).map(Reproduction::preset).toList();
+    }
+
+    /** Checks the whole preset: every sweep valid, sweep names unique, the check known and happy with its parameters. */
+    public Reproduction validated() {
+        if (id == null || paper == null || claim == null || statement == null || budget == null) {
+            throw new IllegalArgumentException("reproduction " + id + ": id, paper, claim, statement and budget are all required");
+        }
+        if (sweeps == null || sweeps.isEmpty()) throw new IllegalArgumentException("reproduction " + id + ": no sweeps");
+        Set<String> names = new HashSet<>();
+        for (SweepConfig s : sweeps) {
+            s.validated();
+            if (s.name() == null || !names.add(s.name())) throw new IllegalArgumentException("reproduction " + id + ": sweep names must be set and unique");
+        }
+        Checks.create(check, checkParams);
+        return this;
+    }
+
+    public SweepConfig sweep(String name) {
+        return sweeps.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("reproduction " + id + " has no sweep '" + name + "'"));
+    }
+
+    public long runCount() {
+        return sweeps.stream().mapToLong(s -> s.runs().size()).sum();
+    }
+}

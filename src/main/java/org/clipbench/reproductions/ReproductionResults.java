@@ -1,0 +1,92 @@
+package org.clipbench.reproductions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.JmhResults.BadInputException;
+import org.clipbench.analysis.SweepResults;
+import org.clipbench.experiments.SweepConfig;
+
+/**
+ * One reproduction's folder (reproduction.json, timing.json, one sweep folder per sweep) judged again
+ * from its data: the verdict and figures always follow the data and the current check. A sweep that has
+ * not finished every run makes the verdict inconclusive, with the count.
+ */
+public record ReproductionResults(Path dir, Reproduction reproduction, Map<String, SweepResults> sweeps, Verdict verdict,
+                                  List<Figure> figures, double seconds, String command) {
+
+    static final String FILE = "reproduction.json", TIMING = "timing.json";
+
+    /** Whether dir is one reproduction's folder. */
+    public static boolean isReproduction(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE));
+    }
+
+    /** The reproduction folders in dir (dir itself, or its children), in the presets' order. */
+    public static List<Path> find(Path dir) throws IOException {
+        if (isReproduction(dir)) return List.of(dir);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> found = new ArrayList<>(s.filter(ReproductionResults::isReproduction).toList());
+            found.sort(java.util.Comparator.comparingInt((Path p) -> {
+                int i = Reproduction.PRESETS.indexOf(p.getFileName().toString());
+                return i < 0 ? Integer.MAX_VALUE : i;
+            }).thenComparing(Path::toString));
+            return found;
+        }
+    }
+
+    /** The environment.json of a reproduction's first sweep, relative to its folder. */
+    public static String reproductionSweepEnvironment(Path dir) {
+        try {
+            return Reproduction.read(dir.resolve(FILE)).sweeps().get(0).name() + "/environment.json";
+        } catch (RuntimeException e) {
+            return "environment.json";
+        }
+    }
+
+    public static ReproductionResults load(Path dir) throws IOException {
+        Reproduction r = Reproduction.read(dir.resolve(FILE));
+        Map<String, SweepResults> sweeps = new LinkedHashMap<>();
+        List<String> incomplete = new ArrayList<>();
+        for (SweepConfig s : r.sweeps()) {
+            Path sd = dir.resolve(s.name());
+            if (!SweepResults.isSweep(sd)) {
+                incomplete.add(s.name() + ": not run yet");
+                continue;
+            }
+            SweepResults res = SweepResults.load(sd);
+            if (res.runs().rowCount() < s.runs().size()) incomplete.add(s.name() + ": " + res.runs().rowCount() + " of " + s.runs().size() + " runs");
+            sweeps.put(s.name(), res);
+        }
+        double seconds = Double.NaN;
+        String command = "";
+        if (Files.isRegularFile(dir.resolve(TIMING))) {
+            JsonNode t = new ObjectMapper().readTree(dir.resolve(TIMING).toFile());
+            seconds = t.path("seconds").asDouble(Double.NaN);
+            command = t.path("command").asText("");
+        }
+        Check check = Checks.create(r.check(), r.checkParams());
+        Verdict v;
+        List<Figure> figures = List.of();
+        if (!incomplete.isEmpty()) {
+            v = Verdict.inconclusive("incomplete (resume the run to finish it): " + String.join("; ", incomplete), Evidence.rowsPlaceholder());
+        } else {
+            try {
+                v = check.judge(sweeps);
+                figures = check.figures(sweeps, r.id());
+            } catch (RuntimeException e) {
+                throw new BadInputException(dir, "the check '" + r.check() + "' could not read these results: " + e);
+            }
+        }
+        return new ReproductionResults(dir, r, sweeps, v, figures, seconds, command);
+    }
+}

@@ -1,0 +1,69 @@
+package org.clipbench.reproductions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.SweepResults;
+import tech.tablesaw.api.Table;
+
+/**
+ * Pascanu et al. 2013, the pathological RNN tasks: at the longest sequence length, the clipped strategy
+ * solves at least `gap` more of the seeds than the baseline (exact binomial intervals reported).
+ * Inconclusive when neither solves any seed at that length (the budget is too small to tell) or the
+ * gap is positive but below the threshold.
+ */
+final class SuccessGapCheck implements Check {
+    private final String baseline, clipped;
+    private final double gap;
+
+    SuccessGapCheck(Checks.Params p) {
+        baseline = p.text("baseline", "none");
+        clipped = p.text("clipped", "global-norm:c=1,eps=0");
+        gap = p.number("gap", 0.3);
+    }
+
+    @Override
+    public Verdict judge(Map<String, SweepResults> results) {
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#length", "#seeds", "#solved", "#success_rate", "ci95", "#diverged", "#median_error_rate");
+        List<SweepResults> byLength = new ArrayList<>(results.values());
+        byLength.sort(Comparator.comparingDouble(SuccessGapCheck::length));
+        double[] lastRate = new double[2];
+        int[] lastSolved = new int[2];
+        for (SweepResults s : byLength) {
+            for (int k = 0; k < 2; k++) {
+                String strategy = k == 0 ? baseline : clipped;
+                Table r = Evidence.runs(s, strategy, Double.NaN);
+                double[] success = Evidence.values(r, "eval_success", 0);
+                int solved = (int) java.util.Arrays.stream(success).filter(v -> v >= 0.5).count();
+                rows.add(strategy, length(s), r.rowCount(), solved, r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount(),
+                        Evidence.interval(Evidence.binomial(r.rowCount(), solved)), Evidence.divergedCount(r),
+                        Evidence.median(Evidence.values(r, "eval_error_rate", 1)));
+                lastRate[k] = r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount();
+                lastSolved[k] = solved;
+            }
+        }
+        double lmax = length(byLength.get(byLength.size() - 1));
+        double d = lastRate[1] - lastRate[0];
+        String numbers = String.format("at L = %s: %s solved %s, %s solved %s (gap %s points)", Evidence.num(lmax), clipped,
+                Evidence.pct(lastRate[1]), baseline, Evidence.pct(lastRate[0]), Evidence.num(100 * d));
+        if (lastSolved[0] == 0 && lastSolved[1] == 0) {
+            return Verdict.inconclusive(numbers + ": neither solves any seed within the budget, so the budget cannot separate them", rows.table());
+        }
+        if (d >= gap) return Verdict.reproduced(numbers + " >= " + Evidence.num(100 * gap), rows.table());
+        if (d <= 0) return Verdict.notReproduced(numbers + ": clipping solves no more seeds than no clipping", rows.table());
+        return Verdict.inconclusive(numbers + ": in the claimed direction, below the " + Evidence.num(100 * gap) + "-point threshold", rows.table());
+    }
+
+    static double length(SweepResults s) {
+        return s.runs().columnNames().contains("problem_length") ? s.runs().numberColumn("problem_length").getDouble(0) : Double.NaN;
+    }
+
+    @Override
+    public List<Figure> figures(Map<String, SweepResults> results, String id) {
+        Figure f = ConvergenceFigures.successVsLength(new ArrayList<>(results.values()), id + "-success-vs-length");
+        return f == null ? List.of() : List.of(f);
+    }
+}

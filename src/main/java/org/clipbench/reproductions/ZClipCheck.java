@@ -1,0 +1,81 @@
+package org.clipbench.reproductions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.SweepResults;
+import tech.tablesaw.api.Table;
+
+/**
+ * ZClip (Kumar et al. 2025), adapted: at the highest learning rate, the share of seeds that diverge.
+ * Reproduced when ZClip diverges in at least `gap` fewer seeds than no clipping and no more than fixed
+ * clipping. Not reproduced when ZClip diverges at least as often as no clipping while no clipping does
+ * diverge; inconclusive when no clipping never diverges (nothing to prevent) or the gap is smaller.
+ * Loss spikes (see Trainer) are reported alongside.
+ */
+final class ZClipCheck implements Check {
+    private final String baseline, fixed, zclip;
+    private final double gap;
+
+    ZClipCheck(Checks.Params p) {
+        baseline = p.text("baseline", "none");
+        fixed = p.text("fixed", "global-norm:c=1,eps=0");
+        zclip = p.text("zclip", "zclip");
+        gap = p.number("gap", 0.3);
+    }
+
+    @Override
+    public Verdict judge(Map<String, SweepResults> results) {
+        SweepResults s = results.values().iterator().next();
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#divergence_rate", "ci95", "#median_spikes");
+        List<Double> lrs = ClippingBiasCheck.lrs(s);
+        for (double lr : lrs) {
+            for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
+                Table r = Evidence.runs(s, strategy, lr);
+                int k = Evidence.divergedCount(r);
+                rows.add(strategy, lr, r.rowCount(), k, (double) k / r.rowCount(), Evidence.interval(Evidence.binomial(r.rowCount(), k)),
+                        Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)));
+            }
+        }
+        double top = lrs.get(lrs.size() - 1);
+        double none = rate(s, baseline, top), fix = rate(s, fixed, top), z = rate(s, zclip, top);
+        String numbers = String.format("at lr %s, diverged: no clipping %s, fixed %s, ZClip %s", Evidence.num(top), Evidence.pct(none),
+                Evidence.pct(fix), Evidence.pct(z));
+        Table t = rows.table();
+        if (none == 0) return Verdict.inconclusive(numbers + ": no clipping never diverges here, so there is nothing to prevent", t);
+        if (none - z >= gap && z <= fix) return Verdict.reproduced(numbers, t);
+        if (z >= none) return Verdict.notReproduced(numbers + ": ZClip diverges as often as no clipping", t);
+        return Verdict.inconclusive(numbers + ": needed ZClip at least " + Evidence.num(100 * gap) + " points below no clipping and no worse than fixed", t);
+    }
+
+    static double rate(SweepResults s, String strategy, double lr) {
+        Table r = Evidence.runs(s, strategy, lr);
+        return r.rowCount() == 0 ? Double.NaN : (double) Evidence.divergedCount(r) / r.rowCount();
+    }
+
+    @Override
+    public List<Figure> figures(Map<String, SweepResults> results, String id) {
+        SweepResults s = results.values().iterator().next();
+        List<Double> lrs = ClippingBiasCheck.lrs(s);
+        Figure f = Figure.line(id + "-divergence-vs-lr").title("Deep MLP on digits past the stable step: diverged seeds")
+                .axes("learning rate", "share of seeds diverged").logX()
+                .caption("Band: exact binomial 95% interval.");
+        for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
+            double[] x = new double[lrs.size()], y = new double[lrs.size()], lo = new double[lrs.size()], hi = new double[lrs.size()];
+            for (int i = 0; i < lrs.size(); i++) {
+                Table r = Evidence.runs(s, strategy, lrs.get(i));
+                int k = Evidence.divergedCount(r);
+                double[] ci = Evidence.binomial(r.rowCount(), k);
+                x[i] = lrs.get(i);
+                y[i] = (double) k / r.rowCount();
+                lo[i] = ci[0];
+                hi[i] = ci[1];
+            }
+            f.add(new Figure.Series(strategy, x, y, lo, hi, false));
+        }
+        List<Figure> out = new ArrayList<>(List.of(f));
+        out.add(org.clipbench.analysis.ConvergenceFigures.metricCurves(s, "loss", id + "-loss", "Training loss, median over seeds", "training loss", true));
+        return out;
+    }
+}

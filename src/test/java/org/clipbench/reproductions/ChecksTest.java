@@ -1,0 +1,233 @@
+package org.clipbench.reproductions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Map;
+import org.clipbench.analysis.SweepResults;
+import org.clipbench.reproductions.Verdict.Outcome;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every check on small hand-made results: a claim that holds, one that fails, one that cannot be decided. */
+class ChecksTest {
+
+    static Verdict judge(String check, Map<String, SweepResults> results) {
+        return Checks.create(check, JsonNodeFactory.instance.objectNode()).judge(results);
+    }
+
+    @Nested
+    class Cliff {
+        Map<String, SweepResults> results(double plainJump, double clipFraction) {
+            Synthetic s = new Synthetic("cliff");
+            String none = s.run("none", 1, "best_loss", 0.012, "clip_fraction", 0.0);
+            String clip = s.run("global-norm:c=0.1,eps=0", 1, "best_loss", 1e-4, "clip_fraction", clipFraction);
+            s.curve(none, "eval_w", 5, 5 + plainJump, 5 + plainJump).curve(none, "eval_b", -2.58, -2.58, -2.58);
+            s.curve(clip, "eval_w", 5, 5.01, 5.02).curve(clip, "eval_b", -2.58, -2.58, -2.58);
+            return Synthetic.of(s.build());
+        }
+
+        @Test void holds() { assertThat(judge("cliff-jump", results(27, 1)).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("cliff-jump", results(0.05, 1)).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenTheWallIsNeverMet() { assertThat(judge("cliff-jump", results(27, 0)).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+
+        @Test
+        void numbersAreTheMeasuredOnes() {
+            Verdict v = judge("cliff-jump", results(27, 1));
+            assertThat(v.numbers().doubleColumn("largest_step").asDoubleArray()).containsExactly(new double[] {27, 0.01}, org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
+    @Nested
+    class RnnSuccess {
+        SweepResults length(int l, int solvedPlain, int solvedClipped) {
+            Synthetic s = new Synthetic("L=" + l).common("problem_length", (double) l);
+            for (int i = 0; i < 10; i++) s.run("none", i, "eval_success", i < solvedPlain ? 1.0 : 0.0, "eval_error_rate", 0.5);
+            for (int i = 0; i < 10; i++) s.run("global-norm:c=1,eps=0", i, "eval_success", i < solvedClipped ? 1.0 : 0.0, "eval_error_rate", 0.5);
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 2, 8))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 3, 2))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenNeitherSolves() {
+            Verdict v = judge("success-gap", Synthetic.of(length(20, 5, 5), length(100, 0, 0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("budget");
+        }
+        @Test void inconclusiveWhenTheGapIsSmall() { assertThat(judge("success-gap", Synthetic.of(length(100, 2, 3))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+    }
+
+    @Nested
+    class ClippedGd {
+        SweepResults start(double x0, double fixedIterations, double clippedIterations) {
+            Synthetic s = new Synthetic("x0=" + x0).common("problem_x0", x0).common("steps", 1e6);
+            s.run("none", 1, "lr", 1e-3, "steps_to_target", fixedIterations);
+            s.run("none", 1, "lr", 1e-1, "steps_to_target", -1.0, "diverged", "true");
+            s.run("global-norm:c=2,eps=0", 1, "lr", 0.1, "steps_to_target", clippedIterations);
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 100, 50), start(5, 1000, 60), start(15, 1e5, 70))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 1000, 50), start(15, 100, 70))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenACensoredRatioFalls() {
+            // x0 = 15: the fixed step never reaches the target (-1), so its ratio is the budget's lower bound
+            assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 100, 1), start(5, 5e6, 1), start(15, -1, 10))).outcome())
+                    .isEqualTo(Outcome.INCONCLUSIVE);
+        }
+        @Test void clippedNeverArrivingFails() { assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 100, -1))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+    }
+
+    @Nested
+    class HeavyTails {
+        SweepResults noise(String name, double plainPeak, double finalPlain, double finalClipped) {
+            Synthetic s = new Synthetic(name);
+            for (int i = 0; i < 4; i++) {
+                String a = s.run("none", i, "eval_loss", finalPlain);
+                s.curve(a, "eval_loss", 5, 1, 1, 1, 1, plainPeak, 1, 1);
+                String b = s.run("global-norm:c=100,eps=0", i, "eval_loss", finalClipped);
+                s.curve(b, "eval_loss", 5, 1, 1, 1, 1, 1.1, 1, 1);
+            }
+            return s.build();
+        }
+
+        @Test void holds() {
+            assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 10, 1, 1), noise("burr", 5, 1, 1))).outcome())
+                    .isEqualTo(Outcome.REPRODUCED);
+        }
+        @Test void failsWhenClippingDoesNotSmooth() {
+            assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 1.1, 1, 1), noise("burr", 5, 1, 1))).outcome())
+                    .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void failsWhenClippingHelpsGaussianNoise() {
+            assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 10, 1), noise("weibull", 10, 1, 1), noise("burr", 5, 1, 1))).outcome())
+                    .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void inconclusiveBelowTheFactor() {
+            assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 1.5, 1, 1), noise("burr", 1.6, 1, 1))).outcome())
+                    .isEqualTo(Outcome.INCONCLUSIVE);
+        }
+    }
+
+    @Nested
+    class Bias {
+        SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
+            Synthetic s = new Synthetic(name);
+            for (double lr : new double[] {0.01, 0.001}) {
+                double p = clippedPlateau + (lr == 0.001 ? secondLrShift : 0);
+                for (int i = 0; i < 5; i++) {
+                    s.curve(s.run("global-norm:c=1,eps=0", i, "lr", lr, "eval_x", p), "eval_x", 1, 0.5, p, p, p, p);
+                    s.curve(s.run("none", i, "lr", lr, "eval_x", plainPlateau), "eval_x", 1, 0.5, plainPlateau, plainPlateau, plainPlateau, plainPlateau);
+                }
+            }
+            return s.build();
+        }
+
+        SweepResults twoPoint(double clippedEnd) {
+            Synthetic s = new Synthetic("two-point").common("problem_x0", 1.5);
+            s.run("none", 1, "eval_x", 1e-9);
+            s.run("dp-flat:C=1,sigma=0", 1, "eval_x", clippedEnd);
+            return s.build();
+        }
+
+        @Test void holds() {
+            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.01, 0.01), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+                    .isEqualTo(Outcome.REPRODUCED);
+        }
+        @Test void failsWithoutBias() {
+            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.05, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+                    .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void failsWhenTheStepSizeMovesThePlateau() {
+            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.01, 0.5), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+                    .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void failsWhenPerSampleClippingMoves() {
+            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.2), meanSweep("skewed", -0.86, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+                    .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void inconclusiveWhenPlainSgdIsOffToo() {
+            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.5, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+                    .isEqualTo(Outcome.INCONCLUSIVE);
+        }
+    }
+
+    @Nested
+    class Agc {
+        SweepResults batch(int b, double... errorByLambda) {
+            Synthetic s = new Synthetic("B" + b).common("problem_batch", (double) b);
+            double[] lambdas = {0.01, 0.04, 0.16};
+            for (int k = 0; k < lambdas.length; k++) {
+                for (int i = 0; i < 4; i++) s.run("agc:lambda=" + lambdas[k] + ",exempt=layer2.weight|layer2.bias", i, "eval_error_rate", errorByLambda[k]);
+            }
+            for (int i = 0; i < 4; i++) s.run("none", i, "diverged", "true");
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03), batch(512, 0.05, 0.1, 0.5))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.03, 0.04, 0.05), batch(512, 0.5, 0.1, 0.05))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenLambdaDoesNotMatter() {
+            assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03), batch(512, 0.050, 0.049, 0.051))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        }
+        @Test void divergedRunsCountAsChance() {
+            Verdict v = judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03)));
+            assertThat(v.numbers().where(v.numbers().stringColumn("strategy").isEqualTo("none")).doubleColumn("mean_accuracy").get(0)).isEqualTo(0.1);
+        }
+    }
+
+    @Nested
+    class AutoClipTransfer {
+        SweepResults scale(double scale, double p1, double p10, double p100) {
+            Synthetic s = new Synthetic("scale=" + scale).common("problem_lossScale", scale);
+            for (int i = 0; i < 3; i++) {
+                s.run("autoclip:p=1", i, "eval_loss", p1);
+                s.run("autoclip:p=10", i, "eval_loss", p10);
+                s.run("autoclip:p=100", i, "eval_loss", p100);
+            }
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.031, 0.021, 0.5))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.03, 0.02, 0.01))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenPDoesNotTransfer() {
+            assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.06, 0.04, 0.5))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        }
+    }
+
+    @Nested
+    class Dp {
+        SweepResults sigma(double none, double s2, double s4, double s8) {
+            Synthetic s = new Synthetic("sigma");
+            double[] jitter = {-0.004, 0.0, 0.004, 0.002, -0.002};
+            for (int i = 0; i < jitter.length; i++) {
+                s.run("none", i, "eval_error_rate", 1 - none + jitter[i]);
+                s.run("dp-flat:C=1,sigma=2", i, "eval_error_rate", 1 - s2 + jitter[i]);
+                s.run("dp-flat:C=1,sigma=4", i, "eval_error_rate", 1 - s4 + jitter[i]);
+                s.run("dp-flat:C=1,sigma=8", i, "eval_error_rate", 1 - s8 + jitter[i]);
+            }
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.95, 0.93, 0.90))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.90, 0.93, 0.95))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenNotMonotone() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.93, 0.95, 0.90))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+    }
+
+    @Nested
+    class ZClipRule {
+        SweepResults highLr(int plain, int fixed, int zclip) {
+            Synthetic s = new Synthetic("high-lr");
+            for (int i = 0; i < 10; i++) {
+                s.run("none", i, "lr", 1.0, "loss_spikes", 0.0);
+                s.run("none", i, "lr", 3.0, "diverged", i < plain ? "true" : "false", "loss_spikes", 3.0);
+                s.run("global-norm:c=1,eps=0", i, "lr", 3.0, "diverged", i < fixed ? "true" : "false", "loss_spikes", 1.0);
+                s.run("zclip", i, "lr", 3.0, "diverged", i < zclip ? "true" : "false", "loss_spikes", 0.0);
+            }
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 1))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 8))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWithoutDivergence() { assertThat(judge("zclip-stability", Synthetic.of(highLr(0, 0, 0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        @Test void inconclusiveWhenWorseThanFixed() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 0, 2))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+    }
+}

@@ -1,0 +1,103 @@
+package org.clipbench.reproductions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.clipbench.experiments.SweepConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The shipped presets: valid, complete, with the seeds, budgets and check settings their statements promise. */
+class ReproductionPresetsTest {
+    static List<String> presets() {
+        return Reproduction.PRESETS;
+    }
+
+    // deterministic sweeps: one seed says everything
+    static final Set<String> DETERMINISTIC = Set.of("pascanu-cliff/cliff", "zhang-smoothness/x0=2", "zhang-smoothness/x0=5",
+            "zhang-smoothness/x0=10", "zhang-smoothness/x0=15", "clipping-bias/two-point");
+
+    @ParameterizedTest
+    @MethodSource("presets")
+    void presetIsCompleteAndValid(String id) {
+        Reproduction r = Reproduction.preset(id);
+        assertThat(r.id()).isEqualTo(id);
+        assertThat(r.version()).isPositive();
+        assertThat(r.claim()).isNotBlank();
+        assertThat(r.statement()).isNotBlank();
+        assertThat(r.budget()).isNotBlank();
+        assertThat(Checks.names()).contains(r.check());
+        for (SweepConfig s : r.sweeps()) {
+            if (!DETERMINISTIC.contains(id + "/" + s.name())) {
+                assertThat(s.seeds()).as(id + "/" + s.name() + " seeds").hasSizeGreaterThanOrEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void everyPresetFileIsInThePaperProfile() throws Exception {
+        try (var files = Files.list(Path.of("src/main/resources/reproductions"))) {
+            List<String> ids = files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
+            assertThat(ids).containsExactlyInAnyOrderElementsOf(Reproduction.PRESETS);
+        }
+    }
+
+    @Test
+    void settingsMatchTheirStatements() {
+        Reproduction cliff = Reproduction.preset("pascanu-cliff");
+        assertThat(cliff.sweeps().get(0).lrs()).containsExactly(0.1);
+        assertThat(cliff.checkParams().get("ratio").asDouble()).isEqualTo(10);
+
+        Reproduction rnn = Reproduction.preset("pascanu-rnn");
+        assertThat(rnn.sweeps()).extracting(s -> s.problem().length()).containsExactly(20, 50, 100);
+        assertThat(rnn.sweeps()).allSatisfy(s -> {
+            assertThat(s.strategies()).containsExactly("none", "global-norm:c=1,eps=0");
+            assertThat(s.lrs()).containsExactly(0.01);
+            assertThat(s.nonFinite()).isEqualTo("skip");
+        });
+        assertThat(rnn.checkParams().get("gap").asDouble()).isEqualTo(0.3);
+
+        Reproduction zhang = Reproduction.preset("zhang-smoothness");
+        assertThat(zhang.sweeps()).extracting(s -> s.problem().x0()).containsExactly(2.0, 5.0, 10.0, 15.0);
+        assertThat(zhang.sweeps()).allSatisfy(s -> {
+            assertThat(s.targetGradNorm()).isEqualTo(1e-6);
+            assertThat(s.stopAtTarget()).isTrue();
+            assertThat(s.lrs()).hasSize(14);
+        });
+
+        Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
+        assertThat(heavy.sweeps()).extracting(s -> s.problem().noise()).containsExactly("gaussian", "exponential", "weibull:0.2", "burr:1:2.3");
+        assertThat(heavy.sweeps()).allSatisfy(s -> {
+            assertThat(s.steps()).isEqualTo(100_000L);
+            assertThat(s.lrs()).containsExactly(0.001);
+            assertThat(s.problem().dim()).isEqualTo(100);
+        });
+
+        Reproduction agc = Reproduction.preset("agc-batch-size");
+        assertThat(agc.sweeps()).extracting(s -> s.problem().batch()).containsExactly(32, 128, 512);
+        // linear scaling rule: lr / batch constant
+        assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.lrs().get(0) / s.problem().batch()).isCloseTo(0.2 / 32, org.assertj.core.api.Assertions.within(1e-12)));
+        // the final layer is never clipped
+        assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.strategies().stream().filter(x -> x.startsWith("agc"))).allMatch(x -> x.contains("exempt=layer2.weight|layer2.bias")));
+
+        Reproduction auto = Reproduction.preset("autoclip-percentile");
+        assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(1.0, 100.0, 10000.0);
+        assertThat(auto.sweeps().get(0).strategies()).hasSize(7).contains("autoclip:p=100", "autoclip:p=0");
+
+        Reproduction dp = Reproduction.preset("dp-sgd");
+        assertThat(dp.sweep("sigma").strategies()).containsExactly("none", "dp-flat:C=1,sigma=2", "dp-flat:C=1,sigma=4", "dp-flat:C=1,sigma=8");
+    }
+
+    @Test
+    void unknownNamesAndBrokenParametersAreRejected() {
+        assertThatThrownBy(() -> Reproduction.preset("nope")).hasMessageContaining("unknown reproduction 'nope'").hasMessageContaining("pascanu-rnn");
+        assertThatThrownBy(() -> Checks.create("nope", null)).hasMessageContaining("unknown check");
+        var bad = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("gap", "wide");
+        assertThatThrownBy(() -> Checks.create("success-gap", bad)).hasMessageContaining("'gap' must be a number");
+    }
+}
