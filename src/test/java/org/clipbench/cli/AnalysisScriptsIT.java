@@ -45,6 +45,36 @@ class AnalysisScriptsIT {
     }
 
     @Test
+    void reproductionsRunResumeAndReport(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("paper");
+        List<String> cmd = List.of("./run-bench.sh", "--reproduce", "pascanu-cliff,clipping-bias", "--out", out.toString());
+        String first = run(tmp.resolve("first.log"), cmd);
+        assertThat(first).contains("verdict: REPRODUCED").contains("reproductions: ");
+        String md = Files.readString(out.resolve("reproductions.md"));
+        assertThat(md).contains("## pascanu-cliff").contains("## clipping-bias").contains("**Testable statement.**")
+                .contains("**Verdict: reproduced.**").contains("](report/pascanu-cliff-trajectories.svg)").contains("**Time:**");
+        assertThat(out.resolve("report/pascanu-cliff-trajectories.svg")).isRegularFile();
+        assertThat(out.resolve("report/index.html")).content().contains("Reproductions of published results");
+        // the same command again finds every run done and trains nothing
+        String again = run(tmp.resolve("again.log"), cmd);
+        assertThat(again).contains("0 runs trained, 82 already done").contains("0 runs trained, 2 already done");
+        // the analysis script reads the same folder
+        String script = run(tmp.resolve("script.log"), List.of(Path.of(System.getProperty("java.home"), "bin", "jshell").toString(),
+                "-R--add-modules=jdk.incubator.vector", "--class-path", "target/benchmarks.jar", "-R-Dresults=" + out, "-R-Dout=" + tmp.resolve("figs"),
+                "analysis/reproductions.jsh"));
+        assertThat(script).contains("reproduced").doesNotContain("Exception");
+        assertThat(tmp.resolve("figs/clipping-bias-x-skewed.png")).isRegularFile();
+    }
+
+    @Test
+    void unknownReproductionIsACleanError(@TempDir Path tmp) throws Exception {
+        Process p = new ProcessBuilder("./run-bench.sh", "--reproduce", "nope").redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(tmp.resolve("log"))).contains("error: unknown reproduction 'nope'").contains("pascanu-rnn").doesNotContain("Exception");
+    }
+
+    @Test
     void reportOnlyExitsOneNamingABrokenInputAndStillWritesTheRest(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("report");
         Process p = new ProcessBuilder("./run-bench.sh", "--report-only", "src/test/resources/fixtures/broken/bench", SWEEP, "--out", out.toString())

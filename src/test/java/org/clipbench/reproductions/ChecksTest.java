@@ -188,6 +188,18 @@ class ChecksTest {
 
         @Test void holds() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.031, 0.021, 0.5))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.03, 0.02, 0.01))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenEveryDifferenceIsNoise() {
+            Synthetic s = new Synthetic("scale=1").common("problem_lossScale", 1.0);
+            double[] spread = {0.02, 0.03, 0.025};
+            for (int i = 0; i < 3; i++) {
+                s.run("autoclip:p=1", i, "eval_loss", spread[i]);
+                s.run("autoclip:p=10", i, "eval_loss", spread[(i + 1) % 3]);
+                s.run("autoclip:p=100", i, "eval_loss", spread[(i + 2) % 3] - 0.001);
+            }
+            Verdict v = judge("autoclip-percentile", Synthetic.of(s.build()));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("no measurable difference");
+        }
         @Test void inconclusiveWhenPDoesNotTransfer() {
             assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.06, 0.04, 0.5))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
         }
