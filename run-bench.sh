@@ -11,6 +11,7 @@
 #   ./run-bench.sh --help               every option
 set -euo pipefail
 cd "$(dirname "$0")"
+invocation="./run-bench.sh $*" # recorded in environment.json as typed
 
 JAR=target/benchmarks.jar
 
@@ -32,7 +33,7 @@ if [[ ! -f $JAR || -n $(find src pom.xml -newer "$JAR" -print -quit) ]]; then
 fi
 
 run() {
-  java --add-modules=jdk.incubator.vector -Xmx2g -Dclipbench.command="./run-bench.sh $*" -jar "$JAR" "$@"
+  java --add-modules=jdk.incubator.vector -Xmx2g -Dclipbench.command="$invocation" -jar "$JAR" "$@"
 }
 
 # Same-machine A/B: build GIT_REF in a worktree, run the chosen benchmarks for both builds in

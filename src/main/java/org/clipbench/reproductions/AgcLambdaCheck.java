@@ -100,6 +100,22 @@ final class AgcLambdaCheck implements Check {
             }
             f.add(new Figure.Series("batch " + Evidence.num(batch(s)), x, y, lo, hi, false));
         }
-        return List.of(f);
+        double[] batches = new double[sweeps.size()], best = new double[sweeps.size()];
+        for (int k = 0; k < sweeps.size(); k++) {
+            SweepResults s = sweeps.get(k);
+            batches[k] = batch(s);
+            best[k] = Double.NaN;
+            double top = Double.NEGATIVE_INFINITY;
+            for (String strategy : grid(s)) {
+                double m = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategy, Double.NaN), chance));
+                if (m > top) {
+                    top = m;
+                    best[k] = lambda(strategy);
+                }
+            }
+        }
+        Figure g = Figure.line(id + "-best-lambda").title("AGC on digits: the best lambda against batch size").axes("batch size", "best lambda (mean accuracy)")
+                .logX().logY().add("best lambda", batches, best).caption("The lambda of the grid with the highest mean held-out accuracy at each batch size.");
+        return List.of(f, g);
     }
 }

@@ -14,17 +14,23 @@ import tech.tablesaw.api.Table;
  * clip bound. Reproduced when the mean accuracy falls at every step up in sigma, the non-private run is at
  * least as accurate as the least noisy private one, and the bootstrap 95% interval of
  * accuracy(smallest sigma) - accuracy(largest sigma) lies above 0. Not reproduced when the largest sigma
- * is at least as accurate as the smallest; inconclusive otherwise. The variants sweep (flat, per-layer,
- * adaptive) is reported without a claim.
+ * is at least as accurate as the smallest; inconclusive otherwise. The clip-bound sweep (accuracy against
+ * C) and the variants sweep (flat, per-layer, adaptive) are reported without a claim.
  */
 final class DpNoiseCheck implements Check {
-    private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)");
-    private final String sigmaSweep, variantsSweep, nonPrivate;
+    private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)"), BOUND = Pattern.compile("C=([0-9.]+)");
+    private final String sigmaSweep, variantsSweep, boundSweep, nonPrivate;
 
     DpNoiseCheck(Checks.Params p) {
         sigmaSweep = p.text("sigmaSweep", "sigma");
         variantsSweep = p.text("variantsSweep", "variants");
+        boundSweep = p.text("boundSweep", "clip-bound");
         nonPrivate = p.text("nonPrivate", "none");
+    }
+
+    static double bound(String strategy) {
+        Matcher m = BOUND.matcher(strategy);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     static double sigma(String strategy) {
@@ -41,7 +47,7 @@ final class DpNoiseCheck implements Check {
     public Verdict judge(Map<String, SweepResults> results) {
         Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#seeds", "#mean_accuracy", "ci95", "#diverged");
         SweepResults s = results.get(sigmaSweep);
-        for (String sweep : List.of(sigmaSweep, variantsSweep)) {
+        for (String sweep : List.of(sigmaSweep, boundSweep, variantsSweep)) {
             SweepResults x = results.get(sweep);
             if (x == null) continue;
             for (String strategy : x.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
@@ -73,6 +79,25 @@ final class DpNoiseCheck implements Check {
     @Override
     public List<Figure> figures(Map<String, SweepResults> results, String id) {
         List<Figure> out = new ArrayList<>();
+        SweepResults b = results.get(boundSweep);
+        if (b != null) {
+            List<String> bounds = b.runs().stringColumn("strategy").unique().asList().stream()
+                    .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::bound)).toList();
+            int n = bounds.size();
+            double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
+            for (int i = 0; i < n; i++) {
+                double[] acc = Evidence.accuracy(Evidence.runs(b, bounds.get(i), Double.NaN), 0.1);
+                double[] ci = Evidence.bootstrap(acc, Evidence::mean);
+                x[i] = bound(bounds.get(i));
+                y[i] = Evidence.mean(acc);
+                lo[i] = ci[0];
+                hi[i] = ci[1];
+            }
+            out.add(Figure.line(id + "-accuracy-vs-bound").title("DP-SGD on digits: accuracy against the clip bound C, sigma "
+                    + Evidence.num(sigma(bounds.get(0)))).axes("clip bound C", "mean held-out accuracy").logX()
+                    .add(new Figure.Series("dp-flat", x, y, lo, hi, false))
+                    .caption("Band: bootstrap 95% interval of the mean over seeds. The learning rate is fixed, so a small C also shrinks every step."));
+        }
         for (String sweep : List.of(sigmaSweep, variantsSweep)) {
             SweepResults s = results.get(sweep);
             if (s == null) continue;
