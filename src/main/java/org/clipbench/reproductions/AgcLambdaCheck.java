@@ -89,16 +89,7 @@ final class AgcLambdaCheck implements Check {
                 .caption("Learning rate scaled linearly with the batch; diverged runs count as chance (10%). Band: bootstrap 95% interval of the mean.");
         for (SweepResults s : sweeps) {
             List<String> grid = grid(s);
-            double[] x = new double[grid.size()], y = new double[grid.size()], lo = new double[grid.size()], hi = new double[grid.size()];
-            for (int i = 0; i < grid.size(); i++) {
-                double[] acc = Evidence.accuracy(Evidence.runs(s, grid.get(i), Double.NaN), chance);
-                double[] ci = Evidence.bootstrap(acc, Evidence::mean);
-                x[i] = lambda(grid.get(i));
-                y[i] = Evidence.mean(acc);
-                lo[i] = ci[0];
-                hi[i] = ci[1];
-            }
-            f.add(new Figure.Series("batch " + Evidence.num(batch(s)), x, y, lo, hi, false));
+            f.add(Evidence.meanAccuracy("batch " + Evidence.num(batch(s)), s, grid, grid.stream().mapToDouble(AgcLambdaCheck::lambda).toArray(), chance));
         }
         double[] batches = new double[sweeps.size()], best = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {

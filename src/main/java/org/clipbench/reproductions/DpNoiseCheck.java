@@ -83,19 +83,9 @@ final class DpNoiseCheck implements Check {
         if (b != null) {
             List<String> bounds = b.runs().stringColumn("strategy").unique().asList().stream()
                     .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::bound)).toList();
-            int n = bounds.size();
-            double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
-            for (int i = 0; i < n; i++) {
-                double[] acc = Evidence.accuracy(Evidence.runs(b, bounds.get(i), Double.NaN), 0.1);
-                double[] ci = Evidence.bootstrap(acc, Evidence::mean);
-                x[i] = bound(bounds.get(i));
-                y[i] = Evidence.mean(acc);
-                lo[i] = ci[0];
-                hi[i] = ci[1];
-            }
             out.add(Figure.line(id + "-accuracy-vs-bound").title("DP-SGD on digits: accuracy against the clip bound C, sigma "
                     + Evidence.num(sigma(bounds.get(0)))).axes("clip bound C", "mean held-out accuracy").logX()
-                    .add(new Figure.Series("dp-flat", x, y, lo, hi, false))
+                    .add(Evidence.meanAccuracy("dp-flat", b, bounds, bounds.stream().mapToDouble(DpNoiseCheck::bound).toArray(), 0.1))
                     .caption("Band: bootstrap 95% interval of the mean over seeds. The learning rate is fixed, so a small C also shrinks every step."));
         }
         for (String sweep : List.of(sigmaSweep, variantsSweep)) {

@@ -113,6 +113,20 @@ final class Evidence {
         return new double[] {p.evaluate(stats, 2.5), p.evaluate(stats, 97.5)};
     }
 
+    /** A series of mean accuracy over seeds per strategy, at the given x, with the bootstrap 95% band of each mean. */
+    static org.clipbench.analysis.Figure.Series meanAccuracy(String name, SweepResults s, List<String> strategies, double[] x, double chance) {
+        int n = strategies.size();
+        double[] y = new double[n], lo = new double[n], hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] acc = accuracy(runs(s, strategies.get(i), Double.NaN), chance);
+            double[] ci = bootstrap(acc, Evidence::mean);
+            y[i] = mean(acc);
+            lo[i] = ci[0];
+            hi[i] = ci[1];
+        }
+        return new org.clipbench.analysis.Figure.Series(name, x, y, lo, hi, false);
+    }
+
     static double[] binomial(int trials, int successes) {
         return ConvergenceFigures.binomialInterval(trials, successes);
     }
