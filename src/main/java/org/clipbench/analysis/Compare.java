@@ -107,8 +107,7 @@ public final class Compare {
         Map<String, Samples> out = new TreeMap<>();
         List<String> params = new ArrayList<>();
         for (String c : t.columnNames()) {
-            if (!List.of("benchmark", "method", "mode", "unit", "score", "error", "samples", "raw", "alloc_b_op", "source").contains(c)
-                    && !ignored.contains(c)) {
+            if (!JmhResults.FIXED_COLUMNS.contains(c) && !ignored.contains(c)) {
                 params.add(c);
             }
         }

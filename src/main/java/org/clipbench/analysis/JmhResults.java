@@ -28,6 +28,10 @@ public final class JmhResults {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The columns every loaded table has; every other column is a JMH parameter. */
+    public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
+            "raw", "alloc_b_op", "source");
+
     /** A file or results folder that cannot be read, with the reason. */
     public static final class BadInputException extends RuntimeException {
         public BadInputException(Path file, String why) {

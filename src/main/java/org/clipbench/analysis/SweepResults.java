@@ -12,8 +12,8 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
- * A convergence sweep folder loaded with Tablesaw: runs.csv (one row per run) and curves.csv (run_id,
- * step, metric, value; null when the folder has none). Adds lr_label, the learning rate as text, for
+ * A convergence sweep folder loaded with Tablesaw: runs.csv (one row per run) and curves.csv or
+ * curves.csv.gz (run_id, step, metric, value; null when the folder has neither). Adds lr_label, the learning rate as text, for
  * grouping. A missing or malformed file is a {@link BadInputException} naming the file and the problem.
  */
 public record SweepResults(Path dir, String name, Table runs, Table curves) {
@@ -39,8 +39,9 @@ public record SweepResults(Path dir, String name, Table runs, Table curves) {
         StringColumn label = StringColumn.create("lr_label");
         for (double lr : runs.doubleColumn("lr")) label.append(java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString());
         runs.addColumns(label);
-        Path curvesFile = dir.resolve("curves.csv");
-        Table curves = Files.exists(curvesFile) ? read(curvesFile, CURVE_COLUMNS) : null;
+        Path curvesFile = dir.resolve("curves.csv"), gz = dir.resolve("curves.csv.gz");
+        // curves.csv.gz: how committed reference results keep their (large) curves
+        Table curves = Files.exists(curvesFile) ? read(curvesFile, CURVE_COLUMNS) : Files.exists(gz) ? read(gz, CURVE_COLUMNS) : null;
         String name = runs.columnNames().contains("sweep") ? runs.stringColumn("sweep").get(0) : dir.getFileName().toString();
         return new SweepResults(dir, name, runs, curves);
     }
@@ -50,8 +51,14 @@ public record SweepResults(Path dir, String name, Table runs, Table curves) {
         if (Files.size(file) == 0) throw new BadInputException(file, "is empty (the run was interrupted before writing it?)");
         Table t;
         try {
-            t = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypesPartial(TYPES).maxCharsPerColumn(1 << 16).build());
-        } catch (RuntimeException e) {
+            if (file.getFileName().toString().endsWith(".gz")) {
+                try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    t = Table.read().usingOptions(CsvReadOptions.builder(in).columnTypesPartial(TYPES).maxCharsPerColumn(1 << 16).build());
+                }
+            } else {
+                t = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypesPartial(TYPES).maxCharsPerColumn(1 << 16).build());
+            }
+        } catch (RuntimeException | java.io.IOException e) {
             throw new BadInputException(file, "cannot be read as CSV: " + e.getMessage());
         }
         for (String c : required) {

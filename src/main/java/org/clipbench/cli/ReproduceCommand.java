@@ -61,7 +61,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         java.nio.file.Path md = dir.resolve("report").resolve("reproductions.md");
         if (java.nio.file.Files.exists(md)) {
             // figure links point into report/; anchors (#id) stay as they are
-            String text = java.nio.file.Files.readString(md).replaceAll("\\]\\(([^#)][^)]*\\.svg)\\)", "](report/$1)");
+            String text = java.nio.file.Files.readString(md).replaceAll("\\]\\(([^#)][^)]*\\.(svg|png))\\)", "](report/$1)");
             AtomicFiles.writeString(dir.resolve("reproductions.md"), text);
             System.out.println("reproductions: " + dir.resolve("reproductions.md"));
         }

@@ -31,7 +31,10 @@ public final class ReproductionsReport {
             sb.append("**Verdict: ").append(r.verdict().outcome().label()).append(".** ").append(r.verdict().reason()).append("\n\n");
             if (r.verdict().numbers().rowCount() > 0) sb.append(Markdown.table(r.verdict().numbers())).append('\n');
             for (Figure f : r.figures()) {
-                if (!f.isEmpty()) sb.append("![").append(f.title()).append("](").append(figurePrefix).append(f.id()).append(".svg)\n");
+                if (!f.isEmpty()) {
+                    sb.append("![").append(f.title()).append("](").append(figurePrefix).append(f.id()).append(".png) ([SVG](")
+                            .append(figurePrefix).append(f.id()).append(".svg))\n\n");
+                }
             }
             sb.append("\n**Command.** `./run-bench.sh --reproduce ").append(p.id()).append("` (part of `./run-bench.sh --profile paper`)");
             if (!r.command().isEmpty()) sb.append("; this run: `").append(r.command()).append('`');

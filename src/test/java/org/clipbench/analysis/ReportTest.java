@@ -69,6 +69,17 @@ class ReportTest {
     }
 
     @Test
+    void gzippedCurvesLoadLikePlainOnes(@TempDir Path tmp) throws IOException {
+        Files.copy(SWEEP.resolve("runs.csv"), tmp.resolve("runs.csv"));
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tmp.resolve("curves.csv.gz")))) {
+            Files.copy(SWEEP.resolve("curves.csv"), out);
+        }
+        Table plain = SweepResults.load(SWEEP).curves(), zipped = SweepResults.load(tmp).curves();
+        assertThat(zipped.rowCount()).isEqualTo(plain.rowCount()).isPositive();
+        assertThat(zipped.doubleColumn("value").asDoubleArray()).containsExactly(plain.doubleColumn("value").asDoubleArray());
+    }
+
+    @Test
     void binomialIntervalsAreExact() {
         assertThat(ConvergenceFigures.binomialInterval(10, 0)[1]).isCloseTo(0.30850, within(1e-5));
         assertThat(ConvergenceFigures.binomialInterval(10, 10)[0]).isCloseTo(0.69150, within(1e-5));
