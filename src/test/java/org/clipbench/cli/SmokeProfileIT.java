@@ -42,7 +42,7 @@ class SmokeProfileIT {
         assertThat(p.waitFor(15, TimeUnit.MINUTES)).as("smoke finished in time").isTrue();
         assertThat(p.exitValue()).as("exit code; log:\n" + Files.readString(log)).isZero();
 
-        for (String f : List.of("results.json", "environment.json", "grid.json", "report/summary.md", "java-omp1.sh",
+        for (String f : List.of("results.json", "environment.json", "grid.json", "report/summary.md", "report/index.html", "report/loss-curves-smoke.svg", "report/kernel-time-vs-size-f64.png", "java-omp1.sh",
                 "convergence/smoke/runs.csv", "convergence/smoke/curves.csv", "convergence/smoke/summary.md")) {
             assertThat(dir.resolve(f)).as(f).isRegularFile();
         }
