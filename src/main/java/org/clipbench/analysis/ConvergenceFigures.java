@@ -48,15 +48,20 @@ public final class ConvergenceFigures {
     /** Median and inter-quartile range over seeds of the training loss, per strategy, at one learning rate. */
     static Figure lossCurves(Table curves, String lr, String id, String sweep) {
         Table loss = curves.where(curves.stringColumn("metric").isEqualTo("loss").and(curves.stringColumn("lr_label").isEqualTo(lr)));
-        Table q = loss.summarize("value", AggregateFunctions.median, AggregateFunctions.quartile1, AggregateFunctions.quartile3)
-                .by("strategy", "step");
         boolean positive = loss.doubleColumn("value").min() > 0;
         Figure f = Figure.line("loss-curves-" + id).title(sweep + ": training loss at lr " + lr).axes("step", "training loss")
                 .caption("Median over seeds; band: first to third quartile. Diverged runs stop at their last recorded step.");
         if (positive) f.logY();
-        for (String strategy : KernelFigures.sorted(q, "strategy")) {
-            Table r = q.where(q.stringColumn("strategy").isEqualTo(strategy)).sortOn("step");
-            f.add(new Figure.Series(strategy, r.numberColumn("step").asDoubleArray(), r.doubleColumn(2).asDoubleArray(),
+        return addQuartileSeries(f, loss, "strategy");
+    }
+
+    /** One series per value of seriesColumn: the median of value by step, with the first-to-third quartile band. */
+    private static Figure addQuartileSeries(Figure f, Table c, String seriesColumn) {
+        Table q = c.summarize("value", AggregateFunctions.median, AggregateFunctions.quartile1, AggregateFunctions.quartile3)
+                .by(seriesColumn, "step");
+        for (String name : KernelFigures.sorted(q, seriesColumn)) {
+            Table r = q.where(q.stringColumn(seriesColumn).isEqualTo(name)).sortOn("step");
+            f.add(new Figure.Series(name, r.numberColumn("step").asDoubleArray(), r.doubleColumn(2).asDoubleArray(),
                     r.doubleColumn(3).asDoubleArray(), r.doubleColumn(4).asDoubleArray(), false));
         }
         return f;
@@ -79,13 +84,7 @@ public final class ConvergenceFigures {
             key.append(c.stringColumn("strategy").get(r) + (manyLrs ? " @ lr " + c.stringColumn("lr_label").get(r) : ""));
         }
         c.addColumns(key);
-        Table q = c.summarize("value", AggregateFunctions.median, AggregateFunctions.quartile1, AggregateFunctions.quartile3).by("series", "step");
-        for (String name : KernelFigures.sorted(q, "series")) {
-            Table r = q.where(q.stringColumn("series").isEqualTo(name)).sortOn("step");
-            f.add(new Figure.Series(name, r.numberColumn("step").asDoubleArray(), r.doubleColumn(2).asDoubleArray(),
-                    r.doubleColumn(3).asDoubleArray(), r.doubleColumn(4).asDoubleArray(), false));
-        }
-        return f;
+        return addQuartileSeries(f, c, "series");
     }
 
     /** Share of runs whose recorded step was clipped, per strategy and learning rate, over training. */

@@ -42,6 +42,20 @@ final class AgcLambdaCheck implements Check {
                 .filter(x -> x.startsWith(family) && !x.contains("scope=tensor")).sorted(Comparator.comparingDouble(AgcLambdaCheck::lambda)).toList();
     }
 
+    /** The grid's lambda with the best mean accuracy (the smallest lambda on a tie), and best minus worst mean accuracy. */
+    double[] bestLambdaAndSpread(SweepResults s) {
+        double best = Double.NEGATIVE_INFINITY, worst = Double.POSITIVE_INFINITY, lambda = Double.NaN;
+        for (String strategy : grid(s)) {
+            double m = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategy, Double.NaN), chance));
+            worst = Math.min(worst, m);
+            if (m > best) {
+                best = m;
+                lambda = lambda(strategy);
+            }
+        }
+        return new double[] {lambda, best - worst};
+    }
+
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         List<SweepResults> sweeps = new ArrayList<>(results.values());
@@ -50,22 +64,15 @@ final class AgcLambdaCheck implements Check {
         double[] bestLambda = new double[sweeps.size()], spread = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {
             SweepResults s = sweeps.get(k);
-            double best = Double.NEGATIVE_INFINITY, lo = Double.POSITIVE_INFINITY;
-            bestLambda[k] = Double.NaN;
             for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
                 Table r = Evidence.runs(s, strategy, Double.NaN);
                 double[] acc = Evidence.accuracy(r, chance);
-                double m = Evidence.mean(acc);
-                rows.add(batch(s), r.numberColumn("lr").getDouble(0), strategy, r.rowCount(), Evidence.divergedCount(r), m,
+                rows.add(batch(s), r.numberColumn("lr").getDouble(0), strategy, r.rowCount(), Evidence.divergedCount(r), Evidence.mean(acc),
                         Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)));
-                if (!grid(s).contains(strategy)) continue;
-                lo = Math.min(lo, m);
-                if (m > best) {
-                    best = m;
-                    bestLambda[k] = lambda(strategy);
-                }
             }
-            spread[k] = best - lo;
+            double[] b = bestLambdaAndSpread(s);
+            bestLambda[k] = b[0];
+            spread[k] = b[1];
         }
         Table t = rows.table();
         int last = sweeps.size() - 1;
@@ -93,17 +100,8 @@ final class AgcLambdaCheck implements Check {
         }
         double[] batches = new double[sweeps.size()], best = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {
-            SweepResults s = sweeps.get(k);
-            batches[k] = batch(s);
-            best[k] = Double.NaN;
-            double top = Double.NEGATIVE_INFINITY;
-            for (String strategy : grid(s)) {
-                double m = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategy, Double.NaN), chance));
-                if (m > top) {
-                    top = m;
-                    best[k] = lambda(strategy);
-                }
-            }
+            batches[k] = batch(sweeps.get(k));
+            best[k] = bestLambdaAndSpread(sweeps.get(k))[0];
         }
         Figure g = Figure.line(id + "-best-lambda").title("AGC on digits: the best lambda against batch size").axes("batch size", "best lambda (mean accuracy)")
                 .logX().logY().add("best lambda", batches, best).caption("The lambda of the grid with the highest mean held-out accuracy at each batch size.");
