@@ -22,7 +22,7 @@ import org.clipbench.strategy.Strategies;
 public record SweepConfig(String name, ProblemSpec problem, String backend, String dtype, String optimizer, List<Double> lrs,
                           List<String> strategies, List<Long> seeds, Long steps, Integer evalEvery, String schedule,
                           Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss,
-                          Double targetGradNorm, Boolean stopAtTarget) {
+                          Double targetGradNorm, Boolean stopAtTarget, Boolean logSmoothness) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -59,7 +59,8 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         return new Trainer.Settings(stepsOrDefault(), lr, new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0),
                 evalEveryOrDefault(), divergenceFactor != null ? divergenceFactor : 1e4, curvePoints != null ? curvePoints : 200,
                 NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"), targetLoss != null ? targetLoss : Double.NaN,
-                targetGradNorm != null ? targetGradNorm : Double.NaN, stopAtTarget != null && stopAtTarget);
+                targetGradNorm != null ? targetGradNorm : Double.NaN, stopAtTarget != null && stopAtTarget,
+                logSmoothness != null && logSmoothness);
     }
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */
@@ -84,7 +85,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public SweepConfig with(List<Double> newLrs, List<String> newStrategies, List<Long> newSeeds, Long newSteps) {
         return new SweepConfig(name, problem, backend, dtype, optimizer, newLrs != null ? newLrs : lrs,
                 newStrategies != null ? newStrategies : strategies, newSeeds != null ? newSeeds : seeds, newSteps != null ? newSteps : steps,
-                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget).validated();
+                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness).validated();
     }
 
     /** The grid, one run per strategy x learning rate x seed, in a fixed order. */

@@ -34,13 +34,15 @@ public final class Trainer {
     /** How a run trains and what it records. */
     /**
      * targetLoss / targetGradNorm: the run records the first step whose training loss (or pre-clip gradient
-     * L2 norm) is at or below it (NaN: no target); stopAtTarget ends the run there.
+     * L2 norm) is at or below it (NaN: no target); stopAtTarget ends the run there. logSmoothness: at every
+     * recorded step, the local smoothness of Zhang et al. 2020 (see {@link #localSmoothness}).
      */
     public record Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
-                           NonFinitePolicy nonFinite, double targetLoss, double targetGradNorm, boolean stopAtTarget) {
+                           NonFinitePolicy nonFinite, double targetLoss, double targetGradNorm, boolean stopAtTarget,
+                           boolean logSmoothness) {
         public Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
                         NonFinitePolicy nonFinite, double targetLoss) {
-            this(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, Double.NaN, false);
+            this(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, Double.NaN, false, false);
         }
 
         public Settings {
@@ -98,7 +100,14 @@ public final class Trainer {
         long divergedAt = -1;
         SpikeCounter spikes = new SpikeCounter();
         boolean gradTarget = !Double.isNaN(s.targetGradNorm());
+        boolean smooth = s.logSmoothness() && !(clip instanceof PerExampleClipStrategy);
+        ParamSet g0 = smooth ? params.zerosLike() : null, mid = smooth ? params.zerosLike() : null, midGrad = smooth ? params.zerosLike() : null;
         for (long step = 0; step < s.steps(); step++) {
+            boolean planned = step % stride == 0 || step == s.steps() - 1;
+            // smoothness needs the same batch twice: the step's batch comes from its own seed
+            long batchSeed = smooth ? dataRng.nextLong() : 0;
+            SplittableRandom batchRng = smooth ? new SplittableRandom(batchSeed) : dataRng;
+            double smoothness = Double.NaN, smoothnessGrad = Double.NaN;
             double lr = s.schedule().lr(s.lr(), step, s.steps());
             double loss;
             ClipReport r;
@@ -108,7 +117,8 @@ public final class Trainer {
                 if (!r.skipped()) optimizer.update(params, grads, lr, update);
             } else {
                 ClipStrategy c = (ClipStrategy) clip;
-                loss = problem.lossAndGradient(params, dataRng, grads);
+                loss = problem.lossAndGradient(params, batchRng, grads);
+                if (smooth && planned) g0.copyFrom(grads);
                 if (gradTarget && toTarget < 0 && GradNorms.global(grads, 2, NormKind.SAFE) <= s.targetGradNorm()) toTarget = step;
                 if (c.target() == ClipStrategy.Target.GRADIENT) {
                     r = c.clip(grads, ctx);
@@ -116,6 +126,10 @@ public final class Trainer {
                 } else {
                     optimizer.update(params, grads, lr, update);
                     r = c.clip(update, ctx);
+                }
+                if (smooth && planned && !r.skipped()) {
+                    smoothnessGrad = GradNorms.global(g0, 2, NormKind.SAFE);
+                    smoothness = localSmoothness(problem, params, update, g0, new SplittableRandom(batchSeed), mid, midGrad);
                 }
             }
             if (step == 0) first = loss;
@@ -130,6 +144,10 @@ public final class Trainer {
                 curve.add(new Point(step, "clipped", r.clipped() ? 1 : 0));
                 curve.add(new Point(step, "lr", lr));
                 curve.add(new Point(step, "elapsed_s", (System.nanoTime() - start) / 1e9));
+                if (!Double.isNaN(smoothness)) {
+                    curve.add(new Point(step, "smoothness", smoothness));
+                    curve.add(new Point(step, "smoothness_grad_norm", smoothnessGrad));
+                }
             }
             if (bad) {
                 diverged = true;
@@ -153,6 +171,21 @@ public final class Trainer {
         Map<String, Double> finalEval = diverged ? Map.of() : evaluate(problem, params, evalSeed, evals, done, curve);
         return new Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, spikes.count(), finalEval, List.copyOf(curve),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Zhang et al. 2020's estimate of the local smoothness along training:
+     * ||grad f(x_mid) - grad f(x_k)|| / (||x_{k+1} - x_k|| / 2) with x_mid = x_k + update / 2, both gradients on
+     * the step's batch (batchRng replays it). Buffers mid and midGrad are the caller's, reused.
+     */
+    static double localSmoothness(Problem problem, ParamSet params, ParamSet update, ParamSet g0, SplittableRandom batchRng,
+                                  ParamSet mid, ParamSet midGrad) {
+        mid.copyFrom(params);
+        for (int i = 0; i < mid.size(); i++) mid.backend().axpy(0.5, update.tensor(i), mid.tensor(i));
+        problem.lossAndGradient(mid, batchRng, midGrad);
+        for (int i = 0; i < midGrad.size(); i++) midGrad.backend().axpy(-1.0, g0.tensor(i), midGrad.tensor(i));
+        double step = 0.5 * GradNorms.global(update, 2, NormKind.SAFE);
+        return step == 0 ? Double.NaN : GradNorms.global(midGrad, 2, NormKind.SAFE) / step;
     }
 
     /**

@@ -24,6 +24,7 @@ public final class Checks {
         REGISTRY.put("autoclip-percentile", AutoClipCheck::new);
         REGISTRY.put("dp-noise-accuracy", DpNoiseCheck::new);
         REGISTRY.put("zclip-stability", ZClipCheck::new);
+        REGISTRY.put("smoothness-correlation", SmoothnessCorrelationCheck::new);
     }
 
     public static Set<String> names() {

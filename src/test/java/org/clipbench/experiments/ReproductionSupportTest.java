@@ -27,7 +27,7 @@ class ReproductionSupportTest {
     static final Backend B = Backends.create("arrays");
 
     static Trainer.Settings gradTarget(long steps, double lr, double target) {
-        return new Trainer.Settings(steps, lr, Schedule.constant(), (int) steps, 1e4, 50, NonFinitePolicy.PROPAGATE, Double.NaN, target, true);
+        return new Trainer.Settings(steps, lr, Schedule.constant(), (int) steps, 1e4, 50, NonFinitePolicy.PROPAGATE, Double.NaN, target, true, false);
     }
 
     @Test
@@ -44,6 +44,31 @@ class ReproductionSupportTest {
         assertThat(r.stepsToTarget()).isEqualTo(updates);
         assertThat(r.steps()).isEqualTo(updates + 1); // the step that saw the target ran no update
         assertThat(r.finalEval().get("abs_grad")).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void localSmoothnessIsTheGradientChangeOverHalfTheStep() {
+        // f = e^x + e^-x from x = 2, plain SGD at lr 0.01: u = -0.01 f'(2), L-hat = |f'(2 + u/2) - f'(2)| / (|u|/2)
+        SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 2);
+        var s = new Trainer.Settings(3, 0.01, Schedule.constant(), 3, 1e4, 50, NonFinitePolicy.PROPAGATE, Double.NaN, Double.NaN, false, true);
+        Trainer.Result r = Trainer.train(f, B, DType.F64, Strategies.create("none"), Optimizers.create("sgd"), 1, s);
+        double g = 2 * Math.sinh(2), u = -0.01 * g;
+        double expected = Math.abs(2 * Math.sinh(2 + u / 2) - g) / (Math.abs(u) / 2);
+        Trainer.Point first = r.curve().stream().filter(p -> p.metric().equals("smoothness") && p.step() == 0).findFirst().orElseThrow();
+        assertThat(first.value()).isCloseTo(expected, within(1e-9 * expected));
+        assertThat(expected).isCloseTo(2 * Math.cosh(2 + u / 4), within(1e-3)); // f'' halfway along the half step
+        Trainer.Point norm = r.curve().stream().filter(p -> p.metric().equals("smoothness_grad_norm") && p.step() == 0).findFirst().orElseThrow();
+        assertThat(norm.value()).isCloseTo(g, within(1e-12 * g));
+    }
+
+    @Test
+    void smoothnessLoggingOffLeavesARunUnchanged() {
+        ScalarMean p = new ScalarMean(NoiseDistribution.parse("gaussian", 1), 1, 4);
+        var off = new Trainer.Settings(200, 0.1, Schedule.constant(), 200, 1e4, 50, NonFinitePolicy.PROPAGATE, Double.NaN);
+        Trainer.Result a = Trainer.train(p, B, DType.F64, Strategies.create("global-norm:c=1"), Optimizers.create("sgd"), 3, off);
+        Trainer.Result b = Trainer.train(p, B, DType.F64, Strategies.create("global-norm:c=1"), Optimizers.create("sgd"), 3, off);
+        assertThat(a.finalLoss()).isEqualTo(b.finalLoss());
+        assertThat(a.curve().stream().noneMatch(x -> x.metric().equals("smoothness"))).isTrue();
     }
 
     @Test

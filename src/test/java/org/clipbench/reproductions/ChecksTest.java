@@ -225,6 +225,34 @@ class ChecksTest {
     }
 
     @Nested
+    class Smoothness {
+        /** Runs whose smoothness is slope x gradient norm plus noise (slope 0: no relation; negative: falling). */
+        SweepResults runs(double slope, double noise) {
+            Synthetic s = new Synthetic("rnn");
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+            for (int i = 0; i < 6; i++) {
+                String id = s.run(i % 2 == 0 ? "none" : "global-norm:c=1,eps=0", i);
+                double[] g = new double[20], l = new double[20];
+                for (int k = 0; k < 20; k++) {
+                    g[k] = Math.exp(rng.nextDouble() * 4);
+                    l[k] = Math.exp(slope * Math.log(g[k]) + noise * rng.nextGaussian());
+                }
+                s.curve(id, "smoothness_grad_norm", g).curve(id, "smoothness", l);
+            }
+            return s.build();
+        }
+
+        @Test void holds() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(1, 0.2))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        @Test void fails() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(-1, 0.2))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void inconclusiveWhenWeak() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(0.15, 1.0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        @Test void inconclusiveWithoutLogging() {
+            Synthetic s = new Synthetic("rnn");
+            s.run("none", 1);
+            assertThat(judge("smoothness-correlation", Synthetic.of(s.build())).reason()).contains("logSmoothness");
+        }
+    }
+
+    @Nested
     class ZClipRule {
         SweepResults highLr(int plain, int fixed, int zclip) {
             Synthetic s = new Synthetic("high-lr");

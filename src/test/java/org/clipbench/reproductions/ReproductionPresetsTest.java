@@ -70,6 +70,9 @@ class ReproductionPresetsTest {
             assertThat(s.lrs()).hasSize(14);
         });
 
+        Reproduction smooth = Reproduction.preset("zhang-smoothness-rnn");
+        assertThat(smooth.sweeps()).allSatisfy(s -> assertThat(s.logSmoothness()).isTrue());
+
         Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
         assertThat(heavy.sweeps()).extracting(s -> s.problem().noise()).containsExactly("gaussian", "exponential", "weibull:0.2", "burr:1:2.3");
         assertThat(heavy.sweeps()).allSatisfy(s -> {
