@@ -38,6 +38,7 @@ public final class Report {
         Files.createDirectories(reportDir);
         Inputs in = discover(inputs);
         List<String> problems = new ArrayList<>(in.problems());
+        Map<String, String> env = environment(in.environment(), problems);
         List<HtmlReport.Section> sections = new ArrayList<>();
         List<Path> written = new ArrayList<>();
         StringBuilder md = new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n");
@@ -111,9 +112,15 @@ public final class Report {
                 if (r.verdict().numbers().rowCount() > 0) tables.put(r.reproduction().id() + ": the numbers behind the verdict", r.verdict().numbers());
             }
             written.addAll(writeFigures(figs, reportDir, problems));
-            Map<String, String> env = environment(in.environment(), new ArrayList<>());
             String machine = env.getOrDefault("CPU", "unknown machine");
             AtomicFiles.writeString(reportDir.resolve("reproductions.md"), ReproductionsReport.markdown(reps, "", machine));
+            // and beside the reproductions, when they share a folder that holds this report
+            Path parent = reps.get(0).dir().toAbsolutePath().normalize().getParent();
+            Path report = reportDir.toAbsolutePath().normalize();
+            if (reps.stream().allMatch(r -> parent.equals(r.dir().toAbsolutePath().normalize().getParent())) && report.startsWith(parent)) {
+                String prefix = parent.relativize(report).toString().replace('\\', '/') + "/";
+                AtomicFiles.writeString(parent.resolve("reproductions.md"), ReproductionsReport.markdown(reps, prefix, machine));
+            }
             sections.add(0, new HtmlReport.Section("reproductions", "Reproductions of published results",
                     "Each reproduction states a paper's claim as a testable statement about these results and gives a verdict; "
                             + "the full text with budgets and commands is in <a href=\"reproductions.md\">reproductions.md</a>.",
@@ -126,7 +133,7 @@ public final class Report {
             problems.forEach(p -> md.append("- ").append(p).append('\n'));
         }
         AtomicFiles.writeString(reportDir.resolve("summary.md"), md.toString());
-        Path index = HtmlReport.write(reportDir, "ClipBench report", environment(in.environment(), problems), problems, sections);
+        Path index = HtmlReport.write(reportDir, "ClipBench report", env, problems, sections);
         return new Outcome(index, written, problems);
     }
 
@@ -181,8 +188,9 @@ public final class Report {
             env = sweeps.get(0).resolve("environment.json");
         }
         if (env == null && !reproductions.isEmpty()) {
-            Path first = reproductions.get(0).resolve(ReproductionResults.reproductionSweepEnvironment(reproductions.get(0)));
-            if (Files.isRegularFile(first)) env = first;
+            // a reproduction folder given alone: the reproduce command wrote the environment one level up
+            Path above = reproductions.get(0).toAbsolutePath().normalize().getParent().resolve("environment.json");
+            if (Files.isRegularFile(above)) env = above;
         }
         return new Inputs(jmh, sweeps, reproductions, env, problems);
     }

@@ -58,13 +58,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         ReproductionRunner.run(reps, dir, threads, command, System.out);
         System.out.printf("%nall reproductions done in %.1f min%n", (System.nanoTime() - t0) / 6e10);
         int status = ReportCommand.report(List.of(dir), dir.resolve("report"));
-        java.nio.file.Path md = dir.resolve("report").resolve("reproductions.md");
-        if (java.nio.file.Files.exists(md)) {
-            // figure links point into report/; anchors (#id) stay as they are
-            String text = java.nio.file.Files.readString(md).replaceAll("\\]\\(([^#)][^)]*\\.(svg|png))\\)", "](report/$1)");
-            AtomicFiles.writeString(dir.resolve("reproductions.md"), text);
-            System.out.println("reproductions: " + dir.resolve("reproductions.md"));
-        }
+        if (java.nio.file.Files.exists(dir.resolve("reproductions.md"))) System.out.println("reproductions: " + dir.resolve("reproductions.md"));
         return status;
     }
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.clipbench.analysis.ConvergenceFigures;
 import org.clipbench.analysis.Figure;
 import org.clipbench.analysis.SweepResults;
-import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -44,11 +43,6 @@ final class ClippingBiasCheck implements Check {
         return out;
     }
 
-    static List<Double> lrs(SweepResults s) {
-        DoubleColumn lr = s.runs().doubleColumn("lr");
-        return lr.unique().asList().stream().sorted().toList();
-    }
-
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#lr", "#seeds", "#plateau_mean", "ci95", "#final_x");
@@ -72,7 +66,7 @@ final class ClippingBiasCheck implements Check {
                 doubts.add("no '" + sweep + "' sweep");
                 continue;
             }
-            for (double lr : lrs(s)) {
+            for (double lr : Evidence.lrs(s)) {
                 for (String strategy : List.of(baseline, clipped)) {
                     Table r = Evidence.runs(s, strategy, lr);
                     if (r.rowCount() == 0) continue;

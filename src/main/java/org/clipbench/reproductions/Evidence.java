@@ -1,7 +1,6 @@
 package org.clipbench.reproductions;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,12 +164,13 @@ final class Evidence {
         }
     }
 
+    /** The distinct learning rates of a sweep, ascending. */
+    static List<Double> lrs(SweepResults s) {
+        return s.runs().doubleColumn("lr").unique().asList().stream().sorted().toList();
+    }
+
     /** An empty evidence table, for verdicts reached without numbers. */
     static Table rowsPlaceholder() {
         return new Rows("note").table();
-    }
-
-    static String strategies(Table runs) {
-        return Arrays.toString(runs.stringColumn("strategy").unique().asList().toArray());
     }
 }

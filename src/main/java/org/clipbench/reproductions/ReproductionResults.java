@@ -44,15 +44,6 @@ public record ReproductionResults(Path dir, Reproduction reproduction, Map<Strin
         }
     }
 
-    /** The environment.json of a reproduction's first sweep, relative to its folder. */
-    public static String reproductionSweepEnvironment(Path dir) {
-        try {
-            return Reproduction.read(dir.resolve(FILE)).sweeps().get(0).name() + "/environment.json";
-        } catch (RuntimeException e) {
-            return "environment.json";
-        }
-    }
-
     public static ReproductionResults load(Path dir) throws IOException {
         Reproduction r = Reproduction.read(dir.resolve(FILE));
         Map<String, SweepResults> sweeps = new LinkedHashMap<>();

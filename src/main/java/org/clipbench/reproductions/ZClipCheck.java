@@ -29,7 +29,7 @@ final class ZClipCheck implements Check {
     public Verdict judge(Map<String, SweepResults> results) {
         SweepResults s = results.values().iterator().next();
         Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#divergence_rate", "ci95", "#median_spikes");
-        List<Double> lrs = ClippingBiasCheck.lrs(s);
+        List<Double> lrs = Evidence.lrs(s);
         for (double lr : lrs) {
             for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
                 Table r = Evidence.runs(s, strategy, lr);
@@ -59,7 +59,7 @@ final class ZClipCheck implements Check {
     @Override
     public List<Figure> figures(Map<String, SweepResults> results, String id) {
         SweepResults s = results.values().iterator().next();
-        List<Double> lrs = ClippingBiasCheck.lrs(s);
+        List<Double> lrs = Evidence.lrs(s);
         Figure f = Figure.line(id + "-divergence-vs-lr").title("Deep MLP on digits past the stable step: diverged seeds")
                 .axes("learning rate", "share of seeds diverged").logX()
                 .caption("Band: exact binomial 95% interval.");
