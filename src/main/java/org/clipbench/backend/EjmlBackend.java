@@ -8,6 +8,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.MatrixFeatures_DDRM;
 import org.ejml.dense.row.MatrixFeatures_FDRM;
+import org.clipbench.kernel.ScalarKernels;
 import org.ejml.dense.row.NormOps_DDRM;
 import org.ejml.dense.row.NormOps_FDRM;
 
@@ -94,7 +95,12 @@ public final class EjmlBackend implements Backend {
         // normF scales by max|x| first, so it is already safe for finite input. Its scale skips NaN:
         // NaN with only zeros gives 0, and [Inf, 1] gives NaN (Inf/Inf); the safe contract fixes both.
         double n = t.d != null ? NormOps_DDRM.normF(t.d) : NormOps_FDRM.normF(t.f);
-        if (kind == NormKind.LIBRARY || (n != 0 && !Double.isNaN(n))) return n;
+        if (kind == NormKind.LIBRARY) return n;
+        // f32: normF works in float, so finite entries whose norm exceeds 3.4e38 give Inf; the norm is a double
+        if (t.f != null && n == Double.POSITIVE_INFINITY && allFinite(t)) {
+            return ScalarKernels.norm2Safe(t.f.data, 0, t.f.getNumElements());
+        }
+        if (n != 0 && !Double.isNaN(n)) return n;
         if (hasNaN(t)) return Double.NaN;
         return n == 0 ? 0 : Double.POSITIVE_INFINITY;
     }
@@ -215,7 +221,7 @@ public final class EjmlBackend implements Backend {
     public String describe(Op op) {
         return switch (op) {
             case NORM2_LIBRARY -> "NormOps.normF (scaled by max|x|: safe for finite input; [Inf,1] gives NaN)";
-            case NORM2_SAFE, NORM2_FAST_SAFE -> "NormOps.normF; a result of 0 or NaN is checked with MatrixFeatures.hasNaN (NaN -> NaN, Inf/Inf -> Inf)";
+            case NORM2_SAFE, NORM2_FAST_SAFE -> "NormOps.normF; a result of 0 or NaN is checked with MatrixFeatures.hasNaN (NaN -> NaN, Inf/Inf -> Inf); an f32 result of Inf on finite entries (normF works in float) is recomputed in double";
             case NORM2_NAIVE -> "NormOps.fastNormF (naive, overflows)";
             case NORM1 -> "CommonOps.elementSumAbs";
             case NORM_INF -> "CommonOps.elementMaxAbs + MatrixFeatures.hasNaN (elementMaxAbs skips NaN)";

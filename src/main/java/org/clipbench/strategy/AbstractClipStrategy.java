@@ -57,7 +57,11 @@ public abstract class AbstractClipStrategy implements ClipStrategy {
         }
         ClipReport r = apply(grads, ctx);
         if (ctx.measure()) r = r.withPostNorm(GradNorms.global(grads, 2, NormKind.SAFE));
-        if (sawNonFinite) r = r.withNonFinite(true);
+        if (sawNonFinite) return r.withNonFinite(true);
+        // rules flag a +Inf norm as non-finite; finite entries whose norm overflows were clipped exactly
+        if (r.nonFinite() && r.preNorm() == Double.POSITIVE_INFINITY && GradNorms.allFinite(grads)) {
+            r = r.withNonFinite(false);
+        }
         return r;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Tensor;
+import org.clipbench.kernel.ScalarKernels;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
 import org.clipbench.params.TensorSpec;
@@ -16,7 +17,8 @@ import org.clipbench.params.TensorSpec;
  * max_i = lambda * max(||W_i||, eps); if ||G_i|| > max_i then G_i *= max_i / max(||G_i||, floor).
  * scope=tensor is the layer-wise ablation (one norm per tensor). Tensors named in exempt (e.g. the
  * final classifier) are not clipped. Needs the parameters in {@link ClipContext#params()}.
- * Non-finite: a NaN unit norm makes that unit NaN; an Inf unit norm zeroes its finite entries.
+ * Non-finite: a NaN unit norm makes that unit NaN; an Inf unit norm zeroes its finite entries. A unit
+ * of finite entries whose norm overflows a double is clipped exactly.
  */
 public final class AdaptiveGradClip extends AbstractClipStrategy {
     private final double lambda;
@@ -52,6 +54,29 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
         return lambda;
     }
 
+    /**
+     * The norm of each unit as a {@link ScaledNorm}: the plain one, or for a unit whose norm overflowed
+     * on finite entries, its norm measured on the entries scaled by 2^-k (only that case copies the tensor).
+     */
+    private static ScaledNorm[] scaledUnitNorms(Backend b, Tensor gt, boolean rows, double[] norms) {
+        ScaledNorm[] out = new ScaledNorm[norms.length];
+        double[] values = null;
+        for (int i = 0; i < norms.length; i++) {
+            out[i] = ScaledNorm.of(norms[i]);
+            if (norms[i] != Double.POSITIVE_INFINITY) continue;
+            if (values == null) {
+                if (!b.allFinite(gt)) return out;
+                values = b.toDoubles(gt);
+            }
+            int len = rows ? gt.cols() : values.length;
+            double[] unit = java.util.Arrays.copyOfRange(values, i * len, i * len + len);
+            int k = Math.getExponent(ScalarKernels.normInf(unit, 0, len));
+            for (int j = 0; j < len; j++) unit[j] = Math.scalb(unit[j], -k);
+            out[i] = new ScaledNorm(ScalarKernels.norm2Safe(unit, 0, len), k);
+        }
+        return out;
+    }
+
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         ParamSet w = ctx.params();
@@ -85,22 +110,38 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
             }
             tensorNorms[t] = GradNorms.combine(gn, 2);
             if (exempt.contains(gt.name())) continue;
+            ScaledNorm[] gs = scaledUnitNorms(b, gt, rows, gn);
             double[] f = new double[units];
+            double[] powers = new double[units]; // 2^-k of a unit whose norm overflowed, else 1
             boolean any = false;
             for (int i = 0; i < units; i++) {
                 double max = lambda * Math.max(wn[i], eps);
-                f[i] = Math.min(1.0, max / Math.max(gn[i], floor));
-                if (GradNorms.changes(f[i])) {
+                double r = max / Math.max(gs[i].value(), Math.scalb(floor, -gs[i].exponent()));
+                f[i] = 1;
+                powers[i] = 1;
+                if (gs[i].changes(r)) {
                     any = true;
                     clipped++;
-                } else {
-                    f[i] = 1;
+                    int j = GradNorms.normalizingShift(r, g.dtype());
+                    f[i] = Math.scalb(r, j);
+                    powers[i] = Math.scalb(1.0, -gs[i].exponent() - j);
                 }
-                scales.add(f[i]);
+                scales.add(f[i] * powers[i]);
             }
             if (!any) continue;
-            if (rows) b.scaleRows(gt, f);
-            else b.scale(gt, f[0]);
+            // a factor beyond what one multiply holds exactly is applied as r and 2^-k, the shrinking one first
+            double[] first = new double[units], second = new double[units];
+            for (int i = 0; i < units; i++) {
+                first[i] = f[i] <= 1 ? f[i] : powers[i];
+                second[i] = f[i] <= 1 ? powers[i] : f[i];
+            }
+            if (rows) {
+                b.scaleRows(gt, first);
+                b.scaleRows(gt, second);
+            } else {
+                b.scale(gt, first[0]);
+                if (second[0] != 1) b.scale(gt, second[0]);
+            }
         }
         double pre = GradNorms.combine(tensorNorms, 2);
         return new ClipReport(pre, Double.NaN, lambda, scales.stream().mapToDouble(Double::doubleValue).toArray(),

@@ -13,7 +13,9 @@ import org.clipbench.params.ParamSet;
  * clipped when its norm exceeds it: g *= c_t / (n + eps). The current norm is in the history, so the
  * first step is never clipped. window=0 keeps the whole history (the reference code); window=W keeps
  * the last W (the autoclip package). scope=tensor keeps one history and threshold per tensor.
- * Non-finite norms are not added to the history; that step propagates NaN like global-norm.
+ * Non-finite norms are not added to the history; that step propagates NaN like global-norm. A norm
+ * beyond the largest double (finite entries) cannot be stored either: that step is clipped exactly to
+ * the threshold of the history before it (never clipped when the history is empty).
  */
 public final class AutoClip extends AbstractClipStrategy {
     private final double percentile;
@@ -72,25 +74,25 @@ public final class AutoClip extends AbstractClipStrategy {
             double n = GradNorms.global(g, 2, ctx.normKind());
             double c = step(0, n);
             lastThreshold = c;
-            boolean clip = !(n <= c);
-            double f = clip ? c / (n + eps) : 1;
-            if (clip) GradNorms.scaleAll(g, f);
-            return new ClipReport(n, n * f, c, new double[] {f}, clip ? 1 : 0, 1, false, !Double.isFinite(n));
+            // n <= c already keeps the gradient; above c the factor c / (n + eps) is below 1
+            GradNorms.UnitClip r = n <= c ? new GradNorms.UnitClip(1, n) : GradNorms.clipUnit(g, null, n, 2, c, 1, eps);
+            return new ClipReport(n, r.postNorm(), c, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false,
+                    !Double.isFinite(n));
         }
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double[] scales = new double[norms.length];
+        double[] posts = new double[norms.length];
         int clipped = 0;
         for (int i = 0; i < norms.length; i++) {
             double c = step(i, norms[i]);
-            boolean clip = !(norms[i] <= c);
-            scales[i] = clip ? c / (norms[i] + eps) : 1;
-            if (clip) {
-                g.backend().scale(g.tensor(i), scales[i]);
-                clipped++;
-            }
+            GradNorms.UnitClip r = norms[i] <= c ? new GradNorms.UnitClip(1, norms[i])
+                    : GradNorms.clipUnit(g, List.of(i), norms[i], 2, c, 1, eps);
+            scales[i] = r.factor();
+            posts[i] = r.postNorm();
+            if (r.clipped()) clipped++;
         }
         double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, NormClip.derivedPost(norms, scales), Double.NaN, scales, clipped, norms.length,
+        return new ClipReport(pre, GradNorms.combine(posts, 2), Double.NaN, scales, clipped, norms.length,
                 false, !Double.isFinite(pre));
     }
 }

@@ -22,6 +22,6 @@ public final class AverageNormClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
-        return NormClip.clipEachTensor(g, norms, i -> norms[i] / g.tensor(i).size(), c);
+        return NormClip.clipEachTensor(g, norms, i -> g.tensor(i).size(), 0, c);
     }
 }

@@ -94,18 +94,14 @@ public class DpSgdClip implements PerExampleClipStrategy {
             double smallest = 1;
             if (perLayer) {
                 for (List<Integer> members : layers.values()) {
-                    double f = GradNorms.factor(layerBound, GradNorms.subsetNorm(norms, members), eps);
-                    if (!GradNorms.changes(f)) continue;
-                    for (int i : members) b.scale(ex.tensor(i), f);
+                    double f = GradNorms.clipUnit(ex, members, GradNorms.subsetNorm(norms, members), 2, layerBound, 1, eps)
+                            .factor();
                     smallest = Math.min(smallest, f);
                 }
             } else {
-                double f = GradNorms.factor(clipBound, total, eps);
-                if (GradNorms.changes(f)) {
-                    GradNorms.scaleAll(ex, f);
-                    smallest = f;
-                }
+                smallest = GradNorms.clipUnit(ex, null, total, 2, clipBound, 1, eps).factor();
             }
+            if (total == Double.POSITIVE_INFINITY && !sawNonFinite) sawNonFinite = !GradNorms.allFinite(ex);
             scales[e] = smallest;
             if (GradNorms.changes(smallest)) clipped++;
             for (int i = 0; i < out.size(); i++) b.axpy(1.0, ex.tensor(i), out.tensor(i));
@@ -124,7 +120,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
         afterStep(examples.size());
         double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
         return new ClipReport(maxNorm, post, usedBound, scales, clipped, examples.size(), false,
-                sawNonFinite || !Double.isFinite(maxNorm));
+                sawNonFinite || Double.isNaN(maxNorm));
     }
 
     /** Hook: sees each example's pre-clip norm (the adaptive rule counts those under the bound). */

@@ -9,6 +9,7 @@ import org.clipbench.params.ParamSet;
  * The factor is only applied when it is below 1, so a no-op changes no bit.
  * Non-finite: a NaN norm makes every entry NaN; an Inf norm zeroes finite entries and turns the
  * infinite ones into NaN (exactly PyTorch's behaviour); use a non-finite policy to do otherwise.
+ * Finite entries whose norm overflows a double are clipped exactly (PyTorch returns zeros there).
  */
 public final class GlobalNormClip extends AbstractClipStrategy {
     private final double c;
@@ -30,11 +31,8 @@ public final class GlobalNormClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = GradNorms.global(g, p, ctx.normKind());
-        double f = GradNorms.factor(c, n, eps);
-        boolean clip = GradNorms.changes(f);
-        if (clip) GradNorms.scaleAll(g, f);
-        double scale = clip ? f : 1;
-        double post = p == 2 ? n * scale : Double.NaN;
-        return new ClipReport(n, post, c, new double[] {scale}, clip ? 1 : 0, 1, false, !Double.isFinite(n));
+        GradNorms.UnitClip r = GradNorms.clipUnit(g, null, n, p, c, 1, eps);
+        double post = p == 2 ? r.postNorm() : Double.NaN;
+        return new ClipReport(n, post, c, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false, !Double.isFinite(n));
     }
 }

@@ -2,6 +2,7 @@ package org.clipbench.strategy;
 
 import java.util.List;
 import org.clipbench.backend.Backend;
+import org.clipbench.backend.DType;
 import org.clipbench.backend.NormKind;
 import org.clipbench.backend.Tensor;
 import org.clipbench.kernel.ScalarKernels;
@@ -66,6 +67,124 @@ public final class GradNorms {
      */
     public static double factor(double c, double n, double eps) {
         return Math.min(1.0, c / (n + eps));
+    }
+
+    /**
+     * The p-norm of some tensors (null = all of them) as a {@link ScaledNorm}: the plain norm n, or,
+     * when n overflowed to +Inf although every entry is finite, the norm of the entries scaled by 2^-k
+     * (k the exponent of the largest entry) with exponent k. Only that rare case costs extra passes (and
+     * a copy of each tensor); non-finite entries keep the plain +Inf.
+     */
+    public static ScaledNorm rescued(ParamSet g, List<Integer> members, double p, double n) {
+        if (n != Double.POSITIVE_INFINITY) return ScaledNorm.of(n);
+        Backend b = g.backend();
+        List<Tensor> unit = unit(g, members);
+        double max = 0;
+        for (Tensor t : unit) {
+            if (!b.allFinite(t)) return ScaledNorm.of(n);
+            max = Math.max(max, b.normInf(t));
+        }
+        int k = Math.getExponent(max);
+        double[] norms = new double[unit.size()];
+        for (int i = 0; i < norms.length; i++) norms[i] = scaledNorm(b.toDoubles(unit.get(i)), p, k);
+        return new ScaledNorm(combine(norms, p), k);
+    }
+
+    /** True when every entry of the set is finite (one pass per tensor). */
+    public static boolean allFinite(ParamSet g) {
+        for (Tensor t : g.tensors()) if (!g.backend().allFinite(t)) return false;
+        return true;
+    }
+
+    /** p-norm of values · 2^-k (values are a copy, scaled in place). */
+    private static double scaledNorm(double[] values, double p, int k) {
+        for (int i = 0; i < values.length; i++) values[i] = Math.scalb(values[i], -k);
+        if (p == 2) return ScalarKernels.norm2Safe(values, 0, values.length);
+        if (p == 1) return ScalarKernels.norm1(values, 0, values.length);
+        return ScalarKernels.normInf(values, 0, values.length);
+    }
+
+    /** What {@link #clipUnit} did: the factor applied (1 if none; as a double it may round to 0) and the norm after it. */
+    public record UnitClip(double factor, double postNorm) {
+        public boolean clipped() {
+            return factor != 1;
+        }
+    }
+
+    /**
+     * The step every norm rule shares: scale some tensors (null = all) by min(1, c / (n / divisor + eps))
+     * when that changes anything. n is their plain p-norm; when it overflowed on finite entries the
+     * factor is applied as r · 2^-k (see {@link #rescued}), r first when it shrinks and 2^-k first when r
+     * grows, so that no entry overflows and none underflows before its final value.
+     */
+    public static UnitClip clipUnit(ParamSet g, List<Integer> members, double n, double p, double c, double divisor,
+                                    double eps) {
+        ScaledNorm norm = rescued(g, members, p, n);
+        double r = norm.unitFactor(c, divisor, eps);
+        if (!norm.changes(r)) return new UnitClip(1, norm.toDouble());
+        return applyUnitFactor(g, members, norm, r);
+    }
+
+    /** Renormalisation's step: scale some tensors by 1 / n, up or down, with the overflow rescue of {@link #clipUnit}. */
+    public static UnitClip renormUnit(ParamSet g, List<Integer> members, double n) {
+        ScaledNorm norm = rescued(g, members, 2, n);
+        return applyUnitFactor(g, members, norm, norm.unitFactor(1, 1, 0));
+    }
+
+    /**
+     * Applies the factor r · 2^-exponent. A factor a double holds at full precision in the tensor's dtype
+     * is one pass, bit-identical to a plain scale. Otherwise (an overflowed norm, or a factor below the
+     * smallest normal float or double, which would lose its precision when cast) r is normalised and the
+     * power of two applied in exact steps: r first when it shrinks, the powers first when r grows, so that
+     * no entry overflows and none underflows before its final value.
+     */
+    private static UnitClip applyUnitFactor(ParamSet g, List<Integer> members, ScaledNorm norm, double r) {
+        double post = norm.value() * r; // n * f = (value * 2^k) * (r * 2^-k)
+        int j = normalizingShift(r, g.dtype());
+        r = Math.scalb(r, j);
+        int shift = norm.exponent() + j;
+        if (shift == 0) {
+            scaleUnit(g, members, r);
+        } else if (r <= 1) {
+            scaleUnit(g, members, r);
+            scaleByPowerOfTwo(g, members, -shift);
+        } else {
+            scaleByPowerOfTwo(g, members, -shift);
+            scaleUnit(g, members, r);
+        }
+        return new UnitClip(Math.scalb(r, -shift), post);
+    }
+
+    /**
+     * j such that r · 2^j is in [1, 2) when r is a positive factor below the smallest normal number of
+     * the dtype (which would lose precision when cast or multiplied), else 0.
+     */
+    static int normalizingShift(double r, DType dtype) {
+        double minNormal = dtype == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        return r > 0 && r < minNormal ? -Math.getExponent(r) : 0;
+    }
+
+    /** Scales by 2^e (e < 0) in steps that are normal numbers of the dtype, so each step is exact. */
+    private static void scaleByPowerOfTwo(ParamSet g, List<Integer> members, int e) {
+        int step = g.dtype() == DType.F32 ? 120 : 1000;
+        while (e < 0) {
+            int s = Math.max(e, -step);
+            scaleUnit(g, members, Math.scalb(1.0, s));
+            e -= s;
+        }
+    }
+
+    private static void scaleUnit(ParamSet g, List<Integer> members, double factor) {
+        if (members == null) {
+            scaleAll(g, factor);
+            return;
+        }
+        for (int i : members) g.backend().scale(g.tensor(i), factor);
+    }
+
+    private static List<Tensor> unit(ParamSet g, List<Integer> members) {
+        if (members == null) return g.tensors();
+        return members.stream().map(g::tensor).toList();
     }
 
     /** True when scaling by f would change anything: f < 1, or f is NaN. */

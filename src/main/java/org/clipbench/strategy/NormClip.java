@@ -34,50 +34,42 @@ public final class NormClip extends AbstractClipStrategy {
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double pre = GradNorms.combine(norms, 2);
-        if (scope == Scope.TENSOR) return clipEachTensor(g, norms, i -> norms[i] + eps, c);
+        if (scope == Scope.TENSOR) return clipEachTensor(g, norms, 1, eps, c);
         Map<String, List<Integer>> layers = g.layers();
         double[] scales = new double[layers.size()];
-        double[] tensorScales = new double[norms.length];
+        double[] posts = new double[layers.size()];
         int clipped = 0, li = 0;
         for (List<Integer> members : layers.values()) {
-            double f = GradNorms.factor(c, GradNorms.subsetNorm(norms, members), eps);
-            if (GradNorms.changes(f)) {
-                for (int i : members) g.backend().scale(g.tensor(i), f);
-                clipped++;
-            } else {
-                f = 1;
-            }
-            scales[li++] = f;
-            for (int i : members) tensorScales[i] = f;
+            GradNorms.UnitClip r = GradNorms.clipUnit(g, members, GradNorms.subsetNorm(norms, members), 2, c, 1, eps);
+            if (r.clipped()) clipped++;
+            posts[li] = r.postNorm();
+            scales[li++] = r.factor();
         }
-        return new ClipReport(pre, derivedPost(norms, tensorScales), c, scales, clipped, layers.size(), false,
+        return new ClipReport(pre, GradNorms.combine(posts, 2), c, scales, clipped, layers.size(), false,
                 !Double.isFinite(pre));
     }
 
     /**
-     * Scales each tensor i by min(1, c / measure(i)) where that is below 1 (or NaN): the shared loop of
-     * the per-tensor rules, which differ only in what they measure (the norm, norm / N, the RMS).
+     * Scales each tensor i by min(1, c / (norm_i / divisor(i) + eps)) where that is below 1 (or NaN): the
+     * shared loop of the per-tensor rules, which differ only in what they measure (the norm, norm / N,
+     * the RMS = norm / sqrt(N)). The report's post norm is derived from the factors (exact up to rounding).
      */
-    static ClipReport clipEachTensor(ParamSet g, double[] norms, java.util.function.IntToDoubleFunction measure, double c) {
+    static ClipReport clipEachTensor(ParamSet g, double[] norms, java.util.function.IntToDoubleFunction divisor,
+                                     double eps, double c) {
         double[] scales = new double[norms.length];
+        double[] posts = new double[norms.length];
         int clipped = 0;
         for (int i = 0; i < norms.length; i++) {
-            scales[i] = GradNorms.factor(c, measure.applyAsDouble(i), 0);
-            if (GradNorms.changes(scales[i])) {
-                g.backend().scale(g.tensor(i), scales[i]);
-                clipped++;
-            } else {
-                scales[i] = 1;
-            }
+            GradNorms.UnitClip r = GradNorms.clipUnit(g, List.of(i), norms[i], 2, c, divisor.applyAsDouble(i), eps);
+            if (r.clipped()) clipped++;
+            scales[i] = r.factor();
+            posts[i] = r.postNorm();
         }
         double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, derivedPost(norms, scales), c, scales, clipped, norms.length, false, !Double.isFinite(pre));
+        return new ClipReport(pre, GradNorms.combine(posts, 2), c, scales, clipped, norms.length, false, !Double.isFinite(pre));
     }
 
-    /** Global L2 norm after per-tensor scaling, from the norms (exact up to rounding). */
-    static double derivedPost(double[] norms, double[] scales) {
-        double[] post = new double[norms.length];
-        for (int i = 0; i < norms.length; i++) post[i] = norms[i] * scales[i];
-        return GradNorms.combine(post, 2);
+    static ClipReport clipEachTensor(ParamSet g, double[] norms, double divisor, double eps, double c) {
+        return clipEachTensor(g, norms, i -> divisor, eps, c);
     }
 }

@@ -23,19 +23,19 @@ public final class RenormClip extends AbstractClipStrategy {
         List<List<Integer>> units = perLayer ? List.copyOf(g.layers().values())
                 : java.util.stream.IntStream.range(0, norms.length).mapToObj(List::of).toList();
         double[] scales = new double[units.size()];
-        double[] tensorScales = new double[norms.length];
+        double[] posts = new double[units.size()];
         int changed = 0;
         for (int u = 0; u < units.size(); u++) {
             double n = GradNorms.subsetNorm(norms, units.get(u));
-            double f = n == 0 ? 1 : 1 / n; // zero norm: g / 1e-5 of a zero gradient is that gradient
-            if (f != 1) {
-                for (int i : units.get(u)) g.backend().scale(g.tensor(i), f);
-                changed++;
-            }
-            scales[u] = f;
-            for (int i : units.get(u)) tensorScales[i] = f;
+            scales[u] = 1;
+            posts[u] = n;
+            if (n == 0 || n == 1) continue; // zero norm: g / 1e-5 of a zero gradient is that gradient
+            GradNorms.UnitClip r = GradNorms.renormUnit(g, units.get(u), n);
+            scales[u] = r.factor();
+            posts[u] = r.postNorm();
+            changed++;
         }
-        return new ClipReport(pre, NormClip.derivedPost(norms, tensorScales), 1.0, scales, changed,
+        return new ClipReport(pre, GradNorms.combine(posts, 2), 1.0, scales, changed,
                 units.size(), false, !Double.isFinite(pre));
     }
 }

@@ -28,6 +28,6 @@ public final class RmsUpdateClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet u, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(u, 2, ctx.normKind());
-        return NormClip.clipEachTensor(u, norms, i -> norms[i] / Math.sqrt(u.tensor(i).size()), d);
+        return NormClip.clipEachTensor(u, norms, i -> Math.sqrt(u.tensor(i).size()), 0, d);
     }
 }

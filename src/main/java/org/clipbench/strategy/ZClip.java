@@ -13,7 +13,8 @@ import org.clipbench.params.ParamSet;
  * mu + zThresh * sigma. The ceiling (maxNorm; inf disables it) caps the threshold; the factor is
  * threshold / (n + 1e-6) as in the reference. The EMA is updated with the clipped norm (mean first,
  * then the variance around the new mean), unless skipUpdateOnSpike and this step was a spike.
- * Better than the reference: a NaN or Inf norm never enters the statistics or the warm-up buffer.
+ * Better than the reference: a NaN or Inf norm never enters the statistics or the warm-up buffer; a
+ * norm beyond the largest double (finite entries) is clipped exactly to the ceiling.
  */
 public final class ZClip extends AbstractClipStrategy {
     private static final double APPLY_EPS = 1e-6;
@@ -82,7 +83,8 @@ public final class ZClip extends AbstractClipStrategy {
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = GradNorms.global(g, 2, ctx.normKind());
         double effective = maxNorm;
-        boolean finite = Double.isFinite(n);
+        // a norm beyond the largest double on finite entries is a spike like any other (z = +Inf)
+        boolean finite = Double.isFinite(n) || n == Double.POSITIVE_INFINITY && initialized && GradNorms.allFinite(g);
         if (finite && !initialized) {
             buffer.add(n);
             if (buffer.size() >= warmup) {
@@ -107,9 +109,8 @@ public final class ZClip extends AbstractClipStrategy {
         }
         lastThreshold = effective;
         // NaN norm: NaN > effective is false, so the NaN factor below is forced to propagate
-        boolean clip = !(n <= effective);
-        double f = clip ? effective / (n + APPLY_EPS) : 1;
-        if (clip) GradNorms.scaleAll(g, f);
-        return new ClipReport(n, n * f, effective, new double[] {f}, clip ? 1 : 0, 1, false, !finite);
+        GradNorms.UnitClip r = n <= effective ? new GradNorms.UnitClip(1, n)
+                : GradNorms.clipUnit(g, null, n, 2, effective, 1, APPLY_EPS);
+        return new ClipReport(n, r.postNorm(), effective, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false, !finite);
     }
 }
