@@ -69,8 +69,17 @@ public final class Compare {
         return compare(JmhResults.load(base), JmhResults.load(candidate), s);
     }
 
+    /**
+     * Compares the benchmarks both sides have. A comparison that could pass on nothing is bad input: a
+     * side without results, no benchmark in common, or a non-finite score anywhere (a NaN iteration
+     * would otherwise be folded into a median).
+     */
     public static Result compare(Table base, Table candidate, Settings s) {
-        Map<String, Samples> a = samples(base, s.ignoredParams()), b = samples(candidate, s.ignoredParams());
+        Map<String, Samples> a = samples(base, s.ignoredParams(), "base"), b = samples(candidate, s.ignoredParams(), "candidate");
+        if (a.isEmpty() || b.isEmpty()) {
+            throw new IllegalArgumentException("nothing to compare: the " + (a.isEmpty() ? "base" : "candidate")
+                    + " holds no benchmark results; point it at a results folder or JMH JSON file with results");
+        }
         List<Row> rows = new ArrayList<>();
         List<String> onlyA = new ArrayList<>(), onlyB = new ArrayList<>();
         double logSum = 0;
@@ -89,6 +98,11 @@ public final class Compare {
             }
         }
         for (String k : b.keySet()) if (!a.containsKey(k)) onlyB.add(k);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("nothing to compare: no benchmark with the same parameters is in both inputs (base has "
+                    + a.size() + ", e.g. '" + onlyA.get(0) + "'; candidate has " + b.size() + ", e.g. '" + onlyB.get(0)
+                    + "'); compare runs of the same grid, or leave a differing parameter out with --ignore-params");
+        }
         return new Result(rows, onlyA, onlyB, n == 0 ? Double.NaN : Math.exp(logSum / n));
     }
 
@@ -103,7 +117,7 @@ public final class Compare {
     }
 
     /** Raw iteration scores per benchmark key (class.method plus every parameter); repeated runs are pooled. */
-    private static Map<String, Samples> samples(Table t, List<String> ignored) {
+    private static Map<String, Samples> samples(Table t, List<String> ignored, String side) {
         Map<String, Samples> out = new TreeMap<>();
         List<String> params = new ArrayList<>();
         for (String c : t.columnNames()) {
@@ -128,6 +142,14 @@ public final class Compare {
                 }
             }
             String k = key.toString();
+            for (double[] fork : forks) {
+                for (double x : fork) {
+                    if (!Double.isFinite(x)) {
+                        throw new IllegalArgumentException(k + ": the " + side + " has a non-finite score (" + x
+                                + ") in its iterations; a broken measurement cannot be compared: rerun that benchmark");
+                    }
+                }
+            }
             Samples prev = out.get(k);
             if (prev != null) forks.addAll(0, prev.forks()); // repeated runs pool their forks
             out.put(k, new Samples(t.stringColumn("mode").get(r), t.stringColumn("unit").get(r), forks));

@@ -72,6 +72,10 @@ public final class RunsCompare {
             }
         }
         for (String id : idsB) if (!a.stringColumn("run_id").contains(id)) onlyB.add(id);
+        if (common == 0) {
+            throw new IllegalArgumentException("nothing to compare: the sweep folders " + base + " and " + candidate
+                    + " have no run in common (" + a.rowCount() + " and " + b.rowCount() + " runs); compare two runs of the same sweep");
+        }
         return new Result(common, changes, onlyA, onlyB);
     }
 

@@ -49,6 +49,13 @@ public record SweepResults(Path dir, String name, Table runs, Table curves) {
     static Table read(Path file, List<String> required) throws IOException {
         if (!Files.isRegularFile(file)) throw new BadInputException(file, "missing: a sweep folder holds runs.csv and curves.csv");
         if (Files.size(file) == 0) throw new BadInputException(file, "is empty (the run was interrupted before writing it?)");
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            try (var lines = Files.lines(file)) {
+                if (lines.filter(l -> !l.isBlank()).limit(2).count() < 2) {
+                    throw new BadInputException(file, "has a header but no rows: the sweep finished no run (resume it with sweep --resume)");
+                }
+            }
+        }
         Table t;
         try {
             if (file.getFileName().toString().endsWith(".gz")) {
@@ -59,7 +66,8 @@ public record SweepResults(Path dir, String name, Table runs, Table curves) {
                 t = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypesPartial(TYPES).maxCharsPerColumn(1 << 16).build());
             }
         } catch (RuntimeException | java.io.IOException e) {
-            throw new BadInputException(file, "cannot be read as CSV: " + e.getMessage());
+            throw new BadInputException(file, "is not a CSV table ClipBench wrote (rows with more or fewer fields than the header, "
+                    + "or not CSV at all): " + e.getMessage().lines().findFirst().orElse("") + "; rerun or resume the sweep to rewrite it");
         }
         for (String c : required) {
             if (!t.columnNames().contains(c)) {

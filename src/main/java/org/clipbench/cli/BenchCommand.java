@@ -91,8 +91,50 @@ public final class BenchCommand implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
+    static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--sizes", "--dtypes", "--threads",
+            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep");
+
+    /** What a bench run was started with, saved as run.json so that --resume continues it exactly. */
+    record RunSettings(String profile, String jmh, String jvm, String forkHeap, String javacppCache, boolean noSweep) {
+    }
+
+    private RunSettings settingsOf(Path dir) throws IOException {
+        List<String> given = RUN_SETTINGS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException("--resume takes every setting from " + dir + " (run.json, grid.json); drop " + given);
+        }
+        Path f = dir.resolve("run.json");
+        if (Files.isRegularFile(f)) {
+            try {
+                return JSON.readValue(f.toFile(), RunSettings.class);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(f + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); the run's settings are lost: start a new run");
+            }
+        }
+        // folders from before run.json: the profile is in environment.json, the rest were defaults
+        String prof = JSON.readTree(dir.resolve("environment.json").toFile()).path("profile").asText("quick");
+        return new RunSettings(prof, null, null, forkHeap, javacppCache.toString(), noSweep);
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            if (!Files.isRegularFile(resume.resolve("grid.json"))) {
+                throw new IllegalArgumentException("--resume " + resume + ": no grid.json there; is it a results folder of a bench run?");
+            }
+            RunSettings rs = settingsOf(resume);
+            profile = rs.profile();
+            jmh = rs.jmh();
+            jvm = rs.jvm() == null ? null : Path.of(rs.jvm());
+            forkHeap = rs.forkHeap();
+            javacppCache = Path.of(rs.javacppCache());
+            noSweep = rs.noSweep();
+        }
         Profile p = Profile.named(profile);
         Filters filters = new Filters(backends, strategies, sizes, dtypes, threads, benchmarks).validate();
         List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
@@ -100,16 +142,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
-        Path dir;
         List<Combo> combos;
         Map<String, String> leftOut = Map.of();
         if (resume != null) {
-            dir = resume;
-            Path gridFile = dir.resolve("grid.json");
-            if (!Files.isRegularFile(gridFile)) {
-                throw new IllegalArgumentException("--resume " + dir + ": no grid.json there; is it a results folder of a bench run?");
+            combos = readGrid(resume);
+            if (dryRun) {
+                long left = combos.stream().filter(c -> BenchRunner.invalidResult(BenchRunner.resultFile(resume, c)) != null).count();
+                System.out.printf(Locale.ROOT, "resume %s (profile %s): %d of %d combinations left to run%n", resume, p.name(), left,
+                        combos.size());
+                return 0;
             }
-            combos = JSON.readValue(gridFile.toFile(), new TypeReference<List<Combo>>() { });
         } else {
             Grid grid = Grid.build(p, filters);
             int[] kn = parseShard(shard);
@@ -131,23 +173,31 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "the full profile takes about %.1f hours; rerun with --yes to start it", minutes / 60));
             }
-            dir = out != null ? out : resultsRoot.resolve(folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard));
         }
-        Files.createDirectories(dir);
+        try (org.clipbench.sweep.RunFolder folder = resume != null ? org.clipbench.sweep.RunFolder.lock(resume)
+                : out != null ? org.clipbench.sweep.RunFolder.lock(out)
+                : org.clipbench.sweep.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
+            return run(folder.dir(), p, filters, combos, leftOut, jmhArgs);
+        }
+    }
+
+    private static List<Combo> readGrid(Path dir) {
+        try {
+            return JSON.readValue(dir.resolve("grid.json").toFile(), new TypeReference<List<Combo>>() { });
+        } catch (IOException e) {
+            throw new IllegalArgumentException(dir.resolve("grid.json") + ": cannot be read ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); start a new run");
+        }
+    }
+
+    private int run(Path dir, Profile p, Filters filters, List<Combo> combos, Map<String, String> leftOut, List<String> jmhArgs)
+            throws Exception {
         String java = jvm != null ? jvm.toAbsolutePath().toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> forkArgs = List.of(BenchSupport.VECTOR, "-Xmx" + forkHeap,
                 BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED,
                 "-Dorg.bytedeco.javacpp.cachedir=" + javacppCache.toAbsolutePath(),
                 "-Dorg.bytedeco.javacpp.maxbytes=12g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=18g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        if (resume == null) {
-            AtomicFiles.write(dir.resolve("grid.json"), JSON.writeValueAsBytes(combos));
-            if (!leftOut.isEmpty()) {
-                StringBuilder sb = new StringBuilder("# combinations of the profile that a backend cannot run (not run, not faked)\n");
-                leftOut.forEach((c, why) -> sb.append(c).append("  # ").append(why).append('\n'));
-                AtomicFiles.writeString(dir.resolve("not-run.txt"), sb.toString());
-            }
-        }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("profile", p.name());
         extra.put("settings", p.settings());
@@ -158,7 +208,21 @@ public final class BenchCommand implements Callable<Integer> {
         extra.put("benchmark_jvm_version", jvmVersion(java));
         extra.put("fork_jvm_args", forkArgs);
         extra.put("omp_num_threads_per_fork", "OMP_NUM_THREADS = the combination's threads parameter (set by java-omp<t>.sh)");
-        AtomicFiles.write(dir.resolve("environment.json"), JSON.writeValueAsBytes(Environment.capture(extra)));
+        byte[] environment = JSON.writeValueAsBytes(Environment.capture(extra));
+        if (resume == null) {
+            AtomicFiles.write(dir.resolve("grid.json"), JSON.writeValueAsBytes(combos));
+            AtomicFiles.write(dir.resolve("run.json"), JSON.writeValueAsBytes(new RunSettings(p.name(), jmh,
+                    jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap, javacppCache.toString(), noSweep)));
+            AtomicFiles.write(dir.resolve("environment.json"), environment);
+            if (!leftOut.isEmpty()) {
+                StringBuilder sb = new StringBuilder("# combinations of the profile that a backend cannot run (not run, not faked)\n");
+                leftOut.forEach((c, why) -> sb.append(c).append("  # ").append(why).append('\n'));
+                AtomicFiles.writeString(dir.resolve("not-run.txt"), sb.toString());
+            }
+        } else {
+            // the first session's environment.json stays; each resume records its own beside it
+            AtomicFiles.write(dir.resolve("logs").resolve("environment-resume-" + System.currentTimeMillis() + ".json"), environment);
+        }
 
         System.out.println("results: " + dir);
         AtomicBoolean finished = new AtomicBoolean(false);
@@ -177,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
                 outcome.failures().size(), results, dir.resolve("results.json"));
         if (results > 0) System.out.println(Files.readString(writeReport(dir)));
-        if (!noSweep && resume == null) {
+        if (!noSweep) {
             for (String preset : sweepsOf(p.name())) {
                 Path sweepDir = dir.resolve("convergence").resolve(preset);
                 System.out.println("convergence sweep " + preset + " -> " + sweepDir);
@@ -189,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("%d runs, %d diverged%n%n%s%n", o.rows(), o.diverged(), md);
             }
         }
-        if (results > 0 && !noSweep && resume == null) writeReport(dir); // again, now with the convergence sweeps
+        if (results > 0 && !noSweep) writeReport(dir); // again, now with the convergence sweeps
         if (!outcome.failures().isEmpty()) {
             System.err.println("failed combinations (see " + dir.resolve("failures.txt") + "):");
             outcome.failures().forEach(f -> System.err.println("  " + f));

@@ -13,19 +13,19 @@ import picocli.CommandLine.Parameters;
 /** Statistical comparison of two results folders or JMH JSON files; exit 1 on a regression. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare BASE and CANDIDATE (results folders or JMH JSON files) per benchmark: medians, ratio with a",
-                "bootstrap 95% CI, Mann-Whitney U p-value, verdict. Exit 0: no significant regression; 1: at least one",
+                "bootstrap 95%% CI, Mann-Whitney U p-value, verdict. Exit 0: no significant regression; 1: at least one",
                 "benchmark significantly slower by at least --min-effect; 2: bad input.",
                 "Two sweep folders (with runs.csv) are compared run by run instead: exit 1 when a final metric moved",
                 "by more than --tolerance (relative)."})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", split = ",", description = "base results folder(s) or JMH JSON file(s); several, comma-separated, are pooled")
+    @Parameters(index = "0", arity = "1", split = ",", description = "base results folder(s) or JMH JSON file(s); several, comma-separated, are pooled")
     List<Path> base;
 
-    @Parameters(index = "1", split = ",", description = "candidate results folder(s) or JMH JSON file(s)")
+    @Parameters(index = "1", arity = "1", split = ",", description = "candidate results folder(s) or JMH JSON file(s)")
     List<Path> candidate;
 
-    @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%)")
+    @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%%)")
     double minEffect = 0.05;
 
     @Option(names = "--alpha", description = "significance level of the Mann-Whitney U test (default 0.05)")

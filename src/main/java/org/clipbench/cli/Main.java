@@ -26,17 +26,32 @@ public final class Main implements Runnable {
             if (System.getProperty(COMMAND_PROPERTY) == null) System.setProperty(COMMAND_PROPERTY, String.join(" ", args));
             System.exit(commandLine().execute(args));
         }
-        org.openjdk.jmh.Main.main(args);
+        String near = args.length > 0 ? nearestCommand(args[0]) : null;
+        if (near != null) {
+            System.err.println("error: unknown command '" + args[0] + "'; did you mean '" + near + "'? (commands: "
+                    + String.join(", ", new java.util.TreeSet<>(COMMANDS.stream().filter(c -> !c.startsWith("-")).toList())) + ")");
+            System.exit(2);
+        }
+        org.openjdk.jmh.Main.main(args); // anything else is JMH's own command line (options, benchmark regexes)
+    }
+
+    /** A command one or two edits away from the word (a typo), or null: a JMH benchmark regex is passed on. */
+    static String nearestCommand(String word) {
+        if (word.startsWith("-")) return null;
+        for (String c : COMMANDS) {
+            if (!c.startsWith("-") && org.apache.commons.lang3.StringUtils.getLevenshteinDistance(word, c) <= 2) {
+                return c;
+            }
+        }
+        return null;
     }
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof org.clipbench.analysis.JmhResults.BadInputException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-            }
-            throw ex;
+            cmd.getErr().println("error: " + oneLine(ex));
+            if (Boolean.getBoolean(TRACE_PROPERTY)) ex.printStackTrace(cmd.getErr());
+            return isBadInput(ex) ? 2 : 3;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage() + " (see '"
@@ -44,6 +59,38 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl;
+    }
+
+    /** -Dclipbench.trace=true prints the stack trace behind an error line. */
+    static final String TRACE_PROPERTY = "clipbench.trace";
+
+    /** Bad input and IO problems are the user's to fix (exit 2); anything else is a bug of ours (exit 3). */
+    static boolean isBadInput(Throwable ex) {
+        return ex instanceof IllegalArgumentException || ex instanceof org.clipbench.analysis.JmhResults.BadInputException
+                || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException;
+    }
+
+    /** The error as one line: what failed on which file, and for a bug, that it is one. */
+    static String oneLine(Throwable ex) {
+        Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+        String line;
+        if (io instanceof java.nio.file.AccessDeniedException e) {
+            line = e.getFile() + ": permission denied; choose a folder you can write to";
+        } else if (io instanceof java.nio.file.NoSuchFileException e) {
+            line = e.getFile() + ": no such file or folder (is its parent folder there?)";
+        } else if (io instanceof java.nio.file.FileAlreadyExistsException e) {
+            line = e.getFile() + ": a file is in the way where a folder is needed; choose another path";
+        } else if (io instanceof java.nio.file.NotDirectoryException e) {
+            line = e.getFile() + ": is a file, not a folder; choose a folder";
+        } else if (io instanceof java.nio.file.FileSystemException e) {
+            line = e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+        } else if (isBadInput(io)) {
+            line = String.valueOf(io.getMessage());
+        } else {
+            line = "internal error (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + "); this is a bug in ClipBench: "
+                    + "please report it with the command line (rerun with -D" + TRACE_PROPERTY + "=true for the stack trace)";
+        }
+        return line.replace('\n', ' ');
     }
 
     @Override

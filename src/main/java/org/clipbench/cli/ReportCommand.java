@@ -23,8 +23,18 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = out != null ? out : (inputs.get(0).toFile().isDirectory() ? inputs.get(0).resolve("report") : Path.of("report"));
-        return report(inputs, dir);
+        for (Path p : inputs) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException(p + ": no such results folder or file; name a folder under results/runs or a JMH JSON file");
+            }
+        }
+        return report(inputs, out != null ? out : defaultReportDir(inputs.get(0)));
+    }
+
+    /** report/ inside the first input folder, or beside the first input file (never the current folder by accident). */
+    static Path defaultReportDir(Path first) {
+        Path abs = first.toAbsolutePath().normalize();
+        return java.nio.file.Files.isDirectory(abs) ? abs.resolve("report") : abs.resolveSibling("report");
     }
 
     /** Writes the report; prints where it is and every input that could not be used; 1 if there was one. */

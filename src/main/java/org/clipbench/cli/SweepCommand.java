@@ -64,6 +64,17 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "replace the file's step budget")
     Long steps;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The shard a sweep folder ran (from its environment.json), or null for the whole grid. */
+    private static String readShard(Path dir) throws java.io.IOException {
+        Path env = dir.resolve("environment.json");
+        if (!Files.isRegularFile(env)) return null;
+        var s = SweepRunner.JSON.readTree(env.toFile()).path("shard");
+        return s.isTextual() ? s.asText() : null;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
@@ -71,7 +82,19 @@ public final class SweepCommand implements Callable<Integer> {
         Path dir;
         if (source.resume != null) {
             dir = source.resume;
+            List<String> given = java.util.stream.Stream.of("--lrs", "--strategies", "--seeds", "--seed-count", "--steps", "--out")
+                    .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException("--resume takes the sweep from " + dir.resolve("sweep.json") + "; drop " + given
+                        + " (or start a new sweep with them)");
+            }
             cfg = SweepConfig.read(dir.resolve("sweep.json"));
+            String ranShard = readShard(dir);
+            if (shard == null) shard = ranShard;
+            else if (!shard.equals(ranShard)) {
+                throw new IllegalArgumentException("--shard " + shard + ": " + dir + " holds shard " + (ranShard == null ? "1/1 (all)" : ranShard)
+                        + "; drop --shard to resume it");
+            }
         } else {
             cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
             if (seedCount != null) {
@@ -80,7 +103,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             cfg = cfg.with(lrs, strategies, seeds, steps);
             String name = BenchCommand.folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard) + "-sweep-" + cfg.name();
-            dir = out != null ? out : Path.of("results", "runs", name);
+            dir = out != null ? out : org.clipbench.sweep.RunFolder.createUniqueDir(Path.of("results", "runs"), name);
         }
         int[] kn = shard == null ? new int[] {1, 1} : BenchCommand.parseShard(shard);
         Files.createDirectories(dir);
@@ -89,7 +112,10 @@ public final class SweepCommand implements Callable<Integer> {
         extra.put("sweep", cfg.name());
         extra.put("threads", threads);
         extra.put("shard", shard);
-        AtomicFiles.write(dir.resolve("environment.json"), SweepRunner.JSON.writeValueAsBytes(Environment.capture(extra)));
+        byte[] environment = SweepRunner.JSON.writeValueAsBytes(Environment.capture(extra));
+        // a resume keeps the first session's environment.json and records its own beside it
+        AtomicFiles.write(source.resume == null ? dir.resolve("environment.json")
+                : dir.resolve("logs").resolve("environment-resume-" + System.currentTimeMillis() + ".json"), environment);
         int runs = cfg.runs().size();
         System.out.printf("sweep %s: %d runs (%d strategies x %d learning rates x %d seeds) on %d threads -> %s%n", cfg.name(), runs,
                 cfg.strategies().size(), cfg.lrs().size(), cfg.seeds().size(), threads, dir);

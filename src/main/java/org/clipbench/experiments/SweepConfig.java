@@ -24,7 +24,11 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
                           Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss,
                           Double targetGradNorm, Boolean stopAtTarget, Boolean logSmoothness) {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // seeds: [1.5] is an error, not seed 1
+
+    /** A sweep name is part of a folder name: letters, digits, '.', '_' and '-', not starting with a dot. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
 
     public static SweepConfig read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("sweep file " + file + " does not exist");
@@ -65,6 +69,10 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */
     public SweepConfig validated() {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("sweep: 'name' " + (name == null ? "is missing" : "'" + name + "' cannot name a folder")
+                    + ": use letters, digits, '.', '_' and '-' (e.g. \"digits-lr-scan\")");
+        }
         if (problem == null) throw new IllegalArgumentException("sweep: 'problem' is missing");
         problem.build();
         if (!Backends.names().contains(backendOrDefault())) {
@@ -73,12 +81,26 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         dtypeOrDefault();
         Optimizers.create(optimizerOrDefault());
         if (lrs == null || lrs.isEmpty()) throw new IllegalArgumentException("sweep: 'lrs' is empty: give at least one learning rate");
-        for (double lr : lrs) if (!(lr > 0)) throw new IllegalArgumentException("sweep: learning rate " + lr + " must be > 0");
+        for (double lr : lrs) {
+            if (!(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("sweep: learning rate " + lr + " must be finite and > 0");
+        }
+        requireDistinct("lrs", lrs);
+        requireDistinct("strategies", strategies);
+        requireDistinct("seeds", seeds);
         if (strategies == null || strategies.isEmpty()) throw new IllegalArgumentException("sweep: 'strategies' is empty: give at least one, e.g. none");
         for (String s : strategies) Strategies.create(s);
         if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("sweep: 'seeds' is empty: give at least one seed");
         settings(lrs.get(0));
         return this;
+    }
+
+    /** A repeated value would train the same run twice and write one row. */
+    private static void requireDistinct(String field, List<?> values) {
+        if (values == null) return;
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (Object v : values) {
+            if (!seen.add(v)) throw new IllegalArgumentException("sweep: '" + field + "' lists " + v + " twice; give each value once");
+        }
     }
 
     /** The same sweep with the grid axes or step budget replaced where the arguments are not null (command-line options). */

@@ -47,6 +47,14 @@ public final class SweepRunner {
 
     public static Outcome run(SweepConfig cfg, Path dir, int threads, int shardK, int shardN, boolean progress, PrintStream out)
             throws IOException, InterruptedException {
+        try (org.clipbench.sweep.RunFolder lock = org.clipbench.sweep.RunFolder.lock(dir)) {
+            return runLocked(cfg, dir, threads, shardK, shardN, progress, out);
+        }
+    }
+
+    private static Outcome runLocked(SweepConfig cfg, Path dir, int threads, int shardK, int shardN, boolean progress, PrintStream out)
+            throws IOException, InterruptedException {
+        requireSameSweep(cfg, dir);
         Path runsDir = dir.resolve("runs");
         Files.createDirectories(runsDir);
         try (var s = Files.list(runsDir)) {
@@ -58,8 +66,19 @@ public final class SweepRunner {
         int resumed = 0;
         for (int i = 0; i < all.size(); i++) {
             if (i % shardN != shardK - 1) continue;
-            if (Files.exists(runsDir.resolve(all.get(i).id() + ".json"))) resumed++;
-            else pending.add(all.get(i));
+            Path f = runsDir.resolve(all.get(i).id() + ".json");
+            String why = Files.exists(f) ? invalidRun(f) : "missing";
+            if (why == null) {
+                resumed++;
+                continue;
+            }
+            if (!why.equals("missing")) {
+                Path aside = runsDir.resolve("corrupt").resolve(f.getFileName() + "." + System.currentTimeMillis());
+                Files.createDirectories(aside.getParent());
+                Files.move(f, aside);
+                out.printf("%s: %s; moved to %s, training it again%n", dir.relativize(f), why, dir.relativize(aside));
+            }
+            pending.add(all.get(i));
         }
         int diverged = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -81,6 +100,34 @@ public final class SweepRunner {
         }
         int rows = writeTables(dir);
         return new Outcome(pending.size(), resumed, diverged, rows);
+    }
+
+    /** A folder that already holds another sweep (other grid or settings) is not written into. */
+    private static void requireSameSweep(SweepConfig cfg, Path dir) throws IOException {
+        Path f = dir.resolve("sweep.json");
+        if (!Files.isRegularFile(f)) return;
+        SweepConfig there;
+        try {
+            there = JSON.readValue(f.toFile(), SweepConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(f + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); this folder's sweep is unknown: write to another folder");
+        }
+        if (!there.equals(cfg)) {
+            throw new IllegalArgumentException(dir + " holds another sweep (" + there.name() + ", a different grid or settings in "
+                    + "sweep.json); finish it with sweep --resume " + dir + ", or write this one to another folder");
+        }
+    }
+
+    /** Why a run file is not a finished run (truncated, empty, not ClipBench's), or null when it is one. */
+    static String invalidRun(Path f) {
+        try {
+            JsonNode d = JSON.readTree(f.toFile());
+            if (d == null || !d.path("run").isObject() || !d.path("curve").isArray()) return "not a finished run (no run or curve)";
+            return null;
+        } catch (IOException e) {
+            return "cannot be read (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
     }
 
     /** Trains one run and writes its file; returns whether it diverged. */

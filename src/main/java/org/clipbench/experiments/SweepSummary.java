@@ -2,8 +2,10 @@ package org.clipbench.experiments;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.clipbench.analysis.Markdown;
 import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
@@ -17,7 +19,10 @@ public final class SweepSummary {
     }
 
     public static Table table(Path dir) throws IOException {
-        return table(Table.read().usingOptions(CsvReadOptions.builder(dir.resolve("runs.csv").toFile()).build()));
+        // typed: learning rates that are all whole numbers (1, 2, 1e6) would otherwise be read as an int column
+        return table(Table.read().usingOptions(CsvReadOptions.builder(dir.resolve("runs.csv").toFile()).columnTypesPartial(Map.of(
+                "lr", ColumnType.DOUBLE, "seed", ColumnType.DOUBLE, "final_loss", ColumnType.DOUBLE, "diverged", ColumnType.STRING,
+                "strategy", ColumnType.STRING)).build()));
     }
 
     public static Table table(Table loaded) {

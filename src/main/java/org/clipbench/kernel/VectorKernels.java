@@ -55,7 +55,7 @@ public final class VectorKernels {
             DoubleVector v = DoubleVector.fromArray(D, a, i);
             s0 = v.fma(v, s0);
         }
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < end; i++) {
             s += a[i] * a[i];
         }
@@ -128,7 +128,7 @@ public final class VectorKernels {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double sum = sumLanes(s0.add(s1));
         for (; i < end; i++) {
             double y = a[i] * s;
             sum += y * y;
@@ -156,7 +156,7 @@ public final class VectorKernels {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < end; i++) {
             s += a[i] * a[i];
         }
@@ -174,7 +174,7 @@ public final class VectorKernels {
                     .convertShape(VectorOperators.F2D, D, 0);
             acc = x.fma(x, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; i < end; i++) {
             double x = a[i];
             s += x * x;
@@ -200,7 +200,7 @@ public final class VectorKernels {
                 s0 = v0.fma(v0, s0);
                 s1 = v1.fma(v1, s1);
             }
-            double block = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            double block = sumLanes(s0.add(s1));
             for (; i < stop; i++) {
                 block += a[i] * a[i]; // float product: the same overflow behaviour as the lanes
             }
@@ -220,7 +220,7 @@ public final class VectorKernels {
         for (int bound = end - step; i <= bound; i += step) {
             acc = acc.add(DoubleVector.fromArray(D, a, i).abs());
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; i < end; i++) {
             s += Math.abs(a[i]);
         }
@@ -236,7 +236,7 @@ public final class VectorKernels {
             acc = acc.add(((DoubleVector) FloatVector.fromArray(F_AS_D, a, i)
                     .convertShape(VectorOperators.F2D, D, 0)).abs());
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; i < end; i++) {
             s += Math.abs(a[i]);
         }
@@ -332,7 +332,7 @@ public final class VectorKernels {
         for (int bound = end - step; i <= bound; i += step) {
             probe = probe.add(DoubleVector.fromArray(D, a, i).mul(0.0));
         }
-        double p = probe.reduceLanes(VectorOperators.ADD);
+        double p = sumLanes(probe);
         for (; i < end; i++) {
             p += a[i] * 0.0;
         }
@@ -347,7 +347,7 @@ public final class VectorKernels {
         for (int bound = end - step; i <= bound; i += step) {
             probe = probe.add(FloatVector.fromArray(F, a, i).mul(0.0f));
         }
-        float p = probe.reduceLanes(VectorOperators.ADD);
+        float p = sumLanes(probe);
         for (; i < end; i++) {
             p += a[i] * 0.0f;
         }
@@ -506,40 +506,40 @@ public final class VectorKernels {
         for (int bound = len - step; p <= bound; p += step) {
             acc = DoubleVector.fromArray(D, x, xOff + p).fma(DoubleVector.fromArray(D, y, yOff + p), acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; p < len; p++) s += x[xOff + p] * y[yOff + p];
         return s;
     }
 
-    /** y = f(x) with the Vector API's lane-wise TANH and EXP (SVML on x86). */
+    /**
+     * y = f(x). TANH and SIGMOID use the scalar functions lane by lane: the Vector API's lanewise TANH and
+     * EXP run Math's functions until C2 compiles them and Intel SVML after, which differ in the last bits,
+     * so results would depend on JIT timing and sweeps would not be bit-identical. RELU and IDENTITY are SIMD.
+     */
     public static void activate(org.clipbench.backend.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+        if (f == org.clipbench.backend.Activation.TANH || f == org.clipbench.backend.Activation.SIGMOID) {
+            ScalarKernels.activate(f, x, xOff, y, yOff, len);
+            return;
+        }
         int step = D.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             DoubleVector v = DoubleVector.fromArray(D, x, xOff + i);
-            DoubleVector r = switch (f) {
-                case IDENTITY -> v;
-                case TANH -> v.lanewise(VectorOperators.TANH);
-                case SIGMOID -> DoubleVector.broadcast(D, 1.0).div(v.neg().lanewise(VectorOperators.EXP).add(1.0));
-                case RELU -> v.max(0.0);
-            };
-            r.intoArray(y, yOff + i);
+            (f == org.clipbench.backend.Activation.RELU ? v.max(0.0) : v).intoArray(y, yOff + i);
         }
         ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
 
     public static void activate(org.clipbench.backend.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+        if (f == org.clipbench.backend.Activation.TANH || f == org.clipbench.backend.Activation.SIGMOID) {
+            ScalarKernels.activate(f, x, xOff, y, yOff, len);
+            return;
+        }
         int step = F.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector r = switch (f) {
-                case IDENTITY -> v;
-                case TANH -> v.lanewise(VectorOperators.TANH);
-                case SIGMOID -> FloatVector.broadcast(F, 1.0f).div(v.neg().lanewise(VectorOperators.EXP).add(1.0f));
-                case RELU -> v.max(0.0f);
-            };
-            r.intoArray(y, yOff + i);
+            (f == org.clipbench.backend.Activation.RELU ? v.max(0.0f) : v).intoArray(y, yOff + i);
         }
         ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
@@ -575,5 +575,21 @@ public final class VectorKernels {
             FloatVector.fromArray(F, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
         }
         ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
+    }
+
+    /**
+     * The lanes summed in lane order. reduceLanes(ADD) leaves the order unspecified, so its result could
+     * change with the JIT tier; a fixed order keeps every kernel bit-reproducible.
+     */
+    static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
+    static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
     }
 }

@@ -11,7 +11,8 @@ import org.clipbench.tasks.NoiseDistribution;
 /**
  * f(x, xi) = ||x||^2 / 2 + <xi, x> in d dimensions (Zhang et al. 2020 NeurIPS; Gorbunov et al. 2020):
  * the stochastic gradient is x + xi with zero-mean noise xi from a chosen law, so clipping bias and
- * heavy tails can be studied where the optimum (x = 0, f = 0) is known. Start x0 = start * (0, 1, ..., d-1).
+ * heavy tails can be studied where the optimum (x = 0, f = 0) is known. Start x0 = start * (0, 1, ..., d-1), or
+ * start in one dimension.
  */
 public final class NoisyQuadratic implements Problem {
     private final int dim;
@@ -33,7 +34,8 @@ public final class NoisyQuadratic implements Problem {
     @Override
     public void initialize(ParamSet p, SplittableRandom rng) {
         double[] x = new double[dim];
-        for (int i = 0; i < dim; i++) x[i] = start * i;
+        // start * (0, 1, ..., d-1); in one dimension that would be the optimum itself (loss 0): start there at start
+        for (int i = 0; i < dim; i++) x[i] = dim == 1 ? start : start * i;
         p.backend().assign(p.tensor(0), x);
     }
 

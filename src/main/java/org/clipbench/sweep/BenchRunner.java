@@ -57,11 +57,43 @@ public final class BenchRunner {
 
     /** JMH's own command-line options (e.g. "-f 2 -prof gc"); IllegalArgumentException if JMH rejects them. */
     public static CommandLineOptions parseJmhOptions(List<String> rawJmhOptions) {
+        CommandLineOptions o;
         try {
-            return new CommandLineOptions(rawJmhOptions.toArray(String[]::new));
+            o = new CommandLineOptions(rawJmhOptions.toArray(String[]::new));
         } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
             throw new IllegalArgumentException("--jmh: JMH does not accept " + rawJmhOptions + ": " + e.getMessage());
         }
+        for (ProfilerConfig p : o.getProfilers()) {
+            try {
+                org.openjdk.jmh.profile.ProfilerFactory.getProfilerOrException(p);
+            } catch (org.openjdk.jmh.profile.ProfilerException e) {
+                throw new IllegalArgumentException("--jmh: profiler '" + p.getKlass() + "' cannot be used here: "
+                        + e.getMessage().lines().findFirst().orElse("") + " (java -jar target/benchmarks.jar -lprof lists them)");
+            }
+        }
+        return o;
+    }
+
+    /** Why a finished-looking result file is not a result (empty, truncated, no score), or null when it is one. */
+    public static String invalidResult(Path f) {
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            if (n == null || !n.isArray() || n.isEmpty()) return "holds no JMH result (empty or not a JSON array)";
+            for (JsonNode r : n) {
+                if (!r.path("primaryMetric").path("score").isNumber()) return "a result without a score";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot be read as JMH JSON (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
+    }
+
+    /** Moves a broken result aside to jmh/corrupt/ (kept for a look, never merged) so that its combination runs again. */
+    static Path moveAside(Path f) throws IOException {
+        Path aside = f.resolveSibling("corrupt").resolve(f.getFileName() + "." + System.currentTimeMillis());
+        Files.createDirectories(aside.getParent());
+        Files.move(f, aside);
+        return aside;
     }
 
     public static Path resultFile(Path dir, Combo c) {
@@ -78,8 +110,12 @@ public final class BenchRunner {
             index++;
             Path done = resultFile(dir, c);
             if (Files.exists(done)) {
-                resumed++;
-                continue;
+                String why = invalidResult(done);
+                if (why == null) {
+                    resumed++;
+                    continue;
+                }
+                out.printf("%s: %s; moved to %s, running it again%n", dir.relativize(done), why, dir.relativize(moveAside(done)));
             }
             String head = String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c);
             Path tmp = dir.resolve("jmh").resolve("." + c.id() + ".partial");
@@ -135,8 +171,9 @@ public final class BenchRunner {
         c.params().forEach((k, v) -> {
             if (!k.equals("method")) b.param(k, v); // "method" picks the @Benchmark method, it is no @Param
         });
-        if (settings.gcProfiler()) b.addProfiler("gc");
-        for (ProfilerConfig p : raw.getProfilers()) b.addProfiler(p.getKlass(), p.getOpts());
+        // raw profilers come through the parent; adding them again would register each twice
+        boolean rawGc = raw.getProfilers().stream().anyMatch(p -> p.getKlass().equals("gc") || p.getKlass().endsWith("GCProfiler"));
+        if (settings.gcProfiler() && !rawGc) b.addProfiler("gc");
         if (raw.getTimeUnit().hasValue()) b.timeUnit(raw.getTimeUnit().get());
         return b.build();
     }
@@ -180,6 +217,7 @@ public final class BenchRunner {
         if (Files.isDirectory(jmh)) {
             try (var files = Files.list(jmh)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                    if (invalidResult(f) != null) continue; // run() moves these aside and redoes them
                     JsonNode n = JSON.readTree(f.toFile());
                     if (n != null && n.isArray()) n.forEach(all::add);
                 }

@@ -61,6 +61,9 @@ public final class NoiseDistribution {
 
     /** gaussian, student-t:NU, exponential, weibull:C, burr:C:D, each optionally prefixed by "symmetric-". */
     public static NoiseDistribution parse(String spec, double scale) {
+        if (!(scale >= 0 && Double.isFinite(scale))) {
+            throw new IllegalArgumentException("noiseScale " + scale + " must be finite and >= 0 (0 = no noise)");
+        }
         String s = spec.trim().toLowerCase(Locale.ROOT);
         boolean sym = s.startsWith("symmetric-");
         if (sym) s = s.substring("symmetric-".length());
