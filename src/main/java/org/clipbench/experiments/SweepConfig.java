@@ -28,7 +28,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // seeds: [1.5] is an error, not seed 1
 
     /** A sweep name is part of a folder name: letters, digits, '.', '_' and '-', not starting with a dot. */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_=+-][A-Za-z0-9._=+-]{0,99}");
 
     public static SweepConfig read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("sweep file " + file + " does not exist");
@@ -71,7 +71,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public SweepConfig validated() {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("sweep: 'name' " + (name == null ? "is missing" : "'" + name + "' cannot name a folder")
-                    + ": use letters, digits, '.', '_' and '-' (e.g. \"digits-lr-scan\")");
+                    + ": use letters, digits and . _ = + - (e.g. \"digits-lr-scan\")");
         }
         if (problem == null) throw new IllegalArgumentException("sweep: 'problem' is missing");
         problem.build();

@@ -45,7 +45,8 @@ public record Reproduction(String id, int version, String paper, String claim, S
 
     /** The presets named in a comma-separated list ("all" or empty: every one). */
     public static List<Reproduction> select(String names) {
-        if (names == null || names.isBlank() || names.equals("all")) return PRESETS.stream().map(Reproduction::preset).toList();
+        if (names == null || names.equals("all")) return PRESETS.stream().map(Reproduction::preset).toList();
+        if (names.isBlank()) throw new IllegalArgumentException("--only is empty: name reproductions (see --list), or leave --only out for all");
         return java.util.Arrays.stream(names.split(",")).map(String::trim).map(Reproduction::preset).toList();
     }
 

@@ -67,13 +67,48 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
     }
 
     public boolean keeps(Combo c) {
+        return matches(benchmarks, c.benchmark()) && keepsIgnoringBenchmark(c);
+    }
+
+    /** keeps() without the benchmark filter: which clipping runs a selected RestoreBenchmark restores for. */
+    public boolean keepsIgnoringBenchmark(Combo c) {
         Map<String, String> p = c.params();
-        return matches(benchmarks, c.benchmark())
-                && matches(backends, p.get("backend"))
+        return matches(backends, p.get("backend"))
                 && matches(strategies, p.containsKey("strategy") ? Calibration.nameOf(p.get("strategy")) : null)
                 && matches(sizes, p.containsKey("params") ? p.get("params") : p.get("size"))
                 && matches(dtypes, p.get("dtype"))
                 && matches(threads, p.get("threads"));
+    }
+
+    /**
+     * A filter value that no combination of the grid has would silently select less than asked (e.g.
+     * --threads 3 where every benchmark runs with 1 or 2): IllegalArgumentException naming it and what
+     * the profile has.
+     */
+    public void requireEachValueMatches(java.util.Collection<Combo> all, String profile) {
+        requireMatches("--benchmarks", benchmarks, all, Combo::benchmark, profile);
+        requireMatches("--backends", backends, all, c -> c.params().get("backend"), profile);
+        requireMatches("--strategies", strategies, all,
+                c -> c.params().containsKey("strategy") ? Calibration.nameOf(c.params().get("strategy")) : null, profile);
+        requireMatches("--sizes", sizes, all, c -> c.params().containsKey("params") ? c.params().get("params") : c.params().get("size"), profile);
+        requireMatches("--dtypes", dtypes, all, c -> c.params().get("dtype"), profile);
+        requireMatches("--threads", threads, all, c -> c.params().get("threads"), profile);
+    }
+
+    private static void requireMatches(String option, List<String> filter, java.util.Collection<Combo> all,
+                                       java.util.function.Function<Combo, String> value, String profile) {
+        if (filter == null) return;
+        java.util.TreeSet<String> has = new java.util.TreeSet<>();
+        for (Combo c : all) {
+            String v = value.apply(c);
+            if (v != null) has.add(v);
+        }
+        for (String f : filter) {
+            if (!has.contains(f)) {
+                throw new IllegalArgumentException(option + " " + f + ": no benchmark of profile " + profile + " has that; it has "
+                        + String.join(",", has));
+            }
+        }
     }
 
     private static boolean matches(List<String> filter, String value) {

@@ -37,21 +37,28 @@ public final class Grid {
     public static Grid build(Profile profile, Filters filters) {
         Map<String, Combo> kept = new LinkedHashMap<>();
         Map<String, String> leftOut = new LinkedHashMap<>();
+        Map<String, Combo> runnable = new LinkedHashMap<>();
         for (Block block : profile.blocks()) {
             for (Combo raw : block.expand()) {
                 for (Combo c : resolveRegime(raw)) {
                     String why = unsupported(c);
                     if (why != null) {
                         leftOut.put(c.toString(), why);
-                    } else if (filters.keeps(c)) {
-                        kept.putIfAbsent(c.id(), c);
+                    } else {
+                        runnable.putIfAbsent(c.id(), c);
                     }
                 }
             }
         }
-        for (Combo c : List.copyOf(kept.values())) {
+        for (Combo c : List.copyOf(runnable.values())) {
             Combo restore = restoreFor(c);
-            if (restore != null && filters.keeps(restore)) kept.putIfAbsent(restore.id(), restore);
+            if (restore != null) runnable.putIfAbsent(restore.id(), restore);
+        }
+        filters.requireEachValueMatches(runnable.values(), profile.name());
+        for (Combo c : runnable.values()) {
+            // a restore is kept with the clipping runs it belongs to, or alone when RestoreBenchmark is asked for
+            boolean keep = c.benchmark().equals("RestoreBenchmark") ? restoresAKeptRun(c, runnable.values(), filters) : filters.keeps(c);
+            if (keep) kept.putIfAbsent(c.id(), c);
         }
         List<Combo> sorted = new ArrayList<>(kept.values());
         sorted.sort(Comparator.comparing(Combo::id));
@@ -121,6 +128,19 @@ public final class Grid {
             }
         }
         return null;
+    }
+
+    private static boolean restoresAKeptRun(Combo restore, java.util.Collection<Combo> all, Filters filters) {
+        if (!filters.keeps(restore)) return false;
+        for (Combo c : all) {
+            Combo r = restoreFor(c);
+            if (r != null && r.id().equals(restore.id())
+                    && (filters.keeps(c) || filters.benchmarks() != null && filters.benchmarks().contains("RestoreBenchmark")
+                    && filters.keepsIgnoringBenchmark(c))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The restore that a clipping benchmark's calls begin with, as its own benchmark. */

@@ -26,7 +26,18 @@ class SweepTest {
         assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("\"cliff\"", "\"gan\""))))
                 .hasMessageContaining("unknown problem.type 'gan'");
         assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[0.05, 0.2]", "[]")))).hasMessageContaining("'lrs' is empty");
-        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[0.05, 0.2]", "[-1]")))).hasMessageContaining("must be > 0");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[0.05, 0.2]", "[-1]")))).hasMessageContaining("must be finite and > 0");
+        // bad input found by trying the CLI as a new user (issue: reliability)
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("\"t\"", "\"../../../tmp/escaped\""))))
+                .hasMessageContaining("cannot name a folder");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("\"name\": \"t\", ", "")))).hasMessageContaining("'name' is missing");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[1, 2]", "[1, 1]")))).hasMessageContaining("'seeds' lists 1 twice");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[\"none\", ", "[\"none\", \"none\", "))))
+                .hasMessageContaining("'strategies' lists none twice");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[1, 2]", "[1.5]")))).hasMessageContaining("sweep file");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[0.05, 0.2]", "[1e400]")))).hasMessageContaining("must be finite");
+        assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("\"cliff\", \"w0\": 5, \"b0\": -2.59",
+                "\"quadratic\", \"dim\": 2, \"noiseScale\": -1")))).hasMessageContaining("noiseScale -1.0 must be finite and >= 0");
         assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("global-norm:c=0.1", "global-norm:c=0")))).hasMessageContaining("c=0.0 is invalid");
         assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("[1, 2]", "[]")))).hasMessageContaining("'seeds' is empty");
         assertThatThrownBy(() -> SweepConfig.read(write(dir, CLIFF.replace("\"arrays\"", "\"torch\"")))).hasMessageContaining("unknown backend");
