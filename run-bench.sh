@@ -44,7 +44,11 @@ if [[ ${1:-} == --compare-to ]]; then
   [[ -n $ref ]] || { echo "error: --compare-to needs a git ref (commit, branch or tag)" >&2; exit 2; }
   shift
   rounds=5
-  if [[ ${1:-} == --rounds ]]; then rounds=${2:?--rounds needs a number}; shift 2; fi
+  if [[ ${1:-} == --rounds ]]; then
+    rounds=${2:-}
+    [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds '${rounds}': give a whole number of rounds >= 1, e.g. --rounds 5" >&2; exit 2; }
+    shift 2
+  fi
   sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
   base_tree="target/compare-to/${sha:0:12}"
   if [[ ! -d $base_tree ]]; then

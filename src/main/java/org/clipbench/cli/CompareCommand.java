@@ -48,6 +48,9 @@ final class CompareCommand implements Callable<Integer> {
         if (!List.of("text", "markdown", "csv").contains(format)) {
             throw new IllegalArgumentException("--format '" + format + "': use text, markdown or csv");
         }
+        if (out != null && Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + ": is a folder; name a file, e.g. " + out.resolve("compare.txt"));
+        }
         if (base.size() == 1 && candidate.size() == 1 && org.clipbench.analysis.RunsCompare.isSweepFolder(base.get(0))
                 && org.clipbench.analysis.RunsCompare.isSweepFolder(candidate.get(0))) {
             var runs = org.clipbench.analysis.RunsCompare.compare(base.get(0), candidate.get(0), tolerance);

@@ -82,6 +82,8 @@ public final class Main implements Runnable {
             line = e.getFile() + ": a file is in the way where a folder is needed; choose another path";
         } else if (io instanceof java.nio.file.NotDirectoryException e) {
             line = e.getFile() + ": is a file, not a folder; choose a folder";
+        } else if (io instanceof java.nio.file.FileSystemException e && "Not a directory".equals(e.getReason())) {
+            line = e.getFile() + ": a file is in the way on this path where a folder is needed; choose another path";
         } else if (io instanceof java.nio.file.FileSystemException e) {
             line = e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
         } else if (isBadInput(io)) {

@@ -81,6 +81,9 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         dtypeOrDefault();
         Optimizers.create(optimizerOrDefault());
         if (lrs == null || lrs.isEmpty()) throw new IllegalArgumentException("sweep: 'lrs' is empty: give at least one learning rate");
+        requireNoNull("lrs", lrs);
+        requireNoNull("strategies", strategies);
+        requireNoNull("seeds", seeds);
         for (double lr : lrs) {
             if (!(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("sweep: learning rate " + lr + " must be finite and > 0");
         }
@@ -92,6 +95,12 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("sweep: 'seeds' is empty: give at least one seed");
         settings(lrs.get(0));
         return this;
+    }
+
+    private static void requireNoNull(String field, List<?> values) {
+        if (values != null && values.contains(null)) {
+            throw new IllegalArgumentException("sweep: '" + field + "' holds null; give only values");
+        }
     }
 
     /** A repeated value would train the same run twice and write one row. */

@@ -67,8 +67,10 @@ public final class BenchRunner {
             try {
                 org.openjdk.jmh.profile.ProfilerFactory.getProfilerOrException(p);
             } catch (org.openjdk.jmh.profile.ProfilerException e) {
-                throw new IllegalArgumentException("--jmh: profiler '" + p.getKlass() + "' cannot be used here: "
-                        + e.getMessage().lines().findFirst().orElse("") + " (java -jar target/benchmarks.jar -lprof lists them)");
+                String why = e.getMessage().contains("ClassNotFound") ? "JMH has no profiler of that name"
+                        : e.getMessage().lines().findFirst().orElse("");
+                throw new IllegalArgumentException("--jmh: profiler '" + p.getKlass() + "' cannot be used here: " + why
+                        + " (java -jar target/benchmarks.jar -lprof lists them)");
             }
         }
         return o;

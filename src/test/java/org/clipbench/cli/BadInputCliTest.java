@@ -1,0 +1,177 @@
+package org.clipbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * Bad input tried as a new user would (the reliability issue's list): every row must end in exit 2
+ * and one line on stderr that starts with "error:", names the problem, and holds no stack trace. Rows
+ * are (what, arguments built from the fixture folder, a fragment the message must contain).
+ */
+class BadInputCliTest {
+    @TempDir
+    static Path tmp;
+    static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB;
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        Path src = Path.of("src/test/resources/fixtures/run-a/results.json");
+        String json = Files.readString(src);
+        good = Files.writeString(tmp.resolve("good.json"), json);
+        empty = Files.writeString(tmp.resolve("empty.json"), "[]");
+        nanScore = Files.writeString(tmp.resolve("nan.json"), json.replaceFirst("(\"rawData\": \\[\\s*\\[\\s*)990\\.0", "$1\"NaN\""));
+        otherGrid = Files.writeString(tmp.resolve("other.json"), json.replace("flat-4K", "flat-64K"));
+        aFile = Files.writeString(tmp.resolve("a-file"), "x");
+        aFolder = Files.createDirectories(tmp.resolve("a-folder"));
+        sweepA = Files.createDirectories(tmp.resolve("sweep-a"));
+        sweepB = Files.createDirectories(tmp.resolve("sweep-b"));
+        Files.writeString(sweepA.resolve("runs.csv"), "run_id,final_loss\nr1,0.5\n");
+        Files.writeString(sweepB.resolve("runs.csv"), "run_id,final_loss\nr2,0.5\n");
+    }
+
+    record Row(String what, Function<Path, String[]> args, String fragment) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Row row(String what, String fragment, Function<Path, String[]> args) {
+        return new Row(what, args, fragment);
+    }
+
+    static Stream<Arguments> rows() {
+        List<Row> r = new ArrayList<>();
+        // compare: a CI gate must never pass on nothing
+        r.add(row("compare, empty candidate", "holds no benchmark results", t -> a("compare", good, empty)));
+        r.add(row("compare, nothing in common", "no benchmark with the same parameters", t -> a("compare", good, otherGrid)));
+        r.add(row("compare, a NaN iteration", "non-finite score", t -> a("compare", good, nanScore)));
+        r.add(row("compare, sweep folders with no run in common", "no run in common", t -> a("compare", sweepA, sweepB)));
+        r.add(row("compare, no argument", "Missing required parameter", t -> a("compare")));
+        r.add(row("compare, one argument", "Missing required parameter", t -> a("compare", good)));
+        r.add(row("compare --out at a folder", "is a folder", t -> a("compare", good, good, "--out", aFolder)));
+        r.add(row("compare, missing input", "no such file or folder", t -> a("compare", good, tmp.resolve("missing.json"))));
+        // bench
+        r.add(row("bench --threads 3 (no benchmark has 3)", "--threads 3: no benchmark", t -> a("bench", "--threads", "3", "--dry-run")));
+        r.add(row("bench --sizes of another profile", "--sizes gpt2-small: no benchmark of profile smoke",
+                t -> a("bench", "--profile", "smoke", "--sizes", "gpt2-small", "--dry-run")));
+        r.add(row("bench --jmh with an unknown profiler", "profiler 'nosuchprof'", t -> a("bench", "--jmh", "-prof nosuchprof", "--dry-run")));
+        r.add(row("bench --results-root at a file", "a file is in the way",
+                t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--results-root", aFile.resolve("sub"))));
+        r.add(row("bench --out at a file", "is a file", t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--out", aFile)));
+        r.add(row("bench --resume with --profile", "--resume takes every setting", t -> resumable(t, "--profile", "quick")));
+        r.add(row("bench --resume with --shard", "--resume takes every setting", t -> resumable(t, "--shard", "1/2")));
+        // sweep
+        r.add(row("sweep --lrs Infinity", "must be finite", t -> a("sweep", "--preset", "smoke", "--lrs", "Infinity", "--out", t.resolve("s"))));
+        r.add(row("sweep --lrs with a repeat", "lists 0.1 twice", t -> a("sweep", "--preset", "smoke", "--lrs", "0.1,0.1", "--out", t.resolve("s"))));
+        r.add(row("sweep --resume with --lrs", "--resume takes the sweep", t -> sweepResumable(t, "--lrs", "0.5")));
+        r.add(row("sweep into a folder holding another sweep", "holds another sweep", t -> otherSweepInFolder(t)));
+        r.add(row("sweep --config missing", "does not exist", t -> a("sweep", "--config", tmp.resolve("nope.json"))));
+        // report and reproduce
+        r.add(row("report of a missing folder", "no such results folder", t -> a("report", tmp.resolve("missing"))));
+        r.add(row("reproduce --only ''", "--only is empty", t -> a("reproduce", "--only", "", "--out", t.resolve("p"))));
+        r.add(row("reproduce --only unknown", "unknown", t -> a("reproduce", "--only", "nope", "--out", t.resolve("p"))));
+        return r.stream().map(Arguments::of);
+    }
+
+    static String[] a(Object... parts) {
+        return Stream.of(parts).map(String::valueOf).toArray(String[]::new);
+    }
+
+    /** A bench folder that a resume could continue (grid.json, run.json, environment.json), plus the extra options. */
+    static String[] resumable(Path t, String... extra) {
+        try {
+            Path d = Files.createDirectories(t.resolve("bench"));
+            Files.writeString(d.resolve("grid.json"), "[]");
+            List<String> args = new ArrayList<>(List.of("bench", "--resume", d.toString()));
+            args.addAll(List.of(extra));
+            return args.toArray(String[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String[] sweepResumable(Path t, String... extra) {
+        Path d = t.resolve("s");
+        assertThat(run(new StringWriter(), "sweep", "--preset", "smoke", "--quiet", "--threads", "1", "--steps", "2", "--lrs", "0.1",
+                "--out", d.toString())).isZero();
+        List<String> args = new ArrayList<>(List.of("sweep", "--resume", d.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    static String[] otherSweepInFolder(Path t) {
+        Path d = t.resolve("s");
+        assertThat(run(new StringWriter(), "sweep", "--preset", "smoke", "--quiet", "--threads", "1", "--steps", "2", "--lrs", "0.1",
+                "--out", d.toString())).isZero();
+        return a("sweep", "--preset", "smoke", "--quiet", "--threads", "1", "--steps", "2", "--lrs", "0.2", "--out", d);
+    }
+
+    static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        return cl.execute(args);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void badInputIsOneLineAndExit2(Row row, @TempDir Path t) {
+        StringWriter err = new StringWriter();
+        int code = run(err, row.args().apply(t));
+        String e = err.toString().strip();
+        assertThat(code).as(row.what() + ": exit code; stderr: " + e).isEqualTo(2);
+        assertThat(e).as(row.what()).startsWith("error:").contains(row.fragment()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(e.lines().count()).as(row.what() + ": one line: " + e).isEqualTo(1);
+    }
+
+    @Test
+    void aTypoedCommandIsNamedInsteadOfReachingJmh() {
+        assertThat(Main.nearestCommand("swep")).isEqualTo("sweep");
+        assertThat(Main.nearestCommand("compre")).isEqualTo("compare");
+        assertThat(Main.nearestCommand("ClipBenchmark")).isNull(); // a JMH benchmark regex goes to JMH
+        assertThat(Main.nearestCommand("-f")).isNull();
+    }
+
+    @Test
+    void helpTextsHaveNoFormatErrors() {
+        for (String cmd : List.of("bench", "sweep", "compare", "report", "reproduce")) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            java.io.ByteArrayOutputStream sysErr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream old = System.err;
+            System.setErr(new java.io.PrintStream(sysErr, true));
+            try {
+                assertThat(cl.execute(cmd, "--help")).isZero();
+            } finally {
+                System.setErr(old);
+            }
+            assertThat(sysErr.toString()).as(cmd + " --help warnings").doesNotContain("WARN").doesNotContain("Format");
+            assertThat(out.toString()).as(cmd).contains("Usage");
+        }
+    }
+
+    @Test
+    void anUnexpectedFailureIsOneLineNamingItAsABug() {
+        String line = Main.oneLine(new NullPointerException("x is null"));
+        assertThat(line).contains("internal error").contains("NullPointerException").contains("bug").doesNotContain("\n");
+        assertThat(Main.isBadInput(new NullPointerException())).isFalse();
+        assertThat(Main.oneLine(new java.nio.file.AccessDeniedException("/ro/out"))).isEqualTo("/ro/out: permission denied; choose a folder you can write to");
+    }
+}
