@@ -19,7 +19,7 @@ System.out.println(t.normOverhead().printAll());
 
 // Which backend clips fastest, per data set: net time (restore subtracted) of global-norm, sorted.
 Table g = t.clipping().where(t.clipping().stringColumn("strategy").isEqualTo("global-norm"));
-System.out.println(g.selectColumns("data", "dtype", "backend", "layout", "threads", "net_ns", "gbps")
+System.out.println(g.selectColumns("data", "dtype", "backend", "layout", "threads", "net_ns", "eff_gbps", "pct_achievable")
         .sortOn("data", "dtype", "net_ns").printAll());
 
 // Strategy cost relative to global-norm on the same backend and data (resnet18 in the quick profile).

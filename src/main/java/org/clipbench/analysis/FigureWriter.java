@@ -53,8 +53,17 @@ public final class FigureWriter {
         return List.of(svgFile, pngFile);
     }
 
-    static Color color(int i) {
-        return PALETTE[i % PALETTE.length];
+    /**
+     * One colour per backend and peer in every figure (vector is the same vermillion everywhere), and
+     * for the copy roofline; other series take the palette in order.
+     */
+    static final java.util.Map<String, Color> FIXED = java.util.Map.of(
+            "arrays", PALETTE[0], "vector", PALETTE[1], "ejml", PALETTE[2], "commons-math", PALETTE[3], "nd4j", PALETTE[4],
+            "pytorch", PALETTE[6], "copy (roofline)", PALETTE[8]);
+
+    static Color color(String series, int i) {
+        Color fixed = FIXED.get(series);
+        return fixed != null ? fixed : PALETTE[i % PALETTE.length];
     }
 
     static Chart<?, ?> toXChart(Figure f) {
@@ -83,7 +92,7 @@ public final class FigureWriter {
         c.getStyler().setMarkerSize(f.kind() == Figure.Kind.SCATTER ? 7 : 4);
         int i = 0;
         for (Figure.Series s : f.series()) {
-            Color col = color(i++);
+            Color col = color(s.name(), i++);
             if (s.lower() != null) {
                 // the band as one closed polygon: along the lower bound, back along the upper
                 List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
@@ -131,7 +140,7 @@ public final class FigureWriter {
             List<Number> ys = new ArrayList<>();
             // XChart has no gap value for bars: a missing bar is drawn as 0 (or the axis floor on a log axis)
             for (double v : s.y()) ys.add(Double.isFinite(v) && (!f.isLogY() || v > 0) ? v : (f.isLogY() ? Double.NaN : 0.0));
-            c.addSeries(s.name(), f.categories(), ys).setFillColor(color(i++));
+            c.addSeries(s.name(), f.categories(), ys).setFillColor(color(s.name(), i++));
         }
         return c;
     }
@@ -186,7 +195,7 @@ public final class FigureWriter {
                 int i = 0;
                 for (Figure.Series s : f.series()) {
                     ObjectNode t = data.addObject().put("type", "bar").put("name", s.name());
-                    t.putObject("marker").put("color", hex(color(i++)));
+                    t.putObject("marker").put("color", hex(color(s.name(), i++)));
                     f.categories().forEach(t.putArray("x")::add);
                     ArrayNode y = t.putArray("y");
                     for (double v : s.y()) put(y, v);
@@ -195,7 +204,7 @@ public final class FigureWriter {
             default -> {
                 int i = 0;
                 for (Figure.Series s : f.series()) {
-                    String col = hex(color(i++));
+                    String col = hex(color(s.name(), i++));
                     if (s.lower() != null) {
                         ObjectNode lo = data.addObject().put("type", "scatter").put("mode", "lines").put("showlegend", false)
                                 .put("hoverinfo", "skip").put("name", s.name() + " lower");

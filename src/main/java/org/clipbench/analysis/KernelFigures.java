@@ -70,12 +70,13 @@ public final class KernelFigures {
     }
 
     private static Figure bandwidthVsSize(Table gn, Table bandwidth, String dtype) {
-        Figure f = Figure.line("kernel-bandwidth-vs-size-" + dtype).title("global-norm clip, " + dtype + ": bandwidth, with the copy roofline")
-                .axes("gradient elements", "GB/s (gradient bytes / time)").logX().logY()
-                .caption("GB/s counts each gradient byte once per call. Dashed: STREAM copy measured in the same run (one thread).");
+        Figure f = Figure.line("kernel-bandwidth-vs-size-" + dtype).title("global-norm clip, " + dtype + ": effective bandwidth, with the copy roofline")
+                .axes("gradient elements", "GB/s (bytes moved / net time)").logX().logY()
+                .caption("Effective GB/s: the bytes a clip moves by the traffic model (3 passes: read for the norm, read and write to scale) "
+                        + "divided by the net time (restore subtracted). Dashed: STREAM copy measured in the same run (one thread).");
         for (String backend : sorted(gn, "backend")) {
             Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
-            f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("gbps").asDoubleArray());
+            f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("eff_gbps").asDoubleArray());
         }
         Table copy = bandwidth.where(bandwidth.stringColumn("method").isEqualTo("copy").and(bandwidth.stringColumn("threads").isEqualTo("1")));
         if (copy.rowCount() > 0) {

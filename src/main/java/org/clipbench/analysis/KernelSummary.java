@@ -3,6 +3,9 @@ package org.clipbench.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import org.clipbench.backend.DType;
+import org.clipbench.bench.Regime;
+import org.clipbench.strategy.MemoryTraffic;
+import org.clipbench.strategy.Strategies;
 import org.clipbench.params.ParamShapes;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import tech.tablesaw.api.DoubleColumn;
@@ -11,10 +14,12 @@ import tech.tablesaw.api.Table;
 
 /**
  * Kernel tables from JMH results: the bandwidth reference, norms (with the cost of safety) and
- * clipping (with the restore each call includes, and what is left after it). GB/s counts each gradient
- * byte once per call (elements x dtype size / time); "% copy" divides that by the STREAM copy
- * bandwidth at the same data size and threads measured in the same run, so a read-only kernel
- * streaming at full memory speed shows about 100%.
+ * clipping (with the restore each call includes, and what is left after it). Efficiency comes from a
+ * traffic model: each rule states the passes over memory a call makes ({@link MemoryTraffic}), so a
+ * call moves passes x elements x dtype bytes. {@code eff_gbps} divides those bytes by the time the row
+ * reports for the call (the net time of a clip, restore subtracted); {@code achievable_ns} is the time
+ * the same bytes take at the STREAM copy bandwidth of the same data size and thread count from the
+ * same run, and {@code pct_achievable} = achievable_ns / net_ns: 100% is a kernel at the memory limit.
  */
 public final class KernelSummary {
     private KernelSummary() {
@@ -36,8 +41,9 @@ public final class KernelSummary {
         bandwidth = bandwidth.sortOn("dtype", "threads", "method");
 
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo("NormBenchmark"));
+        norms = withTraffic(norms, "score", r -> 1.0); // a norm reads the data once
         norms = joinCopy(norms, copy).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error",
-                "gbps", "pct_copy");
+                "passes", "eff_gbps", "achievable_ns", "pct_achievable");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
@@ -49,8 +55,11 @@ public final class KernelSummary {
             clipping = clipping.joinOn("backend", "dtype", "data", "layout", "threads").leftOuter(restore);
             DoubleColumn net = clipping.doubleColumn("score").subtract(clipping.doubleColumn("restore_ns")).setName("net_ns");
             clipping.addColumns(net);
+            Table c = clipping;
+            clipping = withTraffic(clipping, "net_ns", r -> passes(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
-                    "threads", "score", "error", "median", "restore_ns", "net_ns", "gbps", "pct_copy", "alloc_b_op");
+                    "threads", "score", "error", "median", "restore_ns", "net_ns", "passes", "eff_gbps", "achievable_ns",
+                    "pct_achievable", "alloc_b_op");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
@@ -60,7 +69,10 @@ public final class KernelSummary {
         }
         Table dp = t.where(t.stringColumn("benchmark").isEqualTo("DpClipBenchmark"));
         if (dp.rowCount() > 0) {
-            dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "gbps");
+            Table d = dp;
+            dp = withTraffic(dp, "score", r -> Double.parseDouble(d.stringColumn("batch").get(r))
+                    * passes(d.stringColumn("strategy").get(r), d.stringColumn("regime").get(r)));
+            dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "passes", "eff_gbps");
             dp.column("score").setName("ns_op");
         }
         Table steps = t.where(t.stringColumn("benchmark").isEqualTo("TrainingStepBenchmark"));
@@ -110,17 +122,52 @@ public final class KernelSummary {
                 .sortOn("data", "dtype", "backend", "values", "kind");
     }
 
+    /** Passes over memory of one call of a strategy (base spec) in a regime, as the strategy states them. */
+    static double passes(String strategy, String regime) {
+        try {
+            return Strategies.create(strategy).traffic(Regime.parse(regime).scaledShare()).passes();
+        } catch (IllegalArgumentException e) {
+            return Double.NaN; // a strategy this build does not know (results of another version)
+        }
+    }
+
+    /**
+     * Adds passes, bytes moved (passes x elements x dtype bytes), the time used (timed_ns, from
+     * timeColumn) and eff_gbps = bytes / that time: the bandwidth of the time the row reports, no other.
+     */
+    static Table withTraffic(Table t, String timeColumn, java.util.function.IntToDoubleFunction passesOfRow) {
+        DoubleColumn passes = DoubleColumn.create("passes"), bytes = DoubleColumn.create("bytes");
+        DoubleColumn timed = DoubleColumn.create("timed_ns"), eff = DoubleColumn.create("eff_gbps");
+        for (int r = 0; r < t.rowCount(); r++) {
+            double p = passesOfRow.applyAsDouble(r);
+            double b = p * t.doubleColumn("elements").get(r) * t.doubleColumn("element_bytes").get(r);
+            double ns = t.doubleColumn(timeColumn).get(r);
+            passes.append(p);
+            bytes.append(b);
+            timed.append(ns);
+            eff.append(ns > 0 ? b / ns : Double.NaN); // bytes per ns = GB/s
+        }
+        Table out = t.copy();
+        out.addColumns(passes, bytes, timed, eff);
+        return out;
+    }
+
+    /** achievable_ns: the bytes at the same-run STREAM copy bandwidth of the same data and threads; pct_achievable of the timed ns. */
     private static Table joinCopy(Table t, Table copy) {
         if (t.rowCount() == 0) {
-            t.addColumns(DoubleColumn.create("pct_copy"));
+            t.addColumns(DoubleColumn.create("achievable_ns"), DoubleColumn.create("pct_achievable"));
             return t;
         }
         Table j = t.joinOn("data", "threads").leftOuter(copy);
-        j.addColumns(j.doubleColumn("gbps").divide(j.doubleColumn("copy_gbps")).multiply(100).setName("pct_copy"));
+        DoubleColumn achievable = j.doubleColumn("bytes").divide(j.doubleColumn("copy_gbps")).setName("achievable_ns");
+        j.addColumns(achievable, achievable.divide(j.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"));
         return j;
     }
 
-    /** Adds data (the size or parameter set), values (ordinary/huge), elements and gbps. */
+    /**
+     * Adds data (the size or parameter set), values (ordinary/huge), elements and element_bytes of the
+     * data set, and gbps for the STREAM kernels (bytes read plus written / time, STREAM's convention).
+     */
     static Table withDerived(Table jmh) {
         Table t = jmh.copy();
         for (String c : List.of("params", "size", "backend", "dtype", "threads", "layout", "strategy", "regime", "kind",
@@ -130,30 +177,32 @@ public final class KernelSummary {
         // NormBenchmark calls its ordinary/huge switch "data"; the summary uses "data" for the data set
         t.column("data").setName("values");
         StringColumn data = StringColumn.create("data");
+        DoubleColumn elements = DoubleColumn.create("elements"), elementBytes = DoubleColumn.create("element_bytes");
         DoubleColumn gbps = DoubleColumn.create("gbps");
         for (int r = 0; r < t.rowCount(); r++) {
             String set = t.stringColumn("params").get(r).isEmpty() ? t.stringColumn("size").get(r) : t.stringColumn("params").get(r);
             data.append(set);
-            gbps.append(gbps(t, r, set));
+            double n = elementsOf(set);
+            String dtype = t.stringColumn("dtype").get(r);
+            double eb = dtype.isEmpty() ? 8 : DType.parse(dtype).bytes();
+            elements.append(n);
+            elementBytes.append(eb);
+            double streamPasses = !t.stringColumn("benchmark").get(r).equals("BandwidthBenchmark") ? Double.NaN
+                    : t.stringColumn("method").get(r).equals("triad") ? 3 : 2;
+            boolean ns = t.stringColumn("unit").get(r).equals("ns/op");
+            gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").get(r) : Double.NaN);
         }
-        t.addColumns(data, gbps);
+        t.addColumns(data, elements, elementBytes, gbps);
         return t;
     }
 
-    private static double gbps(Table t, int r, String set) {
-        if (set.isEmpty() || !t.stringColumn("unit").get(r).equals("ns/op")) return Double.NaN;
-        double elements;
+    private static double elementsOf(String set) {
+        if (set.isEmpty()) return Double.NaN;
         try {
-            elements = ParamShapes.get(set).totalSize();
+            return ParamShapes.get(set).totalSize();
         } catch (IllegalArgumentException e) {
             return Double.NaN;
         }
-        String dtype = t.stringColumn("dtype").get(r);
-        double bytes = elements * (dtype.isEmpty() ? 8 : DType.parse(dtype).bytes());
-        String bench = t.stringColumn("benchmark").get(r);
-        if (bench.equals("BandwidthBenchmark")) bytes *= t.stringColumn("method").get(r).equals("triad") ? 3 : 2;
-        if (bench.equals("DpClipBenchmark")) bytes *= Double.parseDouble(t.stringColumn("batch").get(r));
-        return bytes / t.doubleColumn("score").get(r); // bytes per ns = GB/s
     }
 
     /** The whole summary as Markdown sections. */
@@ -168,7 +217,7 @@ public final class KernelSummary {
             parts.add("### Cost of a safe norm (time relative to the naive or library norm)\n\n" + Markdown.table(s.normOverhead()));
         }
         if (s.clipping().rowCount() > 0) {
-            parts.add("### Clipping (one call, in place; ns_op includes the restore, net_ns does not)\n\n" + Markdown.table(s.clipping()));
+            parts.add("### Clipping (one call, in place; ns_op includes the restore, net_ns does not; eff_gbps and pct_achievable use net_ns)\n\n" + Markdown.table(s.clipping()));
         }
         if (s.dp().rowCount() > 0) parts.add("### DP-SGD per-example clipping (one batch)\n\n" + Markdown.table(s.dp()));
         if (s.trainingSteps().rowCount() > 0) {

@@ -21,6 +21,16 @@ public enum Regime {
         }
     }
 
+    /** The share of the data a rule scales on a call of this regime, for the traffic model. */
+    public double scaledShare() {
+        return switch (this) {
+            case NEVER -> 0;
+            case ALWAYS -> 1;
+            case HALF -> 0.5;
+            case SPIKES -> 1.0 / Calibration.SPIKE_PERIOD;
+        };
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -86,6 +86,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the grid and its estimated duration, run nothing")
     boolean dryRun;
 
+    @Option(names = "--peers", split = ",", description = "peers measured in the same run when installed: pytorch, or none "
+            + "(default: the profile's; quick and full name pytorch)")
+    List<String> peers;
+
     @Option(names = "--no-sweep", description = "skip the profile's convergence sweep (smoke: smoke; quick: digits-quick; full: digits and addition)")
     boolean noSweep;
 
@@ -96,10 +100,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
     static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--sizes", "--dtypes", "--threads",
-            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep");
+            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
+            "--peers");
 
     /** What a bench run was started with, saved as run.json so that --resume continues it exactly. */
-    record RunSettings(String profile, String jmh, String jvm, String forkHeap, String javacppCache, boolean noSweep) {
+    record RunSettings(String profile, String jmh, String jvm, String forkHeap, String javacppCache, boolean noSweep,
+                       List<String> peers) {
     }
 
     private RunSettings settingsOf(Path dir) throws IOException {
@@ -118,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // folders from before run.json: the profile is in environment.json, the rest were defaults
         String prof = JSON.readTree(dir.resolve("environment.json").toFile()).path("profile").asText("quick");
-        return new RunSettings(prof, null, null, forkHeap, javacppCache.toString(), noSweep);
+        return new RunSettings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
     }
 
     @Override
@@ -134,8 +140,10 @@ public final class BenchCommand implements Callable<Integer> {
             forkHeap = rs.forkHeap();
             javacppCache = Path.of(rs.javacppCache());
             noSweep = rs.noSweep();
+            peers = rs.peers() == null ? List.of() : rs.peers();
         }
         Profile p = Profile.named(profile);
+        List<String> chosenPeers = choosePeers(peers, p);
         Filters filters = new Filters(backends, strategies, sizes, dtypes, threads, benchmarks).validate();
         List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
         BenchRunner.parseJmhOptions(jmhArgs); // fail on bad JMH options before anything is written
@@ -177,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (org.clipbench.sweep.RunFolder folder = resume != null ? org.clipbench.sweep.RunFolder.lock(resume)
                 : out != null ? org.clipbench.sweep.RunFolder.lock(out)
                 : org.clipbench.sweep.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
-            return run(folder.dir(), p, filters, combos, leftOut, jmhArgs);
+            return run(folder.dir(), p, filters, combos, leftOut, jmhArgs, chosenPeers);
         }
     }
 
@@ -190,8 +198,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path dir, Profile p, Filters filters, List<Combo> combos, Map<String, String> leftOut, List<String> jmhArgs)
-            throws Exception {
+    /** --peers (pytorch, or none) or the profile's peers. */
+    static List<String> choosePeers(List<String> given, Profile p) {
+        if (given == null) return p.peers();
+        if (given.equals(List.of("none"))) return List.of();
+        for (String peer : given) {
+            if (!peer.equals(org.clipbench.peer.PytorchPeer.NAME)) {
+                throw new IllegalArgumentException("--peers " + peer + ": the peers are pytorch (or none)");
+            }
+        }
+        return List.copyOf(given);
+    }
+
+    private int run(Path dir, Profile p, Filters filters, List<Combo> combos, Map<String, String> leftOut, List<String> jmhArgs,
+                    List<String> chosenPeers) throws Exception {
         String java = jvm != null ? jvm.toAbsolutePath().toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> forkArgs = List.of(BenchSupport.VECTOR, "-Xmx" + forkHeap,
                 BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED,
@@ -207,12 +227,15 @@ public final class BenchCommand implements Callable<Integer> {
         extra.put("benchmark_jvm", java);
         extra.put("benchmark_jvm_version", jvmVersion(java));
         extra.put("fork_jvm_args", forkArgs);
+        org.clipbench.peer.PytorchPeer.Probe torch = chosenPeers.contains(org.clipbench.peer.PytorchPeer.NAME)
+                ? org.clipbench.peer.PytorchPeer.probe() : null;
+        if (torch != null) extra.put("peers", Map.of(org.clipbench.peer.PytorchPeer.NAME, org.clipbench.peer.PytorchPeer.describe(torch)));
         extra.put("omp_num_threads_per_fork", "OMP_NUM_THREADS = the combination's threads parameter (set by java-omp<t>.sh)");
         byte[] environment = JSON.writeValueAsBytes(Environment.capture(extra));
         if (resume == null) {
             AtomicFiles.write(dir.resolve("grid.json"), JSON.writeValueAsBytes(combos));
             AtomicFiles.write(dir.resolve("run.json"), JSON.writeValueAsBytes(new RunSettings(p.name(), jmh,
-                    jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap, javacppCache.toString(), noSweep)));
+                    jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap, javacppCache.toString(), noSweep, chosenPeers)));
             AtomicFiles.write(dir.resolve("environment.json"), environment);
             if (!leftOut.isEmpty()) {
                 StringBuilder sb = new StringBuilder("# combinations of the profile that a backend cannot run (not run, not faked)\n");
@@ -236,6 +259,13 @@ public final class BenchCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hint);
         BenchRunner.Outcome outcome = new BenchRunner(dir, p.settings(), java, forkArgs, jmhArgs, System.out).run(combos);
+        if (torch != null) {
+            String why = org.clipbench.peer.PytorchPeer.run(dir, torch, combos, p.settings(), System.out);
+            if (why != null) {
+                System.out.println("pytorch peer not run: " + why);
+                AtomicFiles.writeString(dir.resolve("not-run.txt"), notRunText(dir) + "pytorch peer  # " + why + "\n");
+            }
+        }
         finished.set(true);
         int results = BenchRunner.merge(dir);
         System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
@@ -260,6 +290,12 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private static String notRunText(Path dir) throws IOException {
+        Path f = dir.resolve("not-run.txt");
+        if (!Files.isRegularFile(f)) return "# what this run could not measure (not run, not faked)\n";
+        return Files.readString(f).lines().filter(l -> !l.startsWith("pytorch peer")).map(l -> l + "\n").reduce("", String::concat);
     }
 
     /** The report of a results folder; returns its summary.md. */

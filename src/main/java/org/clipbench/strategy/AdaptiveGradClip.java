@@ -78,6 +78,11 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare).plusParameterReads(1); // the weight norms read the parameters
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         ParamSet w = ctx.params();
         if (w == null) {

@@ -69,6 +69,11 @@ public final class AutoClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         if (!perTensor) {
             double n = GradNorms.global(g, 2, ctx.normKind());

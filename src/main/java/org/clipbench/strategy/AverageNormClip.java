@@ -20,6 +20,11 @@ public final class AverageNormClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         return NormClip.clipEachTensor(g, norms, i -> g.tensor(i).size(), 0, c);

@@ -51,6 +51,16 @@ public class DpSgdClip implements PerExampleClipStrategy {
         rng = new SplittableRandom(seed);
     }
 
+    /**
+     * Per-example passes over the batch's examples: the norm, the scaling of the clipped share, and the
+     * read that adds each example into the sum. The sum itself (1/B of the data: filled, added to,
+     * noised, divided) is left out, as are the Gaussian draws.
+     */
+    @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return new MemoryTraffic(2 + scaledShare, scaledShare, 0);
+    }
+
     public double clipBound() {
         return clipBound;
     }

@@ -29,6 +29,11 @@ public final class GlobalNormClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = GradNorms.global(g, p, ctx.normKind());
         GradNorms.UnitClip r = GradNorms.clipUnit(g, null, n, p, c, 1, eps);

@@ -9,6 +9,11 @@ public final class NoClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.none();
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = ctx.measure() ? GradNorms.global(g, 2, ctx.normKind()) : Double.NaN;
         return new ClipReport(n, n, Double.POSITIVE_INFINITY, null, 0, g.size(), false, !Double.isFinite(n) && ctx.measure());

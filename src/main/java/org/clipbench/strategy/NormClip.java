@@ -31,6 +31,11 @@ public final class NormClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double pre = GradNorms.combine(norms, 2);

@@ -17,6 +17,11 @@ public final class RenormClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(1); // every unit is rescaled on every call
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double pre = GradNorms.combine(norms, 2);

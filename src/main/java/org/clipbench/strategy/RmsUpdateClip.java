@@ -26,6 +26,11 @@ public final class RmsUpdateClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet u, ClipContext ctx) {
         double[] norms = GradNorms.tensorNorms(u, 2, ctx.normKind());
         return NormClip.clipEachTensor(u, norms, i -> Math.sqrt(u.tensor(i).size()), 0, d);

@@ -10,6 +10,12 @@ public interface Strategy {
     /** Name and the parameters as given, e.g. "global-norm:c=1.0,p=2". */
     String spec();
 
+    /**
+     * The passes over memory of one call when the given share of the data is scaled (0: the norms only;
+     * 1: every unit clipped), for the report's traffic model. Each rule states its own.
+     */
+    MemoryTraffic traffic(double scaledShare);
+
     /** Forget all state (history, EMA, adaptive bound, noise stream) as if newly built. */
     default void reset() {
     }

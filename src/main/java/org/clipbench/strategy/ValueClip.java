@@ -24,6 +24,11 @@ public final class ValueClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.readWrite(); // the clamp loads and stores every element, clipped or not
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         Backend b = g.backend();
         if (!ctx.measure()) {

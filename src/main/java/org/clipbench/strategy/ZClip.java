@@ -80,6 +80,11 @@ public final class ZClip extends AbstractClipStrategy {
     }
 
     @Override
+    public MemoryTraffic traffic(double scaledShare) {
+        return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = GradNorms.global(g, 2, ctx.normKind());
         double effective = maxNorm;

@@ -8,7 +8,11 @@ import org.clipbench.strategy.Strategies;
  * The benchmark profiles: which combinations run, and how long JMH measures each. Regime "auto" picks
  * the most telling regime a strategy has (always, else spikes, else never); "all" runs every valid one.
  */
-public record Profile(String name, String description, JmhSettings settings, List<Block> blocks) {
+/**
+ * A named benchmark grid with its JMH settings; peers are the non-JVM libraries measured beside it in
+ * the same run when they are installed (see org.clipbench.peer).
+ */
+public record Profile(String name, String description, JmhSettings settings, List<Block> blocks, List<String> peers) {
 
     public static final List<String> NAMES = List.of("smoke", "quick", "full");
 
@@ -40,16 +44,19 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         List.of("separate"), "always", List.of("1")),
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
                 Block.of("TrainingStepBenchmark", "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
-                        "strategy", List.of("global-norm:c=1"))));
+                        "strategy", List.of("global-norm:c=1"))), List.of());
     }
 
     /**
-     * The default: every backend and strategy, small (4K, L1) and DRAM-sized (16M x 8 bytes) data, the
-     * cost of safe norms, layouts, threads and the bandwidth reference; about 10 minutes on 2 cores.
+     * The default: every backend and strategy, the headline global-norm clip at five sizes from L1 to
+     * DRAM (4K, 64K, 1M, 4M, 16M elements) so the figures show the cache transitions, the cost of safe
+     * norms, layouts, 1 and 2 threads in and out of cache, and the bandwidth reference at every size;
+     * PyTorch beside them when it is installed; about 10 minutes on 2 cores.
      */
     public static Profile quick() {
-        List<String> dataSets = List.of("flat-4K", "flat-16M", "resnet18", "many-small", "gpt2-small");
-        return new Profile("quick", "every backend and strategy, small (4K) and DRAM-sized (16M) data",
+        List<String> ladder = List.of("flat-4K", "flat-64K", "flat-1M", "flat-4M", "flat-16M");
+        List<String> dataSets = List.of("flat-4K", "flat-64K", "flat-1M", "flat-4M", "flat-16M", "resnet18", "many-small", "gpt2-small");
+        return new Profile("quick", "every backend and strategy; global-norm from 4K to 16M elements, 1 and 2 threads; PyTorch beside",
                 new JmhSettings(1, 3, 400, 3, 300, false), List.of(
                 Block.of("BandwidthBenchmark", "size", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
                         "method", List.of("copy")),
@@ -66,6 +73,13 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "data", List.of("ordinary"), "threads", List.of("1")),
                 clip(GRADIENT_STRATEGIES, List.of("arrays", "vector"), List.of("f64"), List.of("resnet18"), List.of("separate"), "auto", List.of("1")),
                 clip(List.of("global-norm"), BACKENDS, List.of("f64", "f32"), List.of("flat-4K", "flat-16M"), List.of("separate"), "always", List.of("1")),
+                clip(List.of("global-norm"), List.of("arrays", "vector"), List.of("f64", "f32"), List.of("flat-64K", "flat-1M", "flat-4M"),
+                        List.of("separate"), "always", List.of("1")),
+                clip(List.of("global-norm"), List.of("vector"), List.of("f64", "f32"), ladder, List.of("separate"), "always", List.of("2")),
+                clip(List.of("global-norm"), List.of("arrays", "vector"), List.of("f32"), List.of("resnet18"), List.of("separate"), "always",
+                        List.of("1")),
+                clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("separate"), "always",
+                        List.of("1", "2")),
                 clip(List.of("global-norm"), List.of("arrays", "vector", "nd4j"), List.of("f64"), List.of("many-small"),
                         List.of("separate", "flat"), "always", List.of("1")),
                 clip(List.of("global-norm"), List.of("arrays", "vector", "nd4j"), List.of("f64"), List.of("flat-16M"),
@@ -74,7 +88,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
                 dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always"),
                 Block.of("TrainingStepBenchmark", "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
-                        "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1"))));
+                        "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1"))), List.of("pytorch"));
     }
 
     /** The whole grid; hours on 2 cores. Allocation per op recorded with the GC profiler. */
@@ -92,7 +106,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
                 Block.of("TrainingStepBenchmark", "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
-                                "autoclip:p=10", "zclip"))));
+                                "autoclip:p=10", "zclip"))), List.of("pytorch"));
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> params,

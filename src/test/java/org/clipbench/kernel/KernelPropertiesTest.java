@@ -83,6 +83,7 @@ class KernelPropertiesTest {
         assertThat(Reference.relErr(ScalarKernels.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
         assertThat(Reference.relErr(VectorKernels.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
         assertThat(Reference.relErr(VectorKernels.norm2FastSafe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
+        assertThat(Reference.relErr(VectorKernels.norm2Widened(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
     }
 
     @Property(tries = 100)

@@ -1,0 +1,164 @@
+package org.clipbench.peer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.clipbench.params.ParamShapes;
+import org.clipbench.params.TensorSpec;
+import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.sweep.BenchRunner;
+import org.clipbench.sweep.Combo;
+import org.clipbench.sweep.JmhSettings;
+
+/**
+ * PyTorch as a peer measured in the same run: for the clipping, restore and training-step combinations
+ * of a grid that PyTorch has (global-norm L2 and value clipping, separate tensors; the tanh RNN step),
+ * a bundled Python script ({@code peers/pytorch_peer.py}) times the same calls on the same shapes,
+ * thread counts and threshold rules with the profile's warm-up and measurement budget, and writes
+ * JMH-format rows with backend=pytorch to jmh/pytorch-peer.json, so every table and figure shows the
+ * peer beside the JVM backends. Nothing is installed or downloaded: the peer runs where an interpreter
+ * imports torch (Debian's python3-torch installs it for /usr/bin/python3).
+ */
+public final class PytorchPeer {
+    public static final String NAME = "pytorch";
+    static final List<String> INTERPRETERS = List.of("python3", "/usr/bin/python3");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private PytorchPeer() {
+    }
+
+    /** An interpreter that imports torch, with torch's version; or why there is none. */
+    public record Probe(String interpreter, String version, String reason) {
+        public boolean available() {
+            return interpreter != null;
+        }
+    }
+
+    public static Probe probe() {
+        List<String> tried = new ArrayList<>();
+        for (String py : INTERPRETERS) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import torch; print(torch.__version__)").redirectErrorStream(true).start();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    tried.add(py + ": import torch took over 120 s");
+                    continue;
+                }
+                String text = new String(p.getInputStream().readAllBytes()).trim();
+                if (p.exitValue() == 0) return new Probe(py, text.lines().reduce((a, b) -> b).orElse(""), null);
+                tried.add(py + ": " + text.lines().reduce((a, b) -> b).orElse("exit " + p.exitValue()));
+            } catch (IOException e) {
+                tried.add(py + ": not found");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Probe(null, null, "interrupted");
+            }
+        }
+        return new Probe(null, null, "no Python interpreter imports torch (" + String.join("; ", tried)
+                + "); install Debian's python3-torch");
+    }
+
+    /** What the peer measures of a grid: its ClipBenchmark, RestoreBenchmark and TrainingStepBenchmark cases. */
+    public static List<Map<String, Object>> cases(List<Combo> grid) {
+        Set<Map<String, String>> clips = new LinkedHashSet<>(), restores = new LinkedHashSet<>(), steps = new LinkedHashSet<>();
+        for (Combo c : grid) {
+            Map<String, String> p = c.params();
+            if (c.benchmark().equals("ClipBenchmark") && List.of("global-norm", "value").contains(p.get("strategy"))
+                    && List.of("always", "never").contains(p.get("regime"))) {
+                Map<String, String> clip = new LinkedHashMap<>();
+                clip.put("strategy", p.get("strategy"));
+                clip.put("backend", NAME);
+                clip.put("dtype", p.get("dtype"));
+                clip.put("params", p.get("params"));
+                clip.put("layout", "separate"); // PyTorch's parameters are separate tensors
+                clip.put("regime", p.get("regime"));
+                clip.put("threads", p.get("threads"));
+                clip.put("norm", "library");
+                clips.add(clip);
+                Map<String, String> restore = new LinkedHashMap<>(clip);
+                restore.keySet().removeAll(List.of("strategy", "regime", "norm"));
+                restores.add(restore);
+            } else if (c.benchmark().equals("TrainingStepBenchmark") && p.get("model").startsWith("rnn-")
+                    && (p.get("strategy").equals("none") || p.get("strategy").matches("global-norm:c=[0-9.eE+-]+"))) {
+                Map<String, String> step = new LinkedHashMap<>(p);
+                step.put("backend", NAME);
+                steps.add(step);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        clips.forEach(p -> out.add(clipCase("ClipBenchmark", p)));
+        restores.forEach(p -> out.add(clipCase("RestoreBenchmark", p)));
+        steps.forEach(p -> out.add(Map.of("benchmark", "TrainingStepBenchmark", "params", p)));
+        return out;
+    }
+
+    private static Map<String, Object> clipCase(String benchmark, Map<String, String> params) {
+        List<int[]> shapes = new ArrayList<>();
+        for (TensorSpec t : ParamShapes.get(params.get("params")).tensors()) shapes.add(new int[] {t.rows(), t.cols()});
+        return Map.of("benchmark", benchmark, "params", params, "shapes", shapes);
+    }
+
+    /** The result file of the peer in a results folder. */
+    public static Path resultFile(Path dir) {
+        return dir.resolve("jmh").resolve("pytorch-peer.json");
+    }
+
+    /**
+     * Runs the peer's cases of the grid into dir (kept if already there and valid: a resume); returns
+     * why it did not run, or null. Its log is logs/pytorch-peer.log.
+     */
+    public static String run(Path dir, Probe probe, List<Combo> grid, JmhSettings s, PrintStream out) throws IOException, InterruptedException {
+        if (!probe.available()) return probe.reason();
+        List<Map<String, Object>> cases = cases(grid);
+        if (cases.isEmpty()) return "the grid has nothing the peer measures (global-norm or value clipping, the RNN step)";
+        Path result = resultFile(dir);
+        if (Files.exists(result) && BenchRunner.invalidResult(result) == null) return null;
+        Path work = Files.createDirectories(dir.resolve("peers"));
+        Path script = work.resolve("pytorch_peer.py");
+        try (InputStream in = PytorchPeer.class.getResourceAsStream("/peers/pytorch_peer.py")) {
+            AtomicFiles.write(script, in.readAllBytes());
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("settings", Map.of("warmup_iterations", s.warmupIterations(), "warmup_ms", s.warmupMillis(),
+                "iterations", s.measurementIterations(), "iteration_ms", s.measurementMillis()));
+        request.put("cases", cases);
+        Path requestFile = work.resolve("pytorch-request.json");
+        AtomicFiles.write(requestFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(request));
+        Path tmp = work.resolve("pytorch-peer.json");
+        Path log = Files.createDirectories(dir.resolve("logs")).resolve("pytorch-peer.log");
+        out.printf("pytorch peer (%s, torch %s): %d cases%n", probe.interpreter(), probe.version(), cases.size());
+        ProcessBuilder pb = new ProcessBuilder(probe.interpreter(), script.toString(), requestFile.toString(), tmp.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("OMP_NUM_THREADS"); // each case sets torch's threads itself
+        Process p = pb.start();
+        if (p.waitFor() != 0) return "the peer script failed (exit " + p.exitValue() + "); see " + dir.relativize(log);
+        String why = BenchRunner.invalidResult(tmp);
+        if (why != null) return "the peer wrote no usable results (" + why + "); see " + dir.relativize(log);
+        Files.createDirectories(result.getParent());
+        AtomicFiles.move(tmp, result);
+        return null;
+    }
+
+    /** What environment.json records of the peer: interpreter and torch version, or why it is unavailable. */
+    public static Map<String, Object> describe(Probe probe) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (probe.available()) {
+            m.put("interpreter", probe.interpreter());
+            m.put("torch", probe.version());
+            m.put("threads", "each row's threads parameter (torch.set_num_threads)");
+        } else {
+            m.put("unavailable", probe.reason());
+        }
+        return m;
+    }
+}
