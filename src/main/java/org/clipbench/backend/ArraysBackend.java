@@ -2,8 +2,6 @@ package org.clipbench.backend;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import org.clipbench.kernel.ArrayKernels;
 import org.clipbench.kernel.ScalarKernels;
 import org.clipbench.params.TensorSpec;
@@ -20,7 +18,7 @@ public class ArraysBackend implements Backend {
     private final String name;
     private final ArrayKernels k;
     private final int threads;
-    private final ForkJoinPool pool;
+    private final WorkerTeam team;
 
     public ArraysBackend(String name, ArrayKernels kernels, int threads) {
         if (threads < 1) {
@@ -29,7 +27,7 @@ public class ArraysBackend implements Backend {
         this.name = name;
         this.k = kernels;
         this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        this.team = threads > 1 ? new WorkerTeam(threads) : null;
     }
 
     public static ArraysBackend scalar(int threads) {
@@ -387,18 +385,11 @@ public class ArraysBackend implements Backend {
         if (chunks == 1) {
             return new double[] {fn.apply(t.offset, n)};
         }
-        List<Callable<Double>> tasks = new ArrayList<>(chunks);
-        for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            tasks.add(() -> fn.apply(t.offset + from, to - from));
-        }
-        double[] out = new double[chunks];
-        int i = 0;
-        for (var f : pool.invokeAll(tasks)) {
-            out[i++] = join(f);
-        }
-        return out;
+        return team.run((c, k) -> {
+            int from = (int) ((long) n * c / k);
+            int to = (int) ((long) n * (c + 1) / k);
+            return fn.apply(t.offset + from, to - from);
+        });
     }
 
     private void each(ArrayTensor t, RangeAction fn) {
@@ -422,31 +413,14 @@ public class ArraysBackend implements Backend {
             fn.apply(0, rows);
             return;
         }
-        List<Callable<Double>> tasks = new ArrayList<>(chunks);
-        for (int c = 0; c < chunks; c++) {
-            int from = rows * c / chunks;
-            int to = rows * (c + 1) / chunks;
-            tasks.add(() -> {
-                fn.apply(from, to);
-                return 0.0;
-            });
-        }
-        pool.invokeAll(tasks).forEach(ArraysBackend::join);
+        team.run((c, k) -> {
+            fn.apply(rows * c / k, rows * (c + 1) / k);
+            return 0;
+        });
     }
 
     private int chunks(int n) {
-        return pool == null || n < PARALLEL_MIN ? 1 : threads;
-    }
-
-    private static double join(java.util.concurrent.Future<Double> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return team == null || n < PARALLEL_MIN ? 1 : threads;
     }
 
     private static ArrayTensor a(Tensor t) {

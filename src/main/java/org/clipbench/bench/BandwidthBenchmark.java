@@ -1,9 +1,5 @@
 package org.clipbench.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.clipbench.params.ParamShapes;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The memory-system reference, measured in the same run as the kernels: STREAM's copy (b = a), scale
@@ -36,7 +31,7 @@ public class BandwidthBenchmark {
     private double[] a, b, c;
     private float[] fa, fb, fc;
     private double s = 0.5;
-    private ForkJoinPool pool;
+    private org.clipbench.backend.WorkerTeam team;
     private int n;
 
     @Setup(Level.Trial)
@@ -55,12 +50,8 @@ public class BandwidthBenchmark {
             java.util.Arrays.fill(fa, 1.0f);
             java.util.Arrays.fill(fc, 2.0f);
         }
-        pool = threads > 1 ? new ForkJoinPool(threads) : null;
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-        if (pool != null) pool.shutdown();
+        // the same team the Java backends split their kernels over, so the roofline is measured the same way
+        team = threads > 1 ? new org.clipbench.backend.WorkerTeam(threads) : null;
     }
 
     private interface Range {
@@ -68,19 +59,14 @@ public class BandwidthBenchmark {
     }
 
     private void split(Range r) {
-        if (pool == null) {
+        if (team == null) {
             r.run(0, n);
             return;
         }
-        List<Callable<Object>> tasks = new ArrayList<>(threads);
-        for (int k = 0; k < threads; k++) {
-            int from = (int) ((long) n * k / threads), to = (int) ((long) n * (k + 1) / threads);
-            tasks.add(() -> {
-                r.run(from, to);
-                return null;
-            });
-        }
-        pool.invokeAll(tasks);
+        team.run((k, chunks) -> {
+            r.run((int) ((long) n * k / chunks), (int) ((long) n * (k + 1) / chunks));
+            return 0;
+        });
     }
 
     @Benchmark
