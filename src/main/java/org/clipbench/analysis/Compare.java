@@ -1,5 +1,6 @@
 package org.clipbench.analysis;
 
+import org.clipbench.measurement.SteadyState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +29,16 @@ public final class Compare {
     private Compare() {
     }
 
-    public enum Verdict { FASTER, SLOWER, NO_CHANGE }
+    /** UNRELIABLE: a side was not measured at steady state (see {@link #unsteadiness}); neither faster nor slower. */
+    public enum Verdict { FASTER, SLOWER, NO_CHANGE, UNRELIABLE }
 
     /** Forks per side from which the statistics treat forks, not iterations, as the samples. */
     public static final int FORK_LEVEL = 5;
 
     /** One benchmark and parameter combination present on both sides. */
     public record Row(String key, String mode, String unit, int nBase, int nCandidate, int forksBase, int forksCandidate,
-                      double medianBase, double medianCandidate, double ratio, double ciLow, double ciHigh, double p, Verdict verdict) {
+                      double medianBase, double medianCandidate, double ratio, double ciLow, double ciHigh, double p, Verdict verdict,
+                      String unsteady) {
         public boolean forkLevel() {
             return forksBase >= FORK_LEVEL && forksCandidate >= FORK_LEVEL;
         }
@@ -179,13 +182,35 @@ public final class Compare {
         double[] ta = forkLevel ? a.forkMedians() : va, tb = forkLevel ? b.forkMedians() : vb;
         double p = ta.length < 2 || tb.length < 2 ? 1.0 : new MannWhitneyUTest().mannWhitneyUTest(ta, tb);
         Verdict v = Verdict.NO_CHANGE;
-        if (p < s.alpha() && Math.abs(ratio - 1) >= s.minEffect()) {
+        String unsteady = unsteadiness(a, b, forkLevel);
+        if (!unsteady.isEmpty()) {
+            higherIsBetter(a.mode(), key);
+            v = Verdict.UNRELIABLE;
+        } else if (p < s.alpha() && Math.abs(ratio - 1) >= s.minEffect()) {
             boolean better = higherIsBetter(a.mode(), key) ? ratio > 1 : ratio < 1;
             v = better ? Verdict.FASTER : Verdict.SLOWER;
         } else {
             higherIsBetter(a.mode(), key); // an unknown mode is an error even without a change
         }
-        return new Row(key, a.mode(), a.unit(), va.length, vb.length, a.forks().size(), b.forks().size(), ma, mb, ratio, ci[0], ci[1], p, v);
+        return new Row(key, a.mode(), a.unit(), va.length, vb.length, a.forks().size(), b.forks().size(), ma, mb, ratio, ci[0], ci[1], p, v,
+                unsteady);
+    }
+
+    /**
+     * Why a comparison of two sides is unreliable, or "": a fork of either side whose iterations still
+     * trend (the medians are then biased by the warm-up, not by the code), or forks that disagree beyond
+     * their own spread when there are too few forks for the fork-level test, which would otherwise take
+     * that spread into account.
+     */
+    static String unsteadiness(Samples a, Samples b, boolean forkLevel) {
+        List<String> why = new ArrayList<>();
+        for (var side : List.of(Map.entry("base", a), Map.entry("candidate", b))) {
+            for (String reason : SteadyState.judge(side.getValue().forks()).reasons()) {
+                if (forkLevel && reason.startsWith("forks disagree")) continue;
+                why.add(side.getKey() + " " + reason);
+            }
+        }
+        return String.join("; ", why);
     }
 
     static double median(double[] x) {
@@ -236,6 +261,8 @@ public final class Compare {
                     label(x.verdict())));
         }
         sb.append(String.format(Locale.ROOT, "geomean ratio %.3f over %d benchmarks%n", r.geomeanRatio(), r.rows().size()));
+        r.rows().stream().filter(x -> x.verdict() == Verdict.UNRELIABLE)
+                .forEach(x -> sb.append("unreliable: ").append(x.key()).append(" (").append(x.unsteady()).append(")\n"));
         long few = r.rows().stream().filter(x -> !x.forkLevel()).count();
         if (few > 0) {
             sb.append(String.format(Locale.ROOT, "note: %d of %d rows have fewer than %d forks per side; their p-values treat iterations "
@@ -265,14 +292,14 @@ public final class Compare {
 
     public static String csv(Result r) {
         StringBuilder sb = new StringBuilder("benchmark,mode,unit,n_base,n_candidate,forks_base,forks_candidate,median_base,median_candidate,"
-                + "ratio,ci_low,ci_high,p,verdict\n");
+                + "ratio,ci_low,ci_high,p,verdict,unsteady\n");
         for (Row x : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s%n", x.key().replace("\"", "\"\""), x.mode(),
+            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n", x.key().replace("\"", "\"\""), x.mode(),
                     x.unit(), x.nBase(), x.nCandidate(), x.forksBase(), x.forksCandidate(), x.medianBase(), x.medianCandidate(), x.ratio(),
-                    x.ciLow(), x.ciHigh(), x.p(), x.verdict()));
+                    x.ciLow(), x.ciHigh(), x.p(), x.verdict(), x.unsteady().replace("\"", "\"\"")));
         }
-        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_BASE\n"));
-        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_CANDIDATE\n"));
+        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_BASE,\n"));
+        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_CANDIDATE,\n"));
         return sb.toString();
     }
 
@@ -281,6 +308,7 @@ public final class Compare {
             case FASTER -> "faster";
             case SLOWER -> "SLOWER";
             case NO_CHANGE -> "~";
+            case UNRELIABLE -> "unreliable";
         };
     }
 

@@ -12,8 +12,15 @@ import java.util.Objects;
 public final class Figure {
     public enum Kind { LINE, SCATTER, BAR, HEATMAP }
 
-    /** A named series; lower/upper (may be null) draw a shaded band, e.g. the inter-quartile range over seeds. */
-    public record Series(String name, double[] x, double[] y, double[] lower, double[] upper, boolean dashed) {
+    /**
+     * A named series; lower/upper (may be null) draw a shaded band, e.g. the inter-quartile range over
+     * seeds; markersOnly draws points without a line (the "not at steady state" crosses).
+     */
+    public record Series(String name, double[] x, double[] y, double[] lower, double[] upper, boolean dashed, boolean markersOnly) {
+        public Series(String name, double[] x, double[] y, double[] lower, double[] upper, boolean dashed) {
+            this(name, x, y, lower, upper, dashed, false);
+        }
+
         public Series {
             Objects.requireNonNull(name);
             if (x.length != y.length) throw new IllegalArgumentException("series " + name + ": x and y differ in length");

@@ -92,7 +92,7 @@ public final class FigureWriter {
         c.getStyler().setMarkerSize(f.kind() == Figure.Kind.SCATTER ? 7 : 4);
         int i = 0;
         for (Figure.Series s : f.series()) {
-            Color col = color(s.name(), i++);
+            Color col = s.markersOnly() ? Color.BLACK : color(s.name(), i++);
             if (s.lower() != null) {
                 // the band as one closed polygon: along the lower bound, back along the upper
                 List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
@@ -113,8 +113,9 @@ public final class FigureWriter {
             XYSeries line = c.addSeries(s.name(), px, py);
             line.setLineColor(col);
             line.setMarkerColor(col);
-            if (f.kind() == Figure.Kind.SCATTER) {
+            if (f.kind() == Figure.Kind.SCATTER || s.markersOnly()) {
                 line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                if (s.markersOnly()) line.setMarker(SeriesMarkers.CROSS);
             } else {
                 line.setMarker(px.size() > 30 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
                 line.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : new BasicStroke(2f));
@@ -204,7 +205,7 @@ public final class FigureWriter {
             default -> {
                 int i = 0;
                 for (Figure.Series s : f.series()) {
-                    String col = hex(color(s.name(), i++));
+                    String col = s.markersOnly() ? "#000000" : hex(color(s.name(), i++));
                     if (s.lower() != null) {
                         ObjectNode lo = data.addObject().put("type", "scatter").put("mode", "lines").put("showlegend", false)
                                 .put("hoverinfo", "skip").put("name", s.name() + " lower");
@@ -215,11 +216,12 @@ public final class FigureWriter {
                         hi.putObject("line").put("width", 0).put("color", col);
                         xyArrays(hi, s.x(), s.upper());
                     }
-                    boolean scatter = f.kind() == Figure.Kind.SCATTER;
+                    boolean scatter = f.kind() == Figure.Kind.SCATTER || s.markersOnly();
                     ObjectNode t = data.addObject().put("type", "scatter").put("name", s.name())
                             .put("mode", scatter ? "markers" : (s.x().length > 30 ? "lines" : "lines+markers"));
                     t.putObject("line").put("color", col).put("dash", s.dashed() ? "dash" : "solid");
-                    t.putObject("marker").put("color", col);
+                    ObjectNode marker = t.putObject("marker").put("color", col);
+                    if (s.markersOnly()) marker.put("symbol", "x").put("size", 11);
                     xyArrays(t, s.x(), s.y());
                 }
             }

@@ -1,5 +1,6 @@
 package org.clipbench.analysis;
 
+import org.clipbench.measurement.SteadyState;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +31,7 @@ public final class JmhResults {
 
     /** The columns every loaded table has; every other column is a JMH parameter. */
     public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
-            "raw", "alloc_b_op", "source");
+            "raw", "alloc_b_op", "source", "steady", "fork_cv", "iter_cv");
 
     /** A file or results folder that cannot be read, with the reason. */
     public static final class BadInputException extends RuntimeException {
@@ -94,6 +95,8 @@ public final class JmhResults {
         DoubleColumn median = DoubleColumn.create("median");
         DoubleColumn alloc = DoubleColumn.create("alloc_b_op");
         StringColumn source = StringColumn.create("source");
+        StringColumn steady = StringColumn.create("steady");
+        DoubleColumn forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
         List<StringColumn> params = new ArrayList<>();
         for (String p : paramNames) params.add(StringColumn.create(p));
         for (int i = 0; i < records.size(); i++) {
@@ -109,6 +112,7 @@ public final class JmhResults {
             score.append(pm.path("score").asDouble(Double.NaN));
             error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : Double.NaN);
             List<String> forkTexts = new ArrayList<>();
+            List<double[]> forkValues = new ArrayList<>();
             List<Double> all = new ArrayList<>();
             int count = 0;
             for (Iterator<JsonNode> forks = pm.path("rawData").elements(); forks.hasNext(); ) {
@@ -118,7 +122,10 @@ public final class JmhResults {
                     all.add(v.asDouble());
                 });
                 count += it.size();
-                if (!it.isEmpty()) forkTexts.add(String.join(" ", it));
+                if (!it.isEmpty()) {
+                    forkTexts.add(String.join(" ", it));
+                    forkValues.add(it.stream().mapToDouble(Double::parseDouble).toArray());
+                }
             }
             samples.append(count);
             median.append(all.isEmpty() ? Double.NaN
@@ -126,10 +133,14 @@ public final class JmhResults {
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
             raw.append(String.join("|", forkTexts));
+            SteadyState.Judgement j = SteadyState.judge(forkValues);
+            steady.append(j.label());
+            forkCv.append(j.betweenForkCv());
+            iterCv.append(j.withinForkCv());
             source.append(sources.get(i));
             for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
         }
-        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source);
+        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source, steady, forkCv, iterCv);
         params.forEach(t::addColumns);
         return t;
     }

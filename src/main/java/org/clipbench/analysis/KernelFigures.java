@@ -36,11 +36,36 @@ public final class KernelFigures {
             }
             Figure cost = strategyCost(base);
             if (cost != null) out.add(cost);
-            Figure scaling = threadScaling(clip);
+            Figure scaling = threadScaling(clip, t.bandwidth());
             if (scaling != null) out.add(scaling);
         }
         if (t.normOverhead().rowCount() > 0) out.add(normOverhead(t.normOverhead()));
         return out;
+    }
+
+    /** The series name the report uses for points measured before steady state: drawn as black crosses. */
+    static final String NOT_STEADY = "not at steady state";
+
+    /** Crosses over the points of rows that are not at steady state, and their names in the caption. */
+    static void markUnsteady(Figure f, Table rows, String xColumn, String yColumn, double yScale) {
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int r = 0; r < rows.rowCount(); r++) {
+            String steady = rows.stringColumn("steady").get(r);
+            if (steady.isEmpty() || steady.equals("yes")) continue;
+            if (xColumn != null) {
+                xs.add(rows.doubleColumn(xColumn).get(r));
+                ys.add(rows.doubleColumn(yColumn).get(r) * yScale);
+            }
+            names.add(rows.stringColumn("backend").get(r) + " " + rows.stringColumn("data").get(r)
+                    + (rows.columnNames().contains("threads") ? " t" + rows.stringColumn("threads").get(r) : ""));
+        }
+        if (names.isEmpty()) return;
+        if (!xs.isEmpty()) {
+            f.add(new Figure.Series(NOT_STEADY, xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                    ys.stream().mapToDouble(Double::doubleValue).toArray(), null, null, false, true));
+        }
+        f.caption(f.caption() + " Not at steady state" + (xs.isEmpty() ? "" : " (×)") + ": " + String.join(", ", names) + ".");
     }
 
     static Table withElements(Table t) {
@@ -66,6 +91,7 @@ public final class KernelFigures {
             Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
             f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("net_ns").asDoubleArray());
         }
+        markUnsteady(f, gn, "elements", "net_ns", 1);
         return f;
     }
 
@@ -86,6 +112,7 @@ public final class KernelFigures {
             f.add(new Figure.Series("copy (roofline)", copy.doubleColumn("elements").asDoubleArray(),
                     copy.doubleColumn("gbps").asDoubleArray(), null, null, true));
         }
+        markUnsteady(f, gn, "elements", "eff_gbps", 1);
         return f;
     }
 
@@ -108,24 +135,53 @@ public final class KernelFigures {
         for (String backend : pivot.columnNames().subList(1, pivot.columnCount())) {
             f.bars(backend, pivot.doubleColumn(backend).divide(1000).asDoubleArray());
         }
+        markUnsteady(f, d, null, null, 1);
         return f;
     }
 
-    private static Figure threadScaling(Table clip) {
-        Table gn = clip.where(clip.stringColumn("strategy").isEqualTo("global-norm").and(clip.stringColumn("layout").isEqualTo("separate")));
-        if (gn.stringColumn("threads").unique().size() < 2) return null;
+    /**
+     * Speed-up of 2 (or more) threads over 1 against size, per backend and dtype (global-norm, net time),
+     * with the STREAM copy's own speed-up of the same run as the ceiling memory allows.
+     */
+    private static Figure threadScaling(Table clip, Table bandwidth) {
+        Table gn = withElements(clip.where(clip.stringColumn("strategy").isEqualTo("global-norm")
+                .and(clip.stringColumn("layout").isEqualTo("separate")).and(clip.stringColumn("regime").isEqualTo("always"))));
         Table multi = gn.where(gn.stringColumn("threads").isNotEqualTo("1"));
-        String data = multi.stringColumn("data").get(0);
-        String dtype = multi.stringColumn("dtype").get(0);
-        Table d = gn.where(gn.stringColumn("data").isEqualTo(data).and(gn.stringColumn("dtype").isEqualTo(dtype)));
-        Table pivot = d.pivot(d.stringColumn("backend"), d.stringColumn("threads"), d.doubleColumn("net_ns"), AggregateFunctions.median)
-                .sortOn("backend");
-        Figure f = Figure.bar("thread-scaling-" + data + "-" + dtype, pivot.stringColumn("backend").asList())
-                .title("global-norm clip on " + data + " (" + dtype + ") by threads").axes("backend", "ms per call (restore subtracted)")
-                .caption("Java backends split tensors over a fork/join pool; ND4J's OpenMP pool is pinned to the same count.");
-        for (String threads : pivot.columnNames().subList(1, pivot.columnCount())) {
-            f.bars(threads + " thread" + (threads.equals("1") ? "" : "s"), pivot.doubleColumn(threads).divide(1e6).asDoubleArray());
+        if (multi.rowCount() == 0) return null;
+        Table one = gn.where(gn.stringColumn("threads").isEqualTo("1")).selectColumns("backend", "dtype", "data", "net_ns", "steady");
+        one.column("net_ns").setName("one_ns");
+        one.column("steady").setName("one_steady");
+        Table j = multi.joinOn("backend", "dtype", "data").inner(one);
+        j.addColumns(j.doubleColumn("one_ns").divide(j.doubleColumn("net_ns")).setName("speedup"));
+        Figure f = Figure.line("thread-scaling").title("global-norm clip: speed-up of 2 threads over 1, by size").logX()
+                .axes("gradient elements", "time with 1 thread / time with 2 (net)")
+                .caption("Above 1: two threads are faster. Dashed: the STREAM copy's own 2-thread speed-up in the same run, "
+                        + "what memory allows. Java backends split ranges of 128K elements or more over a worker team; ND4J's "
+                        + "OpenMP pool is pinned to the same count.");
+        for (String backend : sorted(j, "backend")) {
+            for (String dtype : sorted(j, "dtype")) {
+                Table b = j.where(j.stringColumn("backend").isEqualTo(backend).and(j.stringColumn("dtype").isEqualTo(dtype))).sortOn("elements");
+                if (b.rowCount() == 0) continue;
+                f.add(new Figure.Series(backend + (sorted(j, "dtype").size() > 1 ? " " + dtype : ""), b.doubleColumn("elements").asDoubleArray(),
+                        b.doubleColumn("speedup").asDoubleArray(), null, null, false));
+            }
         }
+        Table copy = bandwidth.where(bandwidth.stringColumn("method").isEqualTo("copy"));
+        Table c1 = copy.where(copy.stringColumn("threads").isEqualTo("1")).selectColumns("data", "gbps");
+        c1.column("gbps").setName("gbps1");
+        Table c2 = copy.where(copy.stringColumn("threads").isEqualTo("2")).joinOn("data").inner(c1);
+        if (c2.rowCount() > 0) {
+            c2 = withElements(c2);
+            c2 = c2.where(c2.stringColumn("data").startsWith("flat-")).sortOn("elements");
+            f.add(new Figure.Series("copy (roofline)", c2.doubleColumn("elements").asDoubleArray(),
+                    c2.doubleColumn("gbps").divide(c2.doubleColumn("gbps1")).asDoubleArray(), null, null, true));
+        }
+        Table flagged = j.copy();
+        for (int r = 0; r < flagged.rowCount(); r++) {
+            String own = flagged.stringColumn("steady").get(r), base = flagged.stringColumn("one_steady").get(r);
+            if (own.equals("yes") && !base.equals("yes") && !base.isEmpty()) flagged.stringColumn("steady").set(r, "1 thread: " + base);
+        }
+        markUnsteady(f, flagged, "elements", "speedup", 1);
         return f;
     }
 
@@ -143,6 +199,7 @@ public final class KernelFigures {
                 .title("Cost of an overflow-safe L2 norm").axes("backend, dtype, size", "time / naive (or library) norm")
                 .caption("1.0 = as fast as the plain sum of squares; ordinary values.");
         for (String kind : pivot.columnNames().subList(1, pivot.columnCount())) f.bars(kind, pivot.doubleColumn(kind).asDoubleArray());
+        markUnsteady(f, ord, null, null, 1);
         return f;
     }
 

@@ -1,7 +1,9 @@
 package org.clipbench.analysis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.clipbench.backend.DType;
 import org.clipbench.bench.Regime;
 import org.clipbench.strategy.MemoryTraffic;
@@ -43,23 +45,25 @@ public final class KernelSummary {
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo("NormBenchmark"));
         norms = withTraffic(norms, "score", r -> 1.0); // a norm reads the data once
         norms = joinCopy(norms, copy).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error",
-                "passes", "eff_gbps", "achievable_ns", "pct_achievable");
+                "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
         Table clipping = t.where(t.stringColumn("benchmark").isEqualTo("ClipBenchmark"));
         Table restore = t.where(t.stringColumn("benchmark").isEqualTo("RestoreBenchmark"))
-                .selectColumns("backend", "dtype", "data", "layout", "threads", "score");
+                .selectColumns("backend", "dtype", "data", "layout", "threads", "score", "steady");
         restore.column("score").setName("restore_ns");
+        restore.column("steady").setName("restore_steady");
         if (clipping.rowCount() > 0) {
             clipping = clipping.joinOn("backend", "dtype", "data", "layout", "threads").leftOuter(restore);
             DoubleColumn net = clipping.doubleColumn("score").subtract(clipping.doubleColumn("restore_ns")).setName("net_ns");
             clipping.addColumns(net);
+            clipping = withRestoreSteadiness(clipping);
             Table c = clipping;
             clipping = withTraffic(clipping, "net_ns", r -> passes(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
                     "threads", "score", "error", "median", "restore_ns", "net_ns", "passes", "eff_gbps", "achievable_ns",
-                    "pct_achievable", "alloc_b_op");
+                    "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
@@ -72,12 +76,12 @@ public final class KernelSummary {
             Table d = dp;
             dp = withTraffic(dp, "score", r -> Double.parseDouble(d.stringColumn("batch").get(r))
                     * passes(d.stringColumn("strategy").get(r), d.stringColumn("regime").get(r)));
-            dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "passes", "eff_gbps");
+            dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "passes", "eff_gbps", "steady");
             dp.column("score").setName("ns_op");
         }
         Table steps = t.where(t.stringColumn("benchmark").isEqualTo("TrainingStepBenchmark"));
         if (steps.rowCount() > 0) {
-            steps = steps.selectColumns("model", "backend", "dtype", "strategy", "score", "error", "unit");
+            steps = steps.selectColumns("model", "backend", "dtype", "strategy", "score", "error", "unit", "steady", "fork_cv", "iter_cv");
             DoubleColumn perSecond = DoubleColumn.create("steps_per_s");
             for (int r = 0; r < steps.rowCount(); r++) {
                 double scale = switch (steps.stringColumn("unit").get(r)) {
@@ -118,8 +122,48 @@ public final class KernelSummary {
                 .joinOn("backend", "dtype", "data", "values", "threads").inner(base);
         DoubleColumn ratio = j.doubleColumn("ns_op").divide(j.doubleColumn("baseline_ns")).setName("x_baseline");
         j.addColumns(ratio);
-        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline")
+        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline", "steady")
                 .sortOn("data", "dtype", "backend", "values", "kind");
+    }
+
+    /** A net time is only as steady as both of its terms: a clip row takes its restore's flag too. */
+    private static Table withRestoreSteadiness(Table clipping) {
+        StringColumn steady = StringColumn.create("steady_both");
+        for (int r = 0; r < clipping.rowCount(); r++) {
+            String own = clipping.stringColumn("steady").get(r), restore = clipping.stringColumn("restore_steady").get(r);
+            boolean restoreOk = restore == null || restore.isEmpty() || restore.equals("yes");
+            steady.append(restoreOk ? own : own.equals("yes") ? "restore: " + restore : own + "; restore: " + restore);
+        }
+        Table out = clipping.copy();
+        out.removeColumns("steady", "restore_steady");
+        out.addColumns(steady.setName("steady"));
+        return out;
+    }
+
+    /** How many rows of the tables are not at steady state, and which (for the summary's first lines). */
+    public static List<String> unsteady(Tables s) {
+        List<String> out = new ArrayList<>();
+        Map<String, Table> tables = new LinkedHashMap<>();
+        tables.put("norm", s.norms());
+        tables.put("clip", s.clipping());
+        tables.put("dp", s.dp());
+        tables.put("step", s.trainingSteps());
+        tables.forEach((label, t) -> {
+            if (t.rowCount() == 0 || !t.columnNames().contains("steady")) return;
+            for (int r = 0; r < t.rowCount(); r++) {
+                String v = t.stringColumn("steady").get(r);
+                if (!v.equals("yes") && !v.isEmpty()) out.add(label + " " + describeRow(t, r) + ": " + v);
+            }
+        });
+        return out;
+    }
+
+    private static String describeRow(Table t, int r) {
+        List<String> parts = new ArrayList<>();
+        for (String c : List.of("strategy", "model", "backend", "dtype", "data", "kind", "layout", "regime", "threads")) {
+            if (t.columnNames().contains(c) && !t.stringColumn(c).get(r).isEmpty()) parts.add(t.stringColumn(c).get(r));
+        }
+        return String.join(" ", parts);
     }
 
     /** Passes over memory of one call of a strategy (base spec) in a regime, as the strategy states them. */
@@ -208,6 +252,15 @@ public final class KernelSummary {
     /** The whole summary as Markdown sections. */
     public static String markdown(Tables s) {
         List<String> parts = new ArrayList<>();
+        List<String> unsteady = unsteady(s);
+        int judged = s.norms().rowCount() + s.clipping().rowCount() + s.dp().rowCount() + s.trainingSteps().rowCount();
+        if (judged > 0) {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "**Steady state**: %d of %d results were still moving when measurement ended (column `steady`; "
+                    + "`compare` calls them unreliable).%n", unsteady.size(), judged));
+            unsteady.forEach(u -> sb.append("- ").append(u).append('\n'));
+            parts.add(sb.toString());
+        }
         if (s.bandwidth().rowCount() > 0) {
             parts.add("### Memory bandwidth reference (GB/s, STREAM convention)\n\n"
                     + Markdown.table(pivotBandwidth(s.bandwidth())));

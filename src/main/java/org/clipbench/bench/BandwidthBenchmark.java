@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The memory-system reference, measured in the same run as the kernels: STREAM's copy (b = a), scale
@@ -19,6 +20,8 @@ import org.openjdk.jmh.annotations.State;
  * op are 2N, 2N and 3N elements (STREAM's convention: write-allocate traffic not counted). The loops
  * have no reductions, so C2 vectorises them: this is the best a JVM kernel can stream.
  */
+// warm-up this benchmark needs (profiles scale it): STREAM loops: compiled within the first iteration
+@Warmup(iterations = 3, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
@@ -37,6 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code @Setup}, so nothing is a compile-time constant; every parameter combination runs in its own
  * fork, so JIT profiles are never shared between backends.
  */
+// warm-up this benchmark needs (profiles scale it): measured: global-norm on 64K f32 (vector) fell until about 3.5 s of calls (C2 finishing the kernels)
+@Warmup(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
@@ -33,6 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * restore is B copies of the gradient, reported by {@link RestoreBenchmark} per example. The noise
  * generation (one Gaussian per coordinate, on the Java side) is part of what is timed.
  */
+// warm-up this benchmark needs (profiles scale it): per-example loops over many small tensors: like the clipping kernels
+@Warmup(iterations = 6, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The L2 norm of one tensor by each implementation: the library's own, naive, safe and fast-safe, on
@@ -25,6 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * safety is a measured number. Read-only, so no restore is needed; the norm is returned (no dead code),
  * and the data come from a seeded generator at setup (no constant folding).
  */
+// warm-up this benchmark needs (profiles scale it): the same kernels as a clip's norm pass, without the scale
+@Warmup(iterations = 6, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -16,12 +16,15 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The restore that every {@link ClipBenchmark} call starts with, alone: copy a pristine gradient over
  * the working one with the backend's own copy. Its time is the part of a clipping number that is not
  * clipping; the analysis reports it next to each clipping result.
  */
+// warm-up this benchmark needs (profiles scale it): one copy loop: compiled early
+@Warmup(iterations = 3, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

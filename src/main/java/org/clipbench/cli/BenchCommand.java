@@ -270,6 +270,8 @@ public final class BenchCommand implements Callable<Integer> {
         int results = BenchRunner.merge(dir);
         System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
                 outcome.failures().size(), results, dir.resolve("results.json"));
+        System.out.printf("steady state: %d of %d combinations still moving when measured (%d rerun with longer warm-up); "
+                + "flagged in the report's steady column%n", unsteadyCount(dir, combos), combos.size(), outcome.reruns());
         if (results > 0) System.out.println(Files.readString(writeReport(dir)));
         if (!noSweep) {
             for (String preset : sweepsOf(p.name())) {
@@ -290,6 +292,15 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private static long unsteadyCount(Path dir, List<Combo> combos) throws IOException {
+        long n = 0;
+        for (Combo c : combos) {
+            Path f = BenchRunner.resultFile(dir, c);
+            if (Files.exists(f) && BenchRunner.invalidResult(f) == null && BenchRunner.unsteadiness(f) != null) n++;
+        }
+        return n;
     }
 
     private static String notRunText(Path dir) throws IOException {

@@ -42,7 +42,7 @@ public final class BenchRunner {
     private final PrintStream out;
 
     /** The outcome of a run: how many ran, were already there, and which failed (with JMH's message). */
-    public record Outcome(int ran, int resumed, List<String> failures) {
+    public record Outcome(int ran, int resumed, List<String> failures, int reruns) {
     }
 
     public BenchRunner(Path dir, JmhSettings settings, String java, List<String> forkArgs, List<String> rawJmhOptions,
@@ -106,7 +106,7 @@ public final class BenchRunner {
         cleanPartials(dir); // left by an interrupted run: never results, JMH had not finished them
         Files.createDirectories(dir.resolve("jmh"));
         Files.createDirectories(dir.resolve("logs"));
-        int ran = 0, resumed = 0, index = 0;
+        int ran = 0, resumed = 0, index = 0, reruns = 0;
         List<String> failures = new ArrayList<>();
         for (Combo c : combos) {
             index++;
@@ -122,10 +122,21 @@ public final class BenchRunner {
             String head = String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c);
             Path tmp = dir.resolve("jmh").resolve("." + c.id() + ".partial");
             try {
-                Collection<RunResult> results = new Runner(options(c, tmp)).run();
+                Collection<RunResult> results = new Runner(options(c, tmp, 1)).run();
                 if (results.isEmpty()) throw new RunnerException("JMH produced no result (no benchmark matched)");
                 AtomicFiles.move(tmp, done);
                 ran++;
+                String unsteady = unsteadiness(done);
+                if (unsteady != null && settings.rerunWarmupFactor() > 0 && !raw.getWarmupIterations().hasValue()) {
+                    // not at steady state: once more with longer warm-up; the rerun's result replaces the first
+                    out.printf("%s: not at steady state (%s); rerunning with %dx the warm-up%n", head, unsteady, settings.rerunWarmupFactor());
+                    results = new Runner(options(c, tmp, settings.rerunWarmupFactor())).run();
+                    if (results.isEmpty()) throw new RunnerException("JMH produced no result on the rerun");
+                    AtomicFiles.move(tmp, done);
+                    String still = unsteadiness(done);
+                    out.printf("%s: rerun %s%n", head, still == null ? "reached steady state" : "still not steady (" + still + "): flagged");
+                    reruns++;
+                }
                 for (RunResult r : results) {
                     var p = r.getPrimaryResult();
                     out.printf(Locale.ROOT, "%s%s: %.1f ± %.1f %s%n", head,
@@ -144,14 +155,32 @@ public final class BenchRunner {
         } else {
             Files.deleteIfExists(dir.resolve("failures.txt"));
         }
-        return new Outcome(ran, resumed, failures);
+        return new Outcome(ran, resumed, failures, reruns);
+    }
+
+    /** Why a result file's iterations are not at steady state (measurement.SteadyState), or null when they are. */
+    public static String unsteadiness(Path f) throws IOException {
+        List<String> why = new ArrayList<>();
+        for (JsonNode r : JSON.readTree(f.toFile())) {
+            List<double[]> forks = new ArrayList<>();
+            for (JsonNode fork : r.path("primaryMetric").path("rawData")) {
+                double[] it = new double[fork.size()];
+                for (int i = 0; i < it.length; i++) it[i] = fork.get(i).asDouble();
+                forks.add(it);
+            }
+            var j = org.clipbench.measurement.SteadyState.judge(forks);
+            if (!j.steady()) why.add(j.label());
+        }
+        return why.isEmpty() ? null : String.join("; ", why);
     }
 
     private Path logFile(Combo c) {
         return dir.resolve("logs").resolve(c.id() + ".log");
     }
 
-    private org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp) throws IOException {
+    /** JMH options of a combination; warmupFactor multiplies its warm-up iterations (a rerun for steady state). */
+    private org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp, int warmupFactor) throws IOException {
+        int[] warmup = settings.warmupFor(c.benchmark());
         List<String> jvmArgs = new ArrayList<>(forkArgs);
         if (raw.getJvmArgsAppend().hasValue()) jvmArgs.addAll(raw.getJvmArgsAppend().get());
         // raw JMH options act as the parent: their -p parameters apply where the combination sets none
@@ -160,8 +189,8 @@ public final class BenchRunner {
                 .include("^" + Pattern.quote(BENCH_PACKAGE + c.benchmark() + ".")
                         + (c.params().containsKey("method") ? Pattern.quote(c.params().get("method")) + "$" : ""))
                 .forks(raw.getForkCount().orElse(settings.forks()))
-                .warmupIterations(raw.getWarmupIterations().orElse(settings.warmupIterations()))
-                .warmupTime(raw.getWarmupTime().orElse(TimeValue.milliseconds(settings.warmupMillis())))
+                .warmupIterations(raw.getWarmupIterations().orElse(warmup[0] * warmupFactor))
+                .warmupTime(raw.getWarmupTime().orElse(TimeValue.milliseconds(warmup[1])))
                 .measurementIterations(raw.getMeasurementIterations().orElse(settings.measurementIterations()))
                 .measurementTime(raw.getMeasurementTime().orElse(TimeValue.milliseconds(settings.measurementMillis())))
                 .jvm(wrapper(c.threads()).toString())

@@ -81,7 +81,7 @@ public final class Grid {
         double total = 0;
         for (Combo c : combos) {
             int methods = c.benchmark().equals("BandwidthBenchmark") && !c.params().containsKey("method") ? 3 : 1;
-            total += methods * s.estimateSeconds(c.backend().equals("nd4j"));
+            total += methods * s.estimateSeconds(c.benchmark(), c.backend().equals("nd4j"));
         }
         return total;
     }

@@ -174,4 +174,21 @@ class CompareTest {
         assertThat(cl.execute("compare", a.toString(), d.resolve("missing.json").toString())).isEqualTo(2);
         assertThat(cl.execute("compare", a.toString(), same.toString(), "--format", "xml")).isEqualTo(2);
     }
+
+    @Test
+    void aSideStillWarmingUpIsUnreliableNotSlower(@TempDir Path dir) throws Exception {
+        // the candidate's iterations fall all through measurement: its median says more about the JIT than the code
+        Path base = jmh(dir, "a.json", new Object[] {"X.m", "avgt", noisy(1, 10, 1000, 0.01)});
+        double[] falling = new double[10];
+        for (int i = 0; i < 10; i++) falling[i] = 1600 - 40 * i;
+        Path cand = jmh(dir, "b.json", new Object[] {"X.m", "avgt", falling});
+        Compare.Result r = compare(base, cand);
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.UNRELIABLE);
+        assertThat(r.rows().get(0).unsteady()).startsWith("candidate still falling");
+        assertThat(r.regressed()).isFalse();
+        assertThat(Compare.text(r)).contains("unreliable: X.m");
+        // the same candidate measured at steady state is called slower
+        Path steady = jmh(dir, "c.json", new Object[] {"X.m", "avgt", noisy(2, 10, 1420, 0.01)});
+        assertThat(compare(base, steady).rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+    }
 }

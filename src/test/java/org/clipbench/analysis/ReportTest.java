@@ -161,4 +161,31 @@ class ReportTest {
         }
         assertThat(varied).as(png + " is not blank").isTrue();
     }
+
+    @Test
+    void aResultStillWarmingUpIsFlaggedInTheSummaryTablesAndFigures(@TempDir Path dir) throws Exception {
+        // the vector flat-16M clip of the fixture, its iterations now falling all through measurement
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var records = (com.fasterxml.jackson.databind.node.ArrayNode) json.readTree(BENCH.resolve("results.json").toFile());
+        for (var r : records) {
+            if (r.get("benchmark").asText().endsWith("ClipBenchmark.clip") && r.get("params").get("backend").asText().equals("vector")
+                    && r.get("params").get("params").asText().equals("flat-16M")) {
+                var raw = json.createArrayNode().add(json.createArrayNode().add(2.2e7).add(1.9e7).add(1.6e7));
+                ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("primaryMetric")).set("rawData", raw);
+            }
+        }
+        Path in = java.nio.file.Files.createDirectories(dir.resolve("in"));
+        json.writeValue(in.resolve("results.json").toFile(), records);
+        java.nio.file.Files.copy(BENCH.resolve("environment.json"), in.resolve("environment.json"));
+        KernelSummary.Tables t = KernelSummary.build(JmhResults.load(List.of(in)));
+        // the fixture's vector flat-4K clip (900, 1000, 1100 ns) was already rising by 20%: flagged too
+        assertThat(KernelSummary.unsteady(t)).hasSize(2).anySatisfy(u -> assertThat(u).contains("vector f64 flat-16M").contains("still falling"))
+                .anySatisfy(u -> assertThat(u).contains("vector f64 flat-4K").contains("still rising"));
+        assertThat(KernelSummary.markdown(t)).contains("2 of ").contains("still falling");
+        Figure time = KernelFigures.build(t).stream().filter(f -> f.id().equals("kernel-time-vs-size-f64")).findFirst().orElseThrow();
+        Figure.Series crosses = time.series().stream().filter(x -> x.name().equals(KernelFigures.NOT_STEADY)).findFirst().orElseThrow();
+        assertThat(crosses.markersOnly()).isTrue();
+        assertThat(crosses.x()).containsExactlyInAnyOrder(4096.0, 16_777_216.0);
+        assertThat(time.caption()).contains("Not at steady state (×): ").contains("vector flat-16M");
+    }
 }

@@ -59,7 +59,7 @@ class PytorchPeerTest {
         Assumptions.assumeTrue(probe.available(), probe.reason());
         List<Combo> grid = List.of(clip("global-norm", "vector", "f64", "flat-4K", "separate", "always", "1"),
                 clip("value", "vector", "f32", "flat-4K", "separate", "always", "1"));
-        String why = PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false), new PrintStream(System.out));
+        String why = PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0), new PrintStream(System.out));
         assertThat(why).isNull();
         Path result = PytorchPeer.resultFile(dir);
         assertThat(BenchRunner.invalidResult(result)).isNull();
@@ -76,7 +76,7 @@ class PytorchPeerTest {
         assertThat(Files.readString(dir.resolve("logs").resolve("pytorch-peer.log"))).contains("ClipBenchmark");
         // resumable: a second run keeps the valid result and runs nothing
         long before = Files.getLastModifiedTime(result).toMillis();
-        assertThat(PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false), new PrintStream(System.out))).isNull();
+        assertThat(PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0), new PrintStream(System.out))).isNull();
         assertThat(Files.getLastModifiedTime(result).toMillis()).isEqualTo(before);
     }
 
