@@ -35,15 +35,13 @@ public final class KernelSummary {
         Table t = withDerived(jmh);
         Table bw = t.where(t.stringColumn("benchmark").isEqualTo("BandwidthBenchmark"));
         // GB/s of a copy hardly depends on the element type, so one dtype serves both
-        Table copy = bw.where(bw.stringColumn("method").isEqualTo("copy"))
-                .selectColumns("data", "threads", "gbps");
-        copy.column("gbps").setName("copy_gbps");
+        Table copy = rates(bw);
 
         Table bandwidth = bw.selectColumns("data", "dtype", "threads", "method", "gbps");
         bandwidth = bandwidth.sortOn("dtype", "threads", "method");
 
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo("NormBenchmark"));
-        norms = withTraffic(norms, "score", r -> 1.0); // a norm reads the data once
+        norms = withTraffic(norms, "score", r -> new MemoryTraffic(1, 0, 0)); // a norm reads the data once
         norms = joinCopy(norms, copy).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error",
                 "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady");
         norms.column("score").setName("ns_op");
@@ -60,7 +58,7 @@ public final class KernelSummary {
             clipping.addColumns(net);
             clipping = withRestoreSteadiness(clipping);
             Table c = clipping;
-            clipping = withTraffic(clipping, "net_ns", r -> passes(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
+            clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
                     "threads", "score", "error", "median", "restore_ns", "net_ns", "passes", "eff_gbps", "achievable_ns",
                     "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
@@ -74,8 +72,8 @@ public final class KernelSummary {
         Table dp = t.where(t.stringColumn("benchmark").isEqualTo("DpClipBenchmark"));
         if (dp.rowCount() > 0) {
             Table d = dp;
-            dp = withTraffic(dp, "score", r -> Double.parseDouble(d.stringColumn("batch").get(r))
-                    * passes(d.stringColumn("strategy").get(r), d.stringColumn("regime").get(r)));
+            dp = withTraffic(dp, "score", r -> times(traffic(d.stringColumn("strategy").get(r), d.stringColumn("regime").get(r)),
+                    Double.parseDouble(d.stringColumn("batch").get(r))));
             dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "passes", "eff_gbps", "steady");
             dp.column("score").setName("ns_op");
         }
@@ -158,6 +156,17 @@ public final class KernelSummary {
         return out;
     }
 
+    /** Clipping rows whose net time is shorter than the memory model allows (by more than 10%). */
+    static List<String> belowTheModel(Table clipping) {
+        List<String> out = new ArrayList<>();
+        if (clipping.rowCount() == 0) return out;
+        for (int r = 0; r < clipping.rowCount(); r++) {
+            double pct = clipping.doubleColumn("pct_achievable").get(r);
+            if (pct > 110) out.add(String.format(java.util.Locale.ROOT, "%s: %.0f%%", describeRow(clipping, r), pct));
+        }
+        return out;
+    }
+
     private static String describeRow(Table t, int r) {
         List<String> parts = new ArrayList<>();
         for (String c : List.of("strategy", "model", "backend", "dtype", "data", "kind", "layout", "regime", "threads")) {
@@ -166,44 +175,83 @@ public final class KernelSummary {
         return String.join(" ", parts);
     }
 
-    /** Passes over memory of one call of a strategy (base spec) in a regime, as the strategy states them. */
-    static double passes(String strategy, String regime) {
+    /** The traffic of one call of a strategy (base spec) in a regime, as the strategy states it; null if unknown. */
+    static MemoryTraffic traffic(String strategy, String regime) {
         try {
-            return Strategies.create(strategy).traffic(Regime.parse(regime).scaledShare()).passes();
+            return Strategies.create(strategy).traffic(Regime.parse(regime).scaledShare());
         } catch (IllegalArgumentException e) {
-            return Double.NaN; // a strategy this build does not know (results of another version)
+            return null; // a strategy this build does not know (results of another version)
         }
+    }
+
+    private static MemoryTraffic times(MemoryTraffic t, double k) {
+        return t == null ? null : new MemoryTraffic(k * t.gradientReads(), k * t.gradientWrites(), k * t.parameterReads());
     }
 
     /**
-     * Adds passes, bytes moved (passes x elements x dtype bytes), the time used (timed_ns, from
-     * timeColumn) and eff_gbps = bytes / that time: the bandwidth of the time the row reports, no other.
+     * The memory rates of the same run per data set and thread count: copy_gbps and read_gbps (STREAM
+     * convention), and write_ns_per_byte, what a copy spends per byte beyond reading it
+     * (2 / copy - 1 / read), i.e. the cost of writing including the write-allocate read.
      */
-    static Table withTraffic(Table t, String timeColumn, java.util.function.IntToDoubleFunction passesOfRow) {
+    static Table rates(Table bw) {
+        Table copy = bw.where(bw.stringColumn("method").isEqualTo("copy")).selectColumns("data", "threads", "gbps");
+        copy.column("gbps").setName("copy_gbps");
+        Table read = bw.where(bw.stringColumn("method").isEqualTo("read")).selectColumns("data", "threads", "gbps");
+        read.column("gbps").setName("read_gbps");
+        Table j = copy.joinOn("data", "threads").leftOuter(read);
+        DoubleColumn write = DoubleColumn.create("write_ns_per_byte");
+        for (int r = 0; r < j.rowCount(); r++) {
+            double c = j.doubleColumn("copy_gbps").getDouble(r), rd = j.doubleColumn("read_gbps").getDouble(r);
+            double w = 2 / c - 1 / rd;
+            // without a read rate (or a noisy one), every byte is costed at the copy rate
+            write.append(Double.isFinite(w) && w > 0 ? w : 1 / c);
+        }
+        return j.addColumns(write);
+    }
+
+    /**
+     * Adds passes, bytes moved ((reads + writes) x elements x dtype bytes), read and written bytes, the
+     * time used (timed_ns, from timeColumn) and eff_gbps = bytes / that time: the bandwidth of the time
+     * the row reports, no other.
+     */
+    static Table withTraffic(Table t, String timeColumn, java.util.function.IntFunction<MemoryTraffic> trafficOfRow) {
         DoubleColumn passes = DoubleColumn.create("passes"), bytes = DoubleColumn.create("bytes");
+        DoubleColumn readBytes = DoubleColumn.create("read_bytes"), writeBytes = DoubleColumn.create("write_bytes");
         DoubleColumn timed = DoubleColumn.create("timed_ns"), eff = DoubleColumn.create("eff_gbps");
         for (int r = 0; r < t.rowCount(); r++) {
-            double p = passesOfRow.applyAsDouble(r);
-            double b = p * t.doubleColumn("elements").get(r) * t.doubleColumn("element_bytes").get(r);
+            MemoryTraffic m = trafficOfRow.apply(r);
+            double unit = t.doubleColumn("elements").get(r) * t.doubleColumn("element_bytes").get(r);
+            double rb = m == null ? Double.NaN : (m.gradientReads() + m.parameterReads()) * unit;
+            double wb = m == null ? Double.NaN : m.gradientWrites() * unit;
             double ns = t.doubleColumn(timeColumn).get(r);
-            passes.append(p);
-            bytes.append(b);
+            passes.append(m == null ? Double.NaN : m.passes());
+            readBytes.append(rb);
+            writeBytes.append(wb);
+            bytes.append(rb + wb);
             timed.append(ns);
-            eff.append(ns > 0 ? b / ns : Double.NaN); // bytes per ns = GB/s
+            eff.append(ns > 0 ? (rb + wb) / ns : Double.NaN); // bytes per ns = GB/s
         }
         Table out = t.copy();
-        out.addColumns(passes, bytes, timed, eff);
+        out.addColumns(passes, bytes, readBytes, writeBytes, timed, eff);
         return out;
     }
 
-    /** achievable_ns: the bytes at the same-run STREAM copy bandwidth of the same data and threads; pct_achievable of the timed ns. */
-    private static Table joinCopy(Table t, Table copy) {
+    /**
+     * achievable_ns: the read bytes at the same run's STREAM read rate plus the written bytes at what a
+     * copy spends per written byte (same data size and threads); pct_achievable = achievable / timed ns.
+     */
+    private static Table joinCopy(Table t, Table rates) {
         if (t.rowCount() == 0) {
             t.addColumns(DoubleColumn.create("achievable_ns"), DoubleColumn.create("pct_achievable"));
             return t;
         }
-        Table j = t.joinOn("data", "threads").leftOuter(copy);
-        DoubleColumn achievable = j.doubleColumn("bytes").divide(j.doubleColumn("copy_gbps")).setName("achievable_ns");
+        Table j = t.joinOn("data", "threads").leftOuter(rates);
+        DoubleColumn achievable = DoubleColumn.create("achievable_ns");
+        for (int r = 0; r < j.rowCount(); r++) {
+            double read = j.doubleColumn("read_gbps").getDouble(r);
+            double readNs = j.doubleColumn("read_bytes").getDouble(r) / (Double.isFinite(read) ? read : j.doubleColumn("copy_gbps").getDouble(r));
+            achievable.append(readNs + j.doubleColumn("write_bytes").getDouble(r) * j.doubleColumn("write_ns_per_byte").getDouble(r));
+        }
         j.addColumns(achievable, achievable.divide(j.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"));
         return j;
     }
@@ -232,7 +280,11 @@ public final class KernelSummary {
             elements.append(n);
             elementBytes.append(eb);
             double streamPasses = !t.stringColumn("benchmark").get(r).equals("BandwidthBenchmark") ? Double.NaN
-                    : t.stringColumn("method").get(r).equals("triad") ? 3 : 2;
+                    : switch (t.stringColumn("method").get(r)) {
+                        case "triad" -> 3;
+                        case "read" -> 1;
+                        default -> 2;
+                    };
             boolean ns = t.stringColumn("unit").get(r).equals("ns/op");
             gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").get(r) : Double.NaN);
         }
@@ -259,6 +311,15 @@ public final class KernelSummary {
                     "**Steady state**: %d of %d results were still moving when measurement ended (column `steady`; "
                     + "`compare` calls them unreliable).%n", unsteady.size(), judged));
             unsteady.forEach(u -> sb.append("- ").append(u).append('\n'));
+            parts.add(sb.toString());
+        }
+        List<String> below = belowTheModel(s.clipping());
+        if (!below.isEmpty()) {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "**Net time below the memory model**: %d clipping rows took less than their bytes need at this run's memory "
+                    + "rates (pct_achievable over 110%%). Their net time is the clip minus a separately measured restore that is "
+                    + "most of the call, so it carries the restore's error: read them as \"about as fast as the restore\".%n", below.size()));
+            below.forEach(u -> sb.append("- ").append(u).append('\n'));
             parts.add(sb.toString());
         }
         if (s.bandwidth().rowCount() > 0) {

@@ -62,8 +62,8 @@ public class BandwidthBenchmark {
     }
 
     private void split(Range r) {
-        if (team == null) {
-            r.run(0, n);
+        if (team == null || n < org.clipbench.backend.ArraysBackend.PARALLEL_MIN) {
+            r.run(0, n); // the backends' own split policy: below it, what 2 threads achieve is what 1 does
             return;
         }
         team.run((k, chunks) -> {
@@ -85,6 +85,52 @@ public class BandwidthBenchmark {
         if (a != null) split((f, t) -> { for (int i = f; i < t; i++) b[i] = q * a[i]; });
         else split((f, t) -> { float fq = (float) q; for (int i = f; i < t; i++) fb[i] = fq * fa[i]; });
         return a != null ? b : fb;
+    }
+
+    /**
+     * STREAM-style read: the sum of a, with four vector accumulators so that it streams instead of
+     * waiting on the add latency (a scalar sum in one accumulator would measure the adder, not memory).
+     * The report costs a kernel's reads at this rate and its writes at what copy adds to a read.
+     */
+    @Benchmark
+    public double read() {
+        if (team == null || n < org.clipbench.backend.ArraysBackend.PARALLEL_MIN) return sumRange(0, n);
+        double total = 0;
+        for (double part : team.run((k, chunks) -> sumRange((int) ((long) n * k / chunks), (int) ((long) n * (k + 1) / chunks)))) {
+            total += part;
+        }
+        return total;
+    }
+
+    private double sumRange(int from, int to) {
+        if (a != null) {
+            var sp = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+            int step = sp.length(), i = from;
+            var s0 = jdk.incubator.vector.DoubleVector.zero(sp);
+            var s1 = s0; var s2 = s0; var s3 = s0;
+            for (int bound = to - 4 * step; i <= bound; i += 4 * step) {
+                s0 = s0.add(jdk.incubator.vector.DoubleVector.fromArray(sp, a, i));
+                s1 = s1.add(jdk.incubator.vector.DoubleVector.fromArray(sp, a, i + step));
+                s2 = s2.add(jdk.incubator.vector.DoubleVector.fromArray(sp, a, i + 2 * step));
+                s3 = s3.add(jdk.incubator.vector.DoubleVector.fromArray(sp, a, i + 3 * step));
+            }
+            double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; i < to; i++) sum += a[i];
+            return sum;
+        }
+        var sp = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int step = sp.length(), i = from;
+        var s0 = jdk.incubator.vector.FloatVector.zero(sp);
+        var s1 = s0; var s2 = s0; var s3 = s0;
+        for (int bound = to - 4 * step; i <= bound; i += 4 * step) {
+            s0 = s0.add(jdk.incubator.vector.FloatVector.fromArray(sp, fa, i));
+            s1 = s1.add(jdk.incubator.vector.FloatVector.fromArray(sp, fa, i + step));
+            s2 = s2.add(jdk.incubator.vector.FloatVector.fromArray(sp, fa, i + 2 * step));
+            s3 = s3.add(jdk.incubator.vector.FloatVector.fromArray(sp, fa, i + 3 * step));
+        }
+        double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < to; i++) sum += fa[i];
+        return sum;
     }
 
     @Benchmark

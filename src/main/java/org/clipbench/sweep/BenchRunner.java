@@ -179,7 +179,7 @@ public final class BenchRunner {
     }
 
     /** JMH options of a combination; warmupFactor multiplies its warm-up iterations (a rerun for steady state). */
-    private org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp, int warmupFactor) throws IOException {
+    org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp, int warmupFactor) throws IOException {
         int[] warmup = settings.warmupFor(c.benchmark());
         List<String> jvmArgs = new ArrayList<>(forkArgs);
         if (raw.getJvmArgsAppend().hasValue()) jvmArgs.addAll(raw.getJvmArgsAppend().get());

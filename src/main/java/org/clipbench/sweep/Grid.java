@@ -60,6 +60,7 @@ public final class Grid {
             boolean keep = c.benchmark().equals("RestoreBenchmark") ? restoresAKeptRun(c, runnable.values(), filters) : filters.keeps(c);
             if (keep) kept.putIfAbsent(c.id(), c);
         }
+        keepTheRoofline(kept, runnable.values(), filters);
         List<Combo> sorted = new ArrayList<>(kept.values());
         sorted.sort(Comparator.comparing(Combo::id));
         return new Grid(List.copyOf(sorted), leftOut);
@@ -128,6 +129,24 @@ public final class Grid {
             }
         }
         return null;
+    }
+
+    /**
+     * The memory-rate rows (STREAM copy and read) of every data size and thread count a kept measurement
+     * uses stay in the grid whatever the dtype, backend or benchmark filters say: the report's roofline
+     * must come from the same run.
+     */
+    private static void keepTheRoofline(Map<String, Combo> kept, java.util.Collection<Combo> runnable, Filters filters) {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Combo c : kept.values()) {
+            if (c.benchmark().equals("BandwidthBenchmark")) continue;
+            String data = c.params().containsKey("params") ? c.params().get("params") : c.params().get("size");
+            if (data != null) used.add(data + "|" + c.params().getOrDefault("threads", "1"));
+        }
+        for (Combo c : runnable) {
+            if (!c.benchmark().equals("BandwidthBenchmark") || !List.of("copy", "read").contains(c.params().getOrDefault("method", "copy"))) continue;
+            if (used.contains(c.params().get("size") + "|" + c.params().get("threads"))) kept.putIfAbsent(c.id(), c);
+        }
     }
 
     private static boolean restoresAKeptRun(Combo restore, java.util.Collection<Combo> all, Filters filters) {

@@ -60,9 +60,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         List<String> ladder = List.of("flat-4K", "flat-64K", "flat-1M", "flat-4M", "flat-16M");
         List<String> dataSets = List.of("flat-4K", "flat-64K", "flat-1M", "flat-4M", "flat-16M", "resnet18", "many-small", "gpt2-small");
         return new Profile("quick", "every backend and strategy; global-norm from 4K to 16M elements, 1 and 2 threads; PyTorch beside",
-                new JmhSettings(1, 3, 400, 3, 300, false, 1.0, 3), List.of(
+                new JmhSettings(1, 3, 400, 5, 200, false, 1.0, 3), List.of(
                 Block.of("BandwidthBenchmark", "size", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
-                        "method", List.of("copy")),
+                        "method", List.of("copy", "read")),
                 Block.of("BandwidthBenchmark", "size", List.of("flat-16M"), "dtype", List.of("f64"), "threads", List.of("1"),
                         "method", List.of("scale", "triad")),
                 Block.of("NormBenchmark", "backend", List.of("vector"), "dtype", List.of("f64", "f32"),

@@ -60,4 +60,19 @@ class KernelSummaryTest {
         assertThatThrownBy(() -> JmhResults.load(List.of(empty.resolve("nope"))))
                 .hasMessageContaining("no such file");
     }
+
+    @Test
+    void theRooflineCostsReadsAtTheReadRateAndWritesAtWhatACopyAddsToARead() {
+        // copy 40 GB/s (STREAM counts read + write), read 60 GB/s: a copied byte costs 2/40 = 0.05 ns, of which
+        // its read is 1/60; the write costs 0.05 - 0.01667 = 0.03333 ns per byte
+        Table bw = Table.create("bw", tech.tablesaw.api.StringColumn.create("data", "flat-16M", "flat-16M"),
+                tech.tablesaw.api.StringColumn.create("threads", "1", "1"), tech.tablesaw.api.StringColumn.create("method", "copy", "read"),
+                tech.tablesaw.api.DoubleColumn.create("gbps", 40.0, 60.0));
+        Table r = KernelSummary.rates(bw);
+        assertThat(r.doubleColumn("write_ns_per_byte").get(0)).isCloseTo(2 / 40.0 - 1 / 60.0, within(1e-15));
+        // a global-norm clip of 16M f64 (128 MiB): 2 reads and 1 write = 256 MiB / 60 + 128 MiB x 0.0333 ns
+        double unit = 16_777_216.0 * 8;
+        double expected = 2 * unit / 60 + unit * (2 / 40.0 - 1 / 60.0);
+        assertThat(expected).isCloseTo(unit / 60 + 2 * unit / 40, within(1e-6)); // = one read plus one copy
+    }
 }

@@ -188,4 +188,11 @@ class ReportTest {
         assertThat(crosses.x()).containsExactlyInAnyOrder(4096.0, 16_777_216.0);
         assertThat(time.caption()).contains("Not at steady state (×): ").contains("vector flat-16M");
     }
+
+    @Test
+    void aHeaderOnlyRunsTableSaysNoRunFinished(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("runs.csv"), "run_id,strategy,lr,seed,diverged,final_loss\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepResults.load(dir)).hasMessageContaining("header but no rows")
+                .hasMessageNotContaining("older ClipBench");
+    }
 }

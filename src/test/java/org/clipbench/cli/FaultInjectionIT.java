@@ -90,7 +90,16 @@ class FaultInjectionIT {
             }
         }
         assertThat(kills).isEqualTo(3);
+        // a fourth fault: a saved result truncated on disk; the resume must move it aside and measure it again
+        Path victim;
+        try (var s = Files.list(dir.resolve("jmh"))) {
+            victim = s.filter(x -> x.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+        }
+        String whole = Files.readString(victim);
+        Files.writeString(victim, whole.substring(0, whole.length() / 3));
         runToEnd(ROOT.resolve("bench-killed-final.log"), "bench", "--resume", dir.toString());
+        assertThat(Files.readString(ROOT.resolve("bench-killed-final.log"))).contains(victim.getFileName() + ": cannot be read")
+                .contains("moved to jmh/corrupt/");
         int grid = JSON.readTree(dir.resolve("grid.json").toFile()).size();
         assertThat(count(dir.resolve("jmh"))).as("one result per combination").isEqualTo(grid);
         try (var s = Files.list(dir.resolve("jmh"))) {

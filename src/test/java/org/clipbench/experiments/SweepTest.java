@@ -125,4 +125,53 @@ class SweepTest {
             return String.join(",", f);
         }).toList();
     }
+
+    @Test
+    void aTruncatedRunFileIsMovedAsideAndTrainedAgainOnResume(@TempDir Path dir) throws Exception {
+        SweepConfig cfg = SweepConfig.read(write(dir, CLIFF));
+        Path out = dir.resolve("out");
+        SweepRunner.run(cfg, out, 1, 1, 1, false, System.out);
+        Path victim;
+        try (var s = java.nio.file.Files.list(out.resolve("runs"))) {
+            victim = s.filter(f -> f.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+        }
+        String whole = java.nio.file.Files.readString(victim);
+        java.nio.file.Files.writeString(victim, whole.substring(0, whole.length() / 2)); // as a crash mid-write would, without atomic writes
+        var again = SweepRunner.run(cfg, out, 1, 1, 1, false, System.out);
+        assertThat(again.ran()).isEqualTo(1);
+        assertThat(again.resumed()).isEqualTo(7);
+        assertThat(withoutClock(java.nio.file.Files.readString(victim))).isEqualTo(withoutClock(whole)); // bit-identical retrain
+        try (var s = java.nio.file.Files.list(out.resolve("runs").resolve("corrupt"))) {
+            assertThat(s.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void wholeNumberLearningRatesSummarise(@TempDir Path dir) throws Exception {
+        // Tablesaw used to read lr as an int column and the summary crashed with a ClassCastException
+        SweepConfig cfg = SweepConfig.read(write(dir, CLIFF.replace("[0.05, 0.2]", "[1, 2]").replace("\"steps\": 60", "\"steps\": 5")));
+        Path out = dir.resolve("out");
+        SweepRunner.run(cfg, out, 1, 1, 1, false, System.out);
+        assertThat(SweepSummary.markdown(out)).contains("| 1.0 |").contains("| 2.0 |");
+    }
+
+    @Test
+    void aOneDimensionalQuadraticDoesNotDivergeAtItsFirstStep(@TempDir Path dir) throws Exception {
+        // it used to start at x = 0, its optimum: loss 0, so any step looked like a divergence
+        SweepConfig cfg = SweepConfig.read(write(dir, CLIFF.replace("\"cliff\", \"w0\": 5, \"b0\": -2.59",
+                "\"quadratic\", \"dim\": 1, \"start\": 1, \"noiseScale\": 0.01")));
+        Path out = dir.resolve("out");
+        var o = SweepRunner.run(cfg, out, 1, 1, 1, false, System.out);
+        assertThat(o.diverged()).isZero();
+    }
+
+    /** A run file without its wall-clock fields (wall_s, the elapsed_s curve points): the only ones allowed to differ. */
+    static String withoutClock(String runFile) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var d = json.readTree(runFile);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) d.get("run")).remove("wall_s");
+        var curve = (com.fasterxml.jackson.databind.node.ArrayNode) d.get("curve");
+        for (int i = curve.size() - 1; i >= 0; i--) if (curve.get(i).get(1).asText().equals("elapsed_s")) curve.remove(i);
+        return json.writeValueAsString(d);
+    }
 }

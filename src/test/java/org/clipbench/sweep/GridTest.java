@@ -120,9 +120,15 @@ class GridTest {
     }
 
     @Test
-    void benchmarkFilterKeepsOnlyThoseClasses() {
+    void benchmarkFilterKeepsOnlyThoseClassesAndTheirRoofline() {
         Grid g = Grid.build(Profile.quick(), new Filters(null, null, null, null, null, List.of("NormBenchmark")).validate());
-        assertThat(g.combos()).isNotEmpty().allMatch(c -> c.benchmark().equals("NormBenchmark"));
+        assertThat(g.combos()).isNotEmpty().allMatch(c -> c.benchmark().equals("NormBenchmark") || c.benchmark().equals("BandwidthBenchmark"));
+        // the memory rates of the sizes the norms use, from the same run: copy and read at flat-4K and flat-16M, 1 thread
+        assertThat(g.combos().stream().filter(c -> c.benchmark().equals("BandwidthBenchmark")).map(Combo::toString))
+                .containsExactlyInAnyOrder("BandwidthBenchmark size=flat-16M dtype=f64 threads=1 method=copy",
+                        "BandwidthBenchmark size=flat-16M dtype=f64 threads=1 method=read",
+                        "BandwidthBenchmark size=flat-4K dtype=f64 threads=1 method=copy",
+                        "BandwidthBenchmark size=flat-4K dtype=f64 threads=1 method=read");
     }
 
     @Test

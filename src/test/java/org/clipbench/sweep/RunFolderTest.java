@@ -1,0 +1,63 @@
+package org.clipbench.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunFolderTest {
+
+    @Test
+    void aLockedFolderRefusesASecondRunUntilTheFirstEnds(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        try (RunFolder first = RunFolder.lock(run)) {
+            assertThatThrownBy(() -> RunFolder.lock(run)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("in use by another ClipBench run");
+        }
+        try (RunFolder again = RunFolder.lock(run)) {
+            assertThat(again.dir()).isEqualTo(run);
+        }
+    }
+
+    @Test
+    void twoRunsStartedInTheSameSecondGetTwoFolders(@TempDir Path dir) throws Exception {
+        try (RunFolder a = RunFolder.createUnique(dir, "20261202T030000Z-abc"); RunFolder b = RunFolder.createUnique(dir, "20261202T030000Z-abc")) {
+            assertThat(a.dir().getFileName().toString()).isEqualTo("20261202T030000Z-abc");
+            assertThat(b.dir().getFileName().toString()).isEqualTo("20261202T030000Z-abc-2");
+        }
+    }
+
+    @Test
+    void aFileWhereTheFolderBelongsIsNamed(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("taken"), "x");
+        assertThatThrownBy(() -> RunFolder.lock(f)).hasMessageContaining("is a file");
+    }
+
+    @Test
+    void restoreBenchmarkAloneSelectsTheRestoresOfTheProfile() {
+        Grid g = Grid.build(Profile.quick(), new Filters(List.of("vector"), null, List.of("flat-4K"), List.of("f64"), null,
+                List.of("RestoreBenchmark")).validate());
+        assertThat(g.combos()).isNotEmpty().allSatisfy(c -> assertThat(c.benchmark()).isIn("RestoreBenchmark", "BandwidthBenchmark"));
+        assertThat(g.combos()).anySatisfy(c -> assertThat(c.benchmark()).isEqualTo("RestoreBenchmark"));
+    }
+
+    @Test
+    void aRawGcProfilerIsRegisteredOnce() throws Exception {
+        BenchRunner r = new BenchRunner(Files.createTempDirectory("runner"), new JmhSettings(1, 1, 10, 1, 10, true, 1, 0), "java",
+                List.of(), List.of("-prof", "gc"), System.out);
+        var o = r.options(new Combo("NormBenchmark", java.util.Map.of("backend", "arrays")), Path.of("x.json"), 1);
+        assertThat(o.getProfilers()).hasSize(1);
+    }
+
+    @Test
+    void aTruncatedOrEmptyResultIsNotAResult(@TempDir Path dir) throws Exception {
+        assertThat(BenchRunner.invalidResult(Files.writeString(dir.resolve("empty.json"), ""))).isNotNull();
+        assertThat(BenchRunner.invalidResult(Files.writeString(dir.resolve("none.json"), "[]"))).contains("no JMH result");
+        assertThat(BenchRunner.invalidResult(Files.writeString(dir.resolve("cut.json"), "[{\"benchmark\": \"x\", \"primaryMetric\": {\"sc")))
+                .contains("cannot be read");
+    }
+}
