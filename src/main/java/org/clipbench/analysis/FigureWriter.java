@@ -63,6 +63,7 @@ public final class FigureWriter {
 
     static Color color(String series, int i) {
         Color fixed = FIXED.get(series);
+        if (fixed == null) fixed = FIXED.get(series.split(" ", 2)[0]); // "vector f32" is drawn in vector's colour
         return fixed != null ? fixed : PALETTE[i % PALETTE.length];
     }
 

@@ -161,7 +161,7 @@ public final class KernelFigures {
         for (String backend : sorted(j, "backend")) {
             for (String dtype : sorted(j, "dtype")) {
                 Table b = j.where(j.stringColumn("backend").isEqualTo(backend).and(j.stringColumn("dtype").isEqualTo(dtype))).sortOn("elements");
-                if (b.rowCount() == 0) continue;
+                if (b.rowCount() < 2) continue; // a single size is no curve: it stays in the tables
                 f.add(new Figure.Series(backend + (sorted(j, "dtype").size() > 1 ? " " + dtype : ""), b.doubleColumn("elements").asDoubleArray(),
                         b.doubleColumn("speedup").asDoubleArray(), null, null, false));
             }

@@ -31,6 +31,7 @@ class FigureColoursTest {
             }
         }
         assertThat(seen).containsKeys("vector", "pytorch", "arrays", "nd4j");
+        assertThat(FigureWriter.color("vector f32", 5)).isEqualTo(FigureWriter.color("vector", 0)); // a backend's series by dtype
         assertThat(seen.values()).doesNotHaveDuplicates();
     }
 }

@@ -45,6 +45,16 @@ class AnalysisScriptsIT {
     }
 
     @Test
+    void theSideBySideTablePutsPytorchNextToEachBackend(@TempDir Path tmp) throws Exception {
+        String log = run(tmp.resolve("log.txt"), List.of(Path.of(System.getProperty("java.home"), "bin", "jshell").toString(),
+                "-R--add-modules=jdk.incubator.vector", "--class-path", "target/benchmarks.jar",
+                "-R-Dresults=src/test/resources/fixtures/bench-peer", "analysis/pytorch-side-by-side.jsh"));
+        // PyTorch: 5000 - 1000 restore = 4.0 us net; vector: 1000 - 500 = 500 ns: 8x
+        // † : the fixture's vector row is still rising over its iterations
+        assertThat(log).contains("| flat-4K | f64 | 1 | 4.0 µs | vector | 500 ns † | 8.00 |").doesNotContain("Exception");
+    }
+
+    @Test
     void reproductionsRunResumeAndReport(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("paper");
         List<String> cmd = List.of("./run-bench.sh", "--reproduce", "pascanu-cliff,clipping-bias", "--out", out.toString());
