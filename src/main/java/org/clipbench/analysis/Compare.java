@@ -138,7 +138,7 @@ public final class Compare {
             String raw = t.stringColumn("raw").get(r);
             List<double[]> forks = new ArrayList<>();
             if (raw.isBlank()) {
-                forks.add(new double[] {t.doubleColumn("score").get(r)});
+                forks.add(new double[] {t.doubleColumn("score").getDouble(r)});
             } else {
                 for (String fork : raw.trim().split("\\|")) {
                     forks.add(Arrays.stream(fork.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());

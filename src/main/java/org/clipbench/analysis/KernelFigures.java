@@ -54,8 +54,8 @@ public final class KernelFigures {
             String steady = rows.stringColumn("steady").get(r);
             if (steady.isEmpty() || steady.equals("yes")) continue;
             if (xColumn != null) {
-                xs.add(rows.doubleColumn(xColumn).get(r));
-                ys.add(rows.doubleColumn(yColumn).get(r) * yScale);
+                xs.add(rows.doubleColumn(xColumn).getDouble(r));
+                ys.add(rows.doubleColumn(yColumn).getDouble(r) * yScale);
             }
             names.add(rows.stringColumn("backend").get(r) + " " + rows.stringColumn("data").get(r)
                     + (rows.columnNames().contains("threads") ? " t" + rows.stringColumn("threads").get(r) : ""));

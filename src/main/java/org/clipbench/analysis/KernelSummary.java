@@ -88,7 +88,7 @@ public final class KernelSummary {
                     case "ns/op" -> 1e9;
                     default -> Double.NaN;
                 };
-                perSecond.append(scale / steps.doubleColumn("score").get(r));
+                perSecond.append(scale / steps.doubleColumn("score").getDouble(r));
             }
             steps.addColumns(perSecond);
             steps = steps.sortOn("model", "backend", "dtype", "strategy");
@@ -161,7 +161,7 @@ public final class KernelSummary {
         List<String> out = new ArrayList<>();
         if (clipping.rowCount() == 0) return out;
         for (int r = 0; r < clipping.rowCount(); r++) {
-            double pct = clipping.doubleColumn("pct_achievable").get(r);
+            double pct = clipping.doubleColumn("pct_achievable").getDouble(r);
             if (pct > 110) out.add(String.format(java.util.Locale.ROOT, "%s: %.0f%%", describeRow(clipping, r), pct));
         }
         return out;
@@ -220,10 +220,10 @@ public final class KernelSummary {
         DoubleColumn timed = DoubleColumn.create("timed_ns"), eff = DoubleColumn.create("eff_gbps");
         for (int r = 0; r < t.rowCount(); r++) {
             MemoryTraffic m = trafficOfRow.apply(r);
-            double unit = t.doubleColumn("elements").get(r) * t.doubleColumn("element_bytes").get(r);
+            double unit = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
             double rb = m == null ? Double.NaN : (m.gradientReads() + m.parameterReads()) * unit;
             double wb = m == null ? Double.NaN : m.gradientWrites() * unit;
-            double ns = t.doubleColumn(timeColumn).get(r);
+            double ns = t.doubleColumn(timeColumn).getDouble(r);
             passes.append(m == null ? Double.NaN : m.passes());
             readBytes.append(rb);
             writeBytes.append(wb);
@@ -286,7 +286,7 @@ public final class KernelSummary {
                         default -> 2;
                     };
             boolean ns = t.stringColumn("unit").get(r).equals("ns/op");
-            gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").get(r) : Double.NaN);
+            gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").getDouble(r) : Double.NaN);
         }
         t.addColumns(data, elements, elementBytes, gbps);
         return t;

@@ -47,4 +47,14 @@ class SteadyStateTest {
         assertThat(outlier.label()).contains("forks disagree").contains("30%");
         assertThat(outlier.betweenForkCv()).isGreaterThan(outlier.withinForkCv());
     }
+
+    @Test
+    void aTrendCountsWhenMostForksShowIt() {
+        double[] flat = {100, 101, 99, 100, 100}, falling = {130, 120, 110, 100, 90};
+        // one noisy fork of five is noise; three of five is the JVM still compiling
+        assertThat(SteadyState.judge(List.of(falling, flat, flat.clone(), flat.clone(), flat.clone())).reasons())
+                .noneMatch(r -> r.contains("falling"));
+        assertThat(SteadyState.judge(List.of(falling, falling.clone(), falling.clone(), flat, flat.clone())).label())
+                .startsWith("3 of 5 forks still falling");
+    }
 }
