@@ -62,14 +62,6 @@ public final class GradNorms {
     }
 
     /**
-     * The clipping factor min(1, c / (n + eps)). NaN when n is NaN (so NaN propagates), 0 when n is
-     * Inf, 1 when n is 0 and eps is 0.
-     */
-    public static double factor(double c, double n, double eps) {
-        return Math.min(1.0, c / (n + eps));
-    }
-
-    /**
      * The p-norm of some tensors (null = all of them) as a {@link ScaledNorm}: the plain norm n, or,
      * when n overflowed to +Inf although every entry is finite, the norm of the entries scaled by 2^-k
      * (k the exponent of the largest entry) with exponent k. Only that rare case costs extra passes (and
