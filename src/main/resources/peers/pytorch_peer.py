@@ -11,7 +11,8 @@ iterations, then measurement iterations of at least iteration_ms each, ns per ca
 
 What is timed, and why it matches the JVM side:
 - ClipBenchmark: restore the gradients from a pristine copy, then clip_grad_norm_ (global-norm, L2) or
-  clip_grad_value_ (value), in place, as the JVM benchmark restores then clips. Thresholds follow
+  clip_grad_value_ (value), in place, as the JVM benchmark restores then clips. The case's method says
+  what is timed, as on the JVM: "clip" times both, "clipFresh" (large data) times the clip alone. Thresholds follow
   ClipBench's calibration: global-norm always = half the gradient's norm, never = twice it; value
   always = half the largest |entry|, never = twice it.
 - RestoreBenchmark: the restore alone (Tensor.copy_ per tensor), subtracted by the report as on the JVM.
@@ -54,6 +55,7 @@ def gradients(shapes, dtype, seed):
 
 
 def clip_case(case, dtype):
+    """(restore, clip): the restore alone, and the clip of a restored gradient."""
     params = gradients(case["shapes"], dtype, 1)
     pristine = [p.grad.clone() for p in params]
 
@@ -62,25 +64,52 @@ def clip_case(case, dtype):
             p.grad.copy_(src)
 
     if case["benchmark"] == "RestoreBenchmark":
-        return restore
+        return restore, None
     strategy, regime = case["params"]["strategy"], case["params"]["regime"]
     factor = {"always": 0.5, "never": 2.0}[regime]
     if strategy == "global-norm":
         norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in pristine])).item()
         c = factor * norm
-
-        def clip():
-            restore()
-            return torch.nn.utils.clip_grad_norm_(params, c)
-        return clip
+        return restore, lambda: torch.nn.utils.clip_grad_norm_(params, c)
     if strategy == "value":
         c = factor * max(g.abs().max().item() for g in pristine)
-
-        def clip():
-            restore()
-            torch.nn.utils.clip_grad_value_(params, c)
-        return clip
+        return restore, lambda: torch.nn.utils.clip_grad_value_(params, c)
     raise ValueError("the peer has no " + strategy)
+
+
+def timed_fresh(restore, clip, settings):
+    """As timed, but only the clip of each call is timed; the restore before it is not (clipFresh)."""
+    def iteration(ms):
+        calls, clipping = 0, 0
+        deadline = time.perf_counter_ns() + ms * 1_000_000
+        while True:
+            restore()
+            start = time.perf_counter_ns()
+            clip()
+            end = time.perf_counter_ns()
+            clipping += end - start
+            calls += 1
+            if end >= deadline:
+                return clipping / calls
+    for _ in range(settings["warmup_iterations"]):
+        iteration(settings["warmup_ms"])
+    return [iteration(settings["iteration_ms"]) for _ in range(settings["iterations"])]
+
+
+def measure(case, dtype, settings):
+    """ns per call of each measurement iteration of a case."""
+    if case["benchmark"] == "TrainingStepBenchmark":
+        return timed(training_step_case(case, dtype), settings)
+    restore, clip = clip_case(case, dtype)
+    if clip is None:
+        return timed(restore, settings)
+    if case["method"] == "clipFresh":
+        return timed_fresh(restore, clip, settings)
+
+    def restore_then_clip():
+        restore()
+        return clip()
+    return timed(restore_then_clip, settings)
 
 
 def training_step_case(case, dtype):
@@ -109,7 +138,7 @@ def training_step_case(case, dtype):
 
 def jmh_row(case, per_call_ns):
     mean = sum(per_call_ns) / len(per_call_ns)
-    method = {"ClipBenchmark": "clip", "RestoreBenchmark": "restore", "TrainingStepBenchmark": "step"}[case["benchmark"]]
+    method = case.get("method") or {"RestoreBenchmark": "restore", "TrainingStepBenchmark": "step"}[case["benchmark"]]
     return {
         "jmhVersion": "pytorch-peer", "benchmark": "org.clipbench.bench." + case["benchmark"] + "." + method,
         "mode": "avgt", "threads": 1, "forks": 1, "jvm": sys.executable, "vmVersion": "torch " + torch.__version__,
@@ -127,8 +156,7 @@ def main(request_file, out_file):
     for case in request["cases"]:
         torch.set_num_threads(int(case["params"].get("threads", "1")))
         dtype = {"f32": torch.float32, "f64": torch.float64}[case["params"]["dtype"]]
-        call = training_step_case(case, dtype) if case["benchmark"] == "TrainingStepBenchmark" else clip_case(case, dtype)
-        per_call = timed(call, request["settings"])
+        per_call = measure(case, dtype, request["settings"])
         rows.append(jmh_row(case, per_call))
         print("pytorch %s %s: %.1f ns/op" % (case["benchmark"], case["params"], sum(per_call) / len(per_call)), flush=True)
     info = {"torch": torch.__version__, "python": platform.python_version(), "interpreter": sys.executable,

@@ -85,8 +85,9 @@ public final class KernelFigures {
 
     private static Figure timeVsSize(Table gn, String dtype) {
         Figure f = Figure.line("kernel-time-vs-size-" + dtype).title("global-norm clip, " + dtype + ": time per call")
-                .axes("gradient elements", "ns per call (restore subtracted)").logX().logY()
-                .caption("Median ns per call from JMH, one thread; the restore of the in-place gradient is measured separately and subtracted.");
+                .axes("gradient elements", "ns per call (clip alone)").logX().logY()
+                .caption("Median ns per call from JMH, one thread, of the clip alone: the restore of the in-place gradient is measured "
+                        + "separately and subtracted below 1M elements, and runs untimed before each call from 1M on.");
         for (String backend : sorted(gn, "backend")) {
             Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
             f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("net_ns").asDoubleArray());
@@ -99,7 +100,7 @@ public final class KernelFigures {
         Figure f = Figure.line("kernel-bandwidth-vs-size-" + dtype).title("global-norm clip, " + dtype + ": effective bandwidth, with the copy roofline")
                 .axes("gradient elements", "GB/s (bytes moved / net time)").logX().logY()
                 .caption("Effective GB/s: the bytes a clip moves by the traffic model (3 passes: read for the norm, read and write to scale) "
-                        + "divided by the net time (restore subtracted). Dashed: STREAM copy measured in the same run (one thread).");
+                        + "divided by the net time (the clip alone). Dashed: STREAM copy measured in the same run (one thread).");
         for (String backend : sorted(gn, "backend")) {
             Table b = gn.where(gn.stringColumn("backend").isEqualTo(backend)).sortOn("elements");
             f.add(backend, b.doubleColumn("elements").asDoubleArray(), b.doubleColumn("eff_gbps").asDoubleArray());
@@ -130,7 +131,7 @@ public final class KernelFigures {
                 .sortOn("strategy");
         Figure f = Figure.bar("strategy-cost-" + data, pivot.stringColumn("strategy").asList())
                 .title("Cost of each strategy on " + data + " (" + d.stringColumn("dtype").get(0) + ", one thread)")
-                .axes("strategy", "µs per call (restore subtracted)")
+                .axes("strategy", "µs per call (clip alone)")
                 .caption("Net time of one clipping call with the gradient in the clipping regime; bars per backend.");
         for (String backend : pivot.columnNames().subList(1, pivot.columnCount())) {
             f.bars(backend, pivot.doubleColumn(backend).divide(1000).asDoubleArray());

@@ -178,6 +178,15 @@ public final class BenchRunner {
         return dir.resolve("logs").resolve(c.id() + ".log");
     }
 
+    /** The one @Benchmark method a combination runs, or null for all of its class's methods. */
+    static String methodOf(Combo c) {
+        if (c.params().containsKey("method")) return c.params().get("method");
+        if (c.benchmark().equals("ClipBenchmark") && c.params().containsKey("params")) {
+            return org.clipbench.bench.ClipBenchmark.methodFor(c.params().get("params"));
+        }
+        return null;
+    }
+
     /** JMH options of a combination; warmupFactor multiplies its warm-up iterations (a rerun for steady state). */
     org.openjdk.jmh.runner.options.Options options(Combo c, Path resultTmp, int warmupFactor) throws IOException {
         int[] warmup = settings.warmupFor(c.benchmark());
@@ -187,7 +196,7 @@ public final class BenchRunner {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .parent(raw)
                 .include("^" + Pattern.quote(BENCH_PACKAGE + c.benchmark() + ".")
-                        + (c.params().containsKey("method") ? Pattern.quote(c.params().get("method")) + "$" : ""))
+                        + (methodOf(c) != null ? Pattern.quote(methodOf(c)) + "$" : ""))
                 .forks(raw.getForkCount().orElse(settings.forks()))
                 .warmupIterations(raw.getWarmupIterations().orElse(warmup[0] * warmupFactor))
                 .warmupTime(raw.getWarmupTime().orElse(TimeValue.milliseconds(warmup[1])))

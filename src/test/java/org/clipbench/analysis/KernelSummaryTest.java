@@ -50,6 +50,19 @@ class KernelSummaryTest {
         assertThat(md).contains("| flat-4K f64 t1 | 65.5 | 64 |").contains("| global-norm | arrays |");
     }
 
+    /** A clip timed alone (restore untimed, large data): its net time is its score; no restore is subtracted. */
+    @Test
+    void aClipTimedAloneIsItsOwnNetTime(@TempDir Path dir) throws Exception {
+        String json = java.nio.file.Files.readString(fixture("run-a").resolve("results.json"))
+                .replace("org.clipbench.bench.ClipBenchmark.clip\"", "org.clipbench.bench.ClipBenchmark.clipFresh\"");
+        java.nio.file.Files.writeString(dir.resolve("results.json"), json);
+        Table clip = KernelSummary.build(JmhResults.load(List.of(dir))).clipping();
+        assertThat(clip.stringColumn("restore").get(0)).isEqualTo("untimed");
+        assertThat(clip.doubleColumn("net_ns").get(0)).isEqualTo(clip.doubleColumn("ns_op").get(0)).isEqualTo(3000.0);
+        Table timed = KernelSummary.build(JmhResults.load(List.of(fixture("run-a")))).clipping();
+        assertThat(timed.stringColumn("restore").get(0)).isEqualTo("subtracted");
+    }
+
     @Test
     void badInputNamesTheFileAndTheProblem(@TempDir Path empty) throws Exception {
         assertThatThrownBy(() -> JmhResults.load(List.of(fixture("broken"))))

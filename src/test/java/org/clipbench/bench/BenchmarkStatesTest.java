@@ -31,7 +31,7 @@ class BenchmarkStatesTest {
     @MethodSource("strategyRegimes")
     void clipBenchmarkTimesThePathItsRegimeNames(String strategy, String regime) {
         for (String backend : List.of("arrays", "vector")) {
-            ClipBenchmark b = new ClipBenchmark();
+            ClipBenchmark.Workload b = new ClipBenchmark.Workload();
             b.strategy = strategy;
             b.backend = backend;
             b.dtype = "f64";
@@ -41,9 +41,36 @@ class BenchmarkStatesTest {
             b.threads = 1;
             b.norm = "safe";
             b.setup();
-            for (int i = 0; i < 10 * Calibration.SPIKE_PERIOD + 3; i++) assertThat(b.clip()).isNotNull(); // past ZClip's 25-step warm-up
+            ClipBenchmark bench = new ClipBenchmark();
+            for (int i = 0; i < 10 * Calibration.SPIKE_PERIOD + 3; i++) assertThat(bench.clip(b)).isNotNull(); // past ZClip's 25-step warm-up
             b.check(); // throws if the regime was not what ran
         }
+    }
+
+    /** JMH calls FreshGradient's restore before each clipFresh call, with the same Workload (a bug had two). */
+    @Test
+    void clipFreshClipsTheGradientItsInvocationSetupRestored() {
+        ClipBenchmark.Workload w = new ClipBenchmark.Workload();
+        w.strategy = "global-norm";
+        w.backend = "arrays";
+        w.dtype = "f64";
+        w.params = "many-small";
+        w.layout = "separate";
+        w.regime = "always";
+        w.threads = 1;
+        w.norm = "safe";
+        w.setup();
+        ClipBenchmark bench = new ClipBenchmark();
+        ClipBenchmark.FreshGradient fresh = new ClipBenchmark.FreshGradient();
+        fresh.bind(w);
+        for (int i = 0; i < 5; i++) {
+            fresh.restore();
+            assertThat(bench.clipFresh(fresh).clipped()).isTrue(); // a gradient clipped twice would not clip again
+        }
+        w.check();
+        assertThat(ClipBenchmark.methodFor("flat-64K")).isEqualTo("clip");
+        assertThat(ClipBenchmark.methodFor("flat-1M")).isEqualTo("clipFresh");
+        assertThat(ClipBenchmark.methodFor("resnet18")).isEqualTo("clipFresh");
     }
 
     @Test
@@ -82,7 +109,7 @@ class BenchmarkStatesTest {
         assertThat(Calibration.regimes("per-tensor", ParamShapes.get("flat-4K"))).doesNotContain(Regime.HALF);
         assertThat(Calibration.regimes("per-tensor", ParamShapes.get("resnet18"))).contains(Regime.HALF);
         assertThat(Calibration.regimes("renorm", ParamShapes.get("resnet18"))).containsExactly(Regime.ALWAYS);
-        ClipBenchmark b = new ClipBenchmark();
+        ClipBenchmark.Workload b = new ClipBenchmark.Workload();
         b.strategy = "renorm";
         b.backend = "arrays";
         b.dtype = "f64";

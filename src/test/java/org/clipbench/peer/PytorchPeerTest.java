@@ -40,7 +40,7 @@ class PytorchPeerTest {
         long restores = cases.stream().filter(c -> c.get("benchmark").equals("RestoreBenchmark")).count();
         long steps = cases.stream().filter(c -> c.get("benchmark").equals("TrainingStepBenchmark")).count();
         assertThat(clips).isEqualTo(3); // f32 4K t1, f32 4K t2, value resnet18
-        assertThat(restores).isEqualTo(3);
+        assertThat(restores).isEqualTo(2); // resnet18's clip is timed alone (clipFresh): no restore to subtract
         assertThat(steps).isEqualTo(1);
         for (Map<String, Object> c : cases) {
             @SuppressWarnings("unchecked") Map<String, String> p = (Map<String, String>) c.get("params");
@@ -50,6 +50,7 @@ class PytorchPeerTest {
         Map<String, Object> resnet = cases.stream().filter(c -> ((Map<?, ?>) c.get("params")).get("params").equals("resnet18")).findFirst()
                 .orElseThrow();
         assertThat((List<?>) resnet.get("shapes")).hasSize(62); // the same tensors as the JVM's resnet18
+        assertThat(resnet.get("method")).isEqualTo("clipFresh");
     }
 
     @Test
@@ -58,19 +59,26 @@ class PytorchPeerTest {
         if (!probe.available()) System.out.println("NOTICE: PytorchPeerTest skipped: " + probe.reason());
         Assumptions.assumeTrue(probe.available(), probe.reason());
         List<Combo> grid = List.of(clip("global-norm", "vector", "f64", "flat-4K", "separate", "always", "1"),
-                clip("value", "vector", "f32", "flat-4K", "separate", "always", "1"));
+                clip("value", "vector", "f32", "flat-4K", "separate", "always", "1"),
+                clip("global-norm", "vector", "f32", "flat-1M", "separate", "always", "1"));
         String why = PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0), new PrintStream(System.out));
         assertThat(why).isNull();
         Path result = PytorchPeer.resultFile(dir);
         assertThat(BenchRunner.invalidResult(result)).isNull();
         Table jmh = JmhResults.load(List.of(result));
-        assertThat(jmh.rowCount()).isEqualTo(4); // 2 clips, 2 restores
+        assertThat(jmh.rowCount()).isEqualTo(5); // 3 clips, 2 restores (flat-1M's restore runs untimed)
         KernelSummary.Tables t = KernelSummary.build(jmh);
         Table clips = t.clipping();
         assertThat(clips.stringColumn("backend").unique().asList()).containsExactly("pytorch");
         for (int r = 0; r < clips.rowCount(); r++) {
-            assertThat(clips.doubleColumn("net_ns").get(r)).as("restore subtracted").isPositive()
-                    .isLessThan(clips.doubleColumn("ns_op").get(r));
+            boolean fresh = clips.stringColumn("data").get(r).equals("flat-1M");
+            assertThat(clips.stringColumn("restore").get(r)).isEqualTo(fresh ? "untimed" : "subtracted");
+            if (fresh) {
+                assertThat(clips.doubleColumn("net_ns").get(r)).isEqualTo(clips.doubleColumn("ns_op").get(r));
+            } else {
+                assertThat(clips.doubleColumn("net_ns").get(r)).as("restore subtracted").isPositive()
+                        .isLessThan(clips.doubleColumn("ns_op").get(r));
+            }
             assertThat(clips.doubleColumn("eff_gbps").get(r)).isPositive();
         }
         assertThat(Files.readString(dir.resolve("logs").resolve("pytorch-peer.log"))).contains("ClipBenchmark");

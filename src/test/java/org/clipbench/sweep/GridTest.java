@@ -56,15 +56,27 @@ class GridTest {
     }
 
     @Test
-    void everyClipCombinationHasItsRestore() {
+    void everyClipCombinationThatTimesItsRestoreHasTheRestoreToSubtract() {
         Grid g = Grid.build(Profile.quick(), Filters.none());
+        int timed = 0, untimed = 0;
         for (Combo c : g.combos()) {
             if (!c.benchmark().equals("ClipBenchmark")) continue;
-            assertThat(g.combos()).anyMatch(r -> r.benchmark().equals("RestoreBenchmark") && r.backend().equals(c.backend())
+            boolean hasRestore = g.combos().stream().anyMatch(r -> r.benchmark().equals("RestoreBenchmark") && r.backend().equals(c.backend())
                     && r.params().get("params").equals(c.params().get("params"))
                     && r.params().get("layout").equals(c.params().get("layout"))
                     && r.params().get("dtype").equals(c.params().get("dtype")) && r.threads() == c.threads());
+            boolean fresh = BenchRunner.methodOf(c).equals("clipFresh");
+            assertThat(hasRestore).as(c.toString()).isEqualTo(!fresh);
+            if (fresh) untimed++;
+            else timed++;
         }
+        assertThat(timed).isPositive();
+        assertThat(untimed).isPositive();
+        // large data, restore untimed: no RestoreBenchmark of 1M elements or more is measured for nothing
+        assertThat(g.combos()).noneMatch(r -> r.benchmark().equals("RestoreBenchmark")
+                && org.clipbench.params.ParamShapes.get(r.params().get("params")).totalSize() >= 1 << 20
+                && g.combos().stream().noneMatch(c -> c.benchmark().equals("DpClipBenchmark")
+                        && c.params().get("params").equals(r.params().get("params"))));
     }
 
     @Test
