@@ -189,7 +189,7 @@ public final class ConvergenceFigures {
         return new double[] {ci.getLowerBound(), ci.getUpperBound()};
     }
 
-    static String slug(String s) {
+    public static String slug(String s) {
         return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 }

@@ -44,7 +44,7 @@ public final class KernelFigures {
     }
 
     /** The series name the report uses for points measured before steady state: drawn as black crosses. */
-    static final String NOT_STEADY = "not at steady state";
+    public static final String NOT_STEADY = "not at steady state";
 
     /** Crosses over the points of rows that are not at steady state, and their names in the caption. */
     static void markUnsteady(Figure f, Table rows, String xColumn, String yColumn, double yScale) {

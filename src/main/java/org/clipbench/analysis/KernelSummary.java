@@ -1,11 +1,12 @@
 package org.clipbench.analysis;
 
+import org.clipbench.io.Markdown;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.clipbench.backend.DType;
-import org.clipbench.bench.Regime;
+import org.clipbench.strategy.Regime;
 import org.clipbench.strategy.MemoryTraffic;
 import org.clipbench.strategy.Strategies;
 import org.clipbench.params.ParamShapes;
@@ -360,7 +361,7 @@ public final class KernelSummary {
         return String.join("\n", parts);
     }
 
-    static Table pivotBandwidth(Table bw) {
+    public static Table pivotBandwidth(Table bw) {
         Table keyed = bw.copy();
         StringColumn key = StringColumn.create("size dtype threads");
         for (int r = 0; r < keyed.rowCount(); r++) {

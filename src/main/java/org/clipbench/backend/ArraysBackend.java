@@ -1,10 +1,10 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import org.clipbench.kernel.ArrayKernels;
 import org.clipbench.kernel.ScalarKernels;
-import org.clipbench.params.TensorSpec;
 
 /**
  * Tensors as Java arrays, computed by one {@link ArrayKernels} family: scalar loops ("arrays") or the
@@ -45,8 +45,10 @@ public class ArraysBackend implements Backend {
     @Override public String name() { return name; }
     @Override public String library() { return "Java " + Runtime.version().feature() + " (" + k.description() + ")"; }
     @Override public int threads() { return threads; }
-    @Override public boolean supports(DType dtype) { return true; }
-    @Override public boolean supportsFlatLayout() { return true; }
+    /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true);
+
+    @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     @Override
     public Tensor zeros(String tensorName, int rows, int cols, DType dtype) {

@@ -1,7 +1,7 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import java.util.List;
-import org.clipbench.params.TensorSpec;
 
 /**
  * A linear-algebra library seen through the primitives gradient clipping needs. Tensors live in the
@@ -20,10 +20,16 @@ public interface Backend {
     /** Worker threads this instance uses for one operation. */
     int threads();
 
-    boolean supports(DType dtype);
+    /** What this backend can run, declared once in the backend class. */
+    Backends.Capabilities capabilities();
 
-    /** Whether tensors can be views into one contiguous buffer (the fused-optimizer layout). */
-    boolean supportsFlatLayout();
+    default boolean supports(DType dtype) {
+        return dtype == DType.F64 || capabilities().f32();
+    }
+
+    default boolean supportsFlatLayout() {
+        return capabilities().flatLayout();
+    }
 
     /** A zero-filled tensor. */
     Tensor zeros(String name, int rows, int cols, DType dtype);

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The backend registry: one line per backend, with what it supports, so grids can leave out what a
- * backend cannot run without loading it (ND4J's natives take seconds). Factories take the thread count.
+ * The backend registry: one line per backend, with the capabilities its class declares, so grids can
+ * leave out what a backend cannot run without creating it (ND4J's natives take seconds). Factories take the thread count.
  */
 public final class Backends {
     private Backends() {
@@ -22,16 +22,16 @@ public final class Backends {
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
-    private static void register(String name, IntFunction<Backend> factory, boolean f32, boolean flat, boolean mt) {
-        REGISTRY.put(name, new Entry(factory, new Capabilities(f32, flat, mt)));
+    private static void register(String name, IntFunction<Backend> factory, Capabilities caps) {
+        REGISTRY.put(name, new Entry(factory, caps));
     }
 
     static {
-        register("arrays", ArraysBackend::scalar, true, true, true);
-        register("vector", ArraysBackend::vector, true, true, true);
-        register("ejml", EjmlBackend::new, true, false, false);
-        register("commons-math", CommonsMathBackend::new, false, false, false);
-        register("nd4j", Nd4jBackend::new, true, true, true);
+        register("arrays", ArraysBackend::scalar, ArraysBackend.CAPABILITIES);
+        register("vector", ArraysBackend::vector, ArraysBackend.CAPABILITIES);
+        register("ejml", EjmlBackend::new, EjmlBackend.CAPABILITIES);
+        register("commons-math", CommonsMathBackend::new, CommonsMathBackend.CAPABILITIES);
+        register("nd4j", Nd4jBackend::new, Nd4jBackend.CAPABILITIES);
     }
 
     public static List<String> names() {

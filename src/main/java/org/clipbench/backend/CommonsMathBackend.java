@@ -1,5 +1,6 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import java.util.List;
 import org.apache.commons.math3.analysis.UnivariateFunction;
 import org.apache.commons.math3.analysis.function.Sigmoid;
@@ -8,7 +9,6 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.util.MathArrays;
-import org.clipbench.params.TensorSpec;
 
 /**
  * Apache Commons Math 3 {@code ArrayRealVector} (f64 only), each tensor one vector in row-major
@@ -41,8 +41,10 @@ public final class CommonsMathBackend implements Backend {
     @Override public String name() { return "commons-math"; }
     @Override public String library() { return "Apache Commons Math " + EjmlBackend.versionOf(ArrayRealVector.class, "3.6.1"); }
     @Override public int threads() { return 1; }
-    @Override public boolean supports(DType dtype) { return dtype == DType.F64; }
-    @Override public boolean supportsFlatLayout() { return false; }
+    /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(false, false, false);
+
+    @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     @Override
     public Tensor zeros(String name, int rows, int cols, DType dtype) {
@@ -218,7 +220,7 @@ public final class CommonsMathBackend implements Backend {
     }
 
     @Override
-    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+    public void activate(org.clipbench.kernel.Activation f, Tensor x, Tensor y) {
         ArraysBackend.requireSameShape(x, y);
         UnivariateFunction fn = switch (f) {
             case IDENTITY -> v -> v;
@@ -231,7 +233,7 @@ public final class CommonsMathBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+    public void activationBackward(org.clipbench.kernel.Activation f, Tensor y, Tensor dy) {
         ArraysBackend.requireSameShape(y, dy);
         ArrayRealVector vy = c(y).v;
         ArrayRealVector derivative = vy.map(f::derivativeFromOutput);

@@ -1,7 +1,7 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import java.util.List;
-import org.clipbench.params.TensorSpec;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -51,8 +51,10 @@ public final class EjmlBackend implements Backend {
     @Override public String name() { return "ejml"; }
     @Override public String library() { return "EJML " + versionOf(DMatrixRMaj.class, "0.46.1"); }
     @Override public int threads() { return 1; }
-    @Override public boolean supports(DType dtype) { return true; }
-    @Override public boolean supportsFlatLayout() { return false; }
+    /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, false, false);
+
+    @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     @Override
     public Tensor zeros(String name, int rows, int cols, DType dtype) {
@@ -304,7 +306,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+    public void activate(org.clipbench.kernel.Activation f, Tensor x, Tensor y) {
         ArraysBackend.requireSameShape(x, y);
         EjmlTensor tx = e(x), ty = e(y);
         // EJML has no element-wise functions: fallback loop
@@ -315,7 +317,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+    public void activationBackward(org.clipbench.kernel.Activation f, Tensor y, Tensor dy) {
         ArraysBackend.requireSameShape(y, dy);
         EjmlTensor ty = e(y), td = e(dy);
         for (int i = 0, n = (int) y.size(); i < n; i++) {

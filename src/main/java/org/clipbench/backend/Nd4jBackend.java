@@ -1,8 +1,8 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import java.util.ArrayList;
 import java.util.List;
-import org.clipbench.params.TensorSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
@@ -60,8 +60,10 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override public int threads() { return threads; }
-    @Override public boolean supports(DType dtype) { return true; }
-    @Override public boolean supportsFlatLayout() { return true; }
+    /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true);
+
+    @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     private static DataType dt(DType d) {
         return d == DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
@@ -254,7 +256,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void activate(org.clipbench.backend.Activation f, Tensor x, Tensor y) {
+    public void activate(org.clipbench.kernel.Activation f, Tensor x, Tensor y) {
         ArraysBackend.requireSameShape(x, y);
         INDArray xa = n(x).a, ya = n(y).a;
         boolean inPlace = xa == ya;
@@ -268,7 +270,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(org.clipbench.backend.Activation f, Tensor y, Tensor dy) {
+    public void activationBackward(org.clipbench.kernel.Activation f, Tensor y, Tensor dy) {
         ArraysBackend.requireSameShape(y, dy);
         INDArray ya = n(y).a, d = n(dy).a;
         switch (f) {

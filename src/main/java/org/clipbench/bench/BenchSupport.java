@@ -1,5 +1,6 @@
 package org.clipbench.bench;
 
+import org.clipbench.strategy.Regime;
 import org.clipbench.params.ParamSet;
 
 /** Checks shared by the clipping benchmarks: did they time the path they claim to? */

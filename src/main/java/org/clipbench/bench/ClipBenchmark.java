@@ -1,5 +1,6 @@
 package org.clipbench.bench;
 
+import org.clipbench.strategy.Regime;
 import java.util.concurrent.TimeUnit;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Backends;
@@ -80,19 +81,19 @@ public class ClipBenchmark {
             Layout l = Layout.parse(layout);
             reg = Regime.parse(regime);
             pristine = ParamSet.gaussian(b, shape, d, l, 1, 1.0);
-            ParamSet weights = Calibration.nameOf(strategy).equals("agc") ? ParamSet.gaussian(b, shape, d, l, 2, 1.0) : null;
+            ParamSet weights = Strategies.create(strategy).readsParameters() ? ParamSet.gaussian(b, shape, d, l, 2, 1.0) : null;
             grads = pristine.copy();
-            clip = Strategies.gradient(Calibration.spec(strategy, reg, pristine, weights));
+            clip = Strategies.gradient(Strategies.create(strategy).calibration().spec(strategy, reg, pristine, weights));
             clip.validateFor(shape);
             if (reg == Regime.SPIKES) {
                 spike = pristine.copy();
-                GradNorms.scaleAll(spike, Calibration.SPIKE_SCALE);
+                GradNorms.scaleAll(spike, Regime.SPIKE_SCALE);
             }
             ctx = ClipContext.fast(NormKind.parse(norm)).withParams(weights);
         }
 
         private void restoreForNextCall() {
-            lastWasSpike = spike != null && calls % Calibration.SPIKE_PERIOD == Calibration.SPIKE_PERIOD - 1;
+            lastWasSpike = spike != null && calls % Regime.SPIKE_PERIOD == Regime.SPIKE_PERIOD - 1;
             grads.copyFrom(lastWasSpike ? spike : pristine);
         }
 

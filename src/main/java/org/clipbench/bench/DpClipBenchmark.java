@@ -1,5 +1,6 @@
 package org.clipbench.bench;
 
+import org.clipbench.strategy.Regime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,7 @@ public class DpClipBenchmark {
             examples.add(p.copy());
         }
         out = pristine.get(0).zerosLike();
-        dp = Strategies.perExample(Calibration.dpSpec(strategy, reg, pristine) + ",seed=1");
+        dp = Strategies.perExample(Strategies.create(strategy).calibration().specForExamples(strategy, reg, pristine) + ",seed=1");
         ctx = ClipContext.fast(NormKind.SAFE);
     }
 

@@ -2,7 +2,7 @@ package org.clipbench.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Backends;
 import org.clipbench.backend.DType;

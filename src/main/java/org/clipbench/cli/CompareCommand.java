@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.clipbench.analysis.Compare;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.compare.Compare;
+import org.clipbench.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,10 +51,10 @@ final class CompareCommand implements Callable<Integer> {
         if (out != null && Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + ": is a folder; name a file, e.g. " + out.resolve("compare.txt"));
         }
-        if (base.size() == 1 && candidate.size() == 1 && org.clipbench.analysis.RunsCompare.isSweepFolder(base.get(0))
-                && org.clipbench.analysis.RunsCompare.isSweepFolder(candidate.get(0))) {
-            var runs = org.clipbench.analysis.RunsCompare.compare(base.get(0), candidate.get(0), tolerance);
-            String t = org.clipbench.analysis.RunsCompare.text(runs, tolerance);
+        if (base.size() == 1 && candidate.size() == 1 && org.clipbench.compare.RunsCompare.isSweepFolder(base.get(0))
+                && org.clipbench.compare.RunsCompare.isSweepFolder(candidate.get(0))) {
+            var runs = org.clipbench.compare.RunsCompare.compare(base.get(0), candidate.get(0), tolerance);
+            String t = org.clipbench.compare.RunsCompare.text(runs, tolerance);
             System.out.print(t);
             if (out != null) AtomicFiles.writeString(out, t);
             return runs.changedBeyondTolerance() ? 1 : 0;
@@ -65,7 +65,7 @@ final class CompareCommand implements Callable<Integer> {
             if (!diff.isEmpty()) {
                 System.err.println("WARNING: the two results come from different machines or JVMs; their times are not comparable:");
                 diff.forEach((k, v) -> System.err.println("  " + k + ": " + v[0] + "  vs  " + v[1]));
-                System.err.println("  Compare builds on the same machine instead: run both in one session (see README, regression tracking).");
+                System.err.println("  Compare builds on the same machine instead: run both in one session (see docs/regression-tracking.md).");
             }
         }
         String table = switch (format) {

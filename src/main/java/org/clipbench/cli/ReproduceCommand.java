@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clipbench.reproductions.Reproduction;
 import org.clipbench.reproductions.ReproductionRunner;
-import org.clipbench.sweep.AtomicFiles;
-import org.clipbench.sweep.Environment;
+import org.clipbench.io.AtomicFiles;
+import org.clipbench.io.Environment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,7 +2,7 @@ package org.clipbench.experiments;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Locale;
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.models.ElmanRnn;
 import org.clipbench.models.Loss;
 import org.clipbench.models.Models;

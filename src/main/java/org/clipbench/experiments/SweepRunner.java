@@ -23,7 +23,7 @@ import org.clipbench.backend.Backends;
 import org.clipbench.optim.Optimizers;
 import org.clipbench.problems.Problem;
 import org.clipbench.strategy.Strategies;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.io.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;

@@ -3,7 +3,7 @@ package org.clipbench.experiments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.clipbench.analysis.Markdown;
+import org.clipbench.io.Markdown;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;

@@ -1,6 +1,5 @@
 package org.clipbench.kernel;
 
-import org.clipbench.backend.Activation;
 
 /** One family of array kernels (scalar or SIMD), so one backend class can run either. */
 public interface ArrayKernels {

@@ -346,20 +346,20 @@ public final class ScalarKernels {
     }
 
     /** y = f(x) over a range (x and y may be the same array). */
-    public static void activate(org.clipbench.backend.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+    public static void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) y[yOff + i] = f.apply(x[xOff + i]);
     }
 
-    public static void activate(org.clipbench.backend.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+    public static void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) y[yOff + i] = (float) f.apply(x[xOff + i]);
     }
 
     /** dy *= f'(from y). */
-    public static void activationBackward(org.clipbench.backend.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+    public static void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
         for (int i = 0; i < len; i++) dy[dOff + i] *= f.derivativeFromOutput(y[yOff + i]);
     }
 
-    public static void activationBackward(org.clipbench.backend.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+    public static void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
         for (int i = 0; i < len; i++) dy[dOff + i] *= (float) f.derivativeFromOutput(y[yOff + i]);
     }
 }

@@ -526,8 +526,8 @@ public final class VectorKernels {
      * EXP run Math's functions until C2 compiles them and Intel SVML after, which differ in the last bits,
      * so results would depend on JIT timing and sweeps would not be bit-identical. RELU and IDENTITY are SIMD.
      */
-    public static void activate(org.clipbench.backend.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
-        if (f == org.clipbench.backend.Activation.TANH || f == org.clipbench.backend.Activation.SIGMOID) {
+    public static void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+        if (f == org.clipbench.kernel.Activation.TANH || f == org.clipbench.kernel.Activation.SIGMOID) {
             ScalarKernels.activate(f, x, xOff, y, yOff, len);
             return;
         }
@@ -535,13 +535,13 @@ public final class VectorKernels {
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             DoubleVector v = DoubleVector.fromArray(D, x, xOff + i);
-            (f == org.clipbench.backend.Activation.RELU ? v.max(0.0) : v).intoArray(y, yOff + i);
+            (f == org.clipbench.kernel.Activation.RELU ? v.max(0.0) : v).intoArray(y, yOff + i);
         }
         ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
 
-    public static void activate(org.clipbench.backend.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
-        if (f == org.clipbench.backend.Activation.TANH || f == org.clipbench.backend.Activation.SIGMOID) {
+    public static void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+        if (f == org.clipbench.kernel.Activation.TANH || f == org.clipbench.kernel.Activation.SIGMOID) {
             ScalarKernels.activate(f, x, xOff, y, yOff, len);
             return;
         }
@@ -549,13 +549,13 @@ public final class VectorKernels {
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            (f == org.clipbench.backend.Activation.RELU ? v.max(0.0f) : v).intoArray(y, yOff + i);
+            (f == org.clipbench.kernel.Activation.RELU ? v.max(0.0f) : v).intoArray(y, yOff + i);
         }
         ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
 
     /** dy *= f'(from y). */
-    public static void activationBackward(org.clipbench.backend.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+    public static void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
         int step = D.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
@@ -571,7 +571,7 @@ public final class VectorKernels {
         ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
     }
 
-    public static void activationBackward(org.clipbench.backend.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+    public static void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
         int step = F.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {

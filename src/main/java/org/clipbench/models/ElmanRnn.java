@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.DType;
 import org.clipbench.backend.Tensor;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /**
  * Elman RNN as in Pascanu et al. 2013: h_t = f(h_{t-1} W_rec^T + u_t W_in^T + b), h_0 = 0, a linear

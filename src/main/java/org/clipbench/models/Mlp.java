@@ -3,13 +3,13 @@ package org.clipbench.models;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.DType;
 import org.clipbench.backend.Tensor;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /**
  * A fully connected network without normalisation: sizes[0] inputs, hidden layers with one activation,

@@ -1,6 +1,6 @@
 package org.clipbench.models;
 
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 
 /** The models by name, sized for a task's inputs and outputs. */
 public final class Models {

@@ -1,5 +1,6 @@
 package org.clipbench.params;
 
+import org.clipbench.backend.TensorSpec;
 import java.util.LinkedHashSet;
 import java.util.List;
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /**
  * Pascanu et al. 2013's single-neuron cliff: x_t = w sigma(x_{t-1}) + b, x_0 = 0.5, T steps, loss

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /**
  * Deterministic one-dimensional (L0, L1)-smooth functions (Zhang et al. 2020, ICLR): |f''| <= L0 + L1 |f'|

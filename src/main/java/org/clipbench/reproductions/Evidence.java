@@ -135,7 +135,7 @@ final class Evidence {
     }
 
     static String num(double v) {
-        return org.clipbench.analysis.Markdown.number(v);
+        return org.clipbench.io.Markdown.number(v);
     }
 
     static String interval(double[] ci) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.clipbench.experiments.SweepConfig;
 import org.clipbench.experiments.SweepRunner;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.io.AtomicFiles;
 
 /**
  * Runs reproductions with the sweep runner, one folder per reproduction and one sweep folder inside it

@@ -2,7 +2,7 @@ package org.clipbench.reproductions;
 
 import java.util.List;
 import org.clipbench.analysis.Figure;
-import org.clipbench.analysis.Markdown;
+import org.clipbench.io.Markdown;
 
 /** reproductions.md: per paper the claim, the testable statement, the numbers, the verdict, the figures, the command and the time. */
 public final class ReproductionsReport {

@@ -1,5 +1,7 @@
 package org.clipbench.strategy;
 
+import org.clipbench.backend.NormKind;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,7 +11,7 @@ import org.clipbench.backend.Tensor;
 import org.clipbench.kernel.ScalarKernels;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /**
  * Adaptive gradient clipping (Brock et al. 2021, NFNets; optax adaptive_grad_clip, timm
@@ -75,6 +77,37 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
             out[i] = new ScaledNorm(ScalarKernels.norm2Safe(unit, 0, len), k);
         }
         return out;
+    }
+
+    @Override
+    public boolean readsParameters() {
+        return true;
+    }
+
+    /** lambda from each unit's ratio ||G_i|| / max(||W_i||, eps): the quantity this rule holds to lambda. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.onUnits("lambda", this::unitRatios,
+                shape -> shape.tensors().stream().mapToInt(t -> t.rows() > 1 ? t.rows() : 1).sum());
+    }
+
+    private double[] unitRatios(ParamSet g, ParamSet w) {
+        Backend b = g.backend();
+        List<Double> out = new ArrayList<>();
+        for (int t = 0; t < g.size(); t++) {
+            TensorSpec s = g.shape().tensors().get(t);
+            int units = s.rows() > 1 ? s.rows() : 1;
+            double[] gn = new double[units], wn = new double[units];
+            if (units > 1) {
+                b.rowNorms2(g.tensor(t), NormKind.SAFE, gn);
+                b.rowNorms2(w.tensor(t), NormKind.SAFE, wn);
+            } else {
+                gn[0] = b.norm2(g.tensor(t), NormKind.SAFE);
+                wn[0] = b.norm2(w.tensor(t), NormKind.SAFE);
+            }
+            for (int i = 0; i < units; i++) out.add(gn[i] / Math.max(wn[i], eps));
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     @Override

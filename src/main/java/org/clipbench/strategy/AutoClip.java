@@ -68,6 +68,12 @@ public final class AutoClip extends AbstractClipStrategy {
         return threshold(h);
     }
 
+    /** never: the 100th percentile of the history (no norm exceeds it); spikes: the median of the last 100. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.stateful("p=100", "p=50,window=100");
+    }
+
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(scaledShare);

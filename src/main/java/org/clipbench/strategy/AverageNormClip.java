@@ -1,5 +1,7 @@
 package org.clipbench.strategy;
 
+import org.clipbench.params.ParamShape;
+
 import org.clipbench.params.ParamSet;
 
 /**
@@ -17,6 +19,12 @@ public final class AverageNormClip extends AbstractClipStrategy {
     @Override
     protected double currentThreshold() {
         return c;
+    }
+
+    /** c from each tensor's norm / its size, the unit this rule holds to c. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.onUnits("c", (g, w) -> GradNorms.perElementNorms(g, false), ParamShape::tensorCount);
     }
 
     @Override

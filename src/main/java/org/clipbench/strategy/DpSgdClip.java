@@ -56,6 +56,12 @@ public class DpSgdClip implements PerExampleClipStrategy {
      * read that adds each example into the sum. The sum itself (1/B of the data: filled, added to,
      * noised, divided) is left out, as are the Gaussian draws.
      */
+    /** C from the per-example norms of the batch. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.perExampleBound("C");
+    }
+
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return new MemoryTraffic(2 + scaledShare, scaledShare, 0);

@@ -1,5 +1,9 @@
 package org.clipbench.strategy;
 
+import org.clipbench.backend.NormKind;
+
+import java.util.List;
+
 import org.clipbench.params.ParamSet;
 
 /**
@@ -26,6 +30,13 @@ public final class GlobalNormClip extends AbstractClipStrategy {
     @Override
     protected double currentThreshold() {
         return c;
+    }
+
+    /** c from the global norm of the data (in this rule's p): twice it (never) or half (always). */
+    @Override
+    public Calibration calibration() {
+        return Calibration.onThreshold("c", (regime, g, w) -> Calibration.pick(regime, GradNorms.global(g, p, NormKind.SAFE), 0, 0),
+                shape -> List.of(Regime.NEVER, Regime.ALWAYS));
     }
 
     @Override

@@ -44,6 +44,16 @@ public final class GradNorms {
         return combine(tensorNorms(g, p, kind), p);
     }
 
+    /** Each tensor's L2 norm divided by its size (rms = false) or by the root of its size (rms = true, the RMS). */
+    public static double[] perElementNorms(ParamSet g, boolean rms) {
+        double[] norms = tensorNorms(g, 2, NormKind.SAFE);
+        for (int i = 0; i < norms.length; i++) {
+            long n = g.tensor(i).size();
+            norms[i] = rms ? norms[i] / Math.sqrt(n) : norms[i] / n;
+        }
+        return norms;
+    }
+
     /** Global L2 norm of a subset of tensors (a layer). */
     public static double subsetNorm(double[] tensorNorms, List<Integer> members) {
         double[] sub = new double[members.size()];

@@ -8,6 +8,12 @@ public final class NoClip extends AbstractClipStrategy {
         super(p);
     }
 
+    /** Never clips: only the never regime. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.fixed(Regime.NEVER);
+    }
+
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.none();

@@ -1,5 +1,9 @@
 package org.clipbench.strategy;
 
+import org.clipbench.params.ParamShape;
+
+import org.clipbench.backend.NormKind;
+
 import java.util.List;
 import java.util.Map;
 import org.clipbench.params.ParamSet;
@@ -28,6 +32,18 @@ public final class NormClip extends AbstractClipStrategy {
     @Override
     protected double currentThreshold() {
         return c;
+    }
+
+    /** c from the norms of the tensors (or layers): the units this rule holds to c. */
+    @Override
+    public Calibration calibration() {
+        if (scope == Scope.TENSOR) return Calibration.onUnits("c", (g, w) -> GradNorms.tensorNorms(g, 2, NormKind.SAFE), ParamShape::tensorCount);
+        return Calibration.onUnits("c", (g, w) -> layerNorms(g), shape -> shape.layers().size());
+    }
+
+    private static double[] layerNorms(ParamSet g) {
+        double[] tensorNorms = GradNorms.tensorNorms(g, 2, NormKind.SAFE);
+        return g.layers().values().stream().mapToDouble(members -> GradNorms.subsetNorm(tensorNorms, members)).toArray();
     }
 
     @Override

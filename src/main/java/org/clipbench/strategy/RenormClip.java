@@ -16,6 +16,12 @@ public final class RenormClip extends AbstractClipStrategy {
         perLayer = p.choice("scope", "unit of normalisation", "tensor", "layer").equals("layer");
     }
 
+    /** Always scales, to a unit norm: only the always regime. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.fixed(Regime.ALWAYS);
+    }
+
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(1); // every unit is rescaled on every call

@@ -1,5 +1,7 @@
 package org.clipbench.strategy;
 
+import org.clipbench.params.ParamShape;
+
 import org.clipbench.params.ParamSet;
 
 /**
@@ -23,6 +25,12 @@ public final class RmsUpdateClip extends AbstractClipStrategy {
     @Override
     protected double currentThreshold() {
         return d;
+    }
+
+    /** d from each tensor's RMS, the unit this rule holds to d. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.onUnits("d", (g, w) -> GradNorms.perElementNorms(g, true), ParamShape::tensorCount);
     }
 
     @Override

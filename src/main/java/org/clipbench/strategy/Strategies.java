@@ -7,40 +7,78 @@ import java.util.function.Function;
 
 /**
  * The strategy registry. A spec is "name" or "name:key=value,key=value", e.g. "global-norm:c=1,p=2".
- * Adding a strategy is one class plus one line here.
+ * Adding a strategy is one class (its rule, traffic model and {@link Calibration}) plus one register line
+ * here, with example specs that the generic tests pick up.
  */
 public final class Strategies {
     private Strategies() {
     }
 
-    private record Entry(Function<StrategyParams, Strategy> factory, String summary) {
+    /** examples: specs of the rule's distinct paths; the generic tests (cross-backend, non-finite) run every one. */
+    private record Entry(Function<StrategyParams, Strategy> factory, String summary, List<String> examples) {
     }
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
-    private static void register(String name, Function<StrategyParams, Strategy> factory, String summary) {
-        REGISTRY.put(name, new Entry(factory, summary));
+    private static void register(String name, Function<StrategyParams, Strategy> factory, String summary, String... examples) {
+        if (examples.length == 0) throw new IllegalStateException("strategy " + name + " registers no example spec for the generic tests");
+        REGISTRY.put(name, new Entry(factory, summary, List.of(examples)));
     }
 
     static {
-        register("none", NoClip::new, "no clipping (baseline)");
-        register("value", ValueClip::new, "element-wise clamp to [-c, c]");
-        register("per-tensor", p -> new NormClip(p, NormClip.Scope.TENSOR), "L2 norm of each tensor held to c (TF clip_by_norm)");
-        register("per-layer", p -> new NormClip(p, NormClip.Scope.LAYER), "L2 norm of each layer held to c (DL4J ClipL2PerLayer)");
-        register("global-norm", GlobalNormClip::new, "global p-norm held to c (PyTorch clip_grad_norm_)");
-        register("renorm", RenormClip::new, "always scale each tensor or layer to unit L2 norm (DL4J)");
-        register("average-norm", AverageNormClip::new, "||g||/N of each tensor held to c (TF clip_by_average_norm)");
-        register("rms-update", RmsUpdateClip::new, "RMS of each update tensor held to d (Adafactor); clips updates");
-        register("agc", AdaptiveGradClip::new, "adaptive gradient clipping, unit-wise (NFNets)");
-        register("autoclip", AutoClip::new, "threshold = p-th percentile of the norm history (AutoClip)");
-        register("zclip", ZClip::new, "z-score spike clipping with EMA statistics (ZClip)");
-        register("dp-flat", p -> new DpSgdClip(p, false), "DP-SGD per-example clipping of the whole gradient + noise");
-        register("dp-layer", p -> new DpSgdClip(p, true), "DP-SGD per-example clipping per layer + noise");
-        register("dp-adaptive", DpAdaptiveClip::new, "DP-SGD with the clip bound adapted to a quantile");
+        register("none", NoClip::new, "no clipping (baseline)",
+                "none");
+        register("value", ValueClip::new, "element-wise clamp to [-c, c]",
+                "value:c=0.5");
+        register("per-tensor", p -> new NormClip(p, NormClip.Scope.TENSOR), "L2 norm of each tensor held to c (TF clip_by_norm)",
+                "per-tensor:c=1");
+        register("per-layer", p -> new NormClip(p, NormClip.Scope.LAYER), "L2 norm of each layer held to c (DL4J ClipL2PerLayer)",
+                "per-layer:c=1");
+        register("global-norm", GlobalNormClip::new, "global p-norm held to c (PyTorch clip_grad_norm_)",
+                "global-norm:c=1", "global-norm:c=1,p=1", "global-norm:c=1,p=inf");
+        register("renorm", RenormClip::new, "always scale each tensor or layer to unit L2 norm (DL4J)",
+                "renorm", "renorm:scope=layer");
+        register("average-norm", AverageNormClip::new, "||g||/N of each tensor held to c (TF clip_by_average_norm)",
+                "average-norm:c=0.01");
+        register("rms-update", RmsUpdateClip::new, "RMS of each update tensor held to d (Adafactor); clips updates",
+                "rms-update:d=0.5");
+        register("agc", AdaptiveGradClip::new, "adaptive gradient clipping, unit-wise (NFNets)",
+                "agc:lambda=0.05", "agc:lambda=0.05,scope=tensor");
+        register("autoclip", AutoClip::new, "threshold = p-th percentile of the norm history (AutoClip)",
+                "autoclip:p=50", "autoclip:p=50,scope=tensor");
+        register("zclip", ZClip::new, "z-score spike clipping with EMA statistics (ZClip)",
+                "zclip:warmup=2,z=1");
+        register("dp-flat", p -> new DpSgdClip(p, false), "DP-SGD per-example clipping of the whole gradient + noise",
+                "dp-flat:C=1,sigma=0.5,seed=3");
+        register("dp-layer", p -> new DpSgdClip(p, true), "DP-SGD per-example clipping per layer + noise",
+                "dp-layer:C=1,sigma=0.5,seed=3");
+        register("dp-adaptive", DpAdaptiveClip::new, "DP-SGD with the clip bound adapted to a quantile",
+                "dp-adaptive:C=1,sigma=0.5,seed=3");
     }
 
     public static List<String> names() {
         return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** Example specs of every registered strategy, in registry order (what the generic tests run). */
+    public static List<String> examples() {
+        return REGISTRY.values().stream().flatMap(e -> e.examples().stream()).toList();
+    }
+
+    /** The strategy name in a spec such as "global-norm:p=inf". */
+    public static String nameOf(String spec) {
+        int colon = spec.indexOf(':');
+        return colon < 0 ? spec : spec.substring(0, colon);
+    }
+
+    /** Whether a registered strategy clips per example (the DP-SGD family), by its type. */
+    public static boolean isPerExample(String name) {
+        return create(name) instanceof PerExampleClipStrategy;
+    }
+
+    /** Regimes that mean something for a strategy (base spec) on a shape, as the strategy declares them. */
+    public static List<Regime> regimes(String base, org.clipbench.params.ParamShape shape) {
+        return create(base).calibration().regimes(shape);
     }
 
     /** Builds a strategy from its spec; a clear IllegalArgumentException for any mistake in it. */

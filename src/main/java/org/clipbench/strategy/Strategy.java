@@ -16,6 +16,14 @@ public interface Strategy {
      */
     MemoryTraffic traffic(double scaledShare);
 
+    /** How a benchmark sets this rule's threshold on its data for each regime, and which regimes apply. */
+    Calibration calibration();
+
+    /** Whether the rule reads the model's parameters (AGC): a benchmark must then supply them. */
+    default boolean readsParameters() {
+        return false;
+    }
+
     /** Forget all state (history, EMA, adaptive bound, noise stream) as if newly built. */
     default void reset() {
     }

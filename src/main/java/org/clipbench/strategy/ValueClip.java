@@ -1,5 +1,7 @@
 package org.clipbench.strategy;
 
+import java.util.List;
+
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Tensor;
 import org.clipbench.params.ParamSet;
@@ -21,6 +23,22 @@ public final class ValueClip extends AbstractClipStrategy {
     @Override
     protected double currentThreshold() {
         return c;
+    }
+
+    /** Median of |x| for x ~ N(0, 1), the benchmark data: half the entries lie above it. */
+    static final double MEDIAN_ABS_STD_NORMAL = 0.6744897501960817;
+
+    /** c: twice the largest |entry| (never), half of it (always), the median |entry| of N(0, 1) data (half). */
+    @Override
+    public Calibration calibration() {
+        return Calibration.onThreshold("c", (regime, g, w) -> Calibration.pick(regime, largestEntry(g), largestEntry(g),
+                MEDIAN_ABS_STD_NORMAL), shape -> List.of(Regime.NEVER, Regime.ALWAYS, Regime.HALF));
+    }
+
+    private static double largestEntry(ParamSet g) {
+        double m = 0;
+        for (Tensor t : g.tensors()) m = Math.max(m, g.backend().normInf(t));
+        return m;
     }
 
     @Override

@@ -79,6 +79,12 @@ public final class ZClip extends AbstractClipStrategy {
         return clipToMean ? mean : (mean + zThresh * zThresh * std / z) * clipFactor;
     }
 
+    /** never: a z threshold no norm reaches; spikes: the default z, no fixed ceiling. */
+    @Override
+    public Calibration calibration() {
+        return Calibration.stateful("maxNorm=inf,z=1e9", "maxNorm=inf");
+    }
+
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(scaledShare);

@@ -1,5 +1,6 @@
 package org.clipbench.sweep;
 
+import org.clipbench.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.clipbench.backend.Backends;
 import org.clipbench.backend.DType;
-import org.clipbench.bench.Calibration;
 import org.clipbench.params.ParamShapes;
 import org.clipbench.strategy.Strategies;
 
@@ -74,7 +73,7 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
     public boolean keepsIgnoringBenchmark(Combo c) {
         Map<String, String> p = c.params();
         return matches(backends, p.get("backend"))
-                && matches(strategies, p.containsKey("strategy") ? Calibration.nameOf(p.get("strategy")) : null)
+                && matches(strategies, p.containsKey("strategy") ? Strategies.nameOf(p.get("strategy")) : null)
                 && matches(sizes, p.containsKey("params") ? p.get("params") : p.get("size"))
                 && matches(dtypes, p.get("dtype"))
                 && matches(threads, p.get("threads"));
@@ -89,7 +88,7 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
         requireMatches("--benchmarks", benchmarks, all, Combo::benchmark, profile);
         requireMatches("--backends", backends, all, c -> c.params().get("backend"), profile);
         requireMatches("--strategies", strategies, all,
-                c -> c.params().containsKey("strategy") ? Calibration.nameOf(c.params().get("strategy")) : null, profile);
+                c -> c.params().containsKey("strategy") ? Strategies.nameOf(c.params().get("strategy")) : null, profile);
         requireMatches("--sizes", sizes, all, c -> c.params().containsKey("params") ? c.params().get("params") : c.params().get("size"), profile);
         requireMatches("--dtypes", dtypes, all, c -> c.params().get("dtype"), profile);
         requireMatches("--threads", threads, all, c -> c.params().get("threads"), profile);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.clipbench.backend.Backends;
 import org.clipbench.backend.DType;
-import org.clipbench.bench.Calibration;
-import org.clipbench.bench.Regime;
+import org.clipbench.strategy.Strategies;
+import org.clipbench.strategy.Regime;
 import org.clipbench.params.ParamShapes;
 
 /**
@@ -90,7 +90,7 @@ public final class Grid {
     private static List<Combo> resolveRegime(Combo c) {
         String regime = c.params().get("regime");
         if (regime == null || !(regime.equals("auto") || regime.equals("all"))) return List.of(c);
-        List<Regime> valid = Calibration.regimes(c.params().get("strategy"), ParamShapes.get(c.params().get("params")));
+        List<Regime> valid = Strategies.regimes(c.params().get("strategy"), ParamShapes.get(c.params().get("params")));
         List<Regime> chosen;
         if (regime.equals("all")) {
             chosen = valid;
@@ -124,7 +124,7 @@ public final class Grid {
         }
         if (p.containsKey("regime") && p.containsKey("strategy")) {
             Regime r = Regime.parse(p.get("regime"));
-            if (!Calibration.regimes(p.get("strategy"), ParamShapes.get(p.get("params"))).contains(r)) {
+            if (!Strategies.regimes(p.get("strategy"), ParamShapes.get(p.get("params"))).contains(r)) {
                 return "regime " + r.label() + " does not apply to " + p.get("strategy") + " on " + p.get("params");
             }
         }

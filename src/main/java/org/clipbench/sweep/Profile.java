@@ -16,9 +16,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
 
     public static final List<String> NAMES = List.of("smoke", "quick", "full");
 
-    static final List<String> BACKENDS = List.of("arrays", "vector", "ejml", "commons-math", "nd4j");
-    static final List<String> GRADIENT_STRATEGIES = Strategies.names().stream().filter(s -> !s.startsWith("dp-")).toList();
-    static final List<String> DP_STRATEGIES = Strategies.names().stream().filter(s -> s.startsWith("dp-")).toList();
+    static final List<String> BACKENDS = org.clipbench.backend.Backends.names();
+    static final List<String> GRADIENT_STRATEGIES = Strategies.names().stream().filter(s -> !Strategies.isPerExample(s)).toList();
+    static final List<String> DP_STRATEGIES = Strategies.names().stream().filter(Strategies::isPerExample).toList();
 
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -1,5 +1,6 @@
 package org.clipbench.backend;
 
+import org.clipbench.kernel.Activation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package org.clipbench.bench;
 
+import org.clipbench.strategy.Regime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class BenchmarkStatesTest {
         List<Arguments> out = new ArrayList<>();
         for (String s : Strategies.names()) {
             if (s.startsWith("dp-")) continue;
-            for (Regime r : Calibration.regimes(s, ParamShapes.get("many-small"))) out.add(Arguments.of(s, r.label()));
+            for (Regime r : Strategies.regimes(s, ParamShapes.get("many-small"))) out.add(Arguments.of(s, r.label()));
         }
         return out;
     }
@@ -42,7 +43,7 @@ class BenchmarkStatesTest {
             b.norm = "safe";
             b.setup();
             ClipBenchmark bench = new ClipBenchmark();
-            for (int i = 0; i < 10 * Calibration.SPIKE_PERIOD + 3; i++) assertThat(bench.clip(b)).isNotNull(); // past ZClip's 25-step warm-up
+            for (int i = 0; i < 10 * org.clipbench.strategy.Regime.SPIKE_PERIOD + 3; i++) assertThat(bench.clip(b)).isNotNull(); // past ZClip's 25-step warm-up
             b.check(); // throws if the regime was not what ran
         }
     }
@@ -106,9 +107,9 @@ class BenchmarkStatesTest {
 
     @Test
     void regimesThatDoNotApplyAreRefused() {
-        assertThat(Calibration.regimes("per-tensor", ParamShapes.get("flat-4K"))).doesNotContain(Regime.HALF);
-        assertThat(Calibration.regimes("per-tensor", ParamShapes.get("resnet18"))).contains(Regime.HALF);
-        assertThat(Calibration.regimes("renorm", ParamShapes.get("resnet18"))).containsExactly(Regime.ALWAYS);
+        assertThat(Strategies.regimes("per-tensor", ParamShapes.get("flat-4K"))).doesNotContain(Regime.HALF);
+        assertThat(Strategies.regimes("per-tensor", ParamShapes.get("resnet18"))).contains(Regime.HALF);
+        assertThat(Strategies.regimes("renorm", ParamShapes.get("resnet18"))).containsExactly(Regime.ALWAYS);
         ClipBenchmark.Workload b = new ClipBenchmark.Workload();
         b.strategy = "renorm";
         b.backend = "arrays";

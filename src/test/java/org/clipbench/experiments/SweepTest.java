@@ -92,7 +92,7 @@ class SweepTest {
         Path a = dir.resolve("a"), b = dir.resolve("b");
         SweepRunner.run(cfg, a, 1, 1, 1, false, System.out);
         SweepRunner.run(cfg, b, 2, 1, 1, false, System.out);
-        var same = org.clipbench.analysis.RunsCompare.compare(a, b, 1e-9);
+        var same = org.clipbench.compare.RunsCompare.compare(a, b, 1e-9);
         assertThat(same.common()).isEqualTo(8);
         assertThat(same.identicalRuns()).isEqualTo(8);
         assertThat(same.changedBeyondTolerance()).isFalse();
@@ -104,10 +104,10 @@ class SweepTest {
         f[col] = String.valueOf(Double.parseDouble(f[col]) * 1.001);
         lines.set(1, String.join(",", f));
         Files.write(b.resolve("runs.csv"), lines);
-        var changed = org.clipbench.analysis.RunsCompare.compare(a, b, 1e-9);
+        var changed = org.clipbench.compare.RunsCompare.compare(a, b, 1e-9);
         assertThat(changed.changedBeyondTolerance()).isTrue();
         assertThat(changed.identicalRuns()).isEqualTo(7);
-        assertThat(org.clipbench.analysis.RunsCompare.compare(a, b, 0.01).changedBeyondTolerance()).isFalse();
+        assertThat(org.clipbench.compare.RunsCompare.compare(a, b, 0.01).changedBeyondTolerance()).isFalse();
         var cl = org.clipbench.cli.MainAccess.commandLine();
         assertThat(cl.execute("compare", a.toString(), b.toString())).isEqualTo(1);
         assertThat(cl.execute("compare", a.toString(), b.toString(), "--tolerance", "0.01")).isZero();

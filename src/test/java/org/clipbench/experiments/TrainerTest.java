@@ -2,7 +2,7 @@ package org.clipbench.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Backends;
 import org.clipbench.backend.DType;

@@ -3,7 +3,6 @@ package org.clipbench.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-import org.clipbench.backend.Activation;
 import org.junit.jupiter.api.Test;
 
 /**

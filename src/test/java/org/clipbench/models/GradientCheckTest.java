@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.clipbench.backend.Activation;
+import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.BackendCombos;
 import org.clipbench.backend.Backends;

@@ -1,5 +1,6 @@
 package org.clipbench.params;
 
+import org.clipbench.backend.TensorSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

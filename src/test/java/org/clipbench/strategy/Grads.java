@@ -9,7 +9,7 @@ import org.clipbench.backend.DType;
 import org.clipbench.params.Layout;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /** Small hand-made gradients for strategy tests. */
 final class Grads {

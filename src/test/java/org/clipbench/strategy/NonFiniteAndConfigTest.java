@@ -8,7 +8,7 @@ import org.clipbench.backend.DType;
 import org.clipbench.params.Layout;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;

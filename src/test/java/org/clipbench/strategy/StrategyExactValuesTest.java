@@ -10,7 +10,7 @@ import java.util.List;
 import org.clipbench.backend.DType;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed expected values, one small case per strategy. */

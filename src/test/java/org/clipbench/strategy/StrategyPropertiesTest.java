@@ -16,7 +16,7 @@ import org.clipbench.backend.NormKind;
 import org.clipbench.params.Layout;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
-import org.clipbench.params.TensorSpec;
+import org.clipbench.backend.TensorSpec;
 
 /** Invariants over random gradients (arrays backend, f64). */
 class StrategyPropertiesTest {

@@ -1,4 +1,4 @@
-package org.clipbench.backend;
+package org.clipbench.kernel;
 
 import java.util.Locale;
 

@@ -1,5 +1,11 @@
-package org.clipbench.analysis;
+package org.clipbench.report;
 
+import org.clipbench.analysis.SweepResults;
+import org.clipbench.analysis.KernelSummary;
+import org.clipbench.analysis.KernelFigures;
+import org.clipbench.analysis.JmhResults;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.ConvergenceFigures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

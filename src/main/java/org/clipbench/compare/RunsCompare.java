@@ -1,5 +1,6 @@
-package org.clipbench.analysis;
+package org.clipbench.compare;
 
+import org.clipbench.analysis.JmhResults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

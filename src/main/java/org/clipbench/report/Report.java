@@ -1,5 +1,13 @@
-package org.clipbench.analysis;
+package org.clipbench.report;
 
+import org.clipbench.analysis.SweepResults;
+import org.clipbench.analysis.KernelSummary;
+import org.clipbench.analysis.KernelFigures;
+import org.clipbench.analysis.JmhResults;
+import org.clipbench.analysis.FigureWriter;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.io.Markdown;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,7 +22,7 @@ import org.clipbench.analysis.JmhResults.BadInputException;
 import org.clipbench.experiments.SweepSummary;
 import org.clipbench.reproductions.ReproductionResults;
 import org.clipbench.reproductions.ReproductionsReport;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.io.AtomicFiles;
 import tech.tablesaw.api.Table;
 
 /**

@@ -1,8 +1,8 @@
-package org.clipbench.bench;
+package org.clipbench.strategy;
 
 import java.util.Locale;
 
-/** How often a clipping benchmark's threshold makes it clip; set up by {@link Calibration}. */
+/** How often a clipping benchmark's threshold makes it clip; each strategy's {@link Calibration} sets it up. */
 public enum Regime {
     /** The threshold is above every norm: the no-clip path (norms only). */
     NEVER,
@@ -10,8 +10,12 @@ public enum Regime {
     ALWAYS,
     /** The threshold is the median unit norm (or |x| for value clipping): about half the units clip. */
     HALF,
-    /** Stateful rules: one call in {@link Calibration#SPIKE_PERIOD} sees a 10x spike, which they clip. */
+    /** Stateful rules: one call in {@link #SPIKE_PERIOD} sees a 10x spike, which they clip. */
     SPIKES;
+
+    /** In the spikes regime, every SPIKE_PERIOD-th call restores a gradient scaled by SPIKE_SCALE. */
+    public static final int SPIKE_PERIOD = 8;
+    public static final double SPIKE_SCALE = 10;
 
     public static Regime parse(String s) {
         try {
@@ -27,7 +31,7 @@ public enum Regime {
             case NEVER -> 0;
             case ALWAYS -> 1;
             case HALF -> 0.5;
-            case SPIKES -> 1.0 / Calibration.SPIKE_PERIOD;
+            case SPIKES -> 1.0 / SPIKE_PERIOD;
         };
     }
 

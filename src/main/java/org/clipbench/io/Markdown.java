@@ -1,4 +1,4 @@
-package org.clipbench.analysis;
+package org.clipbench.io;
 
 import java.util.Locale;
 import tech.tablesaw.api.NumericColumn;
@@ -24,7 +24,7 @@ public final class Markdown {
         return sb.toString();
     }
 
-    static String cell(Column<?> c, int row) {
+    public static String cell(Column<?> c, int row) {
         if (c.isMissing(row)) return "";
         if (c instanceof NumericColumn<?> n) return number(n.getDouble(row));
         return c.getString(row).replace("|", "\\|"); // a '|' inside a cell would end it

@@ -1,4 +1,4 @@
-package org.clipbench.params;
+package org.clipbench.backend;
 
 /** Name, shape and layer of one parameter tensor. A layer groups tensors for per-layer clipping. */
 public record TensorSpec(String name, int rows, int cols, String layer) {

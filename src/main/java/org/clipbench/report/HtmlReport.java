@@ -1,5 +1,9 @@
-package org.clipbench.analysis;
+package org.clipbench.report;
 
+import org.clipbench.analysis.FigureWriter;
+import org.clipbench.analysis.Figure;
+import org.clipbench.io.Environment;
+import org.clipbench.io.Markdown;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -8,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.clipbench.sweep.AtomicFiles;
+import org.clipbench.io.AtomicFiles;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;

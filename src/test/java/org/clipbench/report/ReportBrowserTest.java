@@ -1,4 +1,4 @@
-package org.clipbench.analysis;
+package org.clipbench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
-package org.clipbench.analysis;
+package org.clipbench.compare;
 
+import org.clipbench.analysis.JmhResults;
+import org.clipbench.io.Environment;
+import org.clipbench.io.Markdown;
 import org.clipbench.measurement.SteadyState;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package org.clipbench.analysis;
+package org.clipbench.compare;
 
+import org.clipbench.analysis.JmhResults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
