@@ -3,7 +3,7 @@
 // dtype and thread count. Run from the project root after a build:
 //   jshell -R--add-modules=jdk.incubator.vector --class-path target/benchmarks.jar \
 //          -R-Dresults=results/reference/quick analysis/pytorch-side-by-side.jsh
-// Prints a Markdown table (what the README shows) and writes nothing.
+// Prints a Markdown table (what docs/results.md shows) and writes nothing.
 import java.nio.file.*;
 import java.util.*;
 import org.clipbench.analysis.*;

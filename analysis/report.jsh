@@ -5,6 +5,7 @@
 import java.nio.file.*;
 import java.util.*;
 import org.clipbench.analysis.*;
+import org.clipbench.report.*;
 
 List<Path> inputs = Arrays.stream(System.getProperty("results", "results/reference/quick").split(",")).map(Path::of).toList();
 Path out = Path.of(System.getProperty("out", "target/report"));

@@ -11,18 +11,25 @@ import picocli.CommandLine.Command;
 final class BackendsCommand implements Runnable {
     @Override
     public void run() {
+        System.out.print(text());
+    }
+
+    /** What the command prints (also docs/backends.md's list). */
+    static String text() {
+        StringBuilder out = new StringBuilder();
         for (String name : Backends.names()) {
             Backends.Capabilities c = Backends.capabilities(name);
-            System.out.printf("%s  (f32: %s, flat layout: %s, multi-threaded: %s)%n", name, yes(c.f32()), yes(c.flatLayout()),
-                    yes(c.multiThreaded()));
+            out.append(String.format("%s  (f32: %s, flat layout: %s, multi-threaded: %s)%n", name, yes(c.f32()), yes(c.flatLayout()),
+                    yes(c.multiThreaded())));
             try {
                 Backend b = Backends.create(name);
-                System.out.println("  " + b.library());
-                for (Op op : Op.values()) System.out.printf("  %-16s %s%n", op.name().toLowerCase(), b.describe(op));
+                out.append("  ").append(b.library()).append('\n');
+                for (Op op : Op.values()) out.append(String.format("  %-16s %s%n", op.name().toLowerCase(), b.describe(op)));
             } catch (UnsupportedCombinationException e) {
-                System.out.println("  (not loaded here: " + e.getMessage() + ")");
+                out.append("  (not loaded here: ").append(e.getMessage()).append(")\n");
             }
         }
+        return out.toString();
     }
 
     private static String yes(boolean b) {

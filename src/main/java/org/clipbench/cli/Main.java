@@ -1,5 +1,6 @@
 package org.clipbench.cli;
 
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +13,17 @@ import picocli.CommandLine.Command;
 @Command(name = "clipbench", mixinStandardHelpOptions = true, version = "ClipBench 0.1.0",
         description = "Gradient clipping benchmark suite. Without a command, runs JMH with the given JMH options.",
         subcommands = {BenchCommand.class, SweepCommand.class, ReproduceCommand.class, CompareCommand.class, ReportCommand.class, StrategiesCommand.class, BackendsCommand.class,
-                NormsCommand.class})
+                NormsCommand.class, DocsCommand.class})
 public final class Main implements Runnable {
 
-    static final Set<String> COMMANDS = Set.of("bench", "sweep", "reproduce", "compare", "report", "strategies", "backends", "norms", "help",
-            "--help", "-h", "--version", "-V");
+    /** The words that select a picocli command (the subcommands above, read from the annotation) or its help. */
+    static final Set<String> COMMANDS = commandWords();
+
+    private static Set<String> commandWords() {
+        Set<String> words = new java.util.TreeSet<>(List.of("help", "--help", "-h", "--version", "-V"));
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) words.add(c.getAnnotation(Command.class).name());
+        return Set.copyOf(words);
+    }
 
     /** The command line as typed, recorded in environment.json (run-bench.sh sets it to its own line). */
     static final String COMMAND_PROPERTY = "clipbench.command";

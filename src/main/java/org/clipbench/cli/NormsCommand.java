@@ -30,14 +30,20 @@ final class NormsCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("| backend | dtype | norm | " + String.join(" | ", inputs().stream().map(Input::label).toList()) + " |");
-        System.out.println("| --- | --- | --- |" + " --- |".repeat(inputs().size()));
+        System.out.print(table());
+    }
+
+    /** The Markdown table the command prints (also in docs/backends.md). */
+    static String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("| backend | dtype | norm | ").append(String.join(" | ", inputs().stream().map(Input::label).toList())).append(" |\n");
+        out.append("| --- | --- | --- |").append(" --- |".repeat(inputs().size())).append('\n');
         for (String name : Backends.names()) {
             Backend b;
             try {
                 b = Backends.create(name);
             } catch (UnsupportedCombinationException e) {
-                System.out.println("| " + name + " | | not loaded: " + e.getMessage() + " |");
+                out.append("| ").append(name).append(" | | not loaded: ").append(e.getMessage()).append(" |\n");
                 continue;
             }
             for (DType d : DType.values()) {
@@ -50,11 +56,12 @@ final class NormsCommand implements Runnable {
                         double expected = d == DType.F64 ? in.expected64() : in.expected32();
                         cells.add(String.format("%.4g %s", v, verdict(v, expected)));
                     }
-                    System.out.printf("| %s | %s | %s | %s |%n", name, d, k == NormKind.LIBRARY ? "library" : "safe",
-                            String.join(" | ", cells));
+                    out.append(String.format("| %s | %s | %s | %s |%n", name, d, k == NormKind.LIBRARY ? "library" : "safe",
+                            String.join(" | ", cells)));
                 }
             }
         }
+        return out.toString();
     }
 
     static String verdict(double v, double expected) {

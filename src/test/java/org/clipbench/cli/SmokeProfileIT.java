@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The smoke profile end to end through the shaded jar, as run-bench.sh runs it: every benchmark class,
  * backend and strategy runs in real JMH forks, each clipping benchmark's regime check passes, and the
- * results folder holds what the README promises. Then a resume of the finished folder runs nothing.
+ * results folder holds what docs/running.md promises. Then a resume of the finished folder runs nothing.
  */
 class SmokeProfileIT {
 
@@ -166,24 +166,24 @@ class SmokeProfileIT {
             assertThat(p.exitValue()).as(Files.readString(root.resolve(dir.getFileName() + ".log"))).isZero();
         }
         // the runs also hold their roofline (STREAM copy and read at flat-4K): the comparison of interest is the 6 norms
-        var aa = org.clipbench.analysis.Compare.compare(List.of(a), List.of(b), org.clipbench.analysis.Compare.Settings.defaults());
-        List<org.clipbench.analysis.Compare.Row> aaNorms = aa.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
-        long falseAlarms = aaNorms.stream().filter(r -> r.verdict() == org.clipbench.analysis.Compare.Verdict.SLOWER).count();
+        var aa = org.clipbench.compare.Compare.compare(List.of(a), List.of(b), org.clipbench.compare.Compare.Settings.defaults());
+        List<org.clipbench.compare.Compare.Row> aaNorms = aa.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
+        long falseAlarms = aaNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count();
         System.out.printf("A/A: %d of %d norm benchmarks called slower (false alarms)%n", falseAlarms, aaNorms.size());
         assertThat(aaNorms).hasSize(6);
-        assertThat(aaNorms).allMatch(org.clipbench.analysis.Compare.Row::forkLevel);
-        assertThat(falseAlarms).as(org.clipbench.analysis.Compare.text(aa)).isLessThanOrEqualTo(2);
+        assertThat(aaNorms).allMatch(org.clipbench.compare.Compare.Row::forkLevel);
+        assertThat(falseAlarms).as(org.clipbench.compare.Compare.text(aa)).isLessThanOrEqualTo(2);
 
-        var injected = org.clipbench.analysis.Compare.compare(List.of(a), List.of(slow),
-                new org.clipbench.analysis.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat")));
-        List<org.clipbench.analysis.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
+        var injected = org.clipbench.compare.Compare.compare(List.of(a), List.of(slow),
+                new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat")));
+        List<org.clipbench.compare.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
         assertThat(slowNorms).hasSize(6);
         // this test's short warm-up can leave a fork still speeding up: the steady-state check then calls that row
         // unreliable, which is no missed regression; every row must still show the 2x and at least 5 of 6 be called slower
-        assertThat(slowNorms).as(org.clipbench.analysis.Compare.text(injected)).allMatch(r -> r.ratio() > 1.4
-                && (r.verdict() == org.clipbench.analysis.Compare.Verdict.SLOWER || r.verdict() == org.clipbench.analysis.Compare.Verdict.UNRELIABLE));
-        assertThat(slowNorms.stream().filter(r -> r.verdict() == org.clipbench.analysis.Compare.Verdict.SLOWER).count())
-                .as(org.clipbench.analysis.Compare.text(injected)).isGreaterThanOrEqualTo(5);
+        assertThat(slowNorms).as(org.clipbench.compare.Compare.text(injected)).allMatch(r -> r.ratio() > 1.4
+                && (r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER || r.verdict() == org.clipbench.compare.Compare.Verdict.UNRELIABLE));
+        assertThat(slowNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count())
+                .as(org.clipbench.compare.Compare.text(injected)).isGreaterThanOrEqualTo(5);
         Process cmp = start(root.resolve("aa-compare.log"), "compare", a.toString(), slow.toString(), "--ignore-params", "repeat");
         assertThat(cmp.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(cmp.exitValue()).as("exit 1 on a regression").isEqualTo(1);
