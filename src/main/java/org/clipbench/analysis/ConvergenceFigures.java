@@ -122,16 +122,27 @@ public final class ConvergenceFigures {
                 .axes("learning rate", "strategy").caption("Median over the seeds that did not diverge; an empty cell: every seed diverged.");
     }
 
+    /** Share of seeds diverged per strategy, a point per learning rate, with its exact binomial 95% interval. */
     static Figure divergences(SweepResults s, String id) {
-        Table runs = s.runs().copy();
-        DoubleColumn flag = DoubleColumn.create("diverged_flag");
-        for (String d : runs.stringColumn("diverged")) flag.append(d.equals("true") ? 1 : 0);
-        runs.addColumns(flag);
-        Table p = runs.pivot(runs.stringColumn("strategy"), runs.stringColumn("lr_label"), flag, AggregateFunctions.sum).sortOn("strategy");
-        Figure f = Figure.bar("divergences-" + id, p.stringColumn("strategy").asList()).title(s.name() + ": diverged runs")
-                .axes("strategy", "runs diverged (of " + runs.rowCount() / Math.max(1, p.rowCount() * (p.columnCount() - 1)) + " seeds)")
-                .caption("A run diverges when its loss is NaN/Inf or exceeds the divergence factor times its first loss.");
-        for (String lr : p.columnNames().subList(1, p.columnCount())) f.bars("lr " + lr, p.doubleColumn(lr).asDoubleArray());
+        Table runs = s.runs();
+        List<String> strategies = KernelFigures.sorted(runs, "strategy");
+        List<String> lrs = new ArrayList<>(new java.util.LinkedHashSet<>(runs.sortOn("lr").stringColumn("lr_label").asList()));
+        Figure f = Figure.dots("divergences-" + id, strategies).title(s.name() + ": diverged runs").valueRange(0, 1)
+                .axes("strategy", "fraction of seeds diverged")
+                .caption("A run diverges when its loss is NaN/Inf or exceeds the divergence factor times its first loss. "
+                        + "Whiskers: exact binomial (Clopper-Pearson) 95% interval over the seeds.");
+        for (String lr : lrs) {
+            double[] y = new double[strategies.size()], lo = new double[y.length], hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                Table cell = runs.where(runs.stringColumn("strategy").isEqualTo(strategies.get(i)).and(runs.stringColumn("lr_label").isEqualTo(lr)));
+                int diverged = (int) cell.stringColumn("diverged").countOccurrences("true");
+                double[] ci = binomialInterval(cell.rowCount(), diverged);
+                y[i] = cell.rowCount() == 0 ? Double.NaN : (double) diverged / cell.rowCount();
+                lo[i] = ci[0];
+                hi[i] = ci[1];
+            }
+            f.estimates("lr " + lr, y, lo, hi);
+        }
         return f;
     }
 

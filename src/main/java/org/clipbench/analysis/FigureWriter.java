@@ -3,21 +3,27 @@ package org.clipbench.analysis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.clipbench.io.AtomicFiles;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -26,7 +32,11 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws a {@link Figure}: SVG and PNG files with XChart, and the plotly.js JSON the HTML report embeds. */
+/**
+ * Draws a {@link Figure}: SVG and PNG files with XChart, and the plotly.js JSON the HTML report embeds.
+ * Both read the same description: the same panels ({@link Figure#panels()}, shared axes), the same colours
+ * ({@link Palette}), the same intervals.
+ */
 public final class FigureWriter {
     private FigureWriter() {
     }
@@ -36,43 +46,124 @@ public final class FigureWriter {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int WIDTH = 900, HEIGHT = 560;
-    // Okabe-Ito: distinguishable with the common colour-vision deficiencies
-    private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442), new Color(0x999999)};
+    private static final int WIDTH = 900, HEIGHT = 560, PANEL_WIDTH = 600, PANEL_HEIGHT = 420, TITLE_HEIGHT = 40;
+    private static final Color CONTOUR = new Color(0x9A9A9A);
 
     /** Writes id.svg and id.png into dir (atomically); returns both paths. */
     public static List<Path> write(Figure f, Path dir) throws IOException {
-        Chart<?, ?> chart = toXChart(f);
+        Canvas canvas = canvas(f);
+        VectorGraphics2D vg = new VectorGraphics2D();
+        canvas.paint(vg);
         ByteArrayOutputStream svg = new ByteArrayOutputStream();
-        VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        new SVGProcessor().getDocument(vg.getCommands(), new PageSize(0, 0, canvas.width(), canvas.height())).writeTo(svg);
+        BufferedImage image = new BufferedImage(canvas.width(), canvas.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        canvas.paint(g);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
         Path svgFile = dir.resolve(f.id() + ".svg"), pngFile = dir.resolve(f.id() + ".png");
         AtomicFiles.write(svgFile, svg.toByteArray());
-        AtomicFiles.write(pngFile, png);
+        AtomicFiles.write(pngFile, png.toByteArray());
         return List.of(svgFile, pngFile);
     }
 
-    /**
-     * One colour per backend and peer in every figure (vector is the same vermillion everywhere), and
-     * for the copy roofline; other series take the palette in order.
-     */
-    static final java.util.Map<String, Color> FIXED = java.util.Map.of(
-            "arrays", PALETTE[0], "vector", PALETTE[1], "ejml", PALETTE[2], "commons-math", PALETTE[3], "nd4j", PALETTE[4],
-            "pytorch", PALETTE[6], "copy (roofline)", PALETTE[8]);
-
-    static Color color(String series, int i) {
-        Color fixed = FIXED.get(series);
-        if (fixed == null) fixed = FIXED.get(series.split(" ", 2)[0]); // "vector f32" is drawn in vector's colour
-        return fixed != null ? fixed : PALETTE[i % PALETTE.length];
+    /** One axes, and for a comparison the category names to write beside its rows (XChart has no category y axis). */
+    record Panel(Chart<?, ?> chart, List<String> categories) {
+        void paint(Graphics2D g, int width, int height) {
+            if (categories.isEmpty()) {
+                chart.paint(g, width, height);
+                return;
+            }
+            Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+            int labels = 12 + categories.stream().mapToInt(k -> g.getFontMetrics(font).stringWidth(k)).max().orElse(0);
+            Graphics2D plot = (Graphics2D) g.create(labels, 0, width - labels, height);
+            chart.paint(plot, width - labels, height);
+            plot.dispose();
+            g.setColor(Color.BLACK);
+            g.setFont(font);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            int n = categories.size();
+            for (int i = 0; i < n; i++) {
+                // row i sits at y = n-1-i (the first category on top); the screen position is known once the chart is painted
+                int y = (int) Math.round(chart.getScreenYFromChart(n - 1 - i)) + g.getFontMetrics(font).getAscent() / 2 - 1;
+                g.drawString(categories.get(i), labels - 6 - g.getFontMetrics(font).stringWidth(categories.get(i)), y);
+            }
+        }
     }
 
-    static Chart<?, ?> toXChart(Figure f) {
-        return switch (f.kind()) {
-            case LINE, SCATTER -> xy(f);
-            case BAR -> bar(f);
-            case HEATMAP -> heat(f);
-        };
+    /** What is painted: one panel, or small multiples under the figure's title. */
+    record Canvas(String title, List<Panel> panels, int columns, int width, int height) {
+        void paint(Graphics2D g) {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            if (panels.size() == 1) {
+                panels.get(0).paint(g, width, height);
+                return;
+            }
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            g.drawString(title, 12, 26);
+            for (int i = 0; i < panels.size(); i++) {
+                Graphics2D panel = (Graphics2D) g.create((i % columns) * PANEL_WIDTH, TITLE_HEIGHT + (i / columns) * PANEL_HEIGHT,
+                        PANEL_WIDTH, PANEL_HEIGHT);
+                panels.get(i).paint(panel, PANEL_WIDTH, PANEL_HEIGHT);
+                panel.dispose();
+            }
+        }
+    }
+
+    static Canvas canvas(Figure f) {
+        List<String> categories = f.kind() == Figure.Kind.DOTS ? f.categories() : List.of();
+        if (f.kind() == Figure.Kind.HEATMAP) return new Canvas(f.title(), List.of(new Panel(heat(f), List.of())), 1, WIDTH, HEIGHT);
+        LinkedHashMap<String, List<Figure.Series>> panels = f.panels();
+        if (panels.size() == 1) {
+            int height = Math.max(HEIGHT, 140 + 34 * categories.size()); // a comparison grows with its rows
+            return new Canvas(f.title(), List.of(new Panel(xy(f, f.series(), f.title(), WIDTH, height, null), categories)), 1, WIDTH, height);
+        }
+        double[][] shared = sharedRanges(f, panels.values());
+        List<Panel> charts = new ArrayList<>();
+        for (var p : panels.entrySet()) {
+            XYChart panel = xy(f, p.getValue(), p.getKey(), PANEL_WIDTH, PANEL_HEIGHT, shared);
+            panel.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // a side legend would take a third of a small panel
+            charts.add(new Panel(panel, categories));
+        }
+        int columns = columns(charts.size());
+        int rows = (charts.size() + columns - 1) / columns;
+        return new Canvas(f.title(), charts, columns, columns * PANEL_WIDTH, TITLE_HEIGHT + rows * PANEL_HEIGHT);
+    }
+
+    static int columns(int panels) {
+        return panels <= 2 ? panels : panels <= 4 ? 2 : 3;
+    }
+
+    /** One x and one y range over every panel's drawable points and intervals, so small multiples compare by eye. */
+    static double[][] sharedRanges(Figure f, java.util.Collection<List<Figure.Series>> panels) {
+        double[] x = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, y = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (List<Figure.Series> panel : panels) {
+            for (Figure.Series s : panel) {
+                for (int k = 0; k < s.x().length; k++) {
+                    double[] values = s.lower() == null ? new double[] {s.y()[k]} : new double[] {s.y()[k], s.lower()[k], s.upper()[k]};
+                    for (double v : values) {
+                        if (!f.drawable(s.x()[k], v)) continue;
+                        x[0] = Math.min(x[0], s.x()[k]);
+                        x[1] = Math.max(x[1], s.x()[k]);
+                        y[0] = Math.min(y[0], v);
+                        y[1] = Math.max(y[1], v);
+                    }
+                }
+            }
+        }
+        if (f.xRange() != null) x = f.xRange();
+        if (f.yRange() != null) y = f.yRange();
+        if (!(x[0] < x[1]) || !(y[0] < y[1]) || f.kind() == Figure.Kind.DOTS) return null; // one point, or categories: the chart chooses
+        return new double[][] {x, y};
+    }
+
+    /** The colour of a series: black for the not-at-steady-state crosses, else the palette's. */
+    static Color color(Figure.Series s) {
+        return s.markersOnly() ? Color.BLACK : Palette.colorOf(s.name());
     }
 
     private static void style(Styler s) {
@@ -84,30 +175,32 @@ public final class FigureWriter {
         s.setAntiAlias(true);
     }
 
-    private static XYChart xy(Figure f) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(f.title()).xAxisTitle(f.xLabel()).yAxisTitle(f.yLabel()).build();
+    private static XYChart xy(Figure f, List<Figure.Series> series, String title, int width, int height, double[][] shared) {
+        boolean dots = f.kind() == Figure.Kind.DOTS; // drawn sideways: values on x, categories down the y axis, where long names fit
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(dots ? f.yLabel() : f.xLabel())
+                .yAxisTitle(dots ? f.xLabel() : f.yLabel()).build();
         style(c.getStyler());
-        c.getStyler().setXAxisLogarithmic(f.isLogX());
-        c.getStyler().setYAxisLogarithmic(f.isLogY());
+        c.getStyler().setXAxisLogarithmic(dots ? f.isLogY() : f.isLogX());
+        c.getStyler().setYAxisLogarithmic(!dots && f.isLogY());
         c.getStyler().setPlotGridLinesColor(new Color(0xDDDDDD));
-        c.getStyler().setMarkerSize(f.kind() == Figure.Kind.SCATTER ? 7 : 4);
-        int i = 0;
-        for (Figure.Series s : f.series()) {
-            Color col = s.markersOnly() ? Color.BLACK : color(s.name(), i++);
-            if (s.lower() != null) {
-                // the band as one closed polygon: along the lower bound, back along the upper
-                List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
-                for (int k = 0; k < s.x().length; k++) addIf(f, bx, by, s.x()[k], s.lower()[k]);
-                for (int k = s.x().length - 1; k >= 0; k--) addIf(f, bx, by, s.x()[k], s.upper()[k]);
-                if (bx.size() >= 3) {
-                    XYSeries band = c.addSeries(s.name() + " band", bx, by);
-                    band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-                    band.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 50));
-                    band.setLineColor(new Color(0, 0, 0, 0));
-                    band.setMarker(SeriesMarkers.NONE);
-                    band.setShowInLegend(false);
-                }
+        c.getStyler().setMarkerSize(f.kind() == Figure.Kind.LINE ? 4 : 7);
+        double[][] range = shared != null ? shared : new double[][] {f.xRange(), f.yRange()};
+        if (range[0] != null && !dots) c.getStyler().setXAxisMin(range[0][0]).setXAxisMax(range[0][1]);
+        if (range[1] != null && !dots) c.getStyler().setYAxisMin(range[1][0]).setYAxisMax(range[1][1]);
+        if (range[1] != null && dots) c.getStyler().setXAxisMin(range[1][0]).setXAxisMax(range[1][1]);
+        if (f.surface() != null) contours(c, f.surface());
+        if (f.kind() == Figure.Kind.DOTS) categoryAxis(c, f.categories());
+        List<Figure.Series> legend = series.stream().filter(s -> !s.markersOnly()).toList();
+        Map<Color, Integer> used = new HashMap<>();
+        for (Figure.Series s : series) {
+            Color col = color(s);
+            // two names that share a colour (variants of one family) in one axes: the later ones are dashed
+            boolean clash = !s.markersOnly() && used.merge(col, 1, Integer::sum) > 1;
+            if (f.kind() == Figure.Kind.DOTS) {
+                dots(c, s, col, legend.indexOf(s), legend.size());
+                continue;
             }
+            if (s.lower() != null) band(f, c, s, col);
             List<Double> px = new ArrayList<>(), py = new ArrayList<>();
             for (int k = 0; k < s.x().length; k++) addIf(f, px, py, s.x()[k], s.y()[k]);
             if (px.isEmpty()) continue;
@@ -119,10 +212,24 @@ public final class FigureWriter {
                 if (s.markersOnly()) line.setMarker(SeriesMarkers.CROSS);
             } else {
                 line.setMarker(px.size() > 30 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-                line.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : new BasicStroke(2f));
+                line.setLineStyle(s.dashed() || clash ? SeriesLines.DASH_DASH : new BasicStroke(2f));
             }
         }
         return c;
+    }
+
+    /** The band as one closed polygon: along the lower bound, back along the upper. */
+    private static void band(Figure f, XYChart c, Figure.Series s, Color col) {
+        List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
+        for (int k = 0; k < s.x().length; k++) addIf(f, bx, by, s.x()[k], s.lower()[k]);
+        for (int k = s.x().length - 1; k >= 0; k--) addIf(f, bx, by, s.x()[k], s.upper()[k]);
+        if (bx.size() < 3) return;
+        XYSeries band = c.addSeries(s.name() + " band", bx, by);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 50));
+        band.setLineColor(new Color(0, 0, 0, 0));
+        band.setMarker(SeriesMarkers.NONE);
+        band.setShowInLegend(false);
     }
 
     private static void addIf(Figure f, List<Double> xs, List<Double> ys, double x, double y) {
@@ -132,19 +239,56 @@ public final class FigureWriter {
         }
     }
 
-    private static CategoryChart bar(Figure f) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(f.title()).xAxisTitle(f.xLabel()).yAxisTitle(f.yLabel()).build();
-        style(c.getStyler());
-        c.getStyler().setYAxisLogarithmic(f.isLogY());
-        c.getStyler().setXAxisLabelRotation(f.categories().size() > 6 ? 45 : 0);
-        int i = 0;
-        for (Figure.Series s : f.series()) {
-            List<Number> ys = new ArrayList<>();
-            // XChart has no gap value for bars: a missing bar is drawn as 0 (or the axis floor on a log axis)
-            for (double v : s.y()) ys.add(Double.isFinite(v) && (!f.isLogY() || v > 0) ? v : (f.isLogY() ? Double.NaN : 0.0));
-            c.addSeries(s.name(), f.categories(), ys).setFillColor(color(s.name(), i++));
+    /** Categories at y = n-1, ..., 0 (the first at the top); their names are written by {@link Panel}, not as ticks. */
+    private static void categoryAxis(XYChart c, List<String> categories) {
+        c.getStyler().setYAxisMin(-0.5).setYAxisMax(categories.size() - 0.5);
+        c.getStyler().setYAxisTicksVisible(false);
+        c.getStyler().setYAxisTitleVisible(false);
+    }
+
+    /** Each series a little off its category's line, so the intervals of one category don't overlap. */
+    static double dodge(int index, int count) {
+        return count <= 1 ? 0 : ((count - 1) / 2.0 - index) * Math.min(0.6 / count, 0.15);
+    }
+
+    private static void dots(XYChart c, Figure.Series s, Color col, int index, int count) {
+        boolean log = c.getStyler().isXAxisLogarithmic();
+        int n = s.y().length;
+        List<Double> px = new ArrayList<>(), py = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            double at = n - 1 - k + dodge(Math.max(index, 0), count);
+            double v = s.y()[k];
+            if (!Double.isFinite(v) || (log && v <= 0)) continue;
+            px.add(v);
+            py.add(at);
+            if (s.lower() == null || !Double.isFinite(s.lower()[k]) || !Double.isFinite(s.upper()[k])) continue;
+            double lo = log && s.lower()[k] <= 0 ? v * 1e-3 : s.lower()[k]; // a log axis has no 0: the whisker runs off the axis
+            XYSeries whisker = c.addSeries(s.name() + " interval " + k, new double[] {lo, s.upper()[k]}, new double[] {at, at});
+            whisker.setLineColor(col);
+            whisker.setLineStyle(new BasicStroke(1.6f));
+            whisker.setMarker(SeriesMarkers.NONE);
+            whisker.setShowInLegend(false);
         }
-        return c;
+        if (px.isEmpty()) return;
+        XYSeries points = c.addSeries(s.name(), px, py);
+        points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        points.setMarker(s.markersOnly() ? SeriesMarkers.CROSS : SeriesMarkers.CIRCLE);
+        points.setMarkerColor(col);
+    }
+
+    /** Contour lines of the surface (marching squares), grey, one legend entry for all levels. */
+    private static void contours(XYChart c, Figure.Surface s) {
+        boolean first = true;
+        for (double level : Contours.levels(s.z(), Contours.LEVELS)) {
+            double[][] segments = Contours.segments(s.x(), s.y(), s.z(), level);
+            if (segments[0].length == 0) continue;
+            XYSeries line = c.addSeries(first ? s.label() : s.label() + " " + level, segments[0], segments[1]);
+            line.setLineColor(CONTOUR);
+            line.setLineStyle(new BasicStroke(0.8f));
+            line.setMarker(SeriesMarkers.NONE);
+            line.setShowInLegend(first);
+            first = false;
+        }
     }
 
     private static HeatMapChart heat(Figure f) {
@@ -168,66 +312,142 @@ public final class FigureWriter {
         ArrayNode data = fig.putArray("data");
         ObjectNode layout = fig.putObject("layout");
         layout.putObject("title").put("text", f.title());
-        ObjectNode xa = layout.putObject("xaxis"), ya = layout.putObject("yaxis");
-        xa.putObject("title").put("text", f.xLabel());
-        ya.putObject("title").put("text", f.yLabel());
-        if (f.isLogX() && f.kind() != Figure.Kind.BAR && f.kind() != Figure.Kind.HEATMAP) xa.put("type", "log");
-        if (f.isLogY() && f.kind() != Figure.Kind.HEATMAP) ya.put("type", "log");
-        layout.put("height", 480);
         layout.putObject("margin").put("t", 50);
-        switch (f.kind()) {
-            case HEATMAP -> {
-                ObjectNode t = data.addObject().put("type", "heatmap").put("colorscale", "Viridis");
-                f.categories().forEach(t.putArray("x")::add);
-                f.yCategories().forEach(t.putArray("y")::add);
-                ArrayNode z = t.putArray("z");
-                for (double[] row : f.z()) {
-                    ArrayNode zr = z.addArray();
-                    for (double v : row) put(zr, v);
-                }
-                ArrayNode text = t.putArray("text");
-                for (double[] row : f.z()) {
-                    ArrayNode tr = text.addArray();
-                    for (double v : row) tr.add(Double.isFinite(v) ? String.format("%.3g", v) : "");
-                }
-                t.put("texttemplate", "%{text}");
-            }
-            case BAR -> {
-                layout.put("barmode", "group");
-                int i = 0;
-                for (Figure.Series s : f.series()) {
-                    ObjectNode t = data.addObject().put("type", "bar").put("name", s.name());
-                    t.putObject("marker").put("color", hex(color(s.name(), i++)));
-                    f.categories().forEach(t.putArray("x")::add);
-                    ArrayNode y = t.putArray("y");
-                    for (double v : s.y()) put(y, v);
-                }
-            }
-            default -> {
-                int i = 0;
-                for (Figure.Series s : f.series()) {
-                    String col = s.markersOnly() ? "#000000" : hex(color(s.name(), i++));
-                    if (s.lower() != null) {
-                        ObjectNode lo = data.addObject().put("type", "scatter").put("mode", "lines").put("showlegend", false)
-                                .put("hoverinfo", "skip").put("name", s.name() + " lower");
-                        lo.putObject("line").put("width", 0).put("color", col);
-                        xyArrays(lo, s.x(), s.lower());
-                        ObjectNode hi = data.addObject().put("type", "scatter").put("mode", "lines").put("showlegend", false)
-                                .put("fill", "tonexty").put("fillcolor", col + "33").put("hoverinfo", "skip").put("name", s.name() + " upper");
-                        hi.putObject("line").put("width", 0).put("color", col);
-                        xyArrays(hi, s.x(), s.upper());
-                    }
-                    boolean scatter = f.kind() == Figure.Kind.SCATTER || s.markersOnly();
-                    ObjectNode t = data.addObject().put("type", "scatter").put("name", s.name())
-                            .put("mode", scatter ? "markers" : (s.x().length > 30 ? "lines" : "lines+markers"));
-                    t.putObject("line").put("color", col).put("dash", s.dashed() ? "dash" : "solid");
-                    ObjectNode marker = t.putObject("marker").put("color", col);
-                    if (s.markersOnly()) marker.put("symbol", "x").put("size", 11);
-                    xyArrays(t, s.x(), s.y());
-                }
-            }
+        if (f.kind() == Figure.Kind.HEATMAP) {
+            axes(f, layout, "", "");
+            layout.put("height", 480);
+            heatmapTrace(f, data);
+            return fig;
         }
+        LinkedHashMap<String, List<Figure.Series>> panels = f.panels();
+        int n = panels.size(), columns = Math.max(1, columns(n)), rows = (n + columns - 1) / columns;
+        layout.put("height", n == 1 ? 480 : 60 + 340 * rows);
+        if (n > 1) {
+            layout.putObject("grid").put("rows", rows).put("columns", columns).put("pattern", "independent");
+        }
+        ArrayNode annotations = layout.putArray("annotations");
+        java.util.Set<String> inLegend = new java.util.HashSet<>();
+        int k = 0;
+        for (var p : panels.entrySet()) {
+            String suffix = k == 0 ? "" : String.valueOf(k + 1);
+            ObjectNode[] ax = axes(f, layout, suffix, k == 0 ? "" : "x");
+            if (n > 1) {
+                annotations.addObject().put("text", "<b>" + p.getKey() + "</b>").put("showarrow", false)
+                        .put("xref", "x" + suffix + " domain").put("yref", "y" + suffix + " domain").put("x", 0.5).put("y", 1.08);
+                if (k > 0) ax[1].put("matches", "y"); // shared axes: every panel compares by eye
+            }
+            if (f.surface() != null) data.add(contourTrace(f.surface(), suffix, k == 0));
+            for (Figure.Series s : p.getValue()) {
+                for (ObjectNode t : traces(f, s, p.getValue())) {
+                    t.put("xaxis", "x" + suffix).put("yaxis", "y" + suffix).put("legendgroup", s.name());
+                    if (!t.has("showlegend")) t.put("showlegend", inLegend.add(s.name()));
+                    data.add(t);
+                }
+            }
+            k++;
+        }
+        if (f.kind() == Figure.Kind.DOTS) layout.put("scattermode", "group").put("scattergap", 0.6);
         return fig;
+    }
+
+    /** The x and y axis objects of one panel ("" = the first); x axes of later panels match the first. */
+    private static ObjectNode[] axes(Figure f, ObjectNode layout, String suffix, String matchX) {
+        ObjectNode xa = layout.putObject("xaxis" + suffix), ya = layout.putObject("yaxis" + suffix);
+        boolean dots = f.kind() == Figure.Kind.DOTS; // sideways, as in the SVG: values on x, categories on y, the first at the top
+        xa.putObject("title").put("text", dots ? f.yLabel() : f.xLabel());
+        ya.putObject("title").put("text", dots ? f.xLabel() : f.yLabel());
+        if (!matchX.isEmpty()) xa.put("matches", matchX);
+        boolean numericX = f.kind() == Figure.Kind.LINE || f.kind() == Figure.Kind.SCATTER;
+        if (f.isLogX() && numericX) xa.put("type", "log");
+        if (f.isLogY() && f.kind() != Figure.Kind.HEATMAP) (dots ? xa : ya).put("type", "log");
+        if (dots) ya.put("autorange", "reversed").put("automargin", true);
+        if (f.xRange() != null && !dots) range(xa, f.xRange(), f.isLogX());
+        if (f.yRange() != null) range(dots ? xa : ya, f.yRange(), f.isLogY());
+        return new ObjectNode[] {xa, ya};
+    }
+
+    private static void range(ObjectNode axis, double[] r, boolean log) {
+        ArrayNode a = axis.putArray("range");
+        a.add(log ? Math.log10(r[0]) : r[0]);
+        a.add(log ? Math.log10(r[1]) : r[1]);
+    }
+
+    private static void heatmapTrace(Figure f, ArrayNode data) {
+        ObjectNode t = data.addObject().put("type", "heatmap").put("colorscale", "Viridis");
+        f.categories().forEach(t.putArray("x")::add);
+        f.yCategories().forEach(t.putArray("y")::add);
+        ArrayNode z = t.putArray("z");
+        for (double[] row : f.z()) {
+            ArrayNode zr = z.addArray();
+            for (double v : row) put(zr, v);
+        }
+        ArrayNode text = t.putArray("text");
+        for (double[] row : f.z()) {
+            ArrayNode tr = text.addArray();
+            for (double v : row) tr.add(Double.isFinite(v) ? String.format("%.3g", v) : "");
+        }
+        t.put("texttemplate", "%{text}");
+    }
+
+    private static ObjectNode contourTrace(Figure.Surface s, String suffix, boolean withScale) {
+        ObjectNode t = JSON.createObjectNode().put("type", "contour").put("name", s.label()).put("colorscale", "Greys")
+                .put("reversescale", true).put("opacity", 0.55).put("showscale", withScale).put("ncontours", Contours.LEVELS)
+                .put("xaxis", "x" + suffix).put("yaxis", "y" + suffix).put("showlegend", false).put("hoverinfo", "skip");
+        t.putObject("colorbar").putObject("title").put("text", s.label());
+        for (double v : s.x()) put(t.withArray("x"), v);
+        for (double v : s.y()) put(t.withArray("y"), v);
+        ArrayNode z = t.putArray("z");
+        for (double[] row : s.z()) {
+            ArrayNode zr = z.addArray();
+            for (double v : row) put(zr, v);
+        }
+        return t;
+    }
+
+    /** The traces of one series: the band (two traces) and the line, or the points with their intervals. */
+    private static List<ObjectNode> traces(Figure f, Figure.Series s, List<Figure.Series> panel) {
+        List<ObjectNode> out = new ArrayList<>();
+        String col = Palette.hex(color(s));
+        boolean clash = !s.markersOnly() && panel.stream().filter(o -> !o.markersOnly()).takeWhile(o -> o != s)
+                .anyMatch(o -> Palette.hex(color(o)).equals(col));
+        if (f.kind() == Figure.Kind.DOTS) {
+            ObjectNode t = JSON.createObjectNode().put("type", "scatter").put("mode", "markers").put("name", s.name()).put("orientation", "h");
+            t.putObject("marker").put("color", col).put("size", 9).put("symbol", s.markersOnly() ? "x" : "circle");
+            f.categories().forEach(t.putArray("y")::add);
+            ArrayNode x = t.putArray("x");
+            for (double v : s.y()) put(x, v);
+            if (s.lower() != null) {
+                ObjectNode err = t.putObject("error_x").put("type", "data").put("symmetric", false).put("color", col).put("thickness", 1.6);
+                ArrayNode plus = err.putArray("array"), minus = err.putArray("arrayminus");
+                for (int i = 0; i < s.y().length; i++) {
+                    put(plus, s.upper()[i] - s.y()[i]);
+                    put(minus, s.y()[i] - s.lower()[i]);
+                }
+            }
+            out.add(t);
+            return out;
+        }
+        if (s.lower() != null) {
+            ObjectNode lo = JSON.createObjectNode().put("type", "scatter").put("mode", "lines").put("showlegend", false)
+                    .put("hoverinfo", "skip").put("name", s.name() + " lower");
+            lo.putObject("line").put("width", 0).put("color", col);
+            xyArrays(lo, s.x(), s.lower());
+            ObjectNode hi = JSON.createObjectNode().put("type", "scatter").put("mode", "lines").put("showlegend", false)
+                    .put("fill", "tonexty").put("fillcolor", col + "33").put("hoverinfo", "skip").put("name", s.name() + " upper");
+            hi.putObject("line").put("width", 0).put("color", col);
+            xyArrays(hi, s.x(), s.upper());
+            out.add(lo);
+            out.add(hi);
+        }
+        boolean scatter = f.kind() == Figure.Kind.SCATTER || s.markersOnly();
+        ObjectNode t = JSON.createObjectNode().put("type", "scatter").put("name", s.name())
+                .put("mode", scatter ? "markers" : (s.x().length > 30 ? "lines" : "lines+markers"));
+        t.putObject("line").put("color", col).put("dash", s.dashed() || clash ? "dash" : "solid");
+        ObjectNode marker = t.putObject("marker").put("color", col);
+        if (s.markersOnly()) marker.put("symbol", "x").put("size", 11);
+        xyArrays(t, s.x(), s.y());
+        out.add(t);
+        return out;
     }
 
     private static void xyArrays(ObjectNode t, double[] x, double[] y) {
@@ -241,9 +461,5 @@ public final class FigureWriter {
     private static void put(ArrayNode a, double v) {
         if (Double.isFinite(v)) a.add(v);
         else a.addNull();
-    }
-
-    private static String hex(Color c) {
-        return String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
     }
 }

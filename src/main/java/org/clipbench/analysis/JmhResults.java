@@ -30,6 +30,17 @@ public final class JmhResults {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The columns every loaded table has; every other column is a JMH parameter. */
+    /**
+     * JMH's own score error, for rows that come without one (the PyTorch peer): the half-width of the
+     * 99.9% Student-t interval of the mean over all iterations, as JMH computes it. NaN below two iterations.
+     */
+    static double scoreError(double[] iterations) {
+        if (iterations.length < 2) return Double.NaN;
+        double sd = new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation().evaluate(iterations);
+        double t = new org.apache.commons.math3.distribution.TDistribution(iterations.length - 1).inverseCumulativeProbability(1 - 0.001 / 2);
+        return t * sd / Math.sqrt(iterations.length);
+    }
+
     public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
             "raw", "alloc_b_op", "source", "steady", "fork_cv", "iter_cv");
 
@@ -110,7 +121,6 @@ public final class JmhResults {
             JsonNode pm = r.get("primaryMetric");
             unit.append(pm.path("scoreUnit").asText(""));
             score.append(pm.path("score").asDouble(Double.NaN));
-            error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : Double.NaN);
             List<String> forkTexts = new ArrayList<>();
             List<double[]> forkValues = new ArrayList<>();
             List<Double> all = new ArrayList<>();
@@ -128,6 +138,8 @@ public final class JmhResults {
                 }
             }
             samples.append(count);
+            double[] values = all.stream().mapToDouble(Double::doubleValue).toArray();
+            error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : scoreError(values));
             median.append(all.isEmpty() ? Double.NaN
                     : new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(all.stream().mapToDouble(Double::doubleValue).toArray()));
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");

@@ -117,7 +117,7 @@ public final class KernelFigures {
         return f;
     }
 
-    /** Net time per strategy at the data set with the most strategies, one bar per backend. */
+    /** Net time per strategy at the data set with the most strategies, a point and its interval per backend. */
     private static Figure strategyCost(Table base) {
         Table f64 = base.where(base.stringColumn("dtype").isEqualTo("f64"));
         if (f64.rowCount() == 0) f64 = base;
@@ -127,14 +127,25 @@ public final class KernelFigures {
         Table d = f64.where(f64.stringColumn("data").isEqualTo(data));
         List<String> strategies = sorted(d, "strategy");
         if (strategies.size() < 2) return null;
-        Table pivot = d.pivot(d.stringColumn("strategy"), d.stringColumn("backend"), d.doubleColumn("net_ns"), AggregateFunctions.median)
-                .sortOn("strategy");
-        Figure f = Figure.bar("strategy-cost-" + data, pivot.stringColumn("strategy").asList())
+        Figure f = Figure.dots("strategy-cost-" + data, strategies).logY()
                 .title("Cost of each strategy on " + data + " (" + d.stringColumn("dtype").get(0) + ", one thread)")
                 .axes("strategy", "µs per call (clip alone)")
-                .caption("Net time of one clipping call with the gradient in the clipping regime; bars per backend.");
-        for (String backend : pivot.columnNames().subList(1, pivot.columnCount())) {
-            f.bars(backend, pivot.doubleColumn(backend).divide(1000).asDoubleArray());
+                .caption("Net time of one clipping call with the gradient in the clipping regime, per backend. Whiskers: the JMH 99.9% "
+                        + "interval of the clip's score, combined in quadrature with the restore's where the restore is subtracted.");
+        for (String backend : sorted(d, "backend")) {
+            Table b = d.where(d.stringColumn("backend").isEqualTo(backend));
+            double[] y = new double[strategies.size()], lo = new double[y.length], hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                Table cell = b.where(b.stringColumn("strategy").isEqualTo(strategies.get(i))).sortOn("net_ns");
+                y[i] = lo[i] = hi[i] = Double.NaN;
+                if (cell.rowCount() == 0) continue;
+                int median = (cell.rowCount() - 1) / 2; // several rows (e.g. norm kinds): the median row, with its own interval
+                double net = cell.doubleColumn("net_ns").getDouble(median), err = cell.doubleColumn("net_error").getDouble(median);
+                y[i] = net / 1000;
+                lo[i] = (net - err) / 1000;
+                hi[i] = (net + err) / 1000;
+            }
+            f.estimates(backend, y, lo, hi);
         }
         markUnsteady(f, d, null, null, 1);
         return f;
@@ -195,11 +206,24 @@ public final class KernelFigures {
             key.append(keyed.stringColumn("backend").get(r) + " " + keyed.stringColumn("dtype").get(r) + " " + keyed.stringColumn("data").get(r));
         }
         keyed.addColumns(key);
-        Table pivot = keyed.pivot(key, keyed.stringColumn("kind"), keyed.doubleColumn("x_baseline"), AggregateFunctions.median).sortOn("case");
-        Figure f = Figure.bar("safe-norm-overhead", pivot.stringColumn("case").asList())
+        List<String> cases = sorted(keyed, "case");
+        Figure f = Figure.dots("safe-norm-overhead", cases)
                 .title("Cost of an overflow-safe L2 norm").axes("backend, dtype, size", "time / naive (or library) norm")
-                .caption("1.0 = as fast as the plain sum of squares; ordinary values.");
-        for (String kind : pivot.columnNames().subList(1, pivot.columnCount())) f.bars(kind, pivot.doubleColumn(kind).asDoubleArray());
+                .caption("1.0 = as fast as the plain sum of squares; ordinary values. Whiskers: from the ends of both JMH 99.9% "
+                        + "intervals (the norm's and its baseline's), so at least as wide as the ratio's own.");
+        for (String kind : sorted(keyed, "kind")) {
+            Table k = keyed.where(keyed.stringColumn("kind").isEqualTo(kind));
+            double[] y = new double[cases.size()], lo = new double[y.length], hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                Table cell = k.where(k.stringColumn("case").isEqualTo(cases.get(i))).sortOn("x_baseline");
+                int median = (cell.rowCount() - 1) / 2; // several rows (threads): the median row, with its own interval
+                boolean any = cell.rowCount() > 0;
+                y[i] = any ? cell.doubleColumn("x_baseline").getDouble(median) : Double.NaN;
+                lo[i] = any ? cell.doubleColumn("x_lower").getDouble(median) : Double.NaN;
+                hi[i] = any ? cell.doubleColumn("x_upper").getDouble(median) : Double.NaN;
+            }
+            f.estimates(kind, y, lo, hi);
+        }
         markUnsteady(f, ord, null, null, 1);
         return f;
     }

@@ -50,17 +50,19 @@ public final class KernelSummary {
 
         Table clipping = t.where(t.stringColumn("benchmark").isEqualTo("ClipBenchmark"));
         Table restore = t.where(t.stringColumn("benchmark").isEqualTo("RestoreBenchmark"))
-                .selectColumns("backend", "dtype", "data", "layout", "threads", "score", "steady");
+                .selectColumns("backend", "dtype", "data", "layout", "threads", "score", "error", "steady");
         restore.column("score").setName("restore_ns");
+        restore.column("error").setName("restore_error");
         restore.column("steady").setName("restore_steady");
         if (clipping.rowCount() > 0) {
             clipping = clipping.joinOn("backend", "dtype", "data", "layout", "threads").leftOuter(restore);
             clipping.addColumns(netTime(clipping));
+            clipping.addColumns(netError(clipping));
             clipping = withRestoreSteadiness(clipping);
             Table c = clipping;
             clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
-                    "threads", "score", "error", "median", "restore_ns", "restore", "net_ns", "passes", "eff_gbps", "achievable_ns",
+                    "threads", "score", "error", "median", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
                     "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
@@ -114,14 +116,30 @@ public final class KernelSummary {
         Table lib = norms.where(norms.stringColumn("kind").isIn("library"));
         // backends measured without "naive" (EJML, Commons Math, ND4J in the quick profile) compare to their library norm
         Table libOnly = lib.where(lib.stringColumn("backend").isNotIn(base.stringColumn("backend").unique().asList()));
-        base = base.append(libOnly).selectColumns("backend", "dtype", "data", "values", "threads", "ns_op");
+        base = base.append(libOnly).selectColumns("backend", "dtype", "data", "values", "threads", "ns_op", "error");
         base.column("ns_op").setName("baseline_ns");
+        base.column("error").setName("baseline_error");
         Table j = norms.where(norms.stringColumn("kind").isIn("safe", "fast-safe"))
                 .joinOn("backend", "dtype", "data", "values", "threads").inner(base);
         DoubleColumn ratio = j.doubleColumn("ns_op").divide(j.doubleColumn("baseline_ns")).setName("x_baseline");
         j.addColumns(ratio);
-        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline", "steady")
+        // the ratio's interval from the ends of both JMH intervals: conservative, and needs no model of their joint error
+        // (a time is not negative: a JMH interval reaching below 0 gives a lower bound of 0)
+        DoubleColumn lower = j.doubleColumn("ns_op").subtract(j.doubleColumn("error")).divide(j.doubleColumn("baseline_ns").add(j.doubleColumn("baseline_error")));
+        j.addColumns(lower.map(v -> Math.max(0, v)).setName("x_lower"), upperRatio(j));
+        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline", "x_lower", "x_upper", "steady")
                 .sortOn("data", "dtype", "backend", "values", "kind");
+    }
+
+    /** The ratio's upper bound; unbounded (infinite) when the baseline's interval reaches down to 0. */
+    private static DoubleColumn upperRatio(Table j) {
+        DoubleColumn upper = DoubleColumn.create("x_upper");
+        for (int r = 0; r < j.rowCount(); r++) {
+            double denominator = j.doubleColumn("baseline_ns").getDouble(r) - j.doubleColumn("baseline_error").getDouble(r);
+            double numerator = j.doubleColumn("ns_op").getDouble(r) + j.doubleColumn("error").getDouble(r);
+            upper.append(denominator > 0 ? numerator / denominator : Double.POSITIVE_INFINITY);
+        }
+        return upper;
     }
 
     /**
@@ -139,6 +157,20 @@ public final class KernelSummary {
         }
         clipping.addColumns(how);
         return net;
+    }
+
+    /**
+     * Half-width of the net time's interval: the clip's JMH error (99.9%) alone where the restore ran untimed,
+     * else both errors added in quadrature (two independent estimates, the clip's and the restore's).
+     */
+    private static DoubleColumn netError(Table clipping) {
+        DoubleColumn err = DoubleColumn.create("net_error");
+        for (int r = 0; r < clipping.rowCount(); r++) {
+            double own = clipping.doubleColumn("error").getDouble(r);
+            boolean untimed = clipping.stringColumn("restore").get(r).equals("untimed");
+            err.append(untimed ? own : Math.hypot(own, clipping.doubleColumn("restore_error").getDouble(r)));
+        }
+        return err;
     }
 
     /** A net time is only as steady as both of its terms: a clip row takes its restore's flag too. */

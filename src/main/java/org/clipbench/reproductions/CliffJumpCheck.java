@@ -63,15 +63,23 @@ final class CliffJumpCheck implements Check {
     @Override
     public List<Figure> figures(Map<String, SweepResults> results, String id) {
         SweepResults s = results.get(sweep);
-        Figure f = Figure.line(id + "-trajectories").title("Cliff: gradient descent paths in (w, b), lr " + Evidence.num(lr)).axes("w", "b")
-                .caption("Dashed: the cliff, where the loss (sigma(x_50) - 0.7)^2 changes fastest along b. Plain GD meets it and is thrown away; clipped GD walks along it.");
+        List<Path> paths = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String strategy : List.of(baseline, clipped)) {
             Table r = Evidence.runs(s, strategy, lr);
             if (r.rowCount() == 0) continue;
-            Path p = path(s, r.stringColumn("run_id").get(0));
-            f.add(strategy, p.w(), p.b());
+            paths.add(path(s, r.stringColumn("run_id").get(0)));
+            names.add(strategy);
         }
-        f.add(new Figure.Series("cliff", wall()[0], wall()[1], null, null, true));
+        // Pascanu et al.'s Figure 6: the paths over the loss surface. Plain GD is thrown far off, so a second
+        // figure zooms on the clipped path, where the two differ in scale by orders of magnitude.
+        double[] all = box(paths, 0.05), near = box(paths.subList(paths.size() - 1, paths.size()), 0.3);
+        Figure f = trajectories(id + "-trajectories", "Cliff: gradient descent paths over the loss surface, lr " + Evidence.num(lr), all, paths, names)
+                .caption("Grey: contours of log10 of the loss (sigma(x_50) - 0.7)^2 over (w, b); dashed: the cliff, where the loss changes "
+                        + "fastest along b. Plain GD meets the cliff and is thrown off it; the next figure zooms on the clipped path.");
+        Figure zoom = trajectories(id + "-trajectories-zoom", "Cliff: zoom on the clipped path, lr " + Evidence.num(lr), near, paths, names)
+                .caption("The region the clipped path stays in: it walks along the cliff instead of jumping. Plain GD leaves this view "
+                        + "within its first steps.");
         Figure loss = Figure.line(id + "-loss").title("Cliff: loss per step, lr " + Evidence.num(lr)).axes("step", "loss").logY()
                 .caption("Training loss of plain and clipped gradient descent from the same start.");
         Table c = s.curves().where(s.curves().stringColumn("metric").isEqualTo("loss"));
@@ -81,7 +89,47 @@ final class CliffJumpCheck implements Check {
             Table cr = c.where(c.stringColumn("run_id").isEqualTo(r.stringColumn("run_id").get(0))).sortOn("step");
             loss.add(strategy, cr.numberColumn("step").asDoubleArray(), cr.doubleColumn("value").asDoubleArray());
         }
-        return List.of(f, loss);
+        return List.of(f, zoom, loss);
+    }
+
+    private static Figure trajectories(String figureId, String title, double[] box, List<Path> paths, List<String> names) {
+        Figure f = Figure.line(figureId).title(title).axes("w", "b").range(box[0], box[1], box[2], box[3])
+                .surface(lossSurface(box, 120));
+        for (int i = 0; i < paths.size(); i++) f.add(names.get(i), paths.get(i).w(), paths.get(i).b());
+        f.add(new Figure.Series("cliff", wall()[0], wall()[1], null, null, true));
+        return f;
+    }
+
+    /** The smallest box (w min, w max, b min, b max) holding every point of the paths, widened by pad on each side. */
+    static double[] box(List<Path> paths, double pad) {
+        double[] b = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (Path p : paths) {
+            for (int i = 0; i < p.w().length; i++) {
+                if (!Double.isFinite(p.w()[i]) || !Double.isFinite(p.b()[i])) continue;
+                b[0] = Math.min(b[0], p.w()[i]);
+                b[1] = Math.max(b[1], p.w()[i]);
+                b[2] = Math.min(b[2], p.b()[i]);
+                b[3] = Math.max(b[3], p.b()[i]);
+            }
+        }
+        if (!(b[0] <= b[1])) return new double[] {4, 6, -4, -1}; // no path: the region of the cliff
+        double dw = Math.max(b[1] - b[0], 1e-3) * pad, db = Math.max(b[3] - b[2], 1e-3) * pad;
+        return new double[] {b[0] - dw, b[1] + dw, b[2] - db, b[3] + db};
+    }
+
+    /** log10 of the loss on an n x n grid over the box (the loss is at least 1e-300 so the log stays finite). */
+    static Figure.Surface lossSurface(double[] box, int n) {
+        CliffNeuron neuron = CliffNeuron.paper(5, -2.6);
+        double[] ws = new double[n], bs = new double[n];
+        double[][] z = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            ws[i] = box[0] + (box[1] - box[0]) * i / (n - 1);
+            bs[i] = box[2] + (box[3] - box[2]) * i / (n - 1);
+        }
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) z[r][c] = Math.log10(Math.max(neuron.lossAndGradient(ws[c], bs[r])[0], 1e-300));
+        }
+        return new Figure.Surface("log10 loss", ws, bs, z);
     }
 
     /** For w in [4, 6], the b where the loss falls fastest (the cliff), found on a fine grid of b. */

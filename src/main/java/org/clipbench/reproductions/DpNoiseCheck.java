@@ -92,11 +92,13 @@ final class DpNoiseCheck implements Check {
             SweepResults s = results.get(sweep);
             if (s == null) continue;
             List<String> strategies = s.runs().stringColumn("strategy").unique().asList().stream().sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::sigma)).toList();
-            double[] acc = new double[strategies.size()];
-            for (int i = 0; i < acc.length; i++) acc[i] = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategies.get(i), Double.NaN), 0.1));
-            out.add(Figure.bar(id + "-" + sweep, strategies).title(sweep.equals(sigmaSweep) ? "DP-SGD on digits: accuracy against the noise multiplier"
-                    : "DP-SGD on digits: flat, per-layer and adaptive clipping").axes("strategy", "mean held-out accuracy").bars("accuracy", acc)
-                    .caption("Mean over seeds; noise std sigma x C on the summed clipped per-example gradients."));
+            double[] positions = new double[strategies.size()];
+            for (int i = 0; i < positions.length; i++) positions[i] = i;
+            Figure.Series acc = Evidence.meanAccuracy("mean accuracy", s, strategies, positions, 0.1);
+            out.add(Figure.dots(id + "-" + sweep, strategies).title(sweep.equals(sigmaSweep) ? "DP-SGD on digits: accuracy against the noise multiplier"
+                    : "DP-SGD on digits: flat, per-layer and adaptive clipping").axes("strategy", "mean held-out accuracy")
+                    .estimates(acc.name(), acc.y(), acc.lower(), acc.upper())
+                    .caption("Mean over seeds; whiskers: bootstrap 95% interval of the mean. Noise std sigma x C on the summed clipped per-example gradients."));
         }
         return out;
     }

@@ -43,9 +43,14 @@ class KernelSummaryTest {
         Table over = s.normOverhead();
         assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("safe"))).isCloseTo(2.0, within(1e-12));
         assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("fast-safe"))).isCloseTo(1.05, within(1e-12));
+        // the ratio's interval from the ends of both intervals: safe 1000 +- 10 over naive 500 +- 5
+        int safe = over.stringColumn("kind").indexOf("safe");
+        assertThat(over.doubleColumn("x_lower").get(safe)).isCloseTo(990.0 / 505, within(1e-12));
+        assertThat(over.doubleColumn("x_upper").get(safe)).isCloseTo(1010.0 / 495, within(1e-12));
         Table clip = s.clipping();
         assertThat(clip.doubleColumn("restore_ns").get(0)).isEqualTo(1000.0);
         assertThat(clip.doubleColumn("net_ns").get(0)).isEqualTo(2000.0);
+        assertThat(clip.doubleColumn("net_error").get(0)).isCloseTo(Math.hypot(30, 10), within(1e-12)); // clip and restore errors in quadrature
         String md = KernelSummary.markdown(s);
         assertThat(md).contains("| flat-4K f64 t1 | 65.5 | 64 |").contains("| global-norm | arrays |");
     }

@@ -78,7 +78,9 @@ class ReportTest {
         assertThat(noneCurve.y()[1]).isEqualTo(1.5); // median of 1.0, 1.5, 50
         Figure div = figs.stream().filter(f -> f.id().equals("divergences-fixture")).findFirst().orElseThrow();
         assertThat(div.categories()).containsExactly("global-norm:c=1,eps=0", "none");
-        assertThat(div.series().get(0).y()).containsExactly(0, 1);
+        assertThat(div.series().get(0).y()).containsExactly(0, 1.0 / 3); // one of the three seeds of none diverged
+        assertThat(div.series().get(0).lower()[1]).isEqualTo(ConvergenceFigures.binomialInterval(3, 1)[0]);
+        assertThat(div.series().get(0).upper()[0]).isEqualTo(ConvergenceFigures.binomialInterval(3, 0)[1]);
         Figure clip = figs.stream().filter(f -> f.id().equals("clip-fraction-fixture")).findFirst().orElseThrow();
         assertThat(clip.series()).hasSize(1);
         assertThat(clip.series().get(0).y()).containsExactly(1, 0, 0); // every seed clips at step 0, none later

@@ -1,0 +1,83 @@
+package org.clipbench.analysis;
+
+import java.awt.Color;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that decides a series' colour, so that a thing has the same colour in every figure of
+ * every run: a fixed colour per backend, peer and norm kind (Okabe-Ito, safe for the common colour-vision
+ * deficiencies), a fixed hue per strategy family (Kelly's colours of maximum contrast), and for any other
+ * name a colour picked by its hash ({@link String#hashCode} is specified, so the pick is the same in every
+ * JVM). Variants of one strategy family ("global-norm:c=0.1" and "global-norm:c=100") share its hue in a
+ * lighter or darker shade chosen from their parameters, so a reader sees the family first.
+ */
+public final class Palette {
+    private Palette() {
+    }
+
+    private static final Map<String, Color> BACKENDS = Map.of(
+            "arrays", new Color(0x0072B2), "vector", new Color(0xD55E00), "ejml", new Color(0x009E73),
+            "commons-math", new Color(0xCC79A7), "nd4j", new Color(0xE69F00), "pytorch", new Color(0x000000),
+            "copy (roofline)", new Color(0x999999), "cliff", new Color(0xD55E00));
+
+    /** Norm kinds of the safe-norm figures; their own names, so they never borrow a backend's colour. */
+    private static final Map<String, Color> NORM_KINDS = Map.of(
+            "naive", new Color(0x56B4E9), "library", new Color(0x999999), "safe", new Color(0x0072B2), "fast-safe", new Color(0xD55E00));
+
+    private static final Map<String, Color> STRATEGY_FAMILIES = Map.ofEntries(
+            Map.entry("none", new Color(0x444444)), Map.entry("value", new Color(0xBE0032)), Map.entry("per-tensor", new Color(0x875692)),
+            Map.entry("per-layer", new Color(0x604E97)), Map.entry("global-norm", new Color(0x0067A5)), Map.entry("renorm", new Color(0x882D17)),
+            Map.entry("average-norm", new Color(0xC2B280)), Map.entry("rms-update", new Color(0x8DB600)), Map.entry("agc", new Color(0x008856)),
+            Map.entry("autoclip", new Color(0xF38400)), Map.entry("zclip", new Color(0xE68FAC)), Map.entry("dp-flat", new Color(0x2B3D26)),
+            Map.entry("dp-layer", new Color(0x654522)), Map.entry("dp-adaptive", new Color(0xB3446C)));
+
+    /** Any other name (a learning rate, a batch size, a distribution) takes one of these by hash. */
+    private static final List<Color> FALLBACK = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
+            new Color(0xE69F00), new Color(0x56B4E9), new Color(0x882D17), new Color(0x8DB600), new Color(0x604E97), new Color(0xBE0032),
+            new Color(0x2B3D26), new Color(0xF38400));
+
+    /** Shades for variants of one family: the family's own colour first. */
+    private static final double[] SHADES = {0, -0.35, 0.35, -0.6};
+
+    /** The colour of a series, from its name alone. */
+    public static Color colorOf(String series) {
+        String name = identity(series);
+        Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.get(name));
+        if (fixed != null) return fixed;
+        String first = name.split(" ", 2)[0];
+        if (BACKENDS.containsKey(first)) return BACKENDS.get(first); // "vector f32": a backend's series by dtype
+        int colon = name.indexOf(':');
+        String family = colon < 0 ? first : name.substring(0, colon);
+        Color hue = STRATEGY_FAMILIES.get(family);
+        if (hue == null) return FALLBACK.get(Math.floorMod(name.hashCode(), FALLBACK.size()));
+        if (colon < 0) return hue;
+        return shade(hue, SHADES[Math.floorMod(name.substring(colon + 1).hashCode(), SHADES.length)]);
+    }
+
+    /** Whether the name has a colour of its own (a backend, peer, norm kind or strategy family), not a hashed one. */
+    public static boolean isFixed(String series) {
+        String name = identity(series);
+        int colon = name.indexOf(':');
+        String family = colon < 0 ? name.split(" ", 2)[0] : name.substring(0, colon);
+        return BACKENDS.containsKey(name) || NORM_KINDS.containsKey(name) || BACKENDS.containsKey(family) || STRATEGY_FAMILIES.containsKey(family);
+    }
+
+    /** The part of a series name that names the thing: "global-norm:c=1 @ lr 0.1" is drawn as global-norm:c=1. */
+    static String identity(String series) {
+        int at = series.indexOf(" @ ");
+        return at < 0 ? series : series.substring(0, at);
+    }
+
+    /** Towards black (f < 0) or white (f > 0) by the fraction |f|. */
+    private static Color shade(Color c, double f) {
+        if (f == 0) return c;
+        double target = f < 0 ? 0 : 255, k = Math.abs(f);
+        return new Color((int) Math.round(c.getRed() + (target - c.getRed()) * k), (int) Math.round(c.getGreen() + (target - c.getGreen()) * k),
+                (int) Math.round(c.getBlue() + (target - c.getBlue()) * k));
+    }
+
+    static String hex(Color c) {
+        return String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
+    }
+}
