@@ -41,10 +41,32 @@ class ChecksTest {
     @Nested
     class RnnSuccess {
         SweepResults length(int l, int solvedPlain, int solvedClipped) {
+            return length(l, solvedPlain, solvedClipped, 0.4);
+        }
+
+        SweepResults length(int l, int solvedPlain, int solvedClipped, double clipFraction) {
             Synthetic s = new Synthetic("L=" + l).common("problem_length", (double) l);
-            for (int i = 0; i < 10; i++) s.run("none", i, "eval_success", i < solvedPlain ? 1.0 : 0.0, "eval_error_rate", 0.5);
-            for (int i = 0; i < 10; i++) s.run("global-norm:c=1,eps=0", i, "eval_success", i < solvedClipped ? 1.0 : 0.0, "eval_error_rate", 0.5);
+            for (int i = 0; i < 10; i++) s.run("none", i, "eval_success", i < solvedPlain ? 1.0 : 0.0, "eval_error_rate", 0.5, "clip_fraction", 0.0);
+            for (int i = 0; i < 10; i++) {
+                s.run("global-norm:c=1,eps=0", i, "eval_success", i < solvedClipped ? 1.0 : 0.0, "eval_error_rate", 0.5, "clip_fraction", clipFraction);
+            }
             return s.build();
+        }
+
+        /** 3/10 against 0/10 is a 30-point gap on point estimates, but Fisher's one-sided p is 0.105: not decided. */
+        @Test
+        void aGapThatIsNotSignificantIsNotReproduced() {
+            Verdict v = judge("success-gap", Synthetic.of(length(100, 0, 3)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("p = 0.105").contains("not significant");
+            assertThat(judge("success-gap", Synthetic.of(length(100, 0, 5))).outcome()).isEqualTo(Outcome.REPRODUCED); // p = 0.016
+        }
+
+        @Test
+        void aClippedArmThatNeverClippedFailsTheGate() {
+            Verdict v = judge("success-gap", Synthetic.of(length(100, 2, 8, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed").contains("never clipped");
         }
 
         @Test void holds() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 2, 8))).outcome()).isEqualTo(Outcome.REPRODUCED); }

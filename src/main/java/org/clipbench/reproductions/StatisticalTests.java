@@ -1,0 +1,45 @@
+package org.clipbench.reproductions;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import org.apache.commons.math3.distribution.HypergeometricDistribution;
+
+/**
+ * The tests verdicts are decided by, each a thin, named use of Commons Math: no distribution is written
+ * here. A check states which one it uses and at what level before it looks at the numbers.
+ */
+final class StatisticalTests {
+    private StatisticalTests() {
+    }
+
+    /**
+     * Fisher's exact test, one-sided: the probability, with the margins fixed, of arm A having at least
+     * successesA of its trials succeed if A and B succeed equally often (the hypergeometric upper tail).
+     * Small values say A succeeds more often than B.
+     */
+    static double fisherGreater(int successesA, int trialsA, int successesB, int trialsB) {
+        if (trialsA <= 0 || trialsB <= 0) throw new IllegalArgumentException("Fisher's test needs trials in both arms");
+        int population = trialsA + trialsB, successes = successesA + successesB;
+        if (successes == 0) return 1.0; // no success anywhere: no evidence either way
+        return new HypergeometricDistribution(null, population, successes, trialsA).upperCumulativeProbability(successesA);
+    }
+
+    /**
+     * Holm's step-down adjustment of p-values that test several statements of one claim together:
+     * the family-wise error stays at the level each adjusted p is compared with. Same order as given.
+     */
+    static double[] holm(double[] p) {
+        int m = p.length;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
+        double[] adjusted = new double[m];
+        double running = 0;
+        for (int rank = 0; rank < m; rank++) {
+            int i = order[rank];
+            running = Math.max(running, Math.min(1, (m - rank) * p[i]));
+            adjusted[i] = running;
+        }
+        return adjusted;
+    }
+}

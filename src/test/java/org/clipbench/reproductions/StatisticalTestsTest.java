@@ -1,0 +1,30 @@
+package org.clipbench.reproductions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** Exact values: Fisher's test from the hypergeometric tail by hand, Holm's adjustment from its definition. */
+class StatisticalTestsTest {
+
+    @Test
+    void fisherOneSidedMatchesTheHypergeometricTail() {
+        // 3 of 10 against 0 of 10: all 3 successes in arm A, C(10,3) / C(20,3) = 120 / 1140
+        assertThat(StatisticalTests.fisherGreater(3, 10, 0, 10)).isCloseTo(120.0 / 1140, within(1e-12));
+        // 5 of 10 against 0 of 10: C(10,5) / C(20,5) = 252 / 15504
+        assertThat(StatisticalTests.fisherGreater(5, 10, 0, 10)).isCloseTo(252.0 / 15504, within(1e-12));
+        // 8 of 10 against 2 of 10: P(X >= 8), X ~ H(20, 10, 10) = (C(10,8)C(10,2) + C(10,9)C(10,1) + C(10,10)C(10,0)) / C(20,10)
+        assertThat(StatisticalTests.fisherGreater(8, 10, 2, 10)).isCloseTo((45.0 * 45 + 10 * 10 + 1) / 184756, within(1e-12));
+        assertThat(StatisticalTests.fisherGreater(0, 10, 0, 10)).isEqualTo(1.0);
+        assertThat(StatisticalTests.fisherGreater(0, 10, 3, 10)).isEqualTo(1.0); // the wrong direction is no evidence
+    }
+
+    @Test
+    void holmMultipliesTheSmallestByTheNumberOfTestsAndStaysMonotone() {
+        double[] adjusted = StatisticalTests.holm(new double[] {0.04, 0.01, 0.03});
+        // sorted 0.01, 0.03, 0.04 -> 3 x 0.01 = 0.03, 2 x 0.03 = 0.06, max(0.06, 1 x 0.04) = 0.06; back in the given order
+        assertThat(adjusted).containsExactly(new double[] {0.06, 0.03, 0.06}, within(1e-12));
+        assertThat(StatisticalTests.holm(new double[] {0.9, 0.8})).containsExactly(1.0, 1.0);
+    }
+}
