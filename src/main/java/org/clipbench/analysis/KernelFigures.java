@@ -132,21 +132,11 @@ public final class KernelFigures {
                 .axes("strategy", "µs per call (clip alone)")
                 .caption("Net time of one clipping call with the gradient in the clipping regime, per backend. Whiskers: the JMH 99.9% "
                         + "interval of the clip's score, combined in quadrature with the restore's where the restore is subtracted.");
-        for (String backend : sorted(d, "backend")) {
-            Table b = d.where(d.stringColumn("backend").isEqualTo(backend));
-            double[] y = new double[strategies.size()], lo = new double[y.length], hi = new double[y.length];
-            for (int i = 0; i < y.length; i++) {
-                Table cell = b.where(b.stringColumn("strategy").isEqualTo(strategies.get(i))).sortOn("net_ns");
-                y[i] = lo[i] = hi[i] = Double.NaN;
-                if (cell.rowCount() == 0) continue;
-                int median = (cell.rowCount() - 1) / 2; // several rows (e.g. norm kinds): the median row, with its own interval
-                double net = cell.doubleColumn("net_ns").getDouble(median), err = cell.doubleColumn("net_error").getDouble(median);
-                y[i] = net / 1000;
-                lo[i] = (net - err) / 1000;
-                hi[i] = (net + err) / 1000;
-            }
-            f.estimates(backend, y, lo, hi);
-        }
+        Table t = d.copy();
+        t.addColumns(t.doubleColumn("net_ns").divide(1000).setName("us"),
+                t.doubleColumn("net_ns").subtract(t.doubleColumn("net_error")).divide(1000).setName("us_lower"),
+                t.doubleColumn("net_ns").add(t.doubleColumn("net_error")).divide(1000).setName("us_upper"));
+        addMedianEstimates(f, t, "backend", "strategy", strategies, "us");
         markUnsteady(f, d, null, null, 1);
         return f;
     }
@@ -211,21 +201,30 @@ public final class KernelFigures {
                 .title("Cost of an overflow-safe L2 norm").axes("backend, dtype, size", "time / naive (or library) norm")
                 .caption("1.0 = as fast as the plain sum of squares; ordinary values. Whiskers: from the ends of both JMH 99.9% "
                         + "intervals (the norm's and its baseline's), so at least as wide as the ratio's own.");
-        for (String kind : sorted(keyed, "kind")) {
-            Table k = keyed.where(keyed.stringColumn("kind").isEqualTo(kind));
-            double[] y = new double[cases.size()], lo = new double[y.length], hi = new double[y.length];
-            for (int i = 0; i < y.length; i++) {
-                Table cell = k.where(k.stringColumn("case").isEqualTo(cases.get(i))).sortOn("x_baseline");
-                int median = (cell.rowCount() - 1) / 2; // several rows (threads): the median row, with its own interval
-                boolean any = cell.rowCount() > 0;
-                y[i] = any ? cell.doubleColumn("x_baseline").getDouble(median) : Double.NaN;
-                lo[i] = any ? cell.doubleColumn("x_lower").getDouble(median) : Double.NaN;
-                hi[i] = any ? cell.doubleColumn("x_upper").getDouble(median) : Double.NaN;
-            }
-            f.estimates(kind, y, lo, hi);
-        }
+        addMedianEstimates(f, keyed.copy().addColumns(keyed.doubleColumn("x_lower").copy().setName("x_baseline_lower"),
+                keyed.doubleColumn("x_upper").copy().setName("x_baseline_upper")), "kind", "case", cases, "x_baseline");
         markUnsteady(f, ord, null, null, 1);
         return f;
+    }
+
+    /**
+     * A comparison series per value of seriesColumn: per category the row of the median estimate (several rows
+     * share a cell, e.g. norm kinds or thread counts) with that row's own interval, columns value, value_lower, value_upper.
+     */
+    private static void addMedianEstimates(Figure f, Table t, String seriesColumn, String categoryColumn, List<String> categories, String value) {
+        for (String series : sorted(t, seriesColumn)) {
+            Table rows = t.where(t.stringColumn(seriesColumn).isEqualTo(series));
+            double[] y = new double[categories.size()], lo = new double[y.length], hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                Table cell = rows.where(rows.stringColumn(categoryColumn).isEqualTo(categories.get(i))).sortOn(value);
+                int median = (cell.rowCount() - 1) / 2;
+                boolean any = cell.rowCount() > 0;
+                y[i] = any ? cell.doubleColumn(value).getDouble(median) : Double.NaN;
+                lo[i] = any ? cell.doubleColumn(value + "_lower").getDouble(median) : Double.NaN;
+                hi[i] = any ? cell.doubleColumn(value + "_upper").getDouble(median) : Double.NaN;
+            }
+            f.estimates(series, y, lo, hi);
+        }
     }
 
     static List<String> sorted(Table t, String column) {
