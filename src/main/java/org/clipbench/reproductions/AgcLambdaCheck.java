@@ -15,6 +15,7 @@ import tech.tablesaw.api.Table;
  * lambda with the best mean held-out accuracy. Reproduced when the best lambda at the largest batch is
  * smaller than at the smallest; not reproduced when larger; inconclusive when equal, or when lambda
  * changes the mean accuracy by less than `minSpread` at the largest batch. Diverged runs count as chance.
+ * Gate: the best lambda at each batch clipped (else it is no clipping, not a threshold).
  */
 final class AgcLambdaCheck implements Check {
     private static final Pattern LAMBDA = Pattern.compile("lambda=([0-9.eE+-]+)");
@@ -60,7 +61,8 @@ final class AgcLambdaCheck implements Check {
     public Verdict judge(Map<String, SweepResults> results) {
         List<SweepResults> sweeps = new ArrayList<>(results.values());
         sweeps.sort(Comparator.comparingDouble(AgcLambdaCheck::batch));
-        Evidence.Rows rows = new Evidence.Rows("#batch", "#lr", "strategy", "#seeds", "#diverged", "#mean_accuracy", "ci95");
+        Evidence.Rows rows = new Evidence.Rows("#batch", "#lr", "strategy", "#seeds", "#diverged", "#mean_accuracy", "ci95", "#clip_fraction");
+        List<String> gates = new ArrayList<>();
         double[] bestLambda = new double[sweeps.size()], spread = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {
             SweepResults s = sweeps.get(k);
@@ -68,9 +70,13 @@ final class AgcLambdaCheck implements Check {
                 Table r = Evidence.runs(s, strategy, Double.NaN);
                 double[] acc = Evidence.accuracy(r, chance);
                 rows.add(batch(s), r.numberColumn("lr").getDouble(0), strategy, r.rowCount(), Evidence.divergedCount(r), Evidence.mean(acc),
-                        Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)));
+                        Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)), Gates.clipFraction(r));
             }
             double[] b = bestLambdaAndSpread(s);
+            // the best lambda must have clipped: a lambda too large to ever clip is no clipping, not a threshold
+            for (String strategy : grid(s)) {
+                if (lambda(strategy) == b[0]) gates.add(Gates.clipped(strategy + " at B = " + Evidence.num(batch(s)), Evidence.runs(s, strategy, Double.NaN)));
+            }
             bestLambda[k] = b[0];
             spread[k] = b[1];
         }
@@ -79,6 +85,8 @@ final class AgcLambdaCheck implements Check {
         StringBuilder numbers = new StringBuilder("best lambda by batch:");
         for (int k = 0; k < sweeps.size(); k++) numbers.append(" B=").append(Evidence.num(batch(sweeps.get(k)))).append(": ").append(Evidence.num(bestLambda[k]));
         if (sweeps.size() < 2) return Verdict.inconclusive(numbers + ": needs two batch sizes", t);
+        Verdict gated = Gates.firstFailure(numbers.toString(), t, gates.toArray(String[]::new));
+        if (gated != null) return gated;
         if (spread[last] < minSpread) {
             return Verdict.inconclusive(numbers + "; at the largest batch lambda moves the accuracy by only " + Evidence.pct(spread[last]), t);
         }

@@ -15,7 +15,8 @@ import tech.tablesaw.api.Table;
  * least as accurate as the least noisy private one, and the bootstrap 95% interval of
  * accuracy(smallest sigma) - accuracy(largest sigma) lies above 0. Not reproduced when the largest sigma
  * is at least as accurate as the smallest; inconclusive otherwise. The clip-bound sweep (accuracy against
- * C) and the variants sweep (flat, per-layer, adaptive) are reported without a claim.
+ * C) and the variants sweep (flat, per-layer, adaptive) are reported without a claim. Gates: the
+ * non-private baseline learned (accuracy interval above chance), every private arm clipped.
  */
 final class DpNoiseCheck implements Check {
     private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)"), BOUND = Pattern.compile("C=([0-9.]+)");
@@ -45,7 +46,7 @@ final class DpNoiseCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#seeds", "#mean_accuracy", "ci95", "#diverged");
+        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#seeds", "#mean_accuracy", "ci95", "#diverged", "#clip_fraction");
         SweepResults s = results.get(sigmaSweep);
         for (String sweep : List.of(sigmaSweep, boundSweep, variantsSweep)) {
             SweepResults x = results.get(sweep);
@@ -54,7 +55,7 @@ final class DpNoiseCheck implements Check {
                 Table r = Evidence.runs(x, strategy, Double.NaN);
                 double[] acc = Evidence.accuracy(r, 0.1);
                 rows.add(sweep, strategy, sigma(strategy), r.rowCount(), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
-                        Evidence.divergedCount(r));
+                        Evidence.divergedCount(r), Gates.clipFraction(r));
             }
         }
         Table t = rows.table();
@@ -63,12 +64,18 @@ final class DpNoiseCheck implements Check {
         if (priv.size() < 2) return Verdict.inconclusive("needs at least two noise levels", t);
         List<Double> means = new ArrayList<>();
         for (String p : priv) means.add(Evidence.mean(Evidence.accuracy(Evidence.runs(s, p, Double.NaN), 0.1)));
-        double nonPriv = Evidence.mean(Evidence.accuracy(Evidence.runs(s, nonPrivate, Double.NaN), 0.1));
+        double[] nonPrivAccuracy = Evidence.accuracy(Evidence.runs(s, nonPrivate, Double.NaN), 0.1);
+        double nonPriv = Evidence.mean(nonPrivAccuracy);
         double[] diff = Evidence.bootstrapMeanDifference(Evidence.accuracy(Evidence.runs(s, priv.get(0), Double.NaN), 0.1),
                 Evidence.accuracy(Evidence.runs(s, priv.get(priv.size() - 1), Double.NaN), 0.1));
         String numbers = "mean accuracy: non-private " + Evidence.pct(nonPriv) + ", by sigma " + priv.stream().map(p -> Evidence.num(sigma(p))).toList()
                 + ": " + means.stream().map(Evidence::pct).toList() + "; accuracy(smallest sigma) - accuracy(largest) 95% CI "
                 + Evidence.interval(diff);
+        List<String> gates = new ArrayList<>(); // ArrayList: a passed gate is null
+        gates.add(Gates.learned(nonPrivate, nonPrivAccuracy, 0.1));
+        for (String p : priv) gates.add(Gates.clipped(p, Evidence.runs(s, p, Double.NaN)));
+        Verdict gated = Gates.firstFailure(numbers, t, gates.toArray(String[]::new));
+        if (gated != null) return gated;
         boolean falling = true;
         for (int i = 1; i < means.size(); i++) falling &= means.get(i) < means.get(i - 1);
         if (means.get(means.size() - 1) >= means.get(0)) return Verdict.notReproduced(numbers + ": more noise did not cost accuracy", t);

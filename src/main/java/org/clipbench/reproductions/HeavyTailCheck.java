@@ -15,7 +15,8 @@ import tech.tablesaw.api.Table;
  * run = max / median of the noise-free loss over the second half of training. Reproduced when, for every
  * heavy-tailed law, plain SGD's median spikiness is at least `factor` times clipped SGD's, and under
  * Gaussian noise clipping gains less than `factor` in median final loss. Not reproduced when a heavy law
- * shows no reduction at all (ratio <= 1) or Gaussian noise shows a gain of `factor` or more.
+ * shows no reduction at all (ratio <= 1) or Gaussian noise shows a gain of `factor` or more. Gate: the
+ * clipped arm clipped under every noise law (else that comparison is between two identical runs).
  */
 final class HeavyTailCheck implements Check {
     private final String baseline, clipped, gaussian;
@@ -43,7 +44,9 @@ final class HeavyTailCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("noise", "strategy", "#seeds", "#median_spikiness", "spikiness_ci95", "#median_final_loss", "final_loss_ci95");
+        Evidence.Rows rows = new Evidence.Rows("noise", "strategy", "#seeds", "#median_spikiness", "spikiness_ci95", "#median_final_loss", "final_loss_ci95",
+                "#clip_fraction");
+        List<String> gates = new ArrayList<>();
         double[] ratioByHeavy = new double[heavy.size()];
         double gaussianGain = Double.NaN;
         List<String> names = new ArrayList<>(results.keySet());
@@ -56,7 +59,8 @@ final class HeavyTailCheck implements Check {
                 med[k] = Evidence.median(spk);
                 fin[k] = Evidence.median(loss);
                 rows.add(noise, k == 0 ? baseline : clipped, r.rowCount(), med[k], Evidence.interval(Evidence.bootstrap(spk, Evidence::median)),
-                        fin[k], Evidence.interval(Evidence.bootstrap(loss, Evidence::median)));
+                        fin[k], Evidence.interval(Evidence.bootstrap(loss, Evidence::median)), Gates.clipFraction(r));
+                if (k == 1) gates.add(Gates.clipped(clipped + " under " + noise + " noise", r)); // a control that never clipped tests nothing
             }
             int h = heavy.indexOf(noise);
             if (h >= 0) ratioByHeavy[h] = med[0] / med[1];
@@ -69,6 +73,8 @@ final class HeavyTailCheck implements Check {
         boolean allHeavy = java.util.Arrays.stream(ratioByHeavy).allMatch(r -> r >= factor);
         boolean noneHeavy = java.util.Arrays.stream(ratioByHeavy).anyMatch(r -> r <= 1);
         if (Double.isNaN(gaussianGain)) return Verdict.inconclusive(numbers + ": no Gaussian sweep to compare with", t);
+        Verdict gated = Gates.firstFailure(numbers.toString(), t, gates.toArray(String[]::new));
+        if (gated != null) return gated;
         if (allHeavy && gaussianGain < factor) return Verdict.reproduced(numbers.toString(), t);
         if (noneHeavy || gaussianGain >= factor) return Verdict.notReproduced(numbers.toString(), t);
         return Verdict.inconclusive(numbers + ": smoother with clipping, but below the " + Evidence.num(factor) + "x threshold", t);

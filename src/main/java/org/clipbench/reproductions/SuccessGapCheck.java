@@ -34,7 +34,8 @@ final class SuccessGapCheck implements Check {
                 "#median_error_rate", "#clip_fraction");
         List<SweepResults> byLength = new ArrayList<>(results.values());
         byLength.sort(Comparator.comparingDouble(SuccessGapCheck::length));
-        double[] lastRate = new double[2], lastClipFraction = new double[2];
+        double[] lastRate = new double[2];
+        Table lastClipped = null;
         int[] lastSolved = new int[2], lastSeeds = new int[2];
         for (SweepResults s : byLength) {
             for (int k = 0; k < 2; k++) {
@@ -44,11 +45,11 @@ final class SuccessGapCheck implements Check {
                 int solved = (int) java.util.Arrays.stream(success).filter(v -> v >= 0.5).count();
                 rows.add(strategy, length(s), r.rowCount(), solved, r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount(),
                         Evidence.interval(Evidence.binomial(r.rowCount(), solved)), Evidence.divergedCount(r),
-                        Evidence.median(Evidence.values(r, "eval_error_rate", 1)), clipFraction(r));
+                        Evidence.median(Evidence.values(r, "eval_error_rate", 1)), Gates.clipFraction(r));
                 lastRate[k] = r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount();
                 lastSolved[k] = solved;
                 lastSeeds[k] = r.rowCount();
-                lastClipFraction[k] = clipFraction(r);
+                if (k == 1) lastClipped = r;
             }
         }
         double lmax = length(byLength.get(byLength.size() - 1));
@@ -60,10 +61,8 @@ final class SuccessGapCheck implements Check {
         String numbers = String.format("at L = %s: %s solved %s, %s solved %s (gap %s points); Fisher's exact test, one-sided: p = %s (alpha %s)",
                 Evidence.num(lmax), clipped, Evidence.pct(lastRate[1]), baseline, Evidence.pct(lastRate[0]), Evidence.num(100 * d),
                 Evidence.num(p), Evidence.num(alpha));
-        if (!(lastClipFraction[1] > 0)) {
-            return Verdict.inconclusive(numbers + ". Gate failed: the clipped arm never clipped (clip_fraction "
-                    + Evidence.num(lastClipFraction[1]) + "), so both arms ran the same experiment", rows.table());
-        }
+        Verdict gated = Gates.firstFailure(numbers, rows.table(), Gates.clipped(clipped + " at L = " + Evidence.num(lmax), lastClipped));
+        if (gated != null) return gated;
         if (lastSolved[0] == 0 && lastSolved[1] == 0) {
             return Verdict.inconclusive(numbers + ": neither solves any seed within the budget, so the budget cannot separate them", rows.table());
         }
@@ -71,12 +70,6 @@ final class SuccessGapCheck implements Check {
         if (d <= 0) return Verdict.notReproduced(numbers + ": clipping solves no more seeds than no clipping", rows.table());
         return Verdict.inconclusive(numbers + ": in the claimed direction, but " + (d < gap ? "below the " + Evidence.num(100 * gap) + "-point threshold"
                 : "not significant at this number of seeds"), rows.table());
-    }
-
-    /** Mean share of clipped steps over the runs (NaN where the results do not record it). */
-    private static double clipFraction(Table r) {
-        if (!r.columnNames().contains("clip_fraction") || r.rowCount() == 0) return Double.NaN;
-        return r.numberColumn("clip_fraction").asDoubleColumn().removeMissing().mean(); // diverged runs clipped too
     }
 
     static double length(SweepResults s) {

@@ -12,7 +12,7 @@ import tech.tablesaw.api.Table;
  * Reproduced when ZClip diverges in at least `gap` fewer seeds than no clipping and no more than fixed
  * clipping. Not reproduced when ZClip diverges at least as often as no clipping while no clipping does
  * diverge; inconclusive when no clipping never diverges (nothing to prevent) or the gap is smaller.
- * Loss spikes (see Trainer) are reported alongside.
+ * Loss spikes (see Trainer) are reported alongside. Gate: ZClip and fixed clipping both clipped at that rate.
  */
 final class ZClipCheck implements Check {
     private final String baseline, fixed, zclip;
@@ -28,14 +28,14 @@ final class ZClipCheck implements Check {
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         SweepResults s = results.values().iterator().next();
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#divergence_rate", "ci95", "#median_spikes");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#divergence_rate", "ci95", "#median_spikes", "#clip_fraction");
         List<Double> lrs = Evidence.lrs(s);
         for (double lr : lrs) {
             for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
                 Table r = Evidence.runs(s, strategy, lr);
                 int k = Evidence.divergedCount(r);
                 rows.add(strategy, lr, r.rowCount(), k, (double) k / r.rowCount(), Evidence.interval(Evidence.binomial(r.rowCount(), k)),
-                        Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)));
+                        Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)), Gates.clipFraction(r));
             }
         }
         double top = lrs.get(lrs.size() - 1);
@@ -44,6 +44,9 @@ final class ZClipCheck implements Check {
                 Evidence.pct(fix), Evidence.pct(z));
         Table t = rows.table();
         if (none == 0) return Verdict.inconclusive(numbers + ": no clipping never diverges here, so there is nothing to prevent", t);
+        Verdict gated = Gates.firstFailure(numbers, t, Gates.clipped(zclip + " at lr " + Evidence.num(top), Evidence.runs(s, zclip, top)),
+                Gates.clipped(fixed + " at lr " + Evidence.num(top), Evidence.runs(s, fixed, top)));
+        if (gated != null) return gated;
         if (none - z >= gap && z <= fix) {
             return Verdict.reproduced(numbers + (fix == 0 ? "; unlike the paper's report, fixed clipping did not diverge here either" : ""), t);
         }

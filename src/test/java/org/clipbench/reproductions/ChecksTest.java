@@ -102,11 +102,15 @@ class ChecksTest {
     @Nested
     class HeavyTails {
         SweepResults noise(String name, double plainPeak, double finalPlain, double finalClipped) {
+            return noise(name, plainPeak, finalPlain, finalClipped, 0.5);
+        }
+
+        SweepResults noise(String name, double plainPeak, double finalPlain, double finalClipped, double clipFraction) {
             Synthetic s = new Synthetic(name);
             for (int i = 0; i < 4; i++) {
                 String a = s.run("none", i, "eval_loss", finalPlain);
                 s.curve(a, "eval_loss", 5, 1, 1, 1, 1, plainPeak, 1, 1);
-                String b = s.run("global-norm:c=100,eps=0", i, "eval_loss", finalClipped);
+                String b = s.run("global-norm:c=100,eps=0", i, "eval_loss", finalClipped, "clip_fraction", clipFraction);
                 s.curve(b, "eval_loss", 5, 1, 1, 1, 1, 1.1, 1, 1);
             }
             return s.build();
@@ -123,6 +127,12 @@ class ChecksTest {
         @Test void failsWhenClippingHelpsGaussianNoise() {
             assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 10, 1), noise("weibull", 10, 1, 1), noise("burr", 5, 1, 1))).outcome())
                     .isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        /** A Gaussian control whose clipped arm never clipped is two identical runs: it cannot show "clipping gains little". */
+        @Test void inconclusiveWhenAnArmNeverClipped() {
+            Verdict v = judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1, 0.0), noise("weibull", 10, 1, 1), noise("burr", 5, 1, 1)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: global-norm:c=100,eps=0 under gaussian noise never clipped");
         }
         @Test void inconclusiveBelowTheFactor() {
             assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 1.5, 1, 1), noise("burr", 1.6, 1, 1))).outcome())
@@ -176,10 +186,16 @@ class ChecksTest {
     @Nested
     class Agc {
         SweepResults batch(int b, double... errorByLambda) {
+            return batchClipping(b, 0.5, errorByLambda);
+        }
+
+        SweepResults batchClipping(int b, double clipFraction, double... errorByLambda) {
             Synthetic s = new Synthetic("B" + b).common("problem_batch", (double) b);
             double[] lambdas = {0.01, 0.04, 0.16};
             for (int k = 0; k < lambdas.length; k++) {
-                for (int i = 0; i < 4; i++) s.run("agc:lambda=" + lambdas[k] + ",exempt=layer2.weight|layer2.bias", i, "eval_error_rate", errorByLambda[k]);
+                for (int i = 0; i < 4; i++) {
+                    s.run("agc:lambda=" + lambdas[k] + ",exempt=layer2.weight|layer2.bias", i, "eval_error_rate", errorByLambda[k], "clip_fraction", clipFraction);
+                }
             }
             for (int i = 0; i < 4; i++) s.run("none", i, "diverged", "true");
             return s.build();
@@ -189,6 +205,11 @@ class ChecksTest {
         @Test void fails() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.03, 0.04, 0.05), batch(512, 0.5, 0.1, 0.05))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWhenLambdaDoesNotMatter() {
             assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03), batch(512, 0.050, 0.049, 0.051))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        }
+        @Test void inconclusiveWhenTheBestLambdaNeverClipped() {
+            Verdict v = judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03), batchClipping(512, 0.0, 0.05, 0.1, 0.5)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: agc:lambda=0.01").contains("at B = 512 never clipped");
         }
         @Test void divergedRunsCountAsChance() {
             Verdict v = judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.04, 0.03)));
@@ -230,11 +251,15 @@ class ChecksTest {
     @Nested
     class Dp {
         SweepResults sigma(double none, double s2, double s4, double s8) {
+            return sigma(none, s2, s4, s8, 0.5);
+        }
+
+        SweepResults sigma(double none, double s2, double s4, double s8, double clipFractionAtSigma2) {
             Synthetic s = new Synthetic("sigma");
             double[] jitter = {-0.004, 0.0, 0.004, 0.002, -0.002};
             for (int i = 0; i < jitter.length; i++) {
                 s.run("none", i, "eval_error_rate", 1 - none + jitter[i]);
-                s.run("dp-flat:C=1,sigma=2", i, "eval_error_rate", 1 - s2 + jitter[i]);
+                s.run("dp-flat:C=1,sigma=2", i, "eval_error_rate", 1 - s2 + jitter[i], "clip_fraction", clipFractionAtSigma2);
                 s.run("dp-flat:C=1,sigma=4", i, "eval_error_rate", 1 - s4 + jitter[i]);
                 s.run("dp-flat:C=1,sigma=8", i, "eval_error_rate", 1 - s8 + jitter[i]);
             }
@@ -244,6 +269,16 @@ class ChecksTest {
         @Test void holds() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.95, 0.93, 0.90))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.90, 0.93, 0.95))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWhenNotMonotone() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.93, 0.95, 0.90))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        @Test void inconclusiveWhenTheBaselineLearnedNothing() {
+            Verdict v = judge("dp-noise-accuracy", Synthetic.of(sigma(0.1, 0.09, 0.08, 0.07)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: none did not learn");
+        }
+        @Test void inconclusiveWhenAPrivateArmNeverClipped() {
+            Verdict v = judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.95, 0.93, 0.90, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: dp-flat:C=1,sigma=2 never clipped");
+        }
     }
 
     @Nested
@@ -277,12 +312,16 @@ class ChecksTest {
     @Nested
     class ZClipRule {
         SweepResults highLr(int plain, int fixed, int zclip) {
+            return highLr(plain, fixed, zclip, 0.5);
+        }
+
+        SweepResults highLr(int plain, int fixed, int zclip, double zclipClipFraction) {
             Synthetic s = new Synthetic("high-lr");
             for (int i = 0; i < 10; i++) {
                 s.run("none", i, "lr", 1.0, "loss_spikes", 0.0);
                 s.run("none", i, "lr", 3.0, "diverged", i < plain ? "true" : "false", "loss_spikes", 3.0);
                 s.run("global-norm:c=1,eps=0", i, "lr", 3.0, "diverged", i < fixed ? "true" : "false", "loss_spikes", 1.0);
-                s.run("zclip", i, "lr", 3.0, "diverged", i < zclip ? "true" : "false", "loss_spikes", 0.0);
+                s.run("zclip", i, "lr", 3.0, "diverged", i < zclip ? "true" : "false", "loss_spikes", 0.0, "clip_fraction", zclipClipFraction);
             }
             return s.build();
         }
@@ -290,6 +329,11 @@ class ChecksTest {
         @Test void holds() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 1))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 8))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWithoutDivergence() { assertThat(judge("zclip-stability", Synthetic.of(highLr(0, 0, 0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        @Test void inconclusiveWhenZClipNeverClipped() {
+            Verdict v = judge("zclip-stability", Synthetic.of(highLr(8, 2, 1, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: zclip at lr 3");
+        }
         @Test void inconclusiveWhenWorseThanFixed() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 0, 2))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
     }
 }

@@ -30,7 +30,10 @@ final class Synthetic {
         return this;
     }
 
-    /** A run; fields alternate key, value. Defaults: lr 0.1, diverged false, final_loss 1, steps 100. Returns its id. */
+    /**
+     * A run; fields alternate key, value. Defaults: lr 0.1, diverged false, final_loss 1, steps 100, clip_fraction
+     * 0 for "none" and 0.5 for any other strategy (so the gates pass unless a test says otherwise). Returns its id.
+     */
     String run(String strategy, long seed, Object... fields) {
         Map<String, Object> r = new LinkedHashMap<>();
         String id = strategy + "-s" + seed + "-" + runs.size();
@@ -41,6 +44,7 @@ final class Synthetic {
         r.put("diverged", "false");
         r.put("final_loss", 1.0);
         r.put("steps", 100.0);
+        r.put("clip_fraction", strategy.equals("none") ? 0.0 : 0.5);
         r.putAll(common);
         for (int i = 0; i < fields.length; i += 2) r.put((String) fields[i], fields[i + 1]);
         runs.add(r);
