@@ -77,7 +77,7 @@ public final class Trainer {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom initRng = root.split(), dataRng = root.split();
         long evalSeed = root.nextLong();
-        clip.reset();
+        clip.reset(seed);
         optimizer.reset();
         clip.validateFor(problem.shape());
         ParamSet params = ParamSet.zeros(backend, problem.shape(), dtype, Layout.SEPARATE);

@@ -45,4 +45,10 @@ public final class DpAdaptiveClip extends DpSgdClip {
         super.reset();
         underBound = 0;
     }
+
+    @Override
+    public void reset(long runSeed) {
+        super.reset(runSeed);
+        underBound = 0;
+    }
 }

@@ -38,7 +38,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
         sigma = p.nonNegative("sigma", 1.0, "noise multiplier: noise std is sigma * C");
         eps = p.nonNegative("eps", 0.0, "factor is C/(n+eps): 0 = Abadi, 1e-6 = Opacus");
         expectedBatch = p.integer("expectedBatch", 0, 0, "divisor of the noised sum; 0 = the batch size");
-        seed = p.seed("seed", 0, "seed of the noise generator");
+        seed = p.seed("seed", 0, "seed of the noise generator, mixed with the run's seed in training");
         reset();
     }
 
@@ -51,17 +51,24 @@ public class DpSgdClip implements PerExampleClipStrategy {
         rng = new SplittableRandom(seed);
     }
 
-    /**
-     * Per-example passes over the batch's examples: the norm, the scaling of the clipped share, and the
-     * read that adds each example into the sum. The sum itself (1/B of the data: filled, added to,
-     * noised, divided) is left out, as are the Gaussian draws.
-     */
+    /** A training run's noise stream comes from its seed (and the spec's seed), so runs differ in their noise. */
+    @Override
+    public void reset(long runSeed) {
+        clipBound = initialBound;
+        rng = new SplittableRandom(runSeed * 0x9E3779B97F4A7C15L + seed); // golden-ratio mix: nearby run seeds, unrelated streams
+    }
+
     /** C from the per-example norms of the batch. */
     @Override
     public Calibration calibration() {
         return Calibration.perExampleBound("C");
     }
 
+    /**
+     * Per-example passes over the batch's examples: the norm, the scaling of the clipped share, and the
+     * read that adds each example into the sum. The sum itself (1/B of the data: filled, added to,
+     * noised, divided) is left out, as are the Gaussian draws.
+     */
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return new MemoryTraffic(2 + scaledShare, scaledShare, 0);

@@ -28,6 +28,14 @@ public interface Strategy {
     default void reset() {
     }
 
+    /**
+     * Forget all state at the start of a training run with this seed: a rule with randomness of its own
+     * (DP-SGD's noise) draws it from the run's seed, so seeds differ in their noise, not only in data order.
+     */
+    default void reset(long runSeed) {
+        reset();
+    }
+
     /** Checks the rule against a parameter set before use (e.g. names to exempt exist). */
     default void validateFor(ParamShape shape) {
     }

@@ -80,6 +80,16 @@ class TrainerTest {
         assertThat(rms.clipFraction()).isEqualTo(1.0); // every update's RMS is above 0.001
     }
 
+    /** A DP run is bit-identical when rerun with its seed (the noise comes from the seed, nothing else). */
+    @Test
+    void dpRunsRepeatBitForBit() {
+        DatasetTask bc = DatasetTask.load("breast-cancer", Loss.SIGMOID_BINARY_CROSS_ENTROPY);
+        var problem = new ModelOnTask(Models.logistic(30), bc, 16, 1);
+        double a = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("dp-flat:C=1,sigma=4"), Optimizers.create("sgd"), 1, settings(5, 0.5)).finalLoss();
+        double rerun = Trainer.train(problem, ARRAYS, DType.F64, Strategies.create("dp-flat:C=1,sigma=4"), Optimizers.create("sgd"), 1, settings(5, 0.5)).finalLoss();
+        assertThat(rerun).isEqualTo(a);
+    }
+
     @Test
     void rnnTrainsOnTheAdditionTask() {
         PathologicalTask add = new PathologicalTask(PathologicalTask.Kind.ADDITION, 20);

@@ -255,8 +255,12 @@ class ChecksTest {
         }
 
         SweepResults sigma(double none, double s2, double s4, double s8, double clipFractionAtSigma2) {
+            return sigma(new double[] {-0.004, 0.0, 0.004, 0.002, -0.002, 0.001, -0.001, 0.003, -0.003, 0.0005}, none, s2, s4, s8, clipFractionAtSigma2);
+        }
+
+        /** One run per arm and jitter entry; a seed's jitter is shared by its arms (the pairing the test uses). */
+        SweepResults sigma(double[] jitter, double none, double s2, double s4, double s8, double clipFractionAtSigma2) {
             Synthetic s = new Synthetic("sigma");
-            double[] jitter = {-0.004, 0.0, 0.004, 0.002, -0.002};
             for (int i = 0; i < jitter.length; i++) {
                 s.run("none", i, "eval_error_rate", 1 - none + jitter[i]);
                 s.run("dp-flat:C=1,sigma=2", i, "eval_error_rate", 1 - s2 + jitter[i], "clip_fraction", clipFractionAtSigma2);
@@ -269,6 +273,12 @@ class ChecksTest {
         @Test void holds() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.95, 0.93, 0.90))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.90, 0.93, 0.95))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWhenNotMonotone() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.93, 0.95, 0.90))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        /** Five seeds: each step's one-sided p is at least 1/32, three steps Holm-adjusted reach 0.094: undecided. */
+        @Test void fiveSeedsCannotDecideThreeSteps() {
+            Verdict v = judge("dp-noise-accuracy", Synthetic.of(sigma(new double[] {-0.004, 0.0, 0.004, 0.002, -0.002}, 0.97, 0.95, 0.93, 0.90, 0.5)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("not every step is significant").contains("0.094");
+        }
         @Test void inconclusiveWhenTheBaselineLearnedNothing() {
             Verdict v = judge("dp-noise-accuracy", Synthetic.of(sigma(0.1, 0.09, 0.08, 0.07)));
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);

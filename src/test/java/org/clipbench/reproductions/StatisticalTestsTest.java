@@ -21,6 +21,22 @@ class StatisticalTestsTest {
     }
 
     @Test
+    void wilcoxonOneSidedIsTheExactSignedRankTail() {
+        double[] a = new double[10], b = new double[10];
+        for (int i = 0; i < 10; i++) {
+            a[i] = 1 + i;
+            b[i] = 0.5 + i * 0.9; // every difference positive, all distinct
+        }
+        // all ten signs positive: 1 of the 2^10 sign patterns reaches W+ = 55
+        assertThat(StatisticalTests.wilcoxonGreater(a, b)).isCloseTo(1.0 / 1024, within(1e-12));
+        assertThat(StatisticalTests.wilcoxonGreater(b, a)).isCloseTo(1 - 1.0 / 1024, within(1e-12));
+        // the smallest difference negative: W+ = 54, two patterns reach it (all positive; only rank 1 negative)
+        double[] c = a.clone();
+        c[0] = b[0] - 0.01; // |d| = 0.01, the smallest: rank 1
+        assertThat(StatisticalTests.wilcoxonGreater(c, b)).isCloseTo(2.0 / 1024, within(1e-12));
+    }
+
+    @Test
     void holmMultipliesTheSmallestByTheNumberOfTestsAndStaysMonotone() {
         double[] adjusted = StatisticalTests.holm(new double[] {0.04, 0.01, 0.03});
         // sorted 0.01, 0.03, 0.04 -> 3 x 0.01 = 0.03, 2 x 0.03 = 0.06, max(0.06, 1 x 0.04) = 0.06; back in the given order

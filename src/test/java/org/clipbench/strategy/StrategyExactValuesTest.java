@@ -245,6 +245,27 @@ class StrategyExactValuesTest {
         assertThat(std).isCloseTo(3.0, within(0.06)); // sigma*C = 3, batch 1; 20000 draws -> ~1.5% sd error
     }
 
+    /**
+     * A training run's noise comes from its seed: seeds 1 and 2 draw different noise, seed 1 again the same.
+     * Before reset(runSeed) every run of a sweep drew the one stream of the spec's seed, so the seeds'
+     * spread left the noise's own variance out of every interval.
+     */
+    @Test
+    void dpNoiseComesFromTheRunSeed() {
+        var dp = Strategies.perExample("dp-flat:C=1,sigma=1");
+        double[][] outs = new double[3][];
+        long[] seeds = {1, 2, 1};
+        for (int k = 0; k < 3; k++) {
+            dp.reset(seeds[k]);
+            ParamSet ex = vectors(new double[100]);
+            ParamSet out = ex.zerosLike();
+            dp.clipAndAggregate(List.of(ex), out, ClipContext.defaults());
+            outs[k] = t(out, 0);
+        }
+        assertThat(outs[2]).containsExactly(outs[0]);
+        assertThat(outs[1]).isNotEqualTo(outs[0]);
+    }
+
     @Test
     void dpAdaptiveBoundFollowsTheQuantileRule() {
         var dp = (DpAdaptiveClip) Strategies.perExample("dp-adaptive:C=1,sigma=0,countNoise=0,eta=0.2,quantile=0.5");
