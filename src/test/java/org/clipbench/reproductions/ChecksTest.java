@@ -295,10 +295,14 @@ class ChecksTest {
     class Smoothness {
         /** Runs whose smoothness is slope x gradient norm plus noise (slope 0: no relation; negative: falling). */
         SweepResults runs(double slope, double noise) {
+            return runs(slope, noise, 0.5);
+        }
+
+        SweepResults runs(double slope, double noise, double clippedRunsClipFraction) {
             Synthetic s = new Synthetic("rnn");
             java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
             for (int i = 0; i < 6; i++) {
-                String id = s.run(i % 2 == 0 ? "none" : "global-norm:c=1,eps=0", i);
+                String id = i % 2 == 0 ? s.run("none", i) : s.run("global-norm:c=1,eps=0", i, "clip_fraction", clippedRunsClipFraction);
                 double[] g = new double[20], l = new double[20];
                 for (int k = 0; k < 20; k++) {
                     g[k] = Math.exp(rng.nextDouble() * 4);
@@ -312,6 +316,13 @@ class ChecksTest {
         @Test void holds() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(1, 0.2))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(-1, 0.2))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWhenWeak() { assertThat(judge("smoothness-correlation", Synthetic.of(runs(0.15, 1.0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        /** A clipped run that never clipped is the baseline's run again: left out, so 3 runs remain (p >= 1/8). */
+        @Test void aClippedRunThatNeverClippedIsNotCountedTwice() {
+            Verdict v = judge("smoothness-correlation", Synthetic.of(runs(1, 0.2, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.numbers().doubleColumn("left_out").sum()).isEqualTo(3);
+            assertThat(v.reason()).contains("over 3 runs").contains("p = 0.125");
+        }
         @Test void inconclusiveWithoutLogging() {
             Synthetic s = new Synthetic("rnn");
             s.run("none", 1);
