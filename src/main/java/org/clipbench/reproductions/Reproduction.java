@@ -70,6 +70,25 @@ public record Reproduction(String id, int version, String paper, String claim, S
                 .orElseThrow(() -> new IllegalArgumentException("reproduction " + id + " has no sweep '" + name + "'"));
     }
 
+    /**
+     * The preset's fingerprint for pre-registration: SHA-256 (first 12 hex digits) of its canonical JSON, so
+     * a reader can check that results answer exactly the statement, seeds and thresholds shown, and that a
+     * preset was not edited after its results came in without a version bump.
+     */
+    public String contentHash() {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(JSON.valueToTree(this)));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This build's preset of the same id, or null when the build has none. */
+    Reproduction shipped() {
+        return PRESETS.contains(id) ? preset(id) : null;
+    }
+
     public long runCount() {
         return sweeps.stream().mapToLong(s -> s.runs().size()).sum();
     }

@@ -24,7 +24,14 @@ public final class ReproductionsReport {
         for (ReproductionResults r : all) {
             Reproduction p = r.reproduction();
             sb.append("## ").append(p.id()).append("\n\n");
-            sb.append("**Paper.** ").append(p.paper()).append(" (preset version ").append(p.version()).append(")\n\n");
+            sb.append("**Paper.** ").append(p.paper()).append(" (preset version ").append(p.version()).append(", hash ").append(p.contentHash())
+                    .append(")\n\n");
+            Reproduction shipped = p.shipped();
+            if (shipped != null && !shipped.contentHash().equals(p.contentHash())) {
+                sb.append("**Note.** These results answer the preset they record (above); this build ships version ").append(shipped.version())
+                        .append(", hash ").append(shipped.contentHash()).append(shipped.version() == p.version()
+                                ? ": the same version with other content, an edit without a version bump" : "").append(".\n\n");
+            }
             sb.append("**Claim.** ").append(p.claim()).append("\n\n");
             sb.append("**Testable statement.** ").append(p.statement()).append("\n\n");
             sb.append("**Budget.** ").append(p.budget()).append("\n\n");

@@ -54,8 +54,10 @@ class ReproductionPresetsTest {
         assertThat(cliff.checkParams().get("ratio").asDouble()).isEqualTo(10);
 
         Reproduction rnn = Reproduction.preset("pascanu-rnn");
-        assertThat(rnn.sweeps()).extracting(s -> s.problem().length()).containsExactly(20, 50, 100);
+        assertThat(rnn.sweeps()).extracting(s -> s.problem().length()).containsExactly(20, 50); // version 3: L = 100 left out (see budget)
+        assertThat(rnn.statement()).contains("L = 50").contains("Fisher's exact test").contains("11-30");
         assertThat(rnn.sweeps()).allSatisfy(s -> {
+            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 30).boxed().toList()); // confirmation seeds
             assertThat(s.strategies()).containsExactly("none", "global-norm:c=1,eps=0");
             assertThat(s.lrs()).containsExactly(0.01);
             assertThat(s.nonFinite()).isEqualTo("skip");
@@ -102,5 +104,31 @@ class ReproductionPresetsTest {
         assertThatThrownBy(() -> Checks.create("nope", null)).hasMessageContaining("unknown check");
         var bad = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("gap", "wide");
         assertThatThrownBy(() -> Checks.create("success-gap", bad)).hasMessageContaining("'gap' must be a number");
+    }
+
+    /** The pre-registration fingerprint: equal for the same preset read back from a results folder, different after any edit. */
+    @Test
+    void contentHashIdentifiesThePresetAResultAnswers() throws Exception {
+        Reproduction shipped = Reproduction.preset("dp-sgd");
+        Reproduction recorded = Reproduction.read(java.nio.file.Path.of("results/reference/paper/dp-sgd/reproduction.json"));
+        assertThat(recorded.contentHash()).isEqualTo(shipped.contentHash()).hasSize(12);
+        Reproduction edited = new Reproduction(shipped.id(), shipped.version(), shipped.paper(), shipped.claim(), shipped.statement() + " ",
+                shipped.budget(), shipped.sweeps(), shipped.check(), shipped.checkParams());
+        assertThat(edited.contentHash()).isNotEqualTo(shipped.contentHash());
+        String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(java.nio.file.Path.of("results/reference/paper/dp-sgd"))), "", "m");
+        assertThat(md).contains("(preset version 3, hash " + shipped.contentHash() + ")").doesNotContain("**Note.**");
+    }
+
+    /** Results of an edited preset (same version, other content) say so beside the verdict. */
+    @Test
+    void resultsOfAnEditedPresetAreFlagged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path src = java.nio.file.Path.of("results/reference/paper/dp-sgd"), dir = tmp.resolve("dp-sgd");
+        try (var files = java.nio.file.Files.walk(src)) {
+            for (java.nio.file.Path f : files.toList()) java.nio.file.Files.copy(f, dir.resolve(src.relativize(f).toString()));
+        }
+        java.nio.file.Path file = dir.resolve("reproduction.json");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("10 confirmation seeds", "ten confirmation seeds"));
+        String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(dir)), "", "m");
+        assertThat(md).contains("**Note.** These results answer the preset they record").contains("an edit without a version bump");
     }
 }
