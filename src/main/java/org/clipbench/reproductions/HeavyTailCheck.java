@@ -12,16 +12,20 @@ import tech.tablesaw.api.Table;
 
 /**
  * Zhang et al. 2020 (NeurIPS) / Gorbunov et al. 2020 on f(x, xi) = ||x||^2/2 + <xi, x>: spikiness of a
- * run = max / median of the noise-free loss over the second half of training. Reproduced when, for every
- * heavy-tailed law, plain SGD's median spikiness is at least `factor` times clipped SGD's, and under
- * Gaussian noise clipping gains less than `factor` in median final loss. Not reproduced when a heavy law
- * shows no reduction at all (ratio <= 1) or Gaussian noise shows a gain of `factor` or more. Gate: the
- * clipped arm clipped under every noise law (else that comparison is between two identical runs).
+ * run = max / median of the noise-free loss over the second half of training. Arms share seeds (the same
+ * noise draws with and without clipping), so each comparison is paired by seed. Gate: the clipped arm
+ * clipped under every law. Reproduced when, for every heavy-tailed law, clipping lowers the spikiness by a
+ * one-sided paired Wilcoxon test (Holm-adjusted over the laws, level `alpha`) with a median ratio of at
+ * least `factor`, and clipping is no worse in final loss (the bootstrap 95% interval of the ratio of median
+ * final losses, clipped / plain, stays below 1 + `margin`); and under Gaussian noise the interval of the
+ * final-loss gain (plain / clipped) stays below `factor`. Not reproduced when a heavy law is significantly
+ * spikier with clipping, clipping is worse in final loss beyond the margin (interval above 1 + margin), or
+ * the Gaussian gain's interval lies at or above `factor`. Inconclusive otherwise.
  */
 final class HeavyTailCheck implements Check {
     private final String baseline, clipped, gaussian;
     private final List<String> heavy;
-    private final double factor;
+    private final double factor, alpha, margin;
 
     HeavyTailCheck(Checks.Params p) {
         baseline = p.text("baseline", "none");
@@ -29,6 +33,8 @@ final class HeavyTailCheck implements Check {
         gaussian = p.text("gaussianSweep", "gaussian");
         heavy = p.texts("heavySweeps", List.of("weibull", "burr"));
         factor = p.number("factor", 2);
+        alpha = p.number("alpha", 0.05);
+        margin = p.number("margin", 0.1);
     }
 
     static double[] spikiness(SweepResults s, Table runs) {
@@ -42,42 +48,81 @@ final class HeavyTailCheck implements Check {
         return out;
     }
 
+    /** Percentile bootstrap 95% interval of median(a) / median(b), resampling the seeds' pairs together. */
+    static double[] pairedMedianRatio(double[] a, double[] b) {
+        org.apache.commons.math3.random.RandomGenerator rng = new org.apache.commons.math3.random.Well19937c(20260104L);
+        int n = a.length, draws = 2000;
+        double[] stats = new double[draws], sa = new double[n], sb = new double[n];
+        for (int k = 0; k < draws; k++) {
+            for (int i = 0; i < n; i++) {
+                int j = rng.nextInt(n);
+                sa[i] = a[j];
+                sb[i] = b[j];
+            }
+            stats[k] = Evidence.median(sa) / Evidence.median(sb);
+        }
+        org.apache.commons.math3.stat.descriptive.rank.Percentile p = new org.apache.commons.math3.stat.descriptive.rank.Percentile();
+        return new double[] {p.evaluate(stats, 2.5), p.evaluate(stats, 97.5)};
+    }
+
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         Evidence.Rows rows = new Evidence.Rows("noise", "strategy", "#seeds", "#median_spikiness", "spikiness_ci95", "#median_final_loss", "final_loss_ci95",
                 "#clip_fraction");
         List<String> gates = new ArrayList<>();
-        double[] ratioByHeavy = new double[heavy.size()];
-        double gaussianGain = Double.NaN;
-        List<String> names = new ArrayList<>(results.keySet());
-        for (String noise : names) {
+        List<String> notes = new ArrayList<>();
+        double[] pHeavy = new double[heavy.size()], pSpikier = new double[heavy.size()], ratio = new double[heavy.size()];
+        double[][] lossRatio = new double[heavy.size()][];
+        double[] gaussianGain = null;
+        for (String noise : results.keySet()) {
             SweepResults s = results.get(noise);
-            double[] med = new double[2], fin = new double[2];
+            Table plain = Evidence.runs(s, baseline, Double.NaN).sortOn("seed"), clip = Evidence.runs(s, clipped, Double.NaN).sortOn("seed");
+            double[][] spk = {spikiness(s, plain), spikiness(s, clip)};
+            double[][] loss = {Evidence.values(plain, "eval_loss", Double.POSITIVE_INFINITY), Evidence.values(clip, "eval_loss", Double.POSITIVE_INFINITY)};
             for (int k = 0; k < 2; k++) {
-                Table r = Evidence.runs(s, k == 0 ? baseline : clipped, Double.NaN);
-                double[] spk = spikiness(s, r), loss = Evidence.values(r, "eval_loss", Double.POSITIVE_INFINITY);
-                med[k] = Evidence.median(spk);
-                fin[k] = Evidence.median(loss);
-                rows.add(noise, k == 0 ? baseline : clipped, r.rowCount(), med[k], Evidence.interval(Evidence.bootstrap(spk, Evidence::median)),
-                        fin[k], Evidence.interval(Evidence.bootstrap(loss, Evidence::median)), Gates.clipFraction(r));
-                if (k == 1) gates.add(Gates.clipped(clipped + " under " + noise + " noise", r)); // a control that never clipped tests nothing
+                Table r = k == 0 ? plain : clip;
+                rows.add(noise, k == 0 ? baseline : clipped, r.rowCount(), Evidence.median(spk[k]), Evidence.interval(Evidence.bootstrap(spk[k], Evidence::median)),
+                        Evidence.median(loss[k]), Evidence.interval(Evidence.bootstrap(loss[k], Evidence::median)), Gates.clipFraction(r));
             }
+            gates.add(Gates.clipped(clipped + " under " + noise + " noise", clip)); // a control that never clipped tests nothing
+            boolean paired = plain.rowCount() == clip.rowCount() && plain.rowCount() >= 2
+                    && java.util.Arrays.equals(plain.numberColumn("seed").asDoubleArray(), clip.numberColumn("seed").asDoubleArray());
             int h = heavy.indexOf(noise);
-            if (h >= 0) ratioByHeavy[h] = med[0] / med[1];
-            if (noise.equals(gaussian)) gaussianGain = fin[0] / fin[1];
+            if (h >= 0) {
+                pHeavy[h] = paired ? StatisticalTests.wilcoxonGreater(spk[0], spk[1]) : 1;
+                pSpikier[h] = paired ? StatisticalTests.wilcoxonGreater(spk[1], spk[0]) : 1;
+                ratio[h] = Evidence.median(spk[0]) / Evidence.median(spk[1]);
+                lossRatio[h] = paired ? pairedMedianRatio(loss[1], loss[0]) : new double[] {Double.NaN, Double.NaN};
+            }
+            if (noise.equals(gaussian) && paired) gaussianGain = pairedMedianRatio(loss[0], loss[1]);
         }
-        StringBuilder numbers = new StringBuilder("spikiness plain / clipped:");
-        for (int h = 0; h < heavy.size(); h++) numbers.append(' ').append(heavy.get(h)).append(' ').append(Evidence.num(ratioByHeavy[h])).append('x');
-        numbers.append("; Gaussian final-loss gain from clipping ").append(Evidence.num(gaussianGain)).append('x');
+        double[] adjusted = StatisticalTests.holm(pHeavy), adjustedSpikier = StatisticalTests.holm(pSpikier);
+        StringBuilder numbers = new StringBuilder("spikiness plain / clipped (paired Wilcoxon one-sided, Holm-adjusted p; final loss clipped / plain, 95% CI):");
+        for (int h = 0; h < heavy.size(); h++) {
+            numbers.append(' ').append(heavy.get(h)).append(' ').append(Evidence.num(ratio[h])).append("x (p ").append(Evidence.num(adjusted[h]))
+                    .append("; loss ").append(lossRatio[h] == null ? "n/a" : Evidence.interval(lossRatio[h])).append(')');
+        }
+        numbers.append("; Gaussian final-loss gain from clipping, 95% CI ").append(gaussianGain == null ? "n/a" : Evidence.interval(gaussianGain));
         Table t = rows.table();
-        boolean allHeavy = java.util.Arrays.stream(ratioByHeavy).allMatch(r -> r >= factor);
-        boolean noneHeavy = java.util.Arrays.stream(ratioByHeavy).anyMatch(r -> r <= 1);
-        if (Double.isNaN(gaussianGain)) return Verdict.inconclusive(numbers + ": no Gaussian sweep to compare with", t);
+        if (gaussianGain == null) return Verdict.inconclusive(numbers + ": no paired Gaussian sweep to compare with", t);
+        for (double[] l : lossRatio) if (l == null) return Verdict.inconclusive(numbers + ": a heavy-tailed sweep is missing", t);
         Verdict gated = Gates.firstFailure(numbers.toString(), t, gates.toArray(String[]::new));
         if (gated != null) return gated;
-        if (allHeavy && gaussianGain < factor) return Verdict.reproduced(numbers.toString(), t);
-        if (noneHeavy || gaussianGain >= factor) return Verdict.notReproduced(numbers.toString(), t);
-        return Verdict.inconclusive(numbers + ": smoother with clipping, but below the " + Evidence.num(factor) + "x threshold", t);
+        boolean smoother = true, noWorse = true, spikier = false, worse = false;
+        for (int h = 0; h < heavy.size(); h++) {
+            smoother &= adjusted[h] < alpha && ratio[h] >= factor;
+            noWorse &= lossRatio[h][1] < 1 + margin;
+            spikier |= adjustedSpikier[h] < alpha;
+            worse |= lossRatio[h][0] > 1 + margin;
+        }
+        if (spikier || worse || gaussianGain[0] >= factor) {
+            return Verdict.notReproduced(numbers + (spikier ? ": clipping made a heavy-tailed run spikier" : worse
+                    ? ": clipping made a heavy-tailed run's final loss worse beyond the " + Evidence.pct(margin) + " margin"
+                    : ": clipping helps under Gaussian noise too"), t);
+        }
+        if (smoother && noWorse && gaussianGain[1] < factor) return Verdict.reproduced(numbers.toString(), t);
+        return Verdict.inconclusive(numbers + ": not every condition was shown (smoother by the test and " + Evidence.num(factor)
+                + "x, no worse in loss, Gaussian gain below " + Evidence.num(factor) + "x)", t);
     }
 
     @Override

@@ -76,8 +76,11 @@ class ReproductionPresetsTest {
         assertThat(smooth.sweeps()).allSatisfy(s -> assertThat(s.logSmoothness()).isTrue());
 
         Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
-        assertThat(heavy.sweeps()).extracting(s -> s.problem().noise()).containsExactly("gaussian", "exponential", "weibull:0.2", "burr:1:2.3");
+        // version 2: both heavy laws of infinite variance (Student-t nu < 2; Burr c*d <= 2), a clip level the Gaussian noise reaches
+        assertThat(heavy.sweeps()).extracting(s -> s.problem().noise()).containsExactly("gaussian", "student-t:1.5", "symmetric-burr:1:1.5");
+        assertThat(heavy.checkParams().get("clipped").asText()).isEqualTo("global-norm:c=10,eps=0");
         assertThat(heavy.sweeps()).allSatisfy(s -> {
+            assertThat(s.strategies()).containsExactly("none", "global-norm:c=10,eps=0");
             assertThat(s.steps()).isEqualTo(100_000L);
             assertThat(s.lrs()).containsExactly(0.001);
             assertThat(s.problem().dim()).isEqualTo(100);
