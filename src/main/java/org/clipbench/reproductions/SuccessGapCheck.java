@@ -14,8 +14,8 @@ import tech.tablesaw.api.Table;
  * solves at least `gap` more of the seeds than the baseline, and Fisher's exact test (one-sided, level
  * `alpha`) says it solves more: a gap is not decided on the point estimates (3/10 against 0/10 has p =
  * 0.105). Gate first: the clipped arm must have clipped (else the arms are the same experiment).
- * Inconclusive when a gate fails, when neither solves any seed at that length (the budget is too small to
- * tell), or when the gap is in the claimed direction but not large or not significant.
+ * Not reproduced when the same test in the other direction says no clipping solves more. Inconclusive when
+ * a gate fails, when neither solves any seed at that length (the budget is too small to tell), or otherwise.
  */
 final class SuccessGapCheck implements Check {
     private final String baseline, clipped;
@@ -67,7 +67,12 @@ final class SuccessGapCheck implements Check {
             return Verdict.inconclusive(numbers + ": neither solves any seed within the budget, so the budget cannot separate them", rows.table());
         }
         if (d >= gap && p < alpha) return Verdict.reproduced(numbers + "; the gap is >= " + Evidence.num(100 * gap) + " points", rows.table());
-        if (d <= 0) return Verdict.notReproduced(numbers + ": clipping solves no more seeds than no clipping", rows.table());
+        // "not reproduced" is decided by the test too: no clipping solving significantly more (a tie or a small reversal is undecided)
+        double pReverse = StatisticalTests.fisherGreater(lastSolved[0], lastSeeds[0], lastSolved[1], lastSeeds[1]);
+        if (pReverse < alpha) {
+            return Verdict.notReproduced(numbers + ": no clipping solves more seeds (Fisher, one-sided, p = " + Evidence.num(pReverse) + ")", rows.table());
+        }
+        if (d <= 0) return Verdict.inconclusive(numbers + ": clipping solves no more seeds, but not significantly fewer either", rows.table());
         return Verdict.inconclusive(numbers + ": in the claimed direction, but " + (d < gap ? "below the " + Evidence.num(100 * gap) + "-point threshold"
                 : "not significant at this number of seeds"), rows.table());
     }

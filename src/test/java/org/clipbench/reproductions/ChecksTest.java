@@ -70,7 +70,13 @@ class ChecksTest {
         }
 
         @Test void holds() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 2, 8))).outcome()).isEqualTo(Outcome.REPRODUCED); }
-        @Test void fails() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 3, 2))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        @Test void fails() { assertThat(judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 8, 2))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        /** 3/10 without clipping against 2/10 with it is a point estimate, not evidence against the claim (p = 0.5). */
+        @Test void aSmallReversalIsUndecided() {
+            Verdict v = judge("success-gap", Synthetic.of(length(20, 9, 10), length(100, 3, 2)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("not significantly fewer");
+        }
         @Test void inconclusiveWhenNeitherSolves() {
             Verdict v = judge("success-gap", Synthetic.of(length(20, 5, 5), length(100, 0, 0)));
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
