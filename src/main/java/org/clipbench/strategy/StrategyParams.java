@@ -37,6 +37,7 @@ public final class StrategyParams {
             throw new IllegalArgumentException("empty strategy spec: write name:key=value,... e.g. global-norm:c=1.0,p=2");
         }
         String s = spec.trim();
+        rejectControlCharacters(s);
         int colon = s.indexOf(':');
         String name = (colon < 0 ? s : s.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
         Map<String, String> kv = new LinkedHashMap<>();
@@ -54,6 +55,42 @@ public final class StrategyParams {
             }
         }
         return Map.entry(name, kv);
+    }
+
+    /**
+     * A line break inside a spec would split every error message that quotes it (and a spec is one
+     * command-line word or one JSON string): refuse it, showing the character escaped.
+     */
+    private static void rejectControlCharacters(String spec) {
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                throw new IllegalArgumentException("strategy spec '" + escaped(spec) + "' holds a control character (U+"
+                        + String.format(Locale.ROOT, "%04X", (int) c) + ") at position " + i + ": write the spec on one line, without tabs or line breaks");
+            }
+        }
+    }
+
+    /** The text with control and line-separator characters written as Java escapes, so it prints on one line. */
+    static String escaped(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    int type = Character.getType(c);
+                    if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private String raw(String key, Object def, String doc) {

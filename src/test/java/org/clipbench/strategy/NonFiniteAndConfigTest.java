@@ -11,6 +11,7 @@ import org.clipbench.params.ParamShape;
 import org.clipbench.backend.TensorSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,14 @@ class NonFiniteAndConfigTest {
     void invalidConfigurationIsRejectedAtConstruction(String spec, String message) {
         assertThatThrownBy(() -> Strategies.create(spec)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    /** CI's fuzzer found "!\n!" echoed with its line break, splitting the one-line error in two. */
+    @ParameterizedTest
+    @ValueSource(strings = {"!\n!", "global-norm:c=1\nx", "global-norm:c=\r1", "value\u2028", "global-norm:c=\t1"})
+    void specsWithControlCharactersAreRefusedOnOneLine(String spec) {
+        assertThatThrownBy(() -> Strategies.create(spec)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("control character").hasMessageNotContainingAny("\n", "\r", "\u2028", "\t");
     }
 
     @Test
