@@ -39,7 +39,7 @@ public class ArraysBackend implements Backend {
     }
 
     public static ArraysBackend vector(int threads) {
-        return new ArraysBackend("vector", ArrayKernels.SIMD, threads);
+        return new ArraysBackend("vector", org.clipbench.kernel.VectorKernels.INSTANCE, threads);
     }
 
     @Override public String name() { return name; }
@@ -110,7 +110,7 @@ public class ArraysBackend implements Backend {
         ArrayTensor t = a(tensor);
         double[] parts = reduce(t, (off, len) -> norm2Range(t, kind, off, len));
         // Partial norms combine through the safe kernel, which keeps Inf, NaN and 0 as they are.
-        return parts.length == 1 ? parts[0] : ScalarKernels.norm2Safe(parts, 0, parts.length);
+        return parts.length == 1 ? parts[0] : ScalarKernels.INSTANCE.norm2Safe(parts, 0, parts.length);
     }
 
     private double norm2Range(ArrayTensor t, NormKind kind, int off, int len) {

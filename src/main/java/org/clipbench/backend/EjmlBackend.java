@@ -100,7 +100,7 @@ public final class EjmlBackend implements Backend {
         if (kind == NormKind.LIBRARY) return n;
         // f32: normF works in float, so finite entries whose norm exceeds 3.4e38 give Inf; the norm is a double
         if (t.f != null && n == Double.POSITIVE_INFINITY && allFinite(t)) {
-            return ScalarKernels.norm2Safe(t.f.data, 0, t.f.getNumElements());
+            return ScalarKernels.INSTANCE.norm2Safe(t.f.data, 0, t.f.getNumElements());
         }
         if (n != 0 && !Double.isNaN(n)) return n;
         if (hasNaN(t)) return Double.NaN;

@@ -8,8 +8,16 @@ package org.clipbench.kernel;
  * +Inf. The naive kernels overflow to Inf for |x| above ~1.3e154 (f64) or ~1.8e19 (f32) and lose
  * everything below ~1e-154 (f64) or ~1e-19 (f32).
  */
-public final class ScalarKernels {
+public final class ScalarKernels implements ArrayKernels {
+    /** The one instance: the kernels keep no state. */
+    public static final ScalarKernels INSTANCE = new ScalarKernels();
+
     private ScalarKernels() {
+    }
+
+    @Override
+    public String description() {
+        return "scalar Java loops";
     }
 
     // Blue's constants for IEEE double (Anderson 2017, LAPACK 3.10 dnrm2): squares of values between
@@ -33,7 +41,8 @@ public final class ScalarKernels {
     // ---------------------------------------------------------------- L2, f64
 
     /** sqrt(sum x^2), one accumulator, as a plain Java loop is usually written. */
-    public static double norm2Naive(double[] a, int off, int len) {
+    @Override
+    public double norm2Naive(double[] a, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
             s += a[i] * a[i];
@@ -42,7 +51,8 @@ public final class ScalarKernels {
     }
 
     /** Blue's three-accumulator algorithm: one pass, no division, correct for every finite input. */
-    public static double norm2Safe(double[] a, int off, int len) {
+    @Override
+    public double norm2Safe(double[] a, int off, int len) {
         double abig = 0, amed = 0, asml = 0;
         int end = off + len;
         for (int start = off; start < end; start += BLOCK) {
@@ -88,7 +98,8 @@ public final class ScalarKernels {
     }
 
     /** Naive loop; reruns {@link #norm2Safe} only if the sum overflowed or may have underflowed. */
-    public static double norm2FastSafe(double[] a, int off, int len) {
+    @Override
+    public double norm2FastSafe(double[] a, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
             s += a[i] * a[i];
@@ -101,14 +112,15 @@ public final class ScalarKernels {
         return sumSquares >= low && sumSquares < Double.POSITIVE_INFINITY;
     }
 
-    private static double norm2SafeOrNaN(double s, double[] a, int off, int len) {
+    private double norm2SafeOrNaN(double s, double[] a, int off, int len) {
         return Double.isNaN(s) ? Double.NaN : norm2Safe(a, off, len);
     }
 
     // ---------------------------------------------------------------- L2, f32
 
     /** sqrt(sum x^2) accumulated in float: what a plain float loop computes. */
-    public static double norm2Naive(float[] a, int off, int len) {
+    @Override
+    public double norm2Naive(float[] a, int off, int len) {
         float s = 0;
         for (int i = off, end = off + len; i < end; i++) {
             s += a[i] * a[i];
@@ -120,7 +132,8 @@ public final class ScalarKernels {
      * Accumulated in double, in blocks. Every float squared fits a double (3.4e38^2 and 1.4e-45^2 are
      * in range), so no scaling is needed: this is exact up to rounding for every finite float input.
      */
-    public static double norm2Safe(float[] a, int off, int len) {
+    @Override
+    public double norm2Safe(float[] a, int off, int len) {
         double total = 0;
         int end = off + len;
         for (int start = off; start < end; start += BLOCK) {
@@ -139,7 +152,8 @@ public final class ScalarKernels {
      * Float accumulation (four independent sums, so the add latency does not serialise the loop), moved
      * into a double total every {@link #BLOCK} elements; reruns {@link #norm2Safe} on overflow or underflow.
      */
-    public static double norm2FastSafe(float[] a, int off, int len) {
+    @Override
+    public double norm2FastSafe(float[] a, int off, int len) {
         double total = 0;
         int end = off + len;
         for (int start = off; start < end; start += BLOCK) {
@@ -161,7 +175,9 @@ public final class ScalarKernels {
 
     // ---------------------------------------------------------------- L1, Linf
 
-    public static double norm1(double[] a, int off, int len) {
+    @Override
+
+    public double norm1(double[] a, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
             s += Math.abs(a[i]);
@@ -169,7 +185,9 @@ public final class ScalarKernels {
         return s;
     }
 
-    public static double norm1(float[] a, int off, int len) {
+    @Override
+
+    public double norm1(float[] a, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) {
             s += Math.abs(a[i]);
@@ -178,7 +196,8 @@ public final class ScalarKernels {
     }
 
     /** max |x|; Math.max propagates NaN. */
-    public static double normInf(double[] a, int off, int len) {
+    @Override
+    public double normInf(double[] a, int off, int len) {
         double m = 0;
         for (int i = off, end = off + len; i < end; i++) {
             m = Math.max(m, Math.abs(a[i]));
@@ -186,7 +205,9 @@ public final class ScalarKernels {
         return m;
     }
 
-    public static double normInf(float[] a, int off, int len) {
+    @Override
+
+    public double normInf(float[] a, int off, int len) {
         float m = 0;
         for (int i = off, end = off + len; i < end; i++) {
             m = Math.max(m, Math.abs(a[i]));
@@ -196,33 +217,41 @@ public final class ScalarKernels {
 
     // ---------------------------------------------------------------- element-wise
 
-    public static void scale(double[] a, int off, int len, double alpha) {
+    @Override
+
+    public void scale(double[] a, int off, int len, double alpha) {
         for (int i = off, end = off + len; i < end; i++) {
             a[i] *= alpha;
         }
     }
 
-    public static void scale(float[] a, int off, int len, float alpha) {
+    @Override
+
+    public void scale(float[] a, int off, int len, float alpha) {
         for (int i = off, end = off + len; i < end; i++) {
             a[i] *= alpha;
         }
     }
 
     /** Math.min/max keep NaN and keep the bits of values inside the range (including -0.0). */
-    public static void clamp(double[] a, int off, int len, double lo, double hi) {
+    @Override
+    public void clamp(double[] a, int off, int len, double lo, double hi) {
         for (int i = off, end = off + len; i < end; i++) {
             a[i] = Math.min(hi, Math.max(lo, a[i]));
         }
     }
 
-    public static void clamp(float[] a, int off, int len, float lo, float hi) {
+    @Override
+
+    public void clamp(float[] a, int off, int len, float lo, float hi) {
         for (int i = off, end = off + len; i < end; i++) {
             a[i] = Math.min(hi, Math.max(lo, a[i]));
         }
     }
 
     /** x * 0 is 0 for finite x and NaN for NaN or Inf, so one branch-free sum answers the question. */
-    public static boolean allFinite(double[] a, int off, int len) {
+    @Override
+    public boolean allFinite(double[] a, int off, int len) {
         double probe = 0;
         for (int i = off, end = off + len; i < end; i++) {
             probe += a[i] * 0.0;
@@ -230,7 +259,9 @@ public final class ScalarKernels {
         return probe == 0;
     }
 
-    public static boolean allFinite(float[] a, int off, int len) {
+    @Override
+
+    public boolean allFinite(float[] a, int off, int len) {
         float probe = 0;
         for (int i = off, end = off + len; i < end; i++) {
             probe += a[i] * 0.0f;
@@ -238,26 +269,33 @@ public final class ScalarKernels {
         return probe == 0;
     }
 
-    public static void zeroNonFinite(double[] a, int off, int len) {
+    @Override
+
+    public void zeroNonFinite(double[] a, int off, int len) {
         for (int i = off, end = off + len; i < end; i++) {
             if (!Double.isFinite(a[i])) a[i] = 0;
         }
     }
 
-    public static void zeroNonFinite(float[] a, int off, int len) {
+    @Override
+
+    public void zeroNonFinite(float[] a, int off, int len) {
         for (int i = off, end = off + len; i < end; i++) {
             if (!Float.isFinite(a[i])) a[i] = 0;
         }
     }
 
     /** a[off + i] += alpha * x[xOff + i]. */
-    public static void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
+    @Override
+    public void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
         for (int i = 0; i < len; i++) {
             a[off + i] += alpha * x[xOff + i];
         }
     }
 
-    public static void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
+    @Override
+
+    public void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
         for (int i = 0; i < len; i++) {
             a[off + i] += alpha * x[xOff + i];
         }
@@ -277,7 +315,8 @@ public final class ScalarKernels {
      * does, so NaN in C does not survive). Untransposed B runs row by row (axpy form); transposed B as
      * dot products, so both walk memory contiguously.
      */
-    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+    @Override
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
                             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
         if (tb && m > 1) {
             // the axpy form has no reduction, so C2 vectorises it; the dot form cannot be
@@ -305,7 +344,9 @@ public final class ScalarKernels {
         }
     }
 
-    public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+    @Override
+
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (tb && m > 1) {
             gemm(ta, false, m, n, k, alpha, a, aOff, lda, transpose(b, bOff, ldb, n, k), 0, n, beta, c, cOff, ldc);
@@ -346,20 +387,26 @@ public final class ScalarKernels {
     }
 
     /** y = f(x) over a range (x and y may be the same array). */
-    public static void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+    @Override
+    public void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) y[yOff + i] = f.apply(x[xOff + i]);
     }
 
-    public static void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+    @Override
+
+    public void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) y[yOff + i] = (float) f.apply(x[xOff + i]);
     }
 
     /** dy *= f'(from y). */
-    public static void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+    @Override
+    public void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
         for (int i = 0; i < len; i++) dy[dOff + i] *= f.derivativeFromOutput(y[yOff + i]);
     }
 
-    public static void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+    @Override
+
+    public void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
         for (int i = 0; i < len; i++) dy[dOff + i] *= (float) f.derivativeFromOutput(y[yOff + i]);
     }
 }

@@ -15,8 +15,16 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD twins of {@link ScalarKernels} on the Java Vector API (preferred species), same ranges and
  * conventions. Tails shorter than a vector fall back to the scalar loop.
  */
-public final class VectorKernels {
+public final class VectorKernels implements ArrayKernels {
+    /** The one instance: the kernels keep no state. */
+    public static final VectorKernels INSTANCE = new VectorKernels();
+
     private VectorKernels() {
+    }
+
+    @Override
+    public String description() {
+        return "Java Vector API, " + describeSpecies();
     }
 
     public static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -32,7 +40,8 @@ public final class VectorKernels {
     // ---------------------------------------------------------------- L2, f64
 
     /** sqrt(sum x^2) with four vector accumulators (latency of the fma chain, not precision). */
-    public static double norm2Naive(double[] a, int off, int len) {
+    @Override
+    public double norm2Naive(double[] a, int off, int len) {
         return Math.sqrt(sumSquares(a, off, len));
     }
 
@@ -70,7 +79,8 @@ public final class VectorKernels {
      * dlassq but with exact power-of-two scales. NaN anywhere gives NaN; else an infinite entry gives +Inf.
      * (A max-based version without the first pass was 9x slower on JDK 17: lane-wise MAX is slow there.)
      */
-    public static double norm2Safe(double[] a, int off, int len) {
+    @Override
+    public double norm2Safe(double[] a, int off, int len) {
         int end = off + len;
         double ssq = 0;
         int unitExp = 0;
@@ -136,7 +146,9 @@ public final class VectorKernels {
         return sum;
     }
 
-    public static double norm2FastSafe(double[] a, int off, int len) {
+    @Override
+
+    public double norm2FastSafe(double[] a, int off, int len) {
         double s = sumSquares(a, off, len);
         if (ScalarKernels.fastSafeResult(s, FAST_SAFE_LOW_F64)) return Math.sqrt(s);
         return Double.isNaN(s) ? Double.NaN : norm2Safe(a, off, len);
@@ -145,7 +157,8 @@ public final class VectorKernels {
     // ---------------------------------------------------------------- L2, f32
 
     /** sqrt(sum x^2) accumulated in float lanes, one pass, as a naive SIMD kernel does. */
-    public static double norm2Naive(float[] a, int off, int len) {
+    @Override
+    public double norm2Naive(float[] a, int off, int len) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -169,7 +182,8 @@ public final class VectorKernels {
      * recomputed by {@link #norm2Widened}. (It used to be the widened kernel itself: 1.3-4x naive, and
      * slower than PyTorch's clip on 4M floats in cache.)
      */
-    public static double norm2Safe(float[] a, int off, int len) {
+    @Override
+    public double norm2Safe(float[] a, int off, int len) {
         return norm2FastSafe(a, off, len);
     }
 
@@ -196,7 +210,8 @@ public final class VectorKernels {
      * Float lanes at full SIMD width, their sums moved to a double total every {@link ScalarKernels#BLOCK}
      * elements (so float rounding stays small); reruns the widened kernel on overflow or underflow.
      */
-    public static double norm2FastSafe(float[] a, int off, int len) {
+    @Override
+    public double norm2FastSafe(float[] a, int off, int len) {
         int step = F.length();
         int end = off + len;
         double total = 0;
@@ -222,7 +237,9 @@ public final class VectorKernels {
 
     // ---------------------------------------------------------------- L1, Linf
 
-    public static double norm1(double[] a, int off, int len) {
+    @Override
+
+    public double norm1(double[] a, int off, int len) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -237,7 +254,9 @@ public final class VectorKernels {
         return s;
     }
 
-    public static double norm1(float[] a, int off, int len) {
+    @Override
+
+    public double norm1(float[] a, int off, int len) {
         int step = F_AS_D.length();
         int end = off + len;
         int i = off;
@@ -254,7 +273,8 @@ public final class VectorKernels {
     }
 
     /** Lane-wise MAX follows Math.max, so NaN propagates. */
-    public static double normInf(double[] a, int off, int len) {
+    @Override
+    public double normInf(double[] a, int off, int len) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -269,7 +289,9 @@ public final class VectorKernels {
         return m;
     }
 
-    public static double normInf(float[] a, int off, int len) {
+    @Override
+
+    public double normInf(float[] a, int off, int len) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -286,7 +308,9 @@ public final class VectorKernels {
 
     // ---------------------------------------------------------------- element-wise
 
-    public static void scale(double[] a, int off, int len, double alpha) {
+    @Override
+
+    public void scale(double[] a, int off, int len, double alpha) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -298,7 +322,9 @@ public final class VectorKernels {
         }
     }
 
-    public static void scale(float[] a, int off, int len, float alpha) {
+    @Override
+
+    public void scale(float[] a, int off, int len, float alpha) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -310,7 +336,9 @@ public final class VectorKernels {
         }
     }
 
-    public static void clamp(double[] a, int off, int len, double lo, double hi) {
+    @Override
+
+    public void clamp(double[] a, int off, int len, double lo, double hi) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -322,7 +350,9 @@ public final class VectorKernels {
         }
     }
 
-    public static void clamp(float[] a, int off, int len, float lo, float hi) {
+    @Override
+
+    public void clamp(float[] a, int off, int len, float lo, float hi) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -334,7 +364,9 @@ public final class VectorKernels {
         }
     }
 
-    public static boolean allFinite(double[] a, int off, int len) {
+    @Override
+
+    public boolean allFinite(double[] a, int off, int len) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -349,7 +381,9 @@ public final class VectorKernels {
         return p == 0;
     }
 
-    public static boolean allFinite(float[] a, int off, int len) {
+    @Override
+
+    public boolean allFinite(float[] a, int off, int len) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -364,7 +398,9 @@ public final class VectorKernels {
         return p == 0;
     }
 
-    public static void zeroNonFinite(double[] a, int off, int len) {
+    @Override
+
+    public void zeroNonFinite(double[] a, int off, int len) {
         int step = D.length();
         int end = off + len;
         int i = off;
@@ -373,10 +409,12 @@ public final class VectorKernels {
             VectorMask<Double> bad = v.mul(0.0).compare(VectorOperators.NE, 0.0);
             if (bad.anyTrue()) v.blend(0.0, bad).intoArray(a, i);
         }
-        ScalarKernels.zeroNonFinite(a, i, end - i);
+        ScalarKernels.INSTANCE.zeroNonFinite(a, i, end - i);
     }
 
-    public static void zeroNonFinite(float[] a, int off, int len) {
+    @Override
+
+    public void zeroNonFinite(float[] a, int off, int len) {
         int step = F.length();
         int end = off + len;
         int i = off;
@@ -385,34 +423,38 @@ public final class VectorKernels {
             VectorMask<Float> bad = v.mul(0.0f).compare(VectorOperators.NE, 0.0f);
             if (bad.anyTrue()) v.blend(0.0f, bad).intoArray(a, i);
         }
-        ScalarKernels.zeroNonFinite(a, i, end - i);
+        ScalarKernels.INSTANCE.zeroNonFinite(a, i, end - i);
     }
 
     /** Multiply then add (not fma), so results match the scalar kernel bit for bit. */
-    public static void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
+    @Override
+    public void axpy(double alpha, double[] x, int xOff, double[] a, int off, int len) {
         int step = D.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             DoubleVector.fromArray(D, x, xOff + i).mul(alpha).add(DoubleVector.fromArray(D, a, off + i))
                     .intoArray(a, off + i);
         }
-        ScalarKernels.axpy(alpha, x, xOff + i, a, off + i, len - i);
+        ScalarKernels.INSTANCE.axpy(alpha, x, xOff + i, a, off + i, len - i);
     }
 
-    public static void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
+    @Override
+
+    public void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len) {
         int step = F.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(FloatVector.fromArray(F, a, off + i))
                     .intoArray(a, off + i);
         }
-        ScalarKernels.axpy(alpha, x, xOff + i, a, off + i, len - i);
+        ScalarKernels.INSTANCE.axpy(alpha, x, xOff + i, a, off + i, len - i);
     }
 
     // ---------------------------------------------------------------- matrices
 
     /** SIMD twin of {@link ScalarKernels#gemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double, double[], int, int)}. */
-    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+    @Override
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
                             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
         if (tb) {
             // dot products reduce across lanes for every element of C; transposing B (k x n, small next to
@@ -462,7 +504,9 @@ public final class VectorKernels {
         }
     }
 
-    public static void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+    @Override
+
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (tb) {
             float[] bt = ScalarKernels.transpose(b, bOff, ldb, n, k);
@@ -526,9 +570,10 @@ public final class VectorKernels {
      * EXP run Math's functions until C2 compiles them and Intel SVML after, which differ in the last bits,
      * so results would depend on JIT timing and sweeps would not be bit-identical. RELU and IDENTITY are SIMD.
      */
-    public static void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
+    @Override
+    public void activate(org.clipbench.kernel.Activation f, double[] x, int xOff, double[] y, int yOff, int len) {
         if (f == org.clipbench.kernel.Activation.TANH || f == org.clipbench.kernel.Activation.SIGMOID) {
-            ScalarKernels.activate(f, x, xOff, y, yOff, len);
+            ScalarKernels.INSTANCE.activate(f, x, xOff, y, yOff, len);
             return;
         }
         int step = D.length();
@@ -537,12 +582,14 @@ public final class VectorKernels {
             DoubleVector v = DoubleVector.fromArray(D, x, xOff + i);
             (f == org.clipbench.kernel.Activation.RELU ? v.max(0.0) : v).intoArray(y, yOff + i);
         }
-        ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
+        ScalarKernels.INSTANCE.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
 
-    public static void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
+    @Override
+
+    public void activate(org.clipbench.kernel.Activation f, float[] x, int xOff, float[] y, int yOff, int len) {
         if (f == org.clipbench.kernel.Activation.TANH || f == org.clipbench.kernel.Activation.SIGMOID) {
-            ScalarKernels.activate(f, x, xOff, y, yOff, len);
+            ScalarKernels.INSTANCE.activate(f, x, xOff, y, yOff, len);
             return;
         }
         int step = F.length();
@@ -551,11 +598,12 @@ public final class VectorKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             (f == org.clipbench.kernel.Activation.RELU ? v.max(0.0f) : v).intoArray(y, yOff + i);
         }
-        ScalarKernels.activate(f, x, xOff + i, y, yOff + i, len - i);
+        ScalarKernels.INSTANCE.activate(f, x, xOff + i, y, yOff + i, len - i);
     }
 
     /** dy *= f'(from y). */
-    public static void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
+    @Override
+    public void activationBackward(org.clipbench.kernel.Activation f, double[] y, int yOff, double[] dy, int dOff, int len) {
         int step = D.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
@@ -568,10 +616,12 @@ public final class VectorKernels {
             };
             DoubleVector.fromArray(D, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
         }
-        ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
+        ScalarKernels.INSTANCE.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
     }
 
-    public static void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
+    @Override
+
+    public void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
         int step = F.length();
         int i = 0;
         for (int bound = len - step; i <= bound; i += step) {
@@ -584,7 +634,7 @@ public final class VectorKernels {
             };
             FloatVector.fromArray(F, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
         }
-        ScalarKernels.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
+        ScalarKernels.INSTANCE.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
     }
 
     /**

@@ -72,9 +72,9 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
             }
             int len = rows ? gt.cols() : values.length;
             double[] unit = java.util.Arrays.copyOfRange(values, i * len, i * len + len);
-            int k = Math.getExponent(ScalarKernels.normInf(unit, 0, len));
+            int k = Math.getExponent(ScalarKernels.INSTANCE.normInf(unit, 0, len));
             for (int j = 0; j < len; j++) unit[j] = Math.scalb(unit[j], -k);
-            out[i] = new ScaledNorm(ScalarKernels.norm2Safe(unit, 0, len), k);
+            out[i] = new ScaledNorm(ScalarKernels.INSTANCE.norm2Safe(unit, 0, len), k);
         }
         return out;
     }

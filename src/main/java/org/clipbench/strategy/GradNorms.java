@@ -26,7 +26,7 @@ public final class GradNorms {
      * L2 combines through the safe kernel, so Inf stays Inf and NaN stays NaN.
      */
     public static double combine(double[] norms, double p) {
-        if (p == 2) return ScalarKernels.norm2Safe(norms, 0, norms.length);
+        if (p == 2) return ScalarKernels.INSTANCE.norm2Safe(norms, 0, norms.length);
         if (p == 1) {
             double s = 0;
             for (double n : norms) s += n;
@@ -101,9 +101,9 @@ public final class GradNorms {
     /** p-norm of values · 2^-k (values are a copy, scaled in place). */
     private static double scaledNorm(double[] values, double p, int k) {
         for (int i = 0; i < values.length; i++) values[i] = Math.scalb(values[i], -k);
-        if (p == 2) return ScalarKernels.norm2Safe(values, 0, values.length);
-        if (p == 1) return ScalarKernels.norm1(values, 0, values.length);
-        return ScalarKernels.normInf(values, 0, values.length);
+        if (p == 2) return ScalarKernels.INSTANCE.norm2Safe(values, 0, values.length);
+        if (p == 1) return ScalarKernels.INSTANCE.norm1(values, 0, values.length);
+        return ScalarKernels.INSTANCE.normInf(values, 0, values.length);
     }
 
     /** What {@link #clipUnit} did: the factor applied (1 if none; as a double it may round to 0) and the norm after it. */

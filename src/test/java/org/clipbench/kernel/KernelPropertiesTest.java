@@ -37,9 +37,9 @@ class KernelPropertiesTest {
     @Property(tries = 100)
     void safeNormsAreAccurateAcrossBlocks(@ForAll("longMixedMagnitudes") double[] x) {
         double ref = Reference.norm2(x);
-        assertThat(Reference.relErr(ScalarKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
-        assertThat(Reference.relErr(VectorKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
-        assertThat(Reference.relErr(VectorKernels.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(ScalarKernels.INSTANCE.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
     }
 
     @org.junit.jupiter.api.Test
@@ -47,27 +47,27 @@ class KernelPropertiesTest {
         double[] x = new double[5000];
         java.util.Arrays.fill(x, 1.5);
         x[10] = Double.POSITIVE_INFINITY;
-        assertThat(VectorKernels.norm2Safe(x, 0, x.length)).isInfinite();
-        assertThat(ScalarKernels.norm2Safe(x, 0, x.length)).isInfinite();
+        assertThat(VectorKernels.INSTANCE.norm2Safe(x, 0, x.length)).isInfinite();
+        assertThat(ScalarKernels.INSTANCE.norm2Safe(x, 0, x.length)).isInfinite();
         x[4500] = Double.NaN;
-        assertThat(VectorKernels.norm2Safe(x, 0, x.length)).isNaN();
-        assertThat(ScalarKernels.norm2Safe(x, 0, x.length)).isNaN();
-        assertThat(VectorKernels.norm2FastSafe(x, 0, x.length)).isNaN();
+        assertThat(VectorKernels.INSTANCE.norm2Safe(x, 0, x.length)).isNaN();
+        assertThat(ScalarKernels.INSTANCE.norm2Safe(x, 0, x.length)).isNaN();
+        assertThat(VectorKernels.INSTANCE.norm2FastSafe(x, 0, x.length)).isNaN();
         float[] f = new float[5000];
         java.util.Arrays.fill(f, 1e30f);
-        assertThat(ScalarKernels.norm2FastSafe(f, 0, f.length)).isCloseTo(Math.sqrt(5000) * (double) 1e30f,
+        assertThat(ScalarKernels.INSTANCE.norm2FastSafe(f, 0, f.length)).isCloseTo(Math.sqrt(5000) * (double) 1e30f,
                 org.assertj.core.api.Assertions.within(1e24));
         f[4999] = Float.NaN;
-        assertThat(ScalarKernels.norm2FastSafe(f, 0, f.length)).isNaN();
+        assertThat(ScalarKernels.INSTANCE.norm2FastSafe(f, 0, f.length)).isNaN();
     }
 
     @Property(tries = 300)
     void safeNormsAreAccurateForEveryFiniteInput(@ForAll("anyMagnitudes") double[] x) {
         double ref = Reference.norm2(x);
-        assertThat(Reference.relErr(ScalarKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
-        assertThat(Reference.relErr(VectorKernels.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
-        assertThat(Reference.relErr(ScalarKernels.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
-        assertThat(Reference.relErr(VectorKernels.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(ScalarKernels.INSTANCE.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2Safe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(ScalarKernels.INSTANCE.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2FastSafe(x, 0, x.length), ref)).isLessThanOrEqualTo(1e-14);
     }
 
     @Property(tries = 200)
@@ -80,9 +80,9 @@ class KernelPropertiesTest {
             held[i] = f[i];
         }
         double ref = Reference.norm2(held);
-        assertThat(Reference.relErr(ScalarKernels.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
-        assertThat(Reference.relErr(VectorKernels.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
-        assertThat(Reference.relErr(VectorKernels.norm2FastSafe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
+        assertThat(Reference.relErr(ScalarKernels.INSTANCE.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2Safe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
+        assertThat(Reference.relErr(VectorKernels.INSTANCE.norm2FastSafe(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
         assertThat(Reference.relErr(VectorKernels.norm2Widened(f, 0, f.length), ref)).isLessThanOrEqualTo(1e-6);
     }
 
@@ -92,24 +92,24 @@ class KernelPropertiesTest {
         if (offset >= x.length) offset = 0;
         int len = x.length - offset;
         double[] a = x.clone(), b = x.clone();
-        ScalarKernels.clamp(a, offset, len, -1e10, 1e12);
-        VectorKernels.clamp(b, offset, len, -1e10, 1e12);
+        ScalarKernels.INSTANCE.clamp(a, offset, len, -1e10, 1e12);
+        VectorKernels.INSTANCE.clamp(b, offset, len, -1e10, 1e12);
         assertThat(b).containsExactly(a);
-        ScalarKernels.scale(a, offset, len, 0.37);
-        VectorKernels.scale(b, offset, len, 0.37);
+        ScalarKernels.INSTANCE.scale(a, offset, len, 0.37);
+        VectorKernels.INSTANCE.scale(b, offset, len, 0.37);
         assertThat(b).containsExactly(a);
-        ScalarKernels.axpy(-2.5, x, 0, a, offset, len);
-        VectorKernels.axpy(-2.5, x, 0, b, offset, len);
+        ScalarKernels.INSTANCE.axpy(-2.5, x, 0, a, offset, len);
+        VectorKernels.INSTANCE.axpy(-2.5, x, 0, b, offset, len);
         assertThat(b).containsExactly(a);
-        assertThat(VectorKernels.normInf(a, offset, len)).isEqualTo(ScalarKernels.normInf(a, offset, len));
-        assertThat(VectorKernels.allFinite(a, offset, len)).isEqualTo(ScalarKernels.allFinite(a, offset, len));
+        assertThat(VectorKernels.INSTANCE.normInf(a, offset, len)).isEqualTo(ScalarKernels.INSTANCE.normInf(a, offset, len));
+        assertThat(VectorKernels.INSTANCE.allFinite(a, offset, len)).isEqualTo(ScalarKernels.INSTANCE.allFinite(a, offset, len));
     }
 
     @Property(tries = 50)
     void naiveNormOverflowsWhereTheSafeOneDoesNot(@ForAll @IntRange(min = 155, max = 300) int exp) {
         double[] x = {Math.pow(10, exp), Math.pow(10, exp)};
-        assertThat(ScalarKernels.norm2Naive(x, 0, 2)).isInfinite();
-        assertThat(VectorKernels.norm2Naive(x, 0, 2)).isInfinite();
-        assertThat(Reference.relErr(ScalarKernels.norm2Safe(x, 0, 2), Math.sqrt(2) * x[0])).isLessThan(1e-15);
+        assertThat(ScalarKernels.INSTANCE.norm2Naive(x, 0, 2)).isInfinite();
+        assertThat(VectorKernels.INSTANCE.norm2Naive(x, 0, 2)).isInfinite();
+        assertThat(Reference.relErr(ScalarKernels.INSTANCE.norm2Safe(x, 0, 2), Math.sqrt(2) * x[0])).isLessThan(1e-15);
     }
 }

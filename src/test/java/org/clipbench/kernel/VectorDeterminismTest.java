@@ -29,11 +29,11 @@ class VectorDeterminismTest {
         for (Activation f : Activation.values()) {
             double[] y = new double[x.length], ref = new double[x.length];
             float[] yf = new float[x.length], reff = new float[x.length];
-            ScalarKernels.activate(f, x, 0, ref, 0, x.length);
-            ScalarKernels.activate(f, xf, 0, reff, 0, x.length);
+            ScalarKernels.INSTANCE.activate(f, x, 0, ref, 0, x.length);
+            ScalarKernels.INSTANCE.activate(f, xf, 0, reff, 0, x.length);
             for (int k = 0; k < WARM_CALLS; k++) {
-                VectorKernels.activate(f, x, 0, y, 0, x.length);
-                VectorKernels.activate(f, xf, 0, yf, 0, x.length);
+                VectorKernels.INSTANCE.activate(f, x, 0, y, 0, x.length);
+                VectorKernels.INSTANCE.activate(f, xf, 0, yf, 0, x.length);
             }
             for (int i = 0; i < x.length; i++) {
                 assertThat(Double.doubleToRawLongBits(y[i])).as("%s f64 at %d: %s vs %s", f, i, y[i], ref[i])
@@ -47,11 +47,11 @@ class VectorDeterminismTest {
     void reductionsGiveTheSameBitsColdAndHot() {
         double[] x = values(4099, 2);
         double[] y = values(4099, 3);
-        double normCold = VectorKernels.norm2Naive(x, 0, x.length);
+        double normCold = VectorKernels.INSTANCE.norm2Naive(x, 0, x.length);
         double dotCold = VectorKernels.dot(x, 0, y, 0, x.length);
         double normHot = 0, dotHot = 0;
         for (int k = 0; k < WARM_CALLS; k++) {
-            normHot = VectorKernels.norm2Naive(x, 0, x.length);
+            normHot = VectorKernels.INSTANCE.norm2Naive(x, 0, x.length);
             dotHot = VectorKernels.dot(x, 0, y, 0, x.length);
         }
         assertThat(Double.doubleToRawLongBits(normHot)).isEqualTo(Double.doubleToRawLongBits(normCold));
