@@ -60,11 +60,16 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public int evalEveryOrDefault() { return evalEvery != null ? evalEvery : (int) Math.max(1, stepsOrDefault() / 10); }
 
     public Trainer.Settings settings(double lr) {
-        return new Trainer.Settings(stepsOrDefault(), lr, new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0),
-                evalEveryOrDefault(), divergenceFactor != null ? divergenceFactor : 1e4, curvePoints != null ? curvePoints : 200,
-                NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"), targetLoss != null ? targetLoss : Double.NaN,
-                targetGradNorm != null ? targetGradNorm : Double.NaN, stopAtTarget != null && stopAtTarget,
-                logSmoothness != null && logSmoothness);
+        return Trainer.Settings.of(stepsOrDefault(), lr)
+                .withSchedule(new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0))
+                .withEvalEvery(evalEveryOrDefault())
+                .withDivergenceFactor(divergenceFactor != null ? divergenceFactor : 1e4)
+                .withMaxCurvePoints(curvePoints != null ? curvePoints : 200)
+                .withNonFinite(NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"))
+                .withTargetLoss(targetLoss != null ? targetLoss : Double.NaN)
+                .withTargetGradNorm(targetGradNorm != null ? targetGradNorm : Double.NaN)
+                .withStopAtTarget(stopAtTarget != null && stopAtTarget)
+                .withSmoothnessLog(logSmoothness != null && logSmoothness);
     }
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */

@@ -1,6 +1,5 @@
 package org.clipbench.experiments;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,9 @@ import org.clipbench.optim.Schedule;
 import org.clipbench.params.Layout;
 import org.clipbench.params.ParamSet;
 import org.clipbench.problems.Problem;
-import org.clipbench.strategy.ClipContext;
-import org.clipbench.strategy.ClipReport;
-import org.clipbench.strategy.ClipStrategy;
 import org.clipbench.strategy.GradNorms;
 import org.clipbench.backend.NormKind;
 import org.clipbench.strategy.NonFinitePolicy;
-import org.clipbench.strategy.PerExampleClipStrategy;
 import org.clipbench.strategy.Strategy;
 
 /**
@@ -31,26 +26,64 @@ import org.clipbench.strategy.Strategy;
  */
 public final class Trainer {
 
-    /** How a run trains and what it records. */
     /**
-     * targetLoss / targetGradNorm: the run records the first step whose training loss (or pre-clip gradient
-     * L2 norm) is at or below it (NaN: no target); stopAtTarget ends the run there. logSmoothness: at every
-     * recorded step, the local smoothness of Zhang et al. 2020 (see {@link #localSmoothness}).
+     * How a run trains and what it records; build with {@link #of} and the with-methods. targetLoss /
+     * targetGradNorm: the run records the first step whose training loss (or pre-clip gradient L2 norm) is
+     * at or below it (NaN: no target); stopAtTarget ends the run there. logSmoothness: at every recorded
+     * step, the local smoothness of Zhang et al. 2020 (see {@link #localSmoothness}).
      */
     public record Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
                            NonFinitePolicy nonFinite, double targetLoss, double targetGradNorm, boolean stopAtTarget,
                            boolean logSmoothness) {
-        public Settings(long steps, double lr, Schedule schedule, int evalEvery, double divergenceFactor, int maxCurvePoints,
-                        NonFinitePolicy nonFinite, double targetLoss) {
-            this(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, Double.NaN, false, false);
-        }
-
         public Settings {
             if (steps < 1) throw new IllegalArgumentException("steps must be at least 1");
             if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
             if (evalEvery < 1) throw new IllegalArgumentException("evalEvery must be at least 1");
             if (!(divergenceFactor > 1)) throw new IllegalArgumentException("divergence factor must be > 1");
             if (maxCurvePoints < 2) throw new IllegalArgumentException("maxCurvePoints must be at least 2");
+        }
+
+        /** steps at a constant lr, evaluated at the end only, 200 curve points, divergence at 1e4 x the first loss, no target. */
+        public static Settings of(long steps, double lr) {
+            return new Settings(steps, lr, Schedule.constant(), (int) Math.min(Integer.MAX_VALUE, steps), 1e4, 200,
+                    NonFinitePolicy.PROPAGATE, Double.NaN, Double.NaN, false, false);
+        }
+
+        public Settings withSchedule(Schedule schedule) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withEvalEvery(int evalEvery) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withDivergenceFactor(double divergenceFactor) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withMaxCurvePoints(int maxCurvePoints) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withNonFinite(NonFinitePolicy nonFinite) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withTargetLoss(double targetLoss) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withTargetGradNorm(double targetGradNorm) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        /** Ends the run at the first step that meets a target. */
+        public Settings withStopAtTarget(boolean stopAtTarget) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        }
+
+        public Settings withSmoothnessLog(boolean logSmoothness) {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
         }
     }
 
@@ -82,95 +115,21 @@ public final class Trainer {
         clip.validateFor(problem.shape());
         ParamSet params = ParamSet.zeros(backend, problem.shape(), dtype, Layout.SEPARATE);
         problem.initialize(params, initRng);
-        ParamSet grads = params.zerosLike();
-        ParamSet update = params.zerosLike();
-        List<ParamSet> perExample = new ArrayList<>();
-        if (clip instanceof PerExampleClipStrategy) {
-            if (!problem.supportsPerExample()) {
-                throw new IllegalArgumentException(clip.spec() + " needs per-example gradients, which " + problem.name() + " has not");
-            }
-            for (int i = 0; i < problem.batchSize(); i++) perExample.add(params.zerosLike());
-        }
-        ClipContext ctx = new ClipContext(org.clipbench.backend.NormKind.SAFE, s.nonFinite(), false, params);
-        long stride = Math.max(1, (s.steps() + s.maxCurvePoints() - 2) / (s.maxCurvePoints() - 1));
-        List<Point> curve = new ArrayList<>();
-        double first = Double.NaN, last = Double.NaN, best = Double.POSITIVE_INFINITY;
-        long clipped = 0, skipped = 0, done = 0, evals = 0, toTarget = -1;
-        boolean diverged = false;
-        long divergedAt = -1;
-        SpikeCounter spikes = new SpikeCounter();
-        boolean gradTarget = !Double.isNaN(s.targetGradNorm());
-        boolean smooth = s.logSmoothness() && !(clip instanceof PerExampleClipStrategy);
-        ParamSet g0 = smooth ? params.zerosLike() : null, mid = smooth ? params.zerosLike() : null, midGrad = smooth ? params.zerosLike() : null;
-        for (long step = 0; step < s.steps(); step++) {
-            boolean planned = step % stride == 0 || step == s.steps() - 1;
-            // smoothness needs the same batch twice: the step's batch comes from its own seed
-            long batchSeed = smooth ? dataRng.nextLong() : 0;
-            SplittableRandom batchRng = smooth ? new SplittableRandom(batchSeed) : dataRng;
-            double smoothness = Double.NaN, smoothnessGrad = Double.NaN;
-            double lr = s.schedule().lr(s.lr(), step, s.steps());
-            double loss;
-            ClipReport r;
-            if (clip instanceof PerExampleClipStrategy dp) {
-                loss = problem.perExampleGradients(params, dataRng, perExample);
-                r = dp.clipAndAggregate(perExample, grads, ctx);
-                if (!r.skipped()) optimizer.update(params, grads, lr, update);
-            } else {
-                ClipStrategy c = (ClipStrategy) clip;
-                loss = problem.lossAndGradient(params, batchRng, grads);
-                if (smooth && planned) g0.copyFrom(grads);
-                if (gradTarget && toTarget < 0 && GradNorms.global(grads, 2, NormKind.SAFE) <= s.targetGradNorm()) toTarget = step;
-                if (c.target() == ClipStrategy.Target.GRADIENT) {
-                    r = c.clip(grads, ctx);
-                    if (!r.skipped()) optimizer.update(params, grads, lr, update);
-                } else {
-                    optimizer.update(params, grads, lr, update);
-                    r = c.clip(update, ctx);
-                }
-                if (smooth && planned && !r.skipped()) {
-                    smoothnessGrad = GradNorms.global(g0, 2, NormKind.SAFE);
-                    smoothness = localSmoothness(problem, params, update, g0, new SplittableRandom(batchSeed), mid, midGrad);
-                }
-            }
-            if (step == 0) first = loss;
-            last = loss;
-            done = step + 1;
-            boolean bad = !Double.isFinite(loss) || (Double.isFinite(first) && Math.abs(loss) > s.divergenceFactor() * Math.max(Math.abs(first), 1e-12));
-            boolean record = step % stride == 0 || step == s.steps() - 1 || bad;
-            if (record) {
-                curve.add(new Point(step, "loss", loss));
-                curve.add(new Point(step, "grad_norm_pre", r.preNorm()));
-                curve.add(new Point(step, "grad_norm_post", Double.isNaN(r.postNorm()) ? r.preNorm() * r.minScale() : r.postNorm()));
-                curve.add(new Point(step, "clipped", r.clipped() ? 1 : 0));
-                curve.add(new Point(step, "lr", lr));
-                curve.add(new Point(step, "elapsed_s", (System.nanoTime() - start) / 1e9));
-                if (!Double.isNaN(smoothness)) {
-                    curve.add(new Point(step, "smoothness", smoothness));
-                    curve.add(new Point(step, "smoothness_grad_norm", smoothnessGrad));
-                }
-            }
-            if (bad) {
-                diverged = true;
-                divergedAt = step;
-                break;
-            }
-            best = Math.min(best, loss);
-            spikes.add(loss);
-            if (toTarget < 0 && loss <= s.targetLoss()) toTarget = step + 1;
-            if (s.stopAtTarget() && toTarget >= 0) break; // the gradient target is met at parameters before this step's update
-            if (r.clipped()) clipped++;
-            if (r.skipped()) {
-                skipped++;
-                continue;
-            }
-            optimizer.apply(params, update);
-            if ((step + 1) % s.evalEvery() == 0 && step + 1 < s.steps()) {
-                evaluate(problem, params, evalSeed, evals++, step + 1, curve);
+        TrainingStep step = TrainingStep.of(problem, clip, optimizer, params, dataRng, s);
+        RunRecorder recorder = new RunRecorder(s, start);
+        long evals = 0;
+        for (long k = 0; k < s.steps(); k++) {
+            double lr = s.schedule().lr(s.lr(), k, s.steps());
+            TrainingStep.Outcome outcome = step.take(k, lr, recorder.isCurvePoint(k), recorder.awaitsGradTarget());
+            if (!recorder.add(k, lr, outcome)) break; // diverged, or a target met with stopAtTarget
+            if (outcome.report().skipped()) continue;
+            optimizer.apply(params, step.update());
+            if ((k + 1) % s.evalEvery() == 0 && k + 1 < s.steps()) {
+                evaluate(problem, params, evalSeed, evals++, k + 1, recorder.curve());
             }
         }
-        Map<String, Double> finalEval = diverged ? Map.of() : evaluate(problem, params, evalSeed, evals, done, curve);
-        return new Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, spikes.count(), finalEval, List.copyOf(curve),
-                (System.nanoTime() - start) / 1e9);
+        Map<String, Double> finalEval = recorder.diverged() ? Map.of() : evaluate(problem, params, evalSeed, evals, recorder.done(), recorder.curve());
+        return recorder.result(finalEval);
     }
 
     /**

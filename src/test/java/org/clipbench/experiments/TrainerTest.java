@@ -23,7 +23,7 @@ class TrainerTest {
     static final Backend ARRAYS = Backends.create("arrays");
 
     static Trainer.Settings settings(long steps, double lr) {
-        return new Trainer.Settings(steps, lr, Schedule.constant(), 50, 1e4, 200, NonFinitePolicy.PROPAGATE, 2.001);
+        return Trainer.Settings.of(steps, lr).withEvalEvery(50).withTargetLoss(2.001);
     }
 
     @Test
