@@ -1,5 +1,6 @@
 package org.clipbench.analysis;
 
+import org.clipbench.bench.Benchmarks;
 import org.clipbench.io.Markdown;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,22 +35,22 @@ public final class KernelSummary {
 
     public static Tables build(Table jmh) {
         Table t = withDerived(jmh);
-        Table bw = t.where(t.stringColumn("benchmark").isEqualTo("BandwidthBenchmark"));
+        Table bw = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.BANDWIDTH));
         // GB/s of a copy hardly depends on the element type, so one dtype serves both
         Table copy = rates(bw);
 
         Table bandwidth = bw.selectColumns("data", "dtype", "threads", "method", "gbps");
         bandwidth = bandwidth.sortOn("dtype", "threads", "method");
 
-        Table norms = t.where(t.stringColumn("benchmark").isEqualTo("NormBenchmark"));
+        Table norms = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.NORM));
         norms = withTraffic(norms, "score", r -> new MemoryTraffic(1, 0, 0)); // a norm reads the data once
         norms = joinCopy(norms, copy).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error",
                 "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
-        Table clipping = t.where(t.stringColumn("benchmark").isEqualTo("ClipBenchmark"));
-        Table restore = t.where(t.stringColumn("benchmark").isEqualTo("RestoreBenchmark"))
+        Table clipping = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.CLIP));
+        Table restore = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.RESTORE))
                 .selectColumns("backend", "dtype", "data", "layout", "threads", "score", "error", "steady");
         restore.column("score").setName("restore_ns");
         restore.column("error").setName("restore_error");
@@ -71,7 +72,7 @@ public final class KernelSummary {
             clipping.column("score").setName("ns_op");
             clipping = clipping.sortOn("data", "strategy", "dtype", "backend", "layout", "threads", "regime");
         }
-        Table dp = t.where(t.stringColumn("benchmark").isEqualTo("DpClipBenchmark"));
+        Table dp = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.DP_CLIP));
         if (dp.rowCount() > 0) {
             Table d = dp;
             dp = withTraffic(dp, "score", r -> times(traffic(d.stringColumn("strategy").get(r), d.stringColumn("regime").get(r)),
@@ -79,7 +80,7 @@ public final class KernelSummary {
             dp = dp.selectColumns("strategy", "backend", "dtype", "data", "batch", "regime", "score", "error", "passes", "eff_gbps", "steady");
             dp.column("score").setName("ns_op");
         }
-        Table steps = t.where(t.stringColumn("benchmark").isEqualTo("TrainingStepBenchmark"));
+        Table steps = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.TRAINING_STEP));
         if (steps.rowCount() > 0) {
             steps = steps.selectColumns("model", "backend", "dtype", "strategy", "score", "error", "unit", "steady", "fork_cv", "iter_cv");
             DoubleColumn perSecond = DoubleColumn.create("steps_per_s");
@@ -329,7 +330,7 @@ public final class KernelSummary {
             double eb = dtype.isEmpty() ? 8 : DType.parse(dtype).bytes();
             elements.append(n);
             elementBytes.append(eb);
-            double streamPasses = !t.stringColumn("benchmark").get(r).equals("BandwidthBenchmark") ? Double.NaN
+            double streamPasses = !t.stringColumn("benchmark").get(r).equals(Benchmarks.BANDWIDTH) ? Double.NaN
                     : switch (t.stringColumn("method").get(r)) {
                         case "triad" -> 3;
                         case "read" -> 1;

@@ -18,13 +18,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.clipbench.bench.BenchSupport;
 import org.clipbench.io.AtomicFiles;
-import org.clipbench.sweep.BenchRunner;
-import org.clipbench.sweep.Combo;
+import org.clipbench.jmhgrid.BenchRunner;
+import org.clipbench.jmhgrid.Combo;
 import org.clipbench.io.Environment;
-import org.clipbench.sweep.Filters;
-import org.clipbench.sweep.Grid;
-import org.clipbench.sweep.JmhSettings;
-import org.clipbench.sweep.Profile;
+import org.clipbench.jmhgrid.Filters;
+import org.clipbench.jmhgrid.Grid;
+import org.clipbench.jmhgrid.JmhSettings;
+import org.clipbench.jmhgrid.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -182,9 +182,9 @@ public final class BenchCommand implements Callable<Integer> {
                         "the full profile takes about %.1f hours; rerun with --yes to start it", minutes / 60));
             }
         }
-        try (org.clipbench.sweep.RunFolder folder = resume != null ? org.clipbench.sweep.RunFolder.lock(resume)
-                : out != null ? org.clipbench.sweep.RunFolder.lock(out)
-                : org.clipbench.sweep.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
+        try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
+                : out != null ? org.clipbench.io.RunFolder.lock(out)
+                : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
             return run(folder.dir(), p, filters, combos, leftOut, jmhArgs, chosenPeers);
         }
     }

@@ -103,7 +103,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             cfg = cfg.with(lrs, strategies, seeds, steps);
             String name = BenchCommand.folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard) + "-sweep-" + cfg.name();
-            dir = out != null ? out : org.clipbench.sweep.RunFolder.createUniqueDir(Path.of("results", "runs"), name);
+            dir = out != null ? out : org.clipbench.io.RunFolder.createUniqueDir(Path.of("results", "runs"), name);
         }
         int[] kn = shard == null ? new int[] {1, 1} : BenchCommand.parseShard(shard);
         Files.createDirectories(dir);

@@ -47,7 +47,7 @@ public final class SweepRunner {
 
     public static Outcome run(SweepConfig cfg, Path dir, int threads, int shardK, int shardN, boolean progress, PrintStream out)
             throws IOException, InterruptedException {
-        try (org.clipbench.sweep.RunFolder lock = org.clipbench.sweep.RunFolder.lock(dir)) {
+        try (org.clipbench.io.RunFolder lock = org.clipbench.io.RunFolder.lock(dir)) {
             return runLocked(cfg, dir, threads, shardK, shardN, progress, out);
         }
     }

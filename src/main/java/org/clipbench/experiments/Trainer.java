@@ -1,6 +1,6 @@
 package org.clipbench.experiments;
 
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -174,8 +174,9 @@ public final class Trainer {
         }
     }
 
+    /** The problem's metrics in name order: a problem's own map may iterate in any order (Map.of changes it per JVM). */
     private static Map<String, Double> evaluate(Problem problem, ParamSet params, long evalSeed, long index, long step, List<Point> curve) {
-        Map<String, Double> m = new LinkedHashMap<>(problem.evaluate(params, new SplittableRandom(evalSeed + 0x9E3779B97F4A7C15L * index)));
+        Map<String, Double> m = new TreeMap<>(problem.evaluate(params, new SplittableRandom(evalSeed + 0x9E3779B97F4A7C15L * index)));
         m.forEach((k, v) -> curve.add(new Point(step, "eval_" + k, v)));
         return m;
     }

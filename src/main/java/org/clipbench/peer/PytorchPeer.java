@@ -1,5 +1,6 @@
 package org.clipbench.peer;
 
+import org.clipbench.bench.Benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.clipbench.params.ParamShapes;
 import org.clipbench.backend.TensorSpec;
 import org.clipbench.io.AtomicFiles;
-import org.clipbench.sweep.BenchRunner;
-import org.clipbench.sweep.Combo;
-import org.clipbench.sweep.JmhSettings;
+import org.clipbench.jmhgrid.BenchRunner;
+import org.clipbench.jmhgrid.Combo;
+import org.clipbench.jmhgrid.JmhSettings;
 
 /**
  * PyTorch as a peer measured in the same run: for the clipping, restore and training-step combinations
@@ -73,7 +74,7 @@ public final class PytorchPeer {
         Set<Map<String, String>> clips = new LinkedHashSet<>(), restores = new LinkedHashSet<>(), steps = new LinkedHashSet<>();
         for (Combo c : grid) {
             Map<String, String> p = c.params();
-            if (c.benchmark().equals("ClipBenchmark") && List.of("global-norm", "value").contains(p.get("strategy"))
+            if (c.benchmark().equals(Benchmarks.CLIP) && List.of("global-norm", "value").contains(p.get("strategy"))
                     && List.of("always", "never").contains(p.get("regime"))) {
                 Map<String, String> clip = new LinkedHashMap<>();
                 clip.put("strategy", p.get("strategy"));
@@ -88,7 +89,7 @@ public final class PytorchPeer {
                 Map<String, String> restore = new LinkedHashMap<>(clip);
                 restore.keySet().removeAll(List.of("strategy", "regime", "norm"));
                 if (org.clipbench.bench.ClipBenchmark.methodFor(p.get("params")).equals("clip")) restores.add(restore); // else untimed
-            } else if (c.benchmark().equals("TrainingStepBenchmark") && p.get("model").startsWith("rnn-")
+            } else if (c.benchmark().equals(Benchmarks.TRAINING_STEP) && p.get("model").startsWith("rnn-")
                     && (p.get("strategy").equals("none") || p.get("strategy").matches("global-norm:c=[0-9.eE+-]+"))) {
                 Map<String, String> step = new LinkedHashMap<>(p);
                 step.put("backend", NAME);
@@ -97,12 +98,12 @@ public final class PytorchPeer {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, String> p : clips) {
-            Map<String, Object> c = new LinkedHashMap<>(clipCase("ClipBenchmark", p));
+            Map<String, Object> c = new LinkedHashMap<>(clipCase(Benchmarks.CLIP, p));
             c.put("method", org.clipbench.bench.ClipBenchmark.methodFor(p.get("params"))); // timed as the JVM rows
             out.add(c);
         }
-        restores.forEach(p -> out.add(clipCase("RestoreBenchmark", p)));
-        steps.forEach(p -> out.add(Map.of("benchmark", "TrainingStepBenchmark", "params", p)));
+        restores.forEach(p -> out.add(clipCase(Benchmarks.RESTORE, p)));
+        steps.forEach(p -> out.add(Map.of("benchmark", Benchmarks.TRAINING_STEP, "params", p)));
         return out;
     }
 

@@ -34,7 +34,7 @@ class PackageLayersTest {
                 .check(MAIN);
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
                 .that().resideInAnyPackage("org.clipbench.strategy..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.clipbench.bench..", "org.clipbench.sweep..",
+                .should().dependOnClassesThat().resideInAnyPackage("org.clipbench.bench..", "org.clipbench.jmhgrid..",
                         "org.clipbench.analysis..", "org.clipbench.report..", "org.clipbench.cli..", "org.clipbench.experiments..")
                 .check(MAIN);
     }

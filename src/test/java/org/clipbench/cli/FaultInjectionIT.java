@@ -104,7 +104,7 @@ class FaultInjectionIT {
         assertThat(count(dir.resolve("jmh"))).as("one result per combination").isEqualTo(grid);
         try (var s = Files.list(dir.resolve("jmh"))) {
             for (Path f : s.filter(x -> x.toString().endsWith(".json")).toList()) {
-                assertThat(org.clipbench.sweep.BenchRunner.invalidResult(f)).as(f.toString()).isNull();
+                assertThat(org.clipbench.jmhgrid.BenchRunner.invalidResult(f)).as(f.toString()).isNull();
             }
         }
         java.util.Set<String> ids = new java.util.HashSet<>();

@@ -26,6 +26,35 @@ class TrainerTest {
         return Trainer.Settings.of(steps, lr).withEvalEvery(50).withTargetLoss(2.001);
     }
 
+    /**
+     * Four problems returned their evaluation as Map.of, whose iteration order changes from one JVM to the
+     * next: a rerun wrote the same eval_ rows of curves.csv in another order. The trainer now orders them.
+     */
+    @Test
+    void evaluationMetricsAreRecordedInNameOrderWhateverOrderTheProblemGives() {
+        SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 1);
+        org.clipbench.problems.Problem unordered = new org.clipbench.problems.Problem() {
+            public String name() { return "unordered"; }
+            public org.clipbench.params.ParamShape shape() { return f.shape(); }
+            public void initialize(org.clipbench.params.ParamSet p, java.util.SplittableRandom r) { f.initialize(p, r); }
+            public double lossAndGradient(org.clipbench.params.ParamSet p, java.util.SplittableRandom r, org.clipbench.params.ParamSet g) {
+                return f.lossAndGradient(p, r, g);
+            }
+            public java.util.Map<String, Double> evaluate(org.clipbench.params.ParamSet p, java.util.SplittableRandom r) {
+                var m = new java.util.LinkedHashMap<String, Double>();
+                m.put("zeta", 1.0);
+                m.put("alpha", 2.0);
+                m.put("mid", 3.0);
+                return m;
+            }
+        };
+        Trainer.Result r = Trainer.train(unordered, ARRAYS, DType.F64, Strategies.create("none"), Optimizers.create("sgd"), 1,
+                settings(4, 0.01));
+        assertThat(r.curve()).filteredOn(pt -> pt.metric().startsWith("eval_")).extracting(Trainer.Point::metric)
+                .containsExactly("eval_alpha", "eval_mid", "eval_zeta");
+        assertThat(r.finalEval().keySet()).containsExactly("alpha", "mid", "zeta");
+    }
+
     @Test
     void clippingTamesTheExplodingStartAndDivergenceIsAResult() {
         // f = e^x + e^-x from x0 = 10: the first gradient is ~2.2e4, so lr 0.1 jumps far away and the loss explodes

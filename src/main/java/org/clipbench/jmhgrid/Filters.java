@@ -1,5 +1,6 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
+import org.clipbench.bench.Benchmarks;
 import java.util.List;
 import java.util.Map;
 import org.clipbench.backend.Backends;
@@ -14,9 +15,6 @@ import org.clipbench.strategy.Strategies;
 public record Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes,
                       List<String> threads, List<String> benchmarks) {
 
-    /** The benchmark classes a grid can hold. */
-    public static final List<String> BENCHMARKS = List.of("BandwidthBenchmark", "NormBenchmark", "ClipBenchmark",
-            "DpClipBenchmark", "RestoreBenchmark", "TrainingStepBenchmark");
 
     public Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes, List<String> threads) {
         this(backends, strategies, sizes, dtypes, threads, null);
@@ -53,8 +51,8 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
             }
         }
         if (benchmarks != null) for (String b : benchmarks) {
-            if (!BENCHMARKS.contains(b)) {
-                throw new IllegalArgumentException("--benchmarks: unknown benchmark '" + b + "'; valid: " + String.join(",", BENCHMARKS));
+            if (!Benchmarks.names().contains(b)) {
+                throw new IllegalArgumentException("--benchmarks: unknown benchmark '" + b + "'; valid: " + String.join(",", Benchmarks.names()));
             }
         }
         if (threads != null) for (String t : threads) {

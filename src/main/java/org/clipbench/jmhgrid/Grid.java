@@ -1,5 +1,6 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
+import org.clipbench.bench.Benchmarks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ public final class Grid {
         filters.requireEachValueMatches(runnable.values(), profile.name());
         for (Combo c : runnable.values()) {
             // a restore is kept with the clipping runs it belongs to, or alone when RestoreBenchmark is asked for
-            boolean keep = c.benchmark().equals("RestoreBenchmark") ? restoresAKeptRun(c, runnable.values(), filters) : filters.keeps(c);
+            boolean keep = c.benchmark().equals(Benchmarks.RESTORE) ? restoresAKeptRun(c, runnable.values(), filters) : filters.keeps(c);
             if (keep) kept.putIfAbsent(c.id(), c);
         }
         keepTheRoofline(kept, runnable.values(), filters);
@@ -81,7 +82,7 @@ public final class Grid {
     public double estimateSeconds(JmhSettings s) {
         double total = 0;
         for (Combo c : combos) {
-            int methods = c.benchmark().equals("BandwidthBenchmark") && !c.params().containsKey("method") ? 3 : 1;
+            int methods = c.benchmark().equals(Benchmarks.BANDWIDTH) && !c.params().containsKey("method") ? 3 : 1;
             total += methods * s.estimateSeconds(c.benchmark(), c.backend().equals("nd4j"));
         }
         return total;
@@ -139,12 +140,12 @@ public final class Grid {
     private static void keepTheRoofline(Map<String, Combo> kept, java.util.Collection<Combo> runnable, Filters filters) {
         java.util.Set<String> used = new java.util.HashSet<>();
         for (Combo c : kept.values()) {
-            if (c.benchmark().equals("BandwidthBenchmark")) continue;
+            if (c.benchmark().equals(Benchmarks.BANDWIDTH)) continue;
             String data = c.params().containsKey("params") ? c.params().get("params") : c.params().get("size");
             if (data != null) used.add(data + "|" + c.params().getOrDefault("threads", "1"));
         }
         for (Combo c : runnable) {
-            if (!c.benchmark().equals("BandwidthBenchmark") || !List.of("copy", "read").contains(c.params().getOrDefault("method", "copy"))) continue;
+            if (!c.benchmark().equals(Benchmarks.BANDWIDTH) || !List.of("copy", "read").contains(c.params().getOrDefault("method", "copy"))) continue;
             if (used.contains(c.params().get("size") + "|" + c.params().get("threads"))) kept.putIfAbsent(c.id(), c);
         }
     }
@@ -154,7 +155,7 @@ public final class Grid {
         for (Combo c : all) {
             Combo r = restoreFor(c);
             if (r != null && r.id().equals(restore.id())
-                    && (filters.keeps(c) || filters.benchmarks() != null && filters.benchmarks().contains("RestoreBenchmark")
+                    && (filters.keeps(c) || filters.benchmarks() != null && filters.benchmarks().contains(Benchmarks.RESTORE)
                     && filters.keepsIgnoringBenchmark(c))) {
                 return true;
             }
@@ -168,14 +169,14 @@ public final class Grid {
      */
     private static Combo restoreFor(Combo c) {
         Map<String, String> p = c.params();
-        if (!c.benchmark().equals("ClipBenchmark") && !c.benchmark().equals("DpClipBenchmark")) return null;
-        if (c.benchmark().equals("ClipBenchmark") && BenchRunner.methodOf(c).equals("clipFresh")) return null;
+        if (!c.benchmark().equals(Benchmarks.CLIP) && !c.benchmark().equals(Benchmarks.DP_CLIP)) return null;
+        if (c.benchmark().equals(Benchmarks.CLIP) && BenchRunner.methodOf(c).equals("clipFresh")) return null;
         Map<String, String> r = new LinkedHashMap<>();
         r.put("backend", p.get("backend"));
         r.put("dtype", p.get("dtype"));
         r.put("params", p.get("params"));
         r.put("layout", p.getOrDefault("layout", "separate"));
         r.put("threads", p.get("threads"));
-        return new Combo("RestoreBenchmark", r);
+        return new Combo(Benchmarks.RESTORE, r);
     }
 }

@@ -1,4 +1,4 @@
-package org.clipbench.sweep;
+package org.clipbench.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

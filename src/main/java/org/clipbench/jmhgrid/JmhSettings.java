@@ -1,4 +1,4 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Warmup;

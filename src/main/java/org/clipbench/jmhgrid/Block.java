@@ -1,6 +1,7 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
 import java.util.ArrayList;
+import org.clipbench.bench.Benchmarks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,9 @@ import java.util.Map;
 /** A benchmark class and a list of values per parameter: a cross product of combinations. */
 public record Block(String benchmark, Map<String, List<String>> axes) {
     public Block {
+        if (!Benchmarks.names().contains(benchmark)) {
+            throw new IllegalArgumentException("block: '" + benchmark + "' is not a registered benchmark (bench/Benchmarks): " + Benchmarks.names());
+        }
         axes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(axes));
     }
 

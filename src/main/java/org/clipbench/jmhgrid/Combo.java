@@ -1,4 +1,4 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

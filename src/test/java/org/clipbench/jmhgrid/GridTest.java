@@ -1,4 +1,4 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package org.clipbench.sweep;
+package org.clipbench.jmhgrid;
 
+import org.clipbench.bench.Benchmarks;
 import org.clipbench.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -182,7 +183,7 @@ public final class BenchRunner {
     /** The one @Benchmark method a combination runs, or null for all of its class's methods. */
     static String methodOf(Combo c) {
         if (c.params().containsKey("method")) return c.params().get("method");
-        if (c.benchmark().equals("ClipBenchmark") && c.params().containsKey("params")) {
+        if (c.benchmark().equals(Benchmarks.CLIP) && c.params().containsKey("params")) {
             return org.clipbench.bench.ClipBenchmark.methodFor(c.params().get("params"));
         }
         return null;
