@@ -1,26 +1,23 @@
 package org.clipbench.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.clipbench.kernel.Activation;
 import org.clipbench.backend.Backend;
 import org.clipbench.backend.Backends;
 import org.clipbench.backend.DType;
 import org.clipbench.models.Batch;
-import org.clipbench.models.ElmanRnn;
-import org.clipbench.models.Loss;
 import org.clipbench.models.Model;
-import org.clipbench.models.Models;
 import org.clipbench.optim.Optimizer;
 import org.clipbench.optim.Optimizers;
 import org.clipbench.params.Layout;
 import org.clipbench.params.ParamSet;
+import org.clipbench.problems.ModelOnTask;
+import org.clipbench.problems.ProblemSpec;
 import org.clipbench.strategy.ClipContext;
 import org.clipbench.strategy.ClipStrategy;
 import org.clipbench.strategy.Strategies;
-import org.clipbench.tasks.DatasetTask;
-import org.clipbench.tasks.PathologicalTask;
-import org.clipbench.tasks.Task;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +44,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED, "-Xmx4g"})
 public class TrainingStepBenchmark {
-    /** rnn-T50 and rnn-T100 (50 tanh units, batch 20, temporal order), mlp-digits (64-128-128-10, batch 32), logistic-bc. */
+    /** The models, as a sweep's problem would be written: the trainer and this benchmark build them the same way. */
+    static final Map<String, ProblemSpec> MODELS = new LinkedHashMap<>();
+
+    static {
+        MODELS.put("rnn-T50", ProblemSpec.parse("{\"type\": \"rnn\", \"task\": \"temporal-order\", \"length\": 50, \"hidden\": 50, \"batch\": 20}"));
+        MODELS.put("rnn-T100", ProblemSpec.parse("{\"type\": \"rnn\", \"task\": \"temporal-order\", \"length\": 100, \"hidden\": 50, \"batch\": 20}"));
+        MODELS.put("mlp-digits", ProblemSpec.parse("{\"type\": \"mlp\", \"dataset\": \"digits\", \"depth\": 2, \"width\": 128, \"activation\": \"relu\", \"batch\": 32}"));
+        MODELS.put("logistic-bc", ProblemSpec.parse("{\"type\": \"logistic\", \"dataset\": \"breast-cancer\", \"batch\": 32}"));
+    }
+
+    /** A key of {@link #MODELS}: rnn-T50 and rnn-T100 (50 tanh units, batch 20, temporal order), mlp-digits (64-128-128-10, batch 32), logistic-bc. */
     @Param("rnn-T50") public String model;
     @Param("vector") public String backend;
     @Param("f64") public String dtype;
@@ -66,25 +73,11 @@ public class TrainingStepBenchmark {
     public void setup() {
         Backend b = Backends.create(backend, 1);
         SplittableRandom rng = new SplittableRandom(1);
-        Task task;
-        switch (model) {
-            case "rnn-T50", "rnn-T100" -> {
-                task = new PathologicalTask(PathologicalTask.Kind.TEMPORAL_ORDER, model.equals("rnn-T50") ? 50 : 100);
-                m = new ElmanRnn(6, 50, 4, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY, false, ElmanRnn.Init.SMART);
-                batch = task.trainBatch(rng, 20);
-            }
-            case "mlp-digits" -> {
-                task = DatasetTask.load("digits", Loss.SOFTMAX_CROSS_ENTROPY);
-                m = Models.mlp(64, 10, 2, 128, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
-                batch = task.trainBatch(rng, 32);
-            }
-            case "logistic-bc" -> {
-                task = DatasetTask.load("breast-cancer", Loss.SIGMOID_BINARY_CROSS_ENTROPY);
-                m = Models.logistic(30);
-                batch = task.trainBatch(rng, 32);
-            }
-            default -> throw new IllegalArgumentException("model must be rnn-T50, rnn-T100, mlp-digits or logistic-bc, not " + model);
-        }
+        ProblemSpec spec = MODELS.get(model);
+        if (spec == null) throw new IllegalArgumentException("model must be one of " + MODELS.keySet() + ", not " + model);
+        ModelOnTask problem = (ModelOnTask) spec.build();
+        m = problem.model();
+        batch = problem.task().trainBatch(rng, problem.batchSize());
         params = ParamSet.zeros(b, m.shape(), DType.parse(dtype), Layout.SEPARATE);
         m.initialize(params, rng);
         grads = params.zerosLike();

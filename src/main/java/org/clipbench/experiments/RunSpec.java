@@ -10,7 +10,7 @@ public record RunSpec(SweepConfig config, String strategy, double lr, long seed)
     /** strategy-lr-seed plus a hash of everything that defines the run (problem, backend, settings). */
     public String id() {
         String readable = strategy.replaceAll("[^A-Za-z0-9.=-]", "_") + "-lr" + lr + "-s" + seed;
-        String all = config.problem() + "|" + config.backendOrDefault() + "|" + config.dtypeOrDefault() + "|"
+        String all = config.problem().idText() + "|" + config.backendOrDefault() + "|" + config.dtypeOrDefault() + "|"
                 + config.optimizerOrDefault() + "|" + config.settings(lr) + "|" + strategy + "|" + lr + "|" + seed;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(all.getBytes(StandardCharsets.UTF_8));

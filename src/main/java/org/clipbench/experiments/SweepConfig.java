@@ -1,5 +1,6 @@
 package org.clipbench.experiments;
 
+import org.clipbench.problems.ProblemSpec;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

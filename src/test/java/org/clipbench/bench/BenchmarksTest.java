@@ -45,4 +45,30 @@ class BenchmarksTest {
         assertThatThrownBy(() -> new Filters(null, null, null, null, null, List.of("SpeedBenchmark")).validate())
                 .hasMessageContaining("unknown benchmark 'SpeedBenchmark'");
     }
+
+    /** The models are problem specs now; the first step's loss is the one of the models the benchmark built by hand before. */
+    @Test
+    void trainingStepModelsAreTheHandBuiltOnes() {
+        var rng = new java.util.SplittableRandom(1);
+        var task = new org.clipbench.tasks.PathologicalTask(org.clipbench.tasks.PathologicalTask.Kind.TEMPORAL_ORDER, 50);
+        var rnn = new org.clipbench.models.ElmanRnn(6, 50, 4, org.clipbench.kernel.Activation.TANH,
+                org.clipbench.models.Loss.SOFTMAX_CROSS_ENTROPY, false, org.clipbench.models.ElmanRnn.Init.SMART);
+        var batch = task.trainBatch(rng, 20);
+        var params = org.clipbench.params.ParamSet.zeros(org.clipbench.backend.Backends.create("arrays", 1), rnn.shape(),
+                org.clipbench.backend.DType.F64, org.clipbench.params.Layout.SEPARATE);
+        rnn.initialize(params, rng);
+        double handBuilt = rnn.lossAndGradient(params, batch, params.zerosLike());
+
+        TrainingStepBenchmark b = new TrainingStepBenchmark();
+        b.model = "rnn-T50";
+        b.backend = "arrays";
+        b.dtype = "f64";
+        b.strategy = "global-norm:c=1";
+        b.setup();
+        assertThat(b.step()).isEqualTo(handBuilt);
+        assertThat(TrainingStepBenchmark.MODELS.keySet()).containsExactly("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc");
+        // 64-128-128-10 and 30 inputs + bias: the architectures the benchmark documents
+        assertThat(TrainingStepBenchmark.MODELS.get("mlp-digits").build().shape().totalSize()).isEqualTo(64 * 128 + 128 + 128 * 128 + 128 + 128 * 10 + 10);
+        assertThat(TrainingStepBenchmark.MODELS.get("logistic-bc").build().shape().totalSize()).isEqualTo(31);
+    }
 }

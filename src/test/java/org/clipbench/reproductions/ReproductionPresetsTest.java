@@ -54,7 +54,7 @@ class ReproductionPresetsTest {
         assertThat(cliff.checkParams().get("ratio").asDouble()).isEqualTo(10);
 
         Reproduction rnn = Reproduction.preset("pascanu-rnn");
-        assertThat(rnn.sweeps()).extracting(s -> s.problem().length()).containsExactly(20, 50); // version 3: L = 100 left out (see budget)
+        assertThat(rnn.sweeps()).extracting(s -> ((org.clipbench.problems.RnnSpec) s.problem()).length()).containsExactly(20, 50); // version 3: L = 100 left out (see budget)
         assertThat(rnn.statement()).contains("L = 50").contains("Fisher's exact test").contains("11-30");
         assertThat(rnn.sweeps()).allSatisfy(s -> {
             assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 30).boxed().toList()); // confirmation seeds
@@ -65,7 +65,7 @@ class ReproductionPresetsTest {
         assertThat(rnn.checkParams().get("gap").asDouble()).isEqualTo(0.3);
 
         Reproduction zhang = Reproduction.preset("zhang-smoothness");
-        assertThat(zhang.sweeps()).extracting(s -> s.problem().x0()).containsExactly(2.0, 5.0, 10.0, 15.0);
+        assertThat(zhang.sweeps()).extracting(s -> ((org.clipbench.problems.SmoothSpec) s.problem()).x0()).containsExactly(2.0, 5.0, 10.0, 15.0);
         assertThat(zhang.sweeps()).allSatisfy(s -> {
             assertThat(s.targetGradNorm()).isEqualTo(1e-6);
             assertThat(s.stopAtTarget()).isTrue();
@@ -77,19 +77,19 @@ class ReproductionPresetsTest {
 
         Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
         // version 2: both heavy laws of infinite variance (Student-t nu < 2; Burr c*d <= 2), a clip level the Gaussian noise reaches
-        assertThat(heavy.sweeps()).extracting(s -> s.problem().noise()).containsExactly("gaussian", "student-t:1.5", "symmetric-burr:1:1.5");
+        assertThat(heavy.sweeps()).extracting(s -> ((org.clipbench.problems.QuadraticSpec) s.problem()).noise()).containsExactly("gaussian", "student-t:1.5", "symmetric-burr:1:1.5");
         assertThat(heavy.checkParams().get("clipped").asText()).isEqualTo("global-norm:c=10,eps=0");
         assertThat(heavy.sweeps()).allSatisfy(s -> {
             assertThat(s.strategies()).containsExactly("none", "global-norm:c=10,eps=0");
             assertThat(s.steps()).isEqualTo(100_000L);
             assertThat(s.lrs()).containsExactly(0.001);
-            assertThat(s.problem().dim()).isEqualTo(100);
+            assertThat(((org.clipbench.problems.QuadraticSpec) s.problem()).dim()).isEqualTo(100);
         });
 
         Reproduction agc = Reproduction.preset("agc-batch-size");
-        assertThat(agc.sweeps()).extracting(s -> s.problem().batch()).containsExactly(32, 128, 512);
+        assertThat(agc.sweeps()).extracting(s -> ((org.clipbench.problems.DatasetModelSpec) s.problem()).batch()).containsExactly(32, 128, 512);
         // linear scaling rule: lr / batch constant
-        assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.lrs().get(0) / s.problem().batch()).isCloseTo(0.2 / 32, org.assertj.core.api.Assertions.within(1e-12)));
+        assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.lrs().get(0) / ((org.clipbench.problems.DatasetModelSpec) s.problem()).batch()).isCloseTo(0.2 / 32, org.assertj.core.api.Assertions.within(1e-12)));
         // the final layer is never clipped
         assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.strategies().stream().filter(x -> x.startsWith("agc"))).allMatch(x -> x.contains("exempt=layer2.weight|layer2.bias")));
 
