@@ -1,13 +1,7 @@
 package org.clipbench.report;
 
-import org.clipbench.analysis.SweepResults;
-import org.clipbench.analysis.KernelSummary;
-import org.clipbench.analysis.KernelFigures;
 import org.clipbench.analysis.JmhResults;
-import org.clipbench.analysis.FigureWriter;
-import org.clipbench.analysis.Figure;
-import org.clipbench.analysis.ConvergenceFigures;
-import org.clipbench.io.Markdown;
+import org.clipbench.analysis.SweepResults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.clipbench.analysis.JmhResults.BadInputException;
-import org.clipbench.experiments.SweepSummary;
 import org.clipbench.reproductions.ReproductionResults;
-import org.clipbench.reproductions.ReproductionsReport;
 import org.clipbench.io.AtomicFiles;
 import tech.tablesaw.api.Table;
 
@@ -42,107 +34,25 @@ public final class Report {
     record Inputs(List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
     }
 
+    /** The report's sections, in the order summary.md lists them; each turns its kind of input into tables and figures. */
+    static final List<ReportSection> SECTIONS = List.of(new KernelSection(), new ConvergenceSection(), new ReproductionSection());
+
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
         Inputs in = discover(inputs);
         List<String> problems = new ArrayList<>(in.problems());
         Map<String, String> env = environment(in.environment(), problems);
-        List<HtmlReport.Section> sections = new ArrayList<>();
-        List<Path> written = new ArrayList<>();
-        StringBuilder md = new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n");
-
-        if (!in.jmhFiles().isEmpty()) {
-            Table jmh = loadJmh(in.jmhFiles(), problems);
-            if (jmh != null && jmh.rowCount() > 0) {
-                KernelSummary.Tables t = KernelSummary.build(jmh);
-                md.append("## Kernel summary\n\n").append(KernelSummary.markdown(t)).append('\n');
-                writeCsv(reportDir, "kernels-clipping.csv", t.clipping());
-                writeCsv(reportDir, "kernels-norms.csv", t.norms());
-                writeCsv(reportDir, "kernels-norm-overhead.csv", t.normOverhead());
-                writeCsv(reportDir, "bandwidth.csv", t.bandwidth());
-                writeCsv(reportDir, "kernels-dp.csv", t.dp());
-                writeCsv(reportDir, "training-steps.csv", t.trainingSteps());
-                List<Figure> figs = KernelFigures.build(t);
-                written.addAll(writeFigures(figs, reportDir, problems));
-                Map<String, Table> tables = new LinkedHashMap<>();
-                if (t.bandwidth().rowCount() > 0) tables.put("Memory bandwidth reference (GB/s)", KernelSummary.pivotBandwidth(t.bandwidth()));
-                if (t.clipping().rowCount() > 0) tables.put("Clipping: one call, in place (ns)", t.clipping());
-                if (t.normOverhead().rowCount() > 0) tables.put("Cost of a safe norm", t.normOverhead());
-                if (t.norms().rowCount() > 0) tables.put("L2 norms (ns)", t.norms());
-                if (t.dp().rowCount() > 0) tables.put("DP-SGD per-example clipping", t.dp());
-                if (t.trainingSteps().rowCount() > 0) tables.put("Training steps", t.trainingSteps());
-                sections.add(new HtmlReport.Section("kernels", "Kernels",
-                        "JMH results of " + jmh.rowCount() + " benchmark runs. Times are JMH scores (average over iterations) with their 99.9% error; "
-                                + "<code>median</code> is the median iteration; <code>x_arrays</code> is the speed-up over the plain-arrays backend.",
-                        tables, figs.stream().filter(f -> !f.isEmpty()).toList()));
-                md.append(figureLinks(figs));
-            }
-        }
-
-        List<SweepResults> sweeps = new ArrayList<>();
-        for (Path dir : in.sweeps()) {
-            try {
-                sweeps.add(SweepResults.load(dir));
-            } catch (BadInputException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!sweeps.isEmpty()) {
-            List<Figure> figs = ConvergenceFigures.build(sweeps);
-            written.addAll(writeFigures(figs, reportDir, problems));
-            Map<String, Table> tables = new LinkedHashMap<>();
-            for (SweepResults s : sweeps) {
-                if (s.curves() == null) problems.add(s.dir().resolve("curves.csv") + ": missing, so this sweep has no curves in the report");
-                Table summary = SweepSummary.table(s.runs());
-                tables.put(s.name() + " (" + s.dir() + ")", summary);
-                writeCsv(reportDir, "convergence-" + ConvergenceFigures.slug(s.name()) + ".csv", summary);
-                md.append("## Convergence: ").append(s.name()).append("\n\n").append(Markdown.table(summary)).append('\n');
-            }
-            sections.add(new HtmlReport.Section("convergence", "Convergence",
-                    "Per strategy and learning rate: runs, diverged runs, median final training loss and held-out metrics (means over seeds).",
-                    tables, figs.stream().filter(f -> !f.isEmpty()).toList()));
-            md.append(figureLinks(figs));
-        }
-        List<ReproductionResults> reps = new ArrayList<>();
-        for (Path dir : in.reproductions()) {
-            try {
-                reps.add(ReproductionResults.load(dir));
-            } catch (BadInputException | IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!reps.isEmpty()) {
-            List<Figure> figs = new ArrayList<>();
-            Map<String, Table> tables = new LinkedHashMap<>();
-            tables.put("Verdicts", ReproductionsReport.verdictTable(reps));
-            for (ReproductionResults r : reps) {
-                figs.addAll(r.figures());
-                if (r.verdict().numbers().rowCount() > 0) tables.put(r.reproduction().id() + ": the numbers behind the verdict", r.verdict().numbers());
-            }
-            written.addAll(writeFigures(figs, reportDir, problems));
-            String machine = env.getOrDefault("CPU", "unknown machine");
-            AtomicFiles.writeString(reportDir.resolve("reproductions.md"), ReproductionsReport.markdown(reps, "", machine));
-            // and beside the reproductions, when they share a folder that holds this report
-            Path parent = reps.get(0).dir().toAbsolutePath().normalize().getParent();
-            Path report = reportDir.toAbsolutePath().normalize();
-            if (reps.stream().allMatch(r -> parent.equals(r.dir().toAbsolutePath().normalize().getParent())) && report.startsWith(parent)) {
-                String prefix = parent.relativize(report).toString().replace('\\', '/') + "/";
-                AtomicFiles.writeString(parent.resolve("reproductions.md"), ReproductionsReport.markdown(reps, prefix, machine));
-            }
-            sections.add(0, new HtmlReport.Section("reproductions", "Reproductions of published results",
-                    "Each reproduction states a paper's claim as a testable statement about these results and gives a verdict; "
-                            + "the full text with budgets and commands is in <a href=\"reproductions.md\">reproductions.md</a>.",
-                    tables, figs.stream().filter(f -> !f.isEmpty()).toList()));
-            md.append("## Reproductions\n\nSee reproductions.md.\n\n").append(Markdown.table(ReproductionsReport.verdictTable(reps))).append('\n');
-        }
-        if (sections.isEmpty() && problems.isEmpty()) problems.add("no results found in " + inputs);
+        ReportSection.Output out = new ReportSection.Output(reportDir, env, problems,
+                new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n"));
+        for (ReportSection section : SECTIONS) section.write(in, out);
+        if (out.html().isEmpty() && problems.isEmpty()) problems.add("no results found in " + inputs);
         if (!problems.isEmpty()) {
-            md.append("## Inputs that could not be used\n\n");
-            problems.forEach(p -> md.append("- ").append(p).append('\n'));
+            out.md().append("## Inputs that could not be used\n\n");
+            problems.forEach(p -> out.md().append("- ").append(p).append('\n'));
         }
-        AtomicFiles.writeString(reportDir.resolve("summary.md"), md.toString());
-        Path index = HtmlReport.write(reportDir, "ClipBench report", env, problems, sections);
-        return new Outcome(index, written, problems);
+        AtomicFiles.writeString(reportDir.resolve("summary.md"), out.md().toString());
+        Path index = HtmlReport.write(reportDir, "ClipBench report", env, problems, out.html());
+        return new Outcome(index, out.figureFiles(), problems);
     }
 
     static Inputs discover(List<Path> inputs) throws IOException {
@@ -247,30 +157,5 @@ public final class Report {
                     + s.path("measurementMillis").asText() + " ms measurement");
         }
         return m;
-    }
-
-    static List<Path> writeFigures(List<Figure> figs, Path dir, List<String> problems) {
-        List<Path> out = new ArrayList<>();
-        for (Figure f : figs) {
-            if (f.isEmpty()) continue;
-            try {
-                out.addAll(FigureWriter.write(f, dir));
-            } catch (IOException | RuntimeException e) {
-                problems.add("figure " + f.id() + " could not be drawn: " + e);
-            }
-        }
-        return out;
-    }
-
-    static String figureLinks(List<Figure> figs) {
-        StringBuilder sb = new StringBuilder();
-        for (Figure f : figs) {
-            if (!f.isEmpty()) sb.append("![").append(f.title()).append("](").append(f.id()).append(".svg)\n");
-        }
-        return sb.append('\n').toString();
-    }
-
-    private static void writeCsv(Path dir, String name, Table t) throws IOException {
-        if (t.rowCount() > 0) AtomicFiles.writeString(dir.resolve(name), t.write().toString("csv"));
     }
 }
