@@ -9,22 +9,17 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.clipbench.bench.BenchSupport;
-import org.clipbench.io.AtomicFiles;
 import org.clipbench.jmhgrid.BenchRunner;
 import org.clipbench.jmhgrid.Combo;
 import org.clipbench.io.Environment;
 import org.clipbench.jmhgrid.Filters;
 import org.clipbench.jmhgrid.Grid;
-import org.clipbench.jmhgrid.JmhSettings;
 import org.clipbench.jmhgrid.Profile;
+import org.clipbench.benchrun.BenchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", description = "only these thread counts, e.g. 1,2")
     List<String> threads;
 
-    @Option(names = "--benchmarks", split = ",", description = "only these benchmark classes: BandwidthBenchmark,NormBenchmark,ClipBenchmark,DpClipBenchmark,RestoreBenchmark")
+    @Option(names = "--benchmarks", split = ",", description = "only these benchmark classes: BandwidthBenchmark,NormBenchmark,ClipBenchmark,DpClipBenchmark,RestoreBenchmark,TrainingStepBenchmark")
     List<String> benchmarks;
 
     @Option(names = "--jvm", description = "run the benchmark forks on this java binary (e.g. another JDK); recorded in environment.json")
@@ -103,12 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
             "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
             "--peers");
 
-    /** What a bench run was started with, saved as run.json so that --resume continues it exactly. */
-    record RunSettings(String profile, String jmh, String jvm, String forkHeap, String javacppCache, boolean noSweep,
-                       List<String> peers) {
-    }
-
-    private RunSettings settingsOf(Path dir) throws IOException {
+    private BenchRun.Settings settingsOf(Path dir) throws IOException {
         List<String> given = RUN_SETTINGS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("--resume takes every setting from " + dir + " (run.json, grid.json); drop " + given);
@@ -116,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path f = dir.resolve("run.json");
         if (Files.isRegularFile(f)) {
             try {
-                return JSON.readValue(f.toFile(), RunSettings.class);
+                return JSON.readValue(f.toFile(), BenchRun.Settings.class);
             } catch (IOException e) {
                 throw new IllegalArgumentException(f + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("")
                         + "); the run's settings are lost: start a new run");
@@ -124,69 +114,79 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // folders from before run.json: the profile is in environment.json, the rest were defaults
         String prof = JSON.readTree(dir.resolve("environment.json").toFile()).path("profile").asText("quick");
-        return new RunSettings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
+        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
     }
 
     @Override
     public Integer call() throws Exception {
-        if (resume != null) {
-            if (!Files.isRegularFile(resume.resolve("grid.json"))) {
-                throw new IllegalArgumentException("--resume " + resume + ": no grid.json there; is it a results folder of a bench run?");
-            }
-            RunSettings rs = settingsOf(resume);
-            profile = rs.profile();
-            jmh = rs.jmh();
-            jvm = rs.jvm() == null ? null : Path.of(rs.jvm());
-            forkHeap = rs.forkHeap();
-            javacppCache = Path.of(rs.javacppCache());
-            noSweep = rs.noSweep();
-            peers = rs.peers() == null ? List.of() : rs.peers();
-        }
+        if (resume != null) takeSettingsFrom(resume);
         Profile p = Profile.named(profile);
         List<String> chosenPeers = choosePeers(peers, p);
         Filters filters = new Filters(backends, strategies, sizes, dtypes, threads, benchmarks).validate();
-        List<String> jmhArgs = jmh == null || jmh.isBlank() ? List.of() : Arrays.asList(jmh.trim().split("\\s+"));
-        BenchRunner.parseJmhOptions(jmhArgs); // fail on bad JMH options before anything is written
+        BenchRunner.parseJmhOptions(BenchRun.Settings.splitJmhOptions(jmh)); // fail on bad JMH options before anything is written
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
-        List<Combo> combos;
-        Map<String, String> leftOut = Map.of();
-        if (resume != null) {
-            combos = readGrid(resume);
-            if (dryRun) {
-                long left = combos.stream().filter(c -> BenchRunner.invalidResult(BenchRunner.resultFile(resume, c)) != null).count();
-                System.out.printf(Locale.ROOT, "resume %s (profile %s): %d of %d combinations left to run%n", resume, p.name(), left,
-                        combos.size());
-                return 0;
-            }
-        } else {
-            Grid grid = Grid.build(p, filters);
-            int[] kn = parseShard(shard);
-            if (kn != null) grid = grid.shard(kn[0], kn[1]);
-            combos = grid.combos();
-            leftOut = grid.leftOut();
-            if (combos.isEmpty()) {
-                throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
-            }
-            double minutes = grid.estimateSeconds(p.settings()) / 60;
-            System.out.printf(Locale.ROOT, "profile %s: %d combinations, estimated %.0f min (%s)%n", p.name(), combos.size(),
-                    minutes, p.description());
-            if (dryRun) {
-                combos.forEach(c -> System.out.println("  " + c));
-                leftOut.forEach((c, why) -> System.out.println("  not run: " + c + " (" + why + ")"));
-                return 0;
-            }
-            if (p.name().equals("full") && !yes && !confirm(minutes)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "the full profile takes about %.1f hours; rerun with --yes to start it", minutes / 60));
-            }
-        }
+        Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
+        if (plan == null) return 0; // a dry run
+        BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
+                javacppCache.toString(), noSweep, chosenPeers);
         try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
-            return run(folder.dir(), p, filters, combos, leftOut, jmhArgs, chosenPeers);
+            return new BenchRun(folder.dir(), settings, filters, shard, resume != null, System.out).execute(plan.combos(), plan.leftOut());
         }
+    }
+
+    /** The combinations to run, and those of the profile a backend cannot run (with why). */
+    record Plan(List<Combo> combos, Map<String, String> leftOut) {
+    }
+
+    /** A resume takes every setting from the folder (run.json), the command line gives none. */
+    private void takeSettingsFrom(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve("grid.json"))) {
+            throw new IllegalArgumentException("--resume " + dir + ": no grid.json there; is it a results folder of a bench run?");
+        }
+        BenchRun.Settings rs = settingsOf(dir);
+        profile = rs.profile();
+        jmh = rs.jmh();
+        jvm = rs.jvm() == null ? null : Path.of(rs.jvm());
+        forkHeap = rs.forkHeap();
+        javacppCache = Path.of(rs.javacppCache());
+        noSweep = rs.noSweep();
+        peers = rs.peers() == null ? List.of() : rs.peers();
+    }
+
+    /** The folder's grid; null after a dry run's count of what is left. */
+    private Plan planResume(Profile p) {
+        List<Combo> combos = readGrid(resume);
+        if (dryRun) {
+            long left = combos.stream().filter(c -> BenchRunner.invalidResult(BenchRunner.resultFile(resume, c)) != null).count();
+            System.out.printf(Locale.ROOT, "resume %s (profile %s): %d of %d combinations left to run%n", resume, p.name(), left, combos.size());
+            return null;
+        }
+        return new Plan(combos, Map.of());
+    }
+
+    /** The profile's grid, filtered and sharded, with its estimated duration; null after a dry run's listing. */
+    private Plan planNewRun(Profile p, Filters filters) {
+        Grid grid = Grid.build(p, filters);
+        int[] kn = parseShard(shard);
+        if (kn != null) grid = grid.shard(kn[0], kn[1]);
+        List<Combo> combos = grid.combos();
+        if (combos.isEmpty()) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
+        double minutes = grid.estimateSeconds(p.settings()) / 60;
+        System.out.printf(Locale.ROOT, "profile %s: %d combinations, estimated %.0f min (%s)%n", p.name(), combos.size(), minutes, p.description());
+        if (dryRun) {
+            combos.forEach(c -> System.out.println("  " + c));
+            grid.leftOut().forEach((c, why) -> System.out.println("  not run: " + c + " (" + why + ")"));
+            return null;
+        }
+        if (p.name().equals("full") && !yes && !confirm(minutes)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "the full profile takes about %.1f hours; rerun with --yes to start it", minutes / 60));
+        }
+        return new Plan(combos, grid.leftOut());
     }
 
     private static List<Combo> readGrid(Path dir) {
@@ -208,120 +208,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(given);
-    }
-
-    private int run(Path dir, Profile p, Filters filters, List<Combo> combos, Map<String, String> leftOut, List<String> jmhArgs,
-                    List<String> chosenPeers) throws Exception {
-        String java = jvm != null ? jvm.toAbsolutePath().toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> forkArgs = List.of(BenchSupport.VECTOR, "-Xmx" + forkHeap,
-                BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED,
-                "-Dorg.bytedeco.javacpp.cachedir=" + javacppCache.toAbsolutePath(),
-                "-Dorg.bytedeco.javacpp.maxbytes=12g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=18g",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("profile", p.name());
-        extra.put("settings", p.settings());
-        extra.put("command_line", System.getProperty(Main.COMMAND_PROPERTY, "bench"));
-        extra.put("filters", filters);
-        extra.put("shard", shard);
-        extra.put("benchmark_jvm", java);
-        extra.put("benchmark_jvm_version", jvmVersion(java));
-        extra.put("fork_jvm_args", forkArgs);
-        org.clipbench.peer.PytorchPeer.Probe torch = chosenPeers.contains(org.clipbench.peer.PytorchPeer.NAME)
-                ? org.clipbench.peer.PytorchPeer.probe() : null;
-        if (torch != null) extra.put("peers", Map.of(org.clipbench.peer.PytorchPeer.NAME, org.clipbench.peer.PytorchPeer.describe(torch)));
-        extra.put("omp_num_threads_per_fork", "OMP_NUM_THREADS = the combination's threads parameter (set by java-omp<t>.sh)");
-        byte[] environment = JSON.writeValueAsBytes(Environment.capture(extra));
-        if (resume == null) {
-            AtomicFiles.write(dir.resolve("grid.json"), JSON.writeValueAsBytes(combos));
-            AtomicFiles.write(dir.resolve("run.json"), JSON.writeValueAsBytes(new RunSettings(p.name(), jmh,
-                    jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap, javacppCache.toString(), noSweep, chosenPeers)));
-            AtomicFiles.write(dir.resolve("environment.json"), environment);
-            if (!leftOut.isEmpty()) {
-                StringBuilder sb = new StringBuilder("# combinations of the profile that a backend cannot run (not run, not faked)\n");
-                leftOut.forEach((c, why) -> sb.append(c).append("  # ").append(why).append('\n'));
-                AtomicFiles.writeString(dir.resolve("not-run.txt"), sb.toString());
-            }
-        } else {
-            // the first session's environment.json stays; each resume records its own beside it
-            AtomicFiles.write(dir.resolve("logs").resolve("environment-resume-" + System.currentTimeMillis() + ".json"), environment);
-        }
-
-        System.out.println("results: " + dir);
-        AtomicBoolean finished = new AtomicBoolean(false);
-        Path resumeDir = dir;
-        Thread hint = new Thread(() -> {
-            if (!finished.get()) {
-                BenchRunner.cleanPartials(resumeDir);
-                System.err.println("\ninterrupted: finished combinations are saved in " + resumeDir
-                        + "\nresume with: ./run-bench.sh --resume " + resumeDir);
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hint);
-        BenchRunner.Outcome outcome = new BenchRunner(dir, p.settings(), java, forkArgs, jmhArgs, System.out).run(combos);
-        if (torch != null) {
-            String why = org.clipbench.peer.PytorchPeer.run(dir, torch, combos, p.settings(), System.out);
-            if (why != null) {
-                System.out.println("pytorch peer not run: " + why);
-                AtomicFiles.writeString(dir.resolve("not-run.txt"), notRunText(dir) + "pytorch peer  # " + why + "\n");
-            }
-        }
-        finished.set(true);
-        int results = BenchRunner.merge(dir);
-        System.out.printf("%d combinations run, %d already done, %d failed; %d results in %s%n", outcome.ran(), outcome.resumed(),
-                outcome.failures().size(), results, dir.resolve("results.json"));
-        System.out.printf("steady state: %d of %d combinations still moving when measured (%d rerun with longer warm-up); "
-                + "flagged in the report's steady column%n", unsteadyCount(dir, combos), combos.size(), outcome.reruns());
-        if (results > 0) System.out.println(Files.readString(writeReport(dir)));
-        if (!noSweep) {
-            for (String preset : sweepsOf(p.name())) {
-                Path sweepDir = dir.resolve("convergence").resolve(preset);
-                System.out.println("convergence sweep " + preset + " -> " + sweepDir);
-                org.clipbench.experiments.SweepConfig cfg = org.clipbench.experiments.SweepConfig.preset(preset);
-                var o = org.clipbench.experiments.SweepRunner.run(cfg, sweepDir, Runtime.getRuntime().availableProcessors(), 1, 1,
-                        false, System.out);
-                String md = org.clipbench.experiments.SweepSummary.markdown(sweepDir);
-                AtomicFiles.writeString(sweepDir.resolve("summary.md"), md);
-                System.out.printf("%d runs, %d diverged%n%n%s%n", o.rows(), o.diverged(), md);
-            }
-        }
-        if (results > 0 && !noSweep) writeReport(dir); // again, now with the convergence sweeps
-        if (!outcome.failures().isEmpty()) {
-            System.err.println("failed combinations (see " + dir.resolve("failures.txt") + "):");
-            outcome.failures().forEach(f -> System.err.println("  " + f));
-            return 1;
-        }
-        return 0;
-    }
-
-    private static long unsteadyCount(Path dir, List<Combo> combos) throws IOException {
-        long n = 0;
-        for (Combo c : combos) {
-            Path f = BenchRunner.resultFile(dir, c);
-            if (Files.exists(f) && BenchRunner.invalidResult(f) == null && BenchRunner.unsteadiness(f) != null) n++;
-        }
-        return n;
-    }
-
-    private static String notRunText(Path dir) throws IOException {
-        Path f = dir.resolve("not-run.txt");
-        if (!Files.isRegularFile(f)) return "# what this run could not measure (not run, not faked)\n";
-        return Files.readString(f).lines().filter(l -> !l.startsWith("pytorch peer")).map(l -> l + "\n").reduce("", String::concat);
-    }
-
-    /** The report of a results folder; returns its summary.md. */
-    private static Path writeReport(Path dir) throws Exception {
-        ReportCommand.report(List.of(dir), dir.resolve("report"));
-        return dir.resolve("report").resolve("summary.md");
-    }
-
-    /** The convergence sweeps a profile runs after its kernels. */
-    static List<String> sweepsOf(String profile) {
-        return switch (profile) {
-            case "smoke" -> List.of("smoke");
-            case "quick" -> List.of("digits-quick");
-            default -> List.of("digits", "addition");
-        };
     }
 
     static int[] parseShard(String s) {
@@ -353,19 +239,5 @@ public final class BenchCommand implements Callable<Integer> {
         if (System.console() == null) return false;
         String answer = System.console().readLine("%s", String.format(Locale.ROOT, "The full profile takes about %.1f hours. Start it? [y/N] ", minutes / 60));
         return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
-    }
-
-    private static String jvmVersion(String java) {
-        try {
-            Process pr = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-            String v = new String(pr.getInputStream().readAllBytes()).lines().findFirst().orElse("");
-            pr.waitFor();
-            return v;
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
     }
 }

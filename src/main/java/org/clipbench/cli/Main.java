@@ -26,7 +26,7 @@ public final class Main implements Runnable {
     }
 
     /** The command line as typed, recorded in environment.json (run-bench.sh sets it to its own line). */
-    static final String COMMAND_PROPERTY = "clipbench.command";
+    static final String COMMAND_PROPERTY = org.clipbench.io.Environment.COMMAND_PROPERTY;
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && COMMANDS.contains(args[0])) {

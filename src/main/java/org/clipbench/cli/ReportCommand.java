@@ -39,11 +39,6 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Writes the report; prints where it is and every input that could not be used; 1 if there was one. */
     static int report(List<Path> inputs, Path reportDir) throws Exception {
-        Report.Outcome o = Report.build(inputs, reportDir);
-        System.out.println("report: " + o.index() + " (" + o.figureFiles().size() / 2 + " figures as SVG and PNG; summary.md; CSV tables)");
-        if (o.problems().isEmpty()) return 0;
-        System.err.println("some inputs could not be used (the report covers the rest):");
-        o.problems().forEach(p -> System.err.println("  error: " + p));
-        return 1;
+        return Report.build(inputs, reportDir).print(System.out, System.err);
     }
 }

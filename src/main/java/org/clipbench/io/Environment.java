@@ -14,6 +14,9 @@ import org.clipbench.kernel.VectorKernels;
 
 /** What machine, JVM and build produced a result: written as environment.json beside every run. */
 public final class Environment {
+    /** The command line of this invocation, set by the CLI and recorded in environment.json. */
+    public static final String COMMAND_PROPERTY = "clipbench.command";
+
     private Environment() {
     }
 

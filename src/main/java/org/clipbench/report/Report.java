@@ -28,6 +28,14 @@ public final class Report {
     }
 
     public record Outcome(Path index, List<Path> figureFiles, List<String> problems) {
+        /** Says where the report is and which inputs could not be used; the exit code: 1 when some could not, else 0. */
+        public int print(java.io.PrintStream out, java.io.PrintStream err) {
+            out.println("report: " + index + " (" + figureFiles.size() / 2 + " figures as SVG and PNG; summary.md; CSV tables)");
+            if (problems.isEmpty()) return 0;
+            err.println("some inputs could not be used (the report covers the rest):");
+            problems.forEach(p -> err.println("  error: " + p));
+            return 1;
+        }
     }
 
     /** What the inputs hold, sorted by kind. */
