@@ -182,7 +182,6 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
             }
         }
         double pre = GradNorms.combine(tensorNorms, 2);
-        return new ClipReport(pre, Double.NaN, lambda, scales.stream().mapToDouble(Double::doubleValue).toArray(),
-                clipped, scales.size(), false, !Double.isFinite(pre));
+        return ClipReport.perUnit(pre, Double.NaN, lambda, scales.stream().mapToDouble(Double::doubleValue).toArray(), clipped);
     }
 }

@@ -87,8 +87,7 @@ public final class AutoClip extends AbstractClipStrategy {
             lastThreshold = c;
             // n <= c already keeps the gradient; above c the factor c / (n + eps) is below 1
             GradNorms.UnitClip r = n <= c ? new GradNorms.UnitClip(1, n) : GradNorms.clipUnit(g, null, n, 2, c, 1, eps);
-            return new ClipReport(n, r.postNorm(), c, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false,
-                    !Double.isFinite(n));
+            return ClipReport.whole(n, r.postNorm(), c, r.factor(), r.clipped());
         }
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         double[] scales = new double[norms.length];
@@ -103,7 +102,6 @@ public final class AutoClip extends AbstractClipStrategy {
             if (r.clipped()) clipped++;
         }
         double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, GradNorms.combine(posts, 2), Double.NaN, scales, clipped, norms.length,
-                false, !Double.isFinite(pre));
+        return ClipReport.perUnit(pre, GradNorms.combine(posts, 2), Double.NaN, scales, clipped);
     }
 }

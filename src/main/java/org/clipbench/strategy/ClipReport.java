@@ -29,6 +29,34 @@ public record ClipReport(double preNorm, double postNorm, double threshold, doub
         return m;
     }
 
+    // Named factories: nonFinite is derived from the norm (a NaN or Inf norm means the gradient held one),
+    // except where the norm was not computed ({@link #unmeasured}) or a strategy knows better (withNonFinite).
+
+    /** One unit (the whole gradient) scaled by factor; post NaN where the strategy's norm is not the L2 norm. */
+    static ClipReport whole(double preNorm, double postNorm, double threshold, double factor, boolean clipped) {
+        return new ClipReport(preNorm, postNorm, threshold, new double[] {factor}, clipped ? 1 : 0, 1, false, !Double.isFinite(preNorm));
+    }
+
+    /** One scale per unit (tensor, layer, row, example); clippedUnits of them below 1. */
+    static ClipReport perUnit(double preNorm, double postNorm, double threshold, double[] scales, int clippedUnits) {
+        return new ClipReport(preNorm, postNorm, threshold, scales, clippedUnits, scales.length, false, !Double.isFinite(preNorm));
+    }
+
+    /** An element-wise rule (value clipping): touchedUnits of units had an element clamped; no scale factors. */
+    static ClipReport elementwise(double preNorm, double threshold, int touchedUnits, int units) {
+        return new ClipReport(preNorm, Double.NaN, threshold, null, touchedUnits, units, false, !Double.isFinite(preNorm));
+    }
+
+    /** Nothing clipped: the norm is unchanged. */
+    static ClipReport unclipped(double norm, double threshold, int units) {
+        return new ClipReport(norm, norm, threshold, null, 0, units, false, !Double.isFinite(norm));
+    }
+
+    /** No norm was computed (measuring off, and the rule needs none): nothing known about the gradient. */
+    static ClipReport unmeasured(double threshold, int units) {
+        return new ClipReport(Double.NaN, Double.NaN, threshold, null, 0, units, false, false);
+    }
+
     static ClipReport skippedStep(double preNorm, double threshold, int units) {
         return new ClipReport(preNorm, preNorm, threshold, null, 0, units, true, true);
     }

@@ -96,7 +96,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
                 switch (ctx.nonFinite()) {
                     case ERROR -> throw new NonFiniteGradientException("example " + e + "/" + t.name(), spec);
                     case SKIP -> {
-                        return new ClipReport(Double.NaN, Double.NaN, clipBound, null, 0, examples.size(), true, true);
+                        return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
                     }
                     default -> b.zeroNonFinite(t);
                 }
@@ -142,8 +142,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
         double usedBound = clipBound;
         afterStep(examples.size());
         double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
-        return new ClipReport(maxNorm, post, usedBound, scales, clipped, examples.size(), false,
-                sawNonFinite || Double.isNaN(maxNorm));
+        return ClipReport.perUnit(maxNorm, post, usedBound, scales, clipped).withNonFinite(sawNonFinite || Double.isNaN(maxNorm));
     }
 
     /** Hook: sees each example's pre-clip norm (the adaptive rule counts those under the bound). */

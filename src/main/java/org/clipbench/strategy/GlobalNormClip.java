@@ -49,6 +49,6 @@ public final class GlobalNormClip extends AbstractClipStrategy {
         double n = GradNorms.global(g, p, ctx.normKind());
         GradNorms.UnitClip r = GradNorms.clipUnit(g, null, n, p, c, 1, eps);
         double post = p == 2 ? r.postNorm() : Double.NaN;
-        return new ClipReport(n, post, c, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false, !Double.isFinite(n));
+        return ClipReport.whole(n, post, c, r.factor(), r.clipped());
     }
 }

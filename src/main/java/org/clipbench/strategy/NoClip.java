@@ -21,7 +21,7 @@ public final class NoClip extends AbstractClipStrategy {
 
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
-        double n = ctx.measure() ? GradNorms.global(g, 2, ctx.normKind()) : Double.NaN;
-        return new ClipReport(n, n, Double.POSITIVE_INFINITY, null, 0, g.size(), false, !Double.isFinite(n) && ctx.measure());
+        if (!ctx.measure()) return ClipReport.unmeasured(Double.POSITIVE_INFINITY, g.size());
+        return ClipReport.unclipped(GradNorms.global(g, 2, ctx.normKind()), Double.POSITIVE_INFINITY, g.size());
     }
 }

@@ -66,8 +66,7 @@ public final class NormClip extends AbstractClipStrategy {
             posts[li] = r.postNorm();
             scales[li++] = r.factor();
         }
-        return new ClipReport(pre, GradNorms.combine(posts, 2), c, scales, clipped, layers.size(), false,
-                !Double.isFinite(pre));
+        return ClipReport.perUnit(pre, GradNorms.combine(posts, 2), c, scales, clipped);
     }
 
     /**
@@ -87,7 +86,7 @@ public final class NormClip extends AbstractClipStrategy {
             posts[i] = r.postNorm();
         }
         double pre = GradNorms.combine(norms, 2);
-        return new ClipReport(pre, GradNorms.combine(posts, 2), c, scales, clipped, norms.length, false, !Double.isFinite(pre));
+        return ClipReport.perUnit(pre, GradNorms.combine(posts, 2), c, scales, clipped);
     }
 
     static ClipReport clipEachTensor(ParamSet g, double[] norms, double divisor, double eps, double c) {

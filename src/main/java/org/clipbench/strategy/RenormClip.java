@@ -46,7 +46,6 @@ public final class RenormClip extends AbstractClipStrategy {
             posts[u] = r.postNorm();
             changed++;
         }
-        return new ClipReport(pre, GradNorms.combine(posts, 2), 1.0, scales, changed,
-                units.size(), false, !Double.isFinite(pre));
+        return ClipReport.perUnit(pre, GradNorms.combine(posts, 2), 1.0, scales, changed);
     }
 }

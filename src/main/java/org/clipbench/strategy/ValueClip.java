@@ -52,7 +52,7 @@ public final class ValueClip extends AbstractClipStrategy {
         if (!ctx.measure()) {
             if (g.flatBuffer() != null) b.clamp(g.flatBuffer(), -c, c);
             else for (Tensor t : g.tensors()) b.clamp(t, -c, c);
-            return new ClipReport(Double.NaN, Double.NaN, c, null, 0, g.size(), false, false);
+            return ClipReport.unmeasured(c, g.size());
         }
         double pre = GradNorms.global(g, 2, ctx.normKind());
         int touched = 0;
@@ -61,6 +61,6 @@ public final class ValueClip extends AbstractClipStrategy {
             b.clamp(t, -c, c);
             touched++;
         }
-        return new ClipReport(pre, Double.NaN, c, null, touched, g.size(), false, !Double.isFinite(pre));
+        return ClipReport.elementwise(pre, c, touched, g.size());
     }
 }

@@ -122,6 +122,7 @@ public final class ZClip extends AbstractClipStrategy {
         // NaN norm: NaN > effective is false, so the NaN factor below is forced to propagate
         GradNorms.UnitClip r = n <= effective ? new GradNorms.UnitClip(1, n)
                 : GradNorms.clipUnit(g, null, n, 2, effective, 1, APPLY_EPS);
-        return new ClipReport(n, r.postNorm(), effective, new double[] {r.factor()}, r.clipped() ? 1 : 0, 1, false, !finite);
+        // an overflowing norm of a finite gradient is not a non-finite gradient
+        return ClipReport.whole(n, r.postNorm(), effective, r.factor(), r.clipped()).withNonFinite(!finite);
     }
 }
