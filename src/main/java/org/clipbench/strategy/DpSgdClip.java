@@ -81,68 +81,88 @@ public class DpSgdClip implements PerExampleClipStrategy {
     @Override
     public ClipReport clipAndAggregate(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
         if (examples.isEmpty()) throw new IllegalArgumentException(spec + ": the batch has no examples");
+        Screening screening = screen(examples, out, ctx);
+        if (screening == Screening.SKIP_STEP) return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
+        boolean sawNonFinite = screening == Screening.REPAIRED;
         Backend b = out.backend();
-        boolean sawNonFinite = false;
-        for (int e = 0; e < examples.size(); e++) {
-            ParamSet ex = examples.get(e);
-            if (ex.size() != out.size()) {
-                throw new IllegalArgumentException(spec + ": example " + e + " has " + ex.size()
-                        + " tensors but the output has " + out.size());
-            }
-            if (ctx.nonFinite() == NonFinitePolicy.PROPAGATE) continue;
-            for (Tensor t : ex.tensors()) {
-                if (b.allFinite(t)) continue;
-                sawNonFinite = true;
-                switch (ctx.nonFinite()) {
-                    case ERROR -> throw new NonFiniteGradientException("example " + e + "/" + t.name(), spec);
-                    case SKIP -> {
-                        return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
-                    }
-                    default -> b.zeroNonFinite(t);
-                }
-            }
-        }
         Map<String, List<Integer>> layers = out.layers();
-        double layerBound = perLayer ? clipBound / Math.sqrt(layers.size()) : clipBound;
         double[] scales = new double[examples.size()];
         double maxNorm = 0;
         int clipped = 0;
         for (Tensor t : out.tensors()) b.fill(t, 0.0);
         for (int e = 0; e < examples.size(); e++) {
             ParamSet ex = examples.get(e);
-            double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
-            double total = GradNorms.combine(norms, 2);
-            maxNorm = Math.max(maxNorm, total);
-            recordNorm(total);
-            double smallest = 1;
-            if (perLayer) {
-                for (List<Integer> members : layers.values()) {
-                    double f = GradNorms.clipUnit(ex, members, GradNorms.subsetNorm(norms, members), 2, layerBound, 1, eps)
-                            .factor();
-                    smallest = Math.min(smallest, f);
-                }
-            } else {
-                smallest = GradNorms.clipUnit(ex, null, total, 2, clipBound, 1, eps).factor();
-            }
-            if (total == Double.POSITIVE_INFINITY && !sawNonFinite) sawNonFinite = !GradNorms.allFinite(ex);
-            scales[e] = smallest;
-            if (GradNorms.changes(smallest)) clipped++;
+            ExampleClip c = clipExample(ex, layers, ctx);
+            maxNorm = Math.max(maxNorm, c.norm());
+            if (c.norm() == Double.POSITIVE_INFINITY && !sawNonFinite) sawNonFinite = !GradNorms.allFinite(ex);
+            scales[e] = c.factor();
+            if (GradNorms.changes(c.factor())) clipped++;
             for (int i = 0; i < out.size(); i++) b.axpy(1.0, ex.tensor(i), out.tensor(i));
         }
-        double noiseStd = sigma * clipBound;
-        if (noiseStd > 0) {
-            for (Tensor t : out.tensors()) {
-                double[] noise = new double[(int) t.size()];
-                for (int k = 0; k < noise.length; k++) noise[k] = noiseStd * ParamSet.gaussian(rng);
-                b.addArray(t, 1.0, noise);
-            }
-        }
-        int divisor = expectedBatch > 0 ? expectedBatch : examples.size();
-        GradNorms.scaleAll(out, 1.0 / divisor);
-        double usedBound = clipBound;
+        addNoise(out);
+        GradNorms.scaleAll(out, 1.0 / (expectedBatch > 0 ? expectedBatch : examples.size()));
+        double usedBound = clipBound; // before afterStep: the adaptive rule moves the bound for the next step
         afterStep(examples.size());
         double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
         return ClipReport.perUnit(maxNorm, post, usedBound, scales, clipped).withNonFinite(sawNonFinite || Double.isNaN(maxNorm));
+    }
+
+    /** What the non-finite policy made of the batch: nothing seen, repaired (zeroed), or the step to be skipped. */
+    private enum Screening { CLEAN, REPAIRED, SKIP_STEP }
+
+    /** Checks the examples' shapes and applies the non-finite policy to each tensor (PROPAGATE looks at nothing). */
+    private Screening screen(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
+        Backend b = out.backend();
+        Screening found = Screening.CLEAN;
+        for (int e = 0; e < examples.size(); e++) {
+            ParamSet ex = examples.get(e);
+            if (ex.size() != out.size()) {
+                throw new IllegalArgumentException(spec + ": example " + e + " has " + ex.size() + " tensors but the output has " + out.size());
+            }
+            if (ctx.nonFinite() == NonFinitePolicy.PROPAGATE) continue;
+            for (Tensor t : ex.tensors()) {
+                if (b.allFinite(t)) continue;
+                switch (ctx.nonFinite()) {
+                    case ERROR -> throw new NonFiniteGradientException("example " + e + "/" + t.name(), spec);
+                    case SKIP -> {
+                        return Screening.SKIP_STEP;
+                    }
+                    default -> {
+                        b.zeroNonFinite(t);
+                        found = Screening.REPAIRED;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** One example's L2 norm and the factor it was scaled by (per layer: the smallest of its layers'). */
+    private record ExampleClip(double norm, double factor) {
+    }
+
+    private ExampleClip clipExample(ParamSet ex, Map<String, List<Integer>> layers, ClipContext ctx) {
+        double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
+        double total = GradNorms.combine(norms, 2);
+        recordNorm(total);
+        if (!perLayer) return new ExampleClip(total, GradNorms.clipUnit(ex, null, total, 2, clipBound, 1, eps).factor());
+        double layerBound = clipBound / Math.sqrt(layers.size());
+        double smallest = 1;
+        for (List<Integer> members : layers.values()) {
+            smallest = Math.min(smallest, GradNorms.clipUnit(ex, members, GradNorms.subsetNorm(norms, members), 2, layerBound, 1, eps).factor());
+        }
+        return new ExampleClip(total, smallest);
+    }
+
+    /** Gaussian noise of standard deviation sigma * C on every coordinate of the sum, drawn from the run's stream. */
+    private void addNoise(ParamSet sum) {
+        double noiseStd = sigma * clipBound;
+        if (noiseStd <= 0) return;
+        for (Tensor t : sum.tensors()) {
+            double[] noise = new double[(int) t.size()];
+            for (int k = 0; k < noise.length; k++) noise[k] = noiseStd * ParamSet.gaussian(rng);
+            sum.backend().addArray(t, 1.0, noise);
+        }
     }
 
     /** Hook: sees each example's pre-clip norm (the adaptive rule counts those under the bound). */
