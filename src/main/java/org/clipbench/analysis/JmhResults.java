@@ -67,9 +67,25 @@ public final class JmhResults {
         throw new BadInputException(input, "holds neither results.json nor jmh/*.json: not a ClipBench results folder");
     }
 
+    /** One row per JMH record of the inputs, with its parameters as columns (empty where a record lacks one). */
     public static Table load(List<Path> inputs) throws IOException {
-        List<JsonNode> records = new ArrayList<>();
-        List<String> sources = new ArrayList<>();
+        List<Sourced> records = readRecords(inputs);
+        Set<String> paramNames = new LinkedHashSet<>();
+        for (Sourced r : records) {
+            if (r.record().has("params")) r.record().get("params").fieldNames().forEachRemaining(paramNames::add);
+        }
+        Rows rows = new Rows(paramNames);
+        for (Sourced r : records) rows.add(r.record(), r.source());
+        return rows.table();
+    }
+
+    /** A JMH record and the name of the input it came from. */
+    private record Sourced(JsonNode record, String source) {
+    }
+
+    /** Every record of every input, each file checked to be JMH JSON ('-rf json' output). */
+    private static List<Sourced> readRecords(List<Path> inputs) throws IOException {
+        List<Sourced> records = new ArrayList<>();
         for (Path in : inputs) {
             for (Path f : filesOf(in)) {
                 JsonNode root;
@@ -86,32 +102,28 @@ public final class JmhResults {
                     if (!r.hasNonNull("benchmark") || !r.hasNonNull("primaryMetric")) {
                         throw new BadInputException(f, "a record lacks 'benchmark' or 'primaryMetric': not JMH JSON");
                     }
-                    records.add(r);
-                    sources.add(in.getFileName().toString());
+                    records.add(new Sourced(r, in.getFileName().toString()));
                 }
             }
         }
-        Set<String> paramNames = new LinkedHashSet<>();
-        for (JsonNode r : records) {
-            if (r.has("params")) r.get("params").fieldNames().forEachRemaining(paramNames::add);
+        return records;
+    }
+
+    /** The table's columns, filled a record at a time. */
+    private static final class Rows {
+        final StringColumn benchmark = StringColumn.create("benchmark"), method = StringColumn.create("method"),
+                mode = StringColumn.create("mode"), unit = StringColumn.create("unit"), raw = StringColumn.create("raw"),
+                source = StringColumn.create("source"), steady = StringColumn.create("steady");
+        final DoubleColumn score = DoubleColumn.create("score"), error = DoubleColumn.create("error"), median = DoubleColumn.create("median"),
+                alloc = DoubleColumn.create("alloc_b_op"), forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
+        final IntColumn samples = IntColumn.create("samples");
+        final List<StringColumn> params = new ArrayList<>();
+
+        Rows(Set<String> paramNames) {
+            for (String p : paramNames) params.add(StringColumn.create(p));
         }
-        StringColumn benchmark = StringColumn.create("benchmark");
-        StringColumn method = StringColumn.create("method");
-        StringColumn mode = StringColumn.create("mode");
-        StringColumn unit = StringColumn.create("unit");
-        DoubleColumn score = DoubleColumn.create("score");
-        DoubleColumn error = DoubleColumn.create("error");
-        IntColumn samples = IntColumn.create("samples");
-        StringColumn raw = StringColumn.create("raw");
-        DoubleColumn median = DoubleColumn.create("median");
-        DoubleColumn alloc = DoubleColumn.create("alloc_b_op");
-        StringColumn source = StringColumn.create("source");
-        StringColumn steady = StringColumn.create("steady");
-        DoubleColumn forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
-        List<StringColumn> params = new ArrayList<>();
-        for (String p : paramNames) params.add(StringColumn.create(p));
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode r = records.get(i);
+
+        void add(JsonNode r, String from) {
             String full = r.get("benchmark").asText();
             int dot = full.lastIndexOf('.');
             String cls = full.substring(0, dot);
@@ -121,40 +133,44 @@ public final class JmhResults {
             JsonNode pm = r.get("primaryMetric");
             unit.append(pm.path("scoreUnit").asText(""));
             score.append(pm.path("score").asDouble(Double.NaN));
+            addIterations(pm);
+            JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
+            alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
+            source.append(from);
+            for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
+        }
+
+        /** The iterations of every fork: their count, the score's error, the median, the raw text and the steady-state judgement. */
+        private void addIterations(JsonNode pm) {
             List<String> forkTexts = new ArrayList<>();
             List<double[]> forkValues = new ArrayList<>();
             List<Double> all = new ArrayList<>();
-            int count = 0;
             for (Iterator<JsonNode> forks = pm.path("rawData").elements(); forks.hasNext(); ) {
                 List<String> it = new ArrayList<>();
                 forks.next().forEach(v -> {
                     it.add(v.asText());
                     all.add(v.asDouble());
                 });
-                count += it.size();
                 if (!it.isEmpty()) {
                     forkTexts.add(String.join(" ", it));
                     forkValues.add(it.stream().mapToDouble(Double::parseDouble).toArray());
                 }
             }
-            samples.append(count);
             double[] values = all.stream().mapToDouble(Double::doubleValue).toArray();
+            samples.append(values.length);
             error.append(pm.path("scoreError").isNumber() ? pm.get("scoreError").asDouble() : scoreError(values));
-            median.append(all.isEmpty() ? Double.NaN
-                    : new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(all.stream().mapToDouble(Double::doubleValue).toArray()));
-            JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
-            alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
+            median.append(values.length == 0 ? Double.NaN : new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values));
             raw.append(String.join("|", forkTexts));
             SteadyState.Judgement j = SteadyState.judge(forkValues);
             steady.append(j.label());
             forkCv.append(j.betweenForkCv());
             iterCv.append(j.withinForkCv());
-            source.append(sources.get(i));
-            for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
         }
-        Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source, steady, forkCv, iterCv);
-        params.forEach(t::addColumns);
-        return t;
-    }
 
+        Table table() {
+            Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source, steady, forkCv, iterCv);
+            params.forEach(t::addColumns);
+            return t;
+        }
+    }
 }
