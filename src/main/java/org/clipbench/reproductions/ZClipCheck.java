@@ -8,21 +8,24 @@ import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
 
 /**
- * ZClip (Kumar et al. 2025), adapted: at the highest learning rate, the share of seeds that diverge.
- * Reproduced when ZClip diverges in at least `gap` fewer seeds than no clipping and no more than fixed
- * clipping. Not reproduced when ZClip diverges at least as often as no clipping while no clipping does
- * diverge; inconclusive when no clipping never diverges (nothing to prevent) or the gap is smaller.
- * Loss spikes (see Trainer) are reported alongside. Gate: ZClip and fixed clipping both clipped at that rate.
+ * ZClip (Kumar et al. 2025), adapted: at the highest learning rate, the share of seeds that diverge,
+ * decided by Fisher's exact test (one-sided, level `alpha`), not by the point estimates. Reproduced when
+ * no clipping diverges more often than ZClip (p < alpha) by at least `gap`, and fixed clipping does not
+ * diverge less often than ZClip (that test's p >= alpha). Not reproduced when ZClip diverges more often
+ * than no clipping, or more often than fixed clipping (p < alpha); inconclusive otherwise, and when no
+ * clipping never diverges (nothing to prevent). Loss spikes (see Trainer) are reported alongside.
+ * Gate: ZClip and fixed clipping both clipped at that rate.
  */
 final class ZClipCheck implements Check {
     private final String baseline, fixed, zclip;
-    private final double gap;
+    private final double gap, alpha;
 
     ZClipCheck(Checks.Params p) {
         baseline = p.text("baseline", "none");
         fixed = p.text("fixed", "global-norm:c=1,eps=0");
         zclip = p.text("zclip", "zclip");
         gap = p.number("gap", 0.3);
+        alpha = p.number("alpha", 0.05);
     }
 
     @Override
@@ -39,19 +42,27 @@ final class ZClipCheck implements Check {
             }
         }
         double top = lrs.get(lrs.size() - 1);
+        Table rNone = Evidence.runs(s, baseline, top), rFixed = Evidence.runs(s, fixed, top), rZ = Evidence.runs(s, zclip, top);
+        int kNone = Evidence.divergedCount(rNone), kFixed = Evidence.divergedCount(rFixed), kZ = Evidence.divergedCount(rZ);
         double none = rate(s, baseline, top), fix = rate(s, fixed, top), z = rate(s, zclip, top);
-        String numbers = String.format("at lr %s, diverged: no clipping %s, fixed %s, ZClip %s", Evidence.num(top), Evidence.pct(none),
-                Evidence.pct(fix), Evidence.pct(z));
+        double pBetter = StatisticalTests.fisherGreater(kNone, rNone.rowCount(), kZ, rZ.rowCount());
+        double pFixedBetter = StatisticalTests.fisherGreater(kZ, rZ.rowCount(), kFixed, rFixed.rowCount());
+        double pWorse = StatisticalTests.fisherGreater(kZ, rZ.rowCount(), kNone, rNone.rowCount());
+        String numbers = String.format("at lr %s, diverged: no clipping %s, fixed %s, ZClip %s; Fisher's exact test, one-sided: "
+                        + "no clipping diverges more than ZClip p = %s, ZClip more than fixed p = %s (alpha %s)", Evidence.num(top), Evidence.pct(none),
+                Evidence.pct(fix), Evidence.pct(z), Evidence.num(pBetter), Evidence.num(pFixedBetter), Evidence.num(alpha));
         Table t = rows.table();
         if (none == 0) return Verdict.inconclusive(numbers + ": no clipping never diverges here, so there is nothing to prevent", t);
-        Verdict gated = Gates.firstFailure(numbers, t, Gates.clipped(zclip + " at lr " + Evidence.num(top), Evidence.runs(s, zclip, top)),
-                Gates.clipped(fixed + " at lr " + Evidence.num(top), Evidence.runs(s, fixed, top)));
+        Verdict gated = Gates.firstFailure(numbers, t, Gates.clipped(zclip + " at lr " + Evidence.num(top), rZ),
+                Gates.clipped(fixed + " at lr " + Evidence.num(top), rFixed));
         if (gated != null) return gated;
-        if (none - z >= gap && z <= fix) {
+        if (pBetter < alpha && none - z >= gap && pFixedBetter >= alpha) {
             return Verdict.reproduced(numbers + (fix == 0 ? "; unlike the paper's report, fixed clipping did not diverge here either" : ""), t);
         }
-        if (z >= none) return Verdict.notReproduced(numbers + ": ZClip diverges as often as no clipping", t);
-        return Verdict.inconclusive(numbers + ": needed ZClip at least " + Evidence.num(100 * gap) + " points below no clipping and no worse than fixed", t);
+        if (pWorse < alpha) return Verdict.notReproduced(numbers + ": ZClip diverges more often than no clipping (p = " + Evidence.num(pWorse) + ")", t);
+        if (pFixedBetter < alpha) return Verdict.notReproduced(numbers + ": ZClip diverges more often than fixed clipping", t);
+        return Verdict.inconclusive(numbers + ": needed p < " + Evidence.num(alpha) + " and ZClip at least " + Evidence.num(100 * gap)
+                + " points below no clipping", t);
     }
 
     static double rate(SweepResults s, String strategy, double lr) {

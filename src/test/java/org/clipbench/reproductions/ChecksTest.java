@@ -370,6 +370,20 @@ class ChecksTest {
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
             assertThat(v.reason()).contains("Gate failed: zclip at lr 3");
         }
-        @Test void inconclusiveWhenWorseThanFixed() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 0, 2))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        /** 2/10 against fixed clipping's 0/10 is not evidence that ZClip is worse (Fisher p = 0.24): the point estimates no longer decide. */
+        @Test void aNonSignificantLeadOfFixedClippingDoesNotDecide() {
+            assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 0, 2))).outcome()).isEqualTo(Outcome.REPRODUCED);
+        }
+        @Test void notReproducedWhenSignificantlyWorseThanFixed() {
+            Verdict v = judge("zclip-stability", Synthetic.of(highLr(8, 0, 6)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("more often than fixed clipping");
+        }
+        /** 3/10 against 0/10 is a 30-point gap with Fisher p = 0.105: not enough. */
+        @Test void aGapWithoutSignificanceIsInconclusive() {
+            Verdict v = judge("zclip-stability", Synthetic.of(highLr(3, 3, 0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("p = 0.105");
+        }
     }
 }

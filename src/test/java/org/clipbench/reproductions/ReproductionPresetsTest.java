@@ -93,6 +93,12 @@ class ReproductionPresetsTest {
         // the final layer is never clipped
         assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.strategies().stream().filter(x -> x.startsWith("agc"))).allMatch(x -> x.contains("exempt=layer2.weight|layer2.bias")));
 
+        // version 2: decided by Fisher's exact test, on confirmation seeds 11-20 (version 1 explored 1-10)
+        Reproduction zclip = Reproduction.preset("zclip-stability");
+        assertThat(zclip.version()).isEqualTo(2);
+        assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 20).boxed().toList());
+        assertThat(zclip.checkParams().get("alpha").asDouble()).isEqualTo(0.05);
+
         Reproduction auto = Reproduction.preset("autoclip-percentile");
         assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(1.0, 100.0, 10000.0);
         assertThat(auto.sweeps().get(0).strategies()).hasSize(7).contains("autoclip:p=100", "autoclip:p=0");
