@@ -38,12 +38,12 @@ public final class Report {
         }
     }
 
-    /** What the inputs hold, sorted by kind. */
-    record Inputs(List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
+    /** What the inputs hold, sorted by kind (folders: the inputs as given, for the analysis scripts). */
+    record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
     }
 
     /** The report's sections, in the order summary.md lists them; each turns its kind of input into tables and figures. */
-    static final List<ReportSection> SECTIONS = List.of(new KernelSection(), new ConvergenceSection(), new ReproductionSection());
+    static final List<ReportSection> SECTIONS = List.of(new KernelSection(), new ScriptSection(), new ConvergenceSection(), new ReproductionSection());
 
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
@@ -118,7 +118,7 @@ public final class Report {
             Path above = reproductions.get(0).toAbsolutePath().normalize().getParent().resolve("environment.json");
             if (Files.isRegularFile(above)) env = above;
         }
-        return new Inputs(jmh, sweeps, reproductions, env, problems);
+        return new Inputs(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems);
     }
 
     /** Loads every JMH file that parses; each one that does not is reported and left out. */

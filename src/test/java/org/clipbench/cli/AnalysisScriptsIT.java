@@ -27,7 +27,8 @@ class AnalysisScriptsIT {
     @ParameterizedTest
     @CsvSource({
         "report.jsh, " + BENCH + "|" + SWEEP + ", index.html|kernel-time-vs-size-f64.svg|loss-curves-fixture.png",
-        "kernel-figures.jsh, " + BENCH + ", kernel-time-vs-size-f64.svg|kernel-bandwidth-vs-size-f64.png|norm-pct-of-achievable.svg",
+        "kernel-figures.jsh, " + BENCH + ", kernel-time-vs-size-f64.svg|kernel-bandwidth-vs-size-f64.png",
+        "report/norm-efficiency.jsh, " + BENCH + ", norm-pct-of-achievable.svg|norm-pct-of-achievable.png",
         "kernel-tables.jsh, " + BENCH + ",",
         "convergence-figures.jsh, " + SWEEP + ", loss-curves-fixture.svg|final-loss-fixture.png|grad-norm-fixture.svg",
     })
@@ -48,7 +49,7 @@ class AnalysisScriptsIT {
     void theSideBySideTablePutsPytorchNextToEachBackend(@TempDir Path tmp) throws Exception {
         String log = run(tmp.resolve("log.txt"), List.of(Path.of(System.getProperty("java.home"), "bin", "jshell").toString(),
                 "-R--add-modules=jdk.incubator.vector", "--class-path", "target/benchmarks.jar",
-                "-R-Dresults=src/test/resources/fixtures/bench-peer", "analysis/pytorch-side-by-side.jsh"));
+                "-R-Dresults=src/test/resources/fixtures/bench-peer", "analysis/report/pytorch-side-by-side.jsh"));
         // PyTorch: 5000 - 1000 restore = 4.0 us net; vector: 1000 - 500 = 500 ns: 8x
         // † : the fixture's vector row is still rising over its iterations
         assertThat(log).contains("| flat-4K | f64 | 1 | 4.0 µs | vector | 500 ns † | 8.00 |").doesNotContain("Exception");

@@ -146,27 +146,38 @@ class SmokeProfileIT {
     /**
      * Regression detection end to end, on the same build: an A/A comparison of two runs must call at most
      * two of six benchmarks slower (each has a 5% false-alarm chance by construction), and a variant that
-     * computes every norm twice must be called slower everywhere.
+     * computes every norm twice must be called slower everywhere. The A and B sides are measured in
+     * alternating one-fork rounds (A B, B A, ...): run back to back, a 2-core machine's drift between two
+     * 3-minute runs (10-20% here once, every row in the same direction) is a real difference, not a false alarm.
      */
     @Test
     void aaComparisonStaysQuietAndAnInjectedSlowdownIsCaught() throws Exception {
         Path root = Path.of("target", "it-runs");
         String[] filter = {"--profile", "quick", "--no-sweep", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector",
                 "--sizes", "flat-4K", "--dtypes", "f64"};
-        // five forks per run: forks, not iterations, are the samples (one fork's iterations share its JIT and layout)
-        String jmh = "-f 5 -wi 2 -w 200ms -i 3 -r 100ms";
-        Path a = root.resolve("aa-a"), b = root.resolve("aa-b"), slow = root.resolve("aa-slow");
-        for (Path dir : List.of(a, b, slow)) deleteRecursively(dir);
-        for (Path dir : List.of(a, b, slow)) {
+        // one fork per round, five rounds per side: forks, not iterations, are the samples (one fork's iterations share its JIT and layout)
+        String oneFork = "-f 1 -wi 2 -w 200ms -i 3 -r 100ms";
+        int rounds = 5;
+        List<Path> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+        for (int i = 1; i <= rounds; i++) {
+            a.add(root.resolve("aa-a" + i));
+            b.add(root.resolve("aa-b" + i));
+        }
+        Path slow = root.resolve("aa-slow");
+        List<Path> order = new java.util.ArrayList<>();
+        for (int i = 0; i < rounds; i++) order.addAll(i % 2 == 0 ? List.of(a.get(i), b.get(i)) : List.of(b.get(i), a.get(i)));
+        order.add(slow);
+        for (Path dir : order) deleteRecursively(dir);
+        for (Path dir : order) {
             List<String> args = new java.util.ArrayList<>(List.of("bench"));
             args.addAll(List.of(filter));
-            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? jmh + " -p repeat=2" : jmh));
+            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? "-f 5 -wi 2 -w 200ms -i 3 -r 100ms -p repeat=2" : oneFork));
             Process p = start(root.resolve(dir.getFileName() + ".log"), args.toArray(String[]::new));
             assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).as(Files.readString(root.resolve(dir.getFileName() + ".log"))).isZero();
         }
         // the runs also hold their roofline (STREAM copy and read at flat-4K): the comparison of interest is the 6 norms
-        var aa = org.clipbench.compare.Compare.compare(List.of(a), List.of(b), org.clipbench.compare.Compare.Settings.defaults());
+        var aa = org.clipbench.compare.Compare.compare(a, b, org.clipbench.compare.Compare.Settings.defaults());
         List<org.clipbench.compare.Compare.Row> aaNorms = aa.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
         long falseAlarms = aaNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count();
         System.out.printf("A/A: %d of %d norm benchmarks called slower (false alarms)%n", falseAlarms, aaNorms.size());
@@ -174,7 +185,7 @@ class SmokeProfileIT {
         assertThat(aaNorms).allMatch(org.clipbench.compare.Compare.Row::forkLevel);
         assertThat(falseAlarms).as(org.clipbench.compare.Compare.text(aa)).isLessThanOrEqualTo(2);
 
-        var injected = org.clipbench.compare.Compare.compare(List.of(a), List.of(slow),
+        var injected = org.clipbench.compare.Compare.compare(a, List.of(slow),
                 new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat")));
         List<org.clipbench.compare.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
         assertThat(slowNorms).hasSize(6);
@@ -185,7 +196,7 @@ class SmokeProfileIT {
                 && (r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER || r.verdict() == org.clipbench.compare.Compare.Verdict.UNRELIABLE));
         assertThat(slowNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count())
                 .as(org.clipbench.compare.Compare.text(injected)).isGreaterThanOrEqualTo(4);
-        Process cmp = start(root.resolve("aa-compare.log"), "compare", a.toString(), slow.toString(), "--ignore-params", "repeat");
+        Process cmp = start(root.resolve("aa-compare.log"), "compare", a.get(0).toString(), slow.toString(), "--ignore-params", "repeat");
         assertThat(cmp.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(cmp.exitValue()).as("exit 1 on a regression").isEqualTo(1);
     }

@@ -111,18 +111,19 @@ class ReportTest {
         Report.Outcome o = Report.build(List.of(BENCH, SWEEP), out);
         assertThat(o.problems()).isEmpty();
         for (String id : List.of("kernel-time-vs-size-f64", "kernel-bandwidth-vs-size-f64", "strategy-cost-flat-16m", "safe-norm-overhead",
-                "loss-curves-fixture", "final-loss-fixture", "divergences-fixture", "clip-fraction-fixture")) {
+                "norm-pct-of-achievable", "loss-curves-fixture", "final-loss-fixture", "divergences-fixture", "clip-fraction-fixture")) {
             assertValidSvg(out.resolve(id + ".svg"));
             assertValidPng(out.resolve(id + ".png"));
         }
-        assertThat(o.figureFiles()).hasSize(16);
+        assertThat(o.figureFiles()).hasSize(18); // 8 standard figures and analysis/report/norm-efficiency.jsh's, SVG and PNG each
         String html = Files.readString(o.index());
         assertThat(html).contains("<script src=\"plotly-2.35.3.js\">").doesNotContain("src=\"http").doesNotContain("cdn.");
         assertThat(out.resolve("plotly-2.35.3.js")).isRegularFile();
         assertThat(Files.size(out.resolve("plotly-2.35.3.js"))).isGreaterThan(1_000_000);
         assertThat(html).contains("fig-loss-curves-fixture").contains("Intel"); // environment summary from environment.json
         String md = Files.readString(out.resolve("summary.md"));
-        assertThat(md).contains("## Kernel summary").contains("## Convergence: fixture");
+        assertThat(md).contains("## Kernel summary").contains("## Convergence: fixture").contains("## From the analysis scripts")
+                .contains("![Best L2 norm kind per backend, % of the achievable time](norm-pct-of-achievable.svg)");
         Table csv = Table.read().csv(out.resolve("kernels-clipping.csv").toFile());
         assertThat(csv.columnNames()).contains("median", "x_arrays", "net_ns");
     }

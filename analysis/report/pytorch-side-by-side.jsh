@@ -1,0 +1,45 @@
+// The JVM backends beside PyTorch, from one run: global-norm clip (always clipping, separate tensors),
+// net time per call (restore subtracted or untimed), speed-up over PyTorch, effective GB/s and % of the
+// achievable time, per data set, dtype and thread count (what docs/results.md shows). The report runs
+// this script over its inputs; by hand, from the project root after a build (prints the table):
+//   jshell -R--add-modules=jdk.incubator.vector --class-path target/benchmarks.jar \
+//          -R-Dresults=results/reference/quick analysis/report/pytorch-side-by-side.jsh
+import java.util.*;
+import org.clipbench.analysis.*;
+import tech.tablesaw.api.*;
+
+String time(double ns) { return Double.isNaN(ns) ? "" : ns >= 1e6 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6) : ns >= 1e3 ? String.format(Locale.ROOT, "%.1f µs", ns / 1e3) : String.format(Locale.ROOT, "%.0f ns", ns); }
+String mark(String steady) { return steady.equals("yes") ? "" : " †"; }
+
+/** The clip rows of every JVM backend joined to PyTorch's row of the same data set, dtype and threads. */
+Table sideBySide(Table clipping) {
+    Table gn = clipping.where(clipping.stringColumn("strategy").isEqualTo("global-norm").and(clipping.stringColumn("regime").isEqualTo("always")).and(clipping.stringColumn("layout").isEqualTo("separate")));
+    Table peer = gn.where(gn.stringColumn("backend").isEqualTo("pytorch")).selectColumns("dtype", "data", "threads", "net_ns", "steady");
+    peer.column("net_ns").setName("pytorch_ns");
+    peer.column("steady").setName("pytorch_steady");
+    Table j = gn.where(gn.stringColumn("backend").isNotEqualTo("pytorch")).joinOn("dtype", "data", "threads").inner(peer).sortOn("dtype", "threads", "data", "backend");
+    Table out = Table.create("side by side");
+    for (String c : List.of("data", "dtype", "threads", "PyTorch", "backend", "net time", "× PyTorch", "eff. GB/s", "% of achievable")) out.addColumns(StringColumn.create(c));
+    for (int r = 0; r < j.rowCount(); r++) {
+        double x = j.doubleColumn("pytorch_ns").getDouble(r) / j.doubleColumn("net_ns").getDouble(r);
+        out.stringColumn("data").append(j.stringColumn("data").get(r));
+        out.stringColumn("dtype").append(j.stringColumn("dtype").get(r));
+        out.stringColumn("threads").append(j.stringColumn("threads").get(r));
+        out.stringColumn("PyTorch").append(time(j.doubleColumn("pytorch_ns").getDouble(r)) + mark(j.stringColumn("pytorch_steady").get(r)));
+        out.stringColumn("backend").append(j.stringColumn("backend").get(r));
+        out.stringColumn("net time").append(time(j.doubleColumn("net_ns").getDouble(r)) + mark(j.stringColumn("steady").get(r)));
+        out.stringColumn("× PyTorch").append(String.format(Locale.ROOT, "%.2f", x));
+        out.stringColumn("eff. GB/s").append(String.format(Locale.ROOT, "%.1f", j.doubleColumn("eff_gbps").getDouble(r)));
+        out.stringColumn("% of achievable").append(String.format(Locale.ROOT, "%.0f%%", j.doubleColumn("pct_achievable").getDouble(r)));
+    }
+    return out;
+}
+
+Table jmh = ScriptOutput.jmh();
+if (jmh != null) {
+    Table clipping = KernelSummary.build(jmh).clipping();
+    if (clipping.rowCount() > 0 && clipping.stringColumn("backend").contains("pytorch")) {
+        ScriptOutput.table("Global-norm clip beside PyTorch: net time per call († not at steady state)", sideBySide(clipping));
+    }
+}
+/exit
