@@ -61,16 +61,16 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public int evalEveryOrDefault() { return evalEvery != null ? evalEvery : (int) Math.max(1, stepsOrDefault() / 10); }
 
     public Trainer.Settings settings(double lr) {
-        return Trainer.Settings.of(stepsOrDefault(), lr)
-                .withSchedule(new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0))
-                .withEvalEvery(evalEveryOrDefault())
-                .withDivergenceFactor(divergenceFactor != null ? divergenceFactor : 1e4)
-                .withMaxCurvePoints(curvePoints != null ? curvePoints : 200)
-                .withNonFinite(NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"))
-                .withTargetLoss(targetLoss != null ? targetLoss : Double.NaN)
-                .withTargetGradNorm(targetGradNorm != null ? targetGradNorm : Double.NaN)
-                .withStopAtTarget(stopAtTarget != null && stopAtTarget)
-                .withSmoothnessLog(logSmoothness != null && logSmoothness);
+        return Trainer.Settings.builder(stepsOrDefault(), lr)
+                .schedule(new Schedule(schedule != null ? schedule : "constant", warmup != null ? warmup : 0))
+                .evalEvery(evalEveryOrDefault())
+                .divergenceFactor(divergenceFactor != null ? divergenceFactor : 1e4)
+                .maxCurvePoints(curvePoints != null ? curvePoints : 200)
+                .nonFinite(NonFinitePolicy.parse(nonFinite != null ? nonFinite : "propagate"))
+                .targetLoss(targetLoss != null ? targetLoss : Double.NaN)
+                .targetGradNorm(targetGradNorm != null ? targetGradNorm : Double.NaN)
+                .stopAtTarget(stopAtTarget != null && stopAtTarget)
+                .logSmoothness(logSmoothness != null && logSmoothness).build();
     }
 
     /** Every problem with the config: IllegalArgumentException naming the first thing wrong. */

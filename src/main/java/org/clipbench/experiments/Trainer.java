@@ -45,45 +45,46 @@ public final class Trainer {
 
         /** steps at a constant lr, evaluated at the end only, 200 curve points, divergence at 1e4 x the first loss, no target. */
         public static Settings of(long steps, double lr) {
-            return new Settings(steps, lr, Schedule.constant(), (int) Math.min(Integer.MAX_VALUE, steps), 1e4, 200,
-                    NonFinitePolicy.PROPAGATE, Double.NaN, Double.NaN, false, false);
+            return builder(steps, lr).build();
         }
 
-        public Settings withSchedule(Schedule schedule) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        /** The settings of {@link #of}, to change one by one. */
+        public static Builder builder(long steps, double lr) {
+            return new Builder(steps, lr);
+        }
+    }
+
+    /** Builds {@link Settings}; each setter names what it sets, build() validates. */
+    public static final class Builder {
+        private final long steps;
+        private final double lr;
+        private Schedule schedule = Schedule.constant();
+        private int evalEvery;
+        private double divergenceFactor = 1e4, targetLoss = Double.NaN, targetGradNorm = Double.NaN;
+        private int maxCurvePoints = 200;
+        private NonFinitePolicy nonFinite = NonFinitePolicy.PROPAGATE;
+        private boolean stopAtTarget, logSmoothness;
+
+        private Builder(long steps, double lr) {
+            this.steps = steps;
+            this.lr = lr;
+            this.evalEvery = (int) Math.min(Integer.MAX_VALUE, Math.max(1, steps));
         }
 
-        public Settings withEvalEvery(int evalEvery) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
-        public Settings withDivergenceFactor(double divergenceFactor) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
-        public Settings withMaxCurvePoints(int maxCurvePoints) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
-        public Settings withNonFinite(NonFinitePolicy nonFinite) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
-        public Settings withTargetLoss(double targetLoss) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
-        public Settings withTargetGradNorm(double targetGradNorm) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
-
+        public Builder schedule(Schedule s) { schedule = s; return this; }
+        public Builder evalEvery(int n) { evalEvery = n; return this; }
+        public Builder divergenceFactor(double f) { divergenceFactor = f; return this; }
+        public Builder maxCurvePoints(int n) { maxCurvePoints = n; return this; }
+        public Builder nonFinite(NonFinitePolicy p) { nonFinite = p; return this; }
+        public Builder targetLoss(double loss) { targetLoss = loss; return this; }
+        public Builder targetGradNorm(double norm) { targetGradNorm = norm; return this; }
         /** Ends the run at the first step that meets a target. */
-        public Settings withStopAtTarget(boolean stopAtTarget) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
-        }
+        public Builder stopAtTarget(boolean stop) { stopAtTarget = stop; return this; }
+        public Builder logSmoothness(boolean log) { logSmoothness = log; return this; }
 
-        public Settings withSmoothnessLog(boolean logSmoothness) {
-            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness);
+        public Settings build() {
+            return new Settings(steps, lr, schedule, evalEvery, divergenceFactor, maxCurvePoints, nonFinite, targetLoss, targetGradNorm,
+                    stopAtTarget, logSmoothness);
         }
     }
 

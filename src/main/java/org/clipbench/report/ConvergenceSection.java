@@ -1,13 +1,10 @@
 package org.clipbench.report;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.clipbench.analysis.ConvergenceFigures;
-import org.clipbench.analysis.JmhResults.BadInputException;
 import org.clipbench.analysis.SweepResults;
 import org.clipbench.experiments.SweepSummary;
 import org.clipbench.io.Markdown;
@@ -17,14 +14,7 @@ import tech.tablesaw.api.Table;
 final class ConvergenceSection implements ReportSection {
     @Override
     public void write(Report.Inputs in, Output out) throws IOException {
-        List<SweepResults> sweeps = new ArrayList<>();
-        for (Path dir : in.sweeps()) {
-            try {
-                sweeps.add(SweepResults.load(dir));
-            } catch (BadInputException e) {
-                out.problems().add(e.getMessage());
-            }
-        }
+        List<SweepResults> sweeps = out.loadEach(in.sweeps(), SweepResults::load);
         if (sweeps.isEmpty()) return;
         List<org.clipbench.analysis.Figure> figs = ConvergenceFigures.build(sweeps);
         out.writeFigures(figs);

@@ -51,6 +51,24 @@ interface ReportSection {
             md.append('\n');
         }
 
+        /** A loader of one results folder that may refuse it. */
+        interface Loader<T> {
+            T load(Path dir) throws IOException;
+        }
+
+        /** Each folder loaded; one that cannot be (bad input) is a problem named by its loader, and left out. */
+        <T> List<T> loadEach(List<Path> dirs, Loader<T> loader) throws IOException {
+            List<T> out = new ArrayList<>();
+            for (Path dir : dirs) {
+                try {
+                    out.add(loader.load(dir));
+                } catch (org.clipbench.analysis.JmhResults.BadInputException | IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            return out;
+        }
+
         static List<Figure> drawn(List<Figure> figs) {
             return figs.stream().filter(f -> !f.isEmpty()).toList();
         }

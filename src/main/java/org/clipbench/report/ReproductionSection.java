@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.clipbench.analysis.Figure;
-import org.clipbench.analysis.JmhResults.BadInputException;
 import org.clipbench.io.AtomicFiles;
 import org.clipbench.io.Markdown;
 import org.clipbench.reproductions.ReproductionResults;
@@ -22,14 +21,7 @@ import tech.tablesaw.api.Table;
 final class ReproductionSection implements ReportSection {
     @Override
     public void write(Report.Inputs in, Output out) throws IOException {
-        List<ReproductionResults> reps = new ArrayList<>();
-        for (Path dir : in.reproductions()) {
-            try {
-                reps.add(ReproductionResults.load(dir));
-            } catch (BadInputException | IllegalArgumentException e) {
-                out.problems().add(e.getMessage());
-            }
-        }
+        List<ReproductionResults> reps = out.loadEach(in.reproductions(), ReproductionResults::load);
         if (reps.isEmpty()) return;
         List<Figure> figs = new ArrayList<>();
         Map<String, Table> tables = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ class ReproductionSupportTest {
     static final Backend B = Backends.create("arrays");
 
     static Trainer.Settings gradTarget(long steps, double lr, double target) {
-        return Trainer.Settings.of(steps, lr).withMaxCurvePoints(50).withTargetGradNorm(target).withStopAtTarget(true);
+        return Trainer.Settings.builder(steps, lr).maxCurvePoints(50).targetGradNorm(target).stopAtTarget(true).build();
     }
 
     @Test
@@ -50,7 +50,7 @@ class ReproductionSupportTest {
     void localSmoothnessIsTheGradientChangeOverHalfTheStep() {
         // f = e^x + e^-x from x = 2, plain SGD at lr 0.01: u = -0.01 f'(2), L-hat = |f'(2 + u/2) - f'(2)| / (|u|/2)
         SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 2);
-        var s = Trainer.Settings.of(3, 0.01).withMaxCurvePoints(50).withSmoothnessLog(true);
+        var s = Trainer.Settings.builder(3, 0.01).maxCurvePoints(50).logSmoothness(true).build();
         Trainer.Result r = Trainer.train(f, B, DType.F64, Strategies.create("none"), Optimizers.create("sgd"), 1, s);
         double g = 2 * Math.sinh(2), u = -0.01 * g;
         double expected = Math.abs(2 * Math.sinh(2 + u / 2) - g) / (Math.abs(u) / 2);
@@ -64,7 +64,7 @@ class ReproductionSupportTest {
     @Test
     void smoothnessLoggingOffLeavesARunUnchanged() {
         ScalarMean p = new ScalarMean(NoiseDistribution.parse("gaussian", 1), 1, 4);
-        var off = Trainer.Settings.of(200, 0.1).withMaxCurvePoints(50);
+        var off = Trainer.Settings.builder(200, 0.1).maxCurvePoints(50).build();
         Trainer.Result a = Trainer.train(p, B, DType.F64, Strategies.create("global-norm:c=1"), Optimizers.create("sgd"), 3, off);
         Trainer.Result b = Trainer.train(p, B, DType.F64, Strategies.create("global-norm:c=1"), Optimizers.create("sgd"), 3, off);
         assertThat(a.finalLoss()).isEqualTo(b.finalLoss());
@@ -103,7 +103,7 @@ class ReproductionSupportTest {
     @Test
     void perSampleClippingStallsTheTwoPointProblemExactly() {
         ScalarMean p = new ScalarMean(null, 1.5, 2);
-        var s = Trainer.Settings.of(500, 0.1).withMaxCurvePoints(50);
+        var s = Trainer.Settings.builder(500, 0.1).maxCurvePoints(50).build();
         Trainer.Result clipped = Trainer.train(p, B, DType.F64, Strategies.create("dp-flat:C=1,sigma=0"), Optimizers.create("sgd"), 1, s);
         Trainer.Result plain = Trainer.train(p, B, DType.F64, Strategies.create("none"), Optimizers.create("sgd"), 1, s);
         assertThat(clipped.finalEval().get("x")).isEqualTo(1.5);

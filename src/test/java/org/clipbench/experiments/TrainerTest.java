@@ -23,7 +23,7 @@ class TrainerTest {
     static final Backend ARRAYS = Backends.create("arrays");
 
     static Trainer.Settings settings(long steps, double lr) {
-        return Trainer.Settings.of(steps, lr).withEvalEvery(50).withTargetLoss(2.001);
+        return Trainer.Settings.builder(steps, lr).evalEvery(50).targetLoss(2.001).build();
     }
 
     /**
