@@ -93,6 +93,12 @@ class ReproductionPresetsTest {
         // the final layer is never clipped
         assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.strategies().stream().filter(x -> x.startsWith("agc"))).allMatch(x -> x.contains("exempt=layer2.weight|layer2.bias")));
 
+        // version 2: decided by a paired test of the interaction lambda x batch, on confirmation seeds 11-20
+        assertThat(agc.version()).isEqualTo(2);
+        assertThat(agc.sweeps()).allSatisfy(s -> assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 20).boxed().toList()));
+        assertThat(agc.checkParams().get("small").asDouble()).isEqualTo(0.02);
+        assertThat(agc.checkParams().get("large").asDouble()).isEqualTo(0.16);
+
         // version 2: decided by Fisher's exact test, on confirmation seeds 11-20 (version 1 explored 1-10)
         Reproduction zclip = Reproduction.preset("zclip-stability");
         assertThat(zclip.version()).isEqualTo(2);
