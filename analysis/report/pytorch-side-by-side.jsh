@@ -19,6 +19,7 @@ Table sideBySide(Table clipping) {
     peer.column("net_ns").setName("pytorch_ns");
     peer.column("steady").setName("pytorch_steady");
     Table j = gn.where(gn.stringColumn("backend").isNotEqualTo("pytorch")).joinOn("dtype", "data", "threads").inner(peer).sortOn("dtype", "threads", "data", "backend");
+    j = j.where(j.doubleColumn("net_ns").isNotMissing().and(j.doubleColumn("pytorch_ns").isNotMissing())); // no net time (its restore not measured): nothing to compare
     Table out = Table.create("side by side");
     for (String c : List.of("data", "dtype", "threads", "PyTorch", "backend", "net time", "× PyTorch", "eff. GB/s", "% of STREAM-model time")) out.addColumns(StringColumn.create(c));
     for (int r = 0; r < j.rowCount(); r++) {

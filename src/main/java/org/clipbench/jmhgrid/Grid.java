@@ -151,7 +151,7 @@ public final class Grid {
     }
 
     private static boolean restoresAKeptRun(Combo restore, java.util.Collection<Combo> all, Filters filters) {
-        if (!filters.keeps(restore)) return false;
+        if (!filters.keepsIgnoringBenchmark(restore)) return false;
         for (Combo c : all) {
             Combo r = restoreFor(c);
             if (r != null && r.id().equals(restore.id())

@@ -17,6 +17,20 @@ class BenchRunnerTest {
         assertThat(g.combos()).anySatisfy(c -> assertThat(c.benchmark()).isEqualTo("RestoreBenchmark"));
     }
 
+    /**
+     * --benchmarks ClipBenchmark kept the clip but dropped the restore it is measured with (the filter
+     * asked whether the restore itself was a ClipBenchmark), so every small-data net time was empty.
+     */
+    @Test
+    void aClipKeepsItsRestoreWhenOnlyClipBenchmarkIsAskedFor() {
+        Grid g = Grid.build(Profile.quick(), new Filters(List.of("vector"), List.of("global-norm"), List.of("flat-4K"), List.of("f32"),
+                List.of("1"), List.of("ClipBenchmark")).validate());
+        assertThat(g.combos()).anySatisfy(c -> assertThat(c.benchmark()).isEqualTo("ClipBenchmark"));
+        assertThat(g.combos()).filteredOn(c -> c.benchmark().equals("RestoreBenchmark")).singleElement()
+                .satisfies(c -> assertThat(c.params()).containsEntry("backend", "vector").containsEntry("dtype", "f32").containsEntry("params", "flat-4K"));
+        assertThat(g.combos()).allSatisfy(c -> assertThat(c.benchmark()).isIn("ClipBenchmark", "RestoreBenchmark", "BandwidthBenchmark"));
+    }
+
     @Test
     void aRawGcProfilerIsRegisteredOnce() throws Exception {
         BenchRunner r = new BenchRunner(Files.createTempDirectory("runner"), new JmhSettings(1, 1, 10, 1, 10, true, 1, 0), "java",
