@@ -22,6 +22,8 @@ import tech.tablesaw.api.Table;
  */
 final class AgcLambdaCheck implements Check {
     private static final Pattern LAMBDA = Pattern.compile("lambda=([0-9.eE+-]+)");
+    /** Below 5 pairs the smallest one-sided Wilcoxon p (1/2^n) is above 0.05: no decision is possible. */
+    static final int MIN_PAIRS = 5;
     private final String family;
     private final double chance, small, large, alpha;
 
@@ -48,18 +50,17 @@ final class AgcLambdaCheck implements Check {
                 .filter(x -> x.startsWith(family) && !x.contains("scope=tensor")).sorted(Comparator.comparingDouble(AgcLambdaCheck::lambda)).toList();
     }
 
-    /** The grid's lambda with the best mean accuracy (the smallest lambda on a tie), and best minus worst mean accuracy. */
-    double[] bestLambdaAndSpread(SweepResults s) {
-        double best = Double.NEGATIVE_INFINITY, worst = Double.POSITIVE_INFINITY, lambda = Double.NaN;
+    /** The grid's lambda with the best mean accuracy (the smallest lambda on a tie); reported, not decided on. */
+    double bestLambda(SweepResults s) {
+        double best = Double.NEGATIVE_INFINITY, lambda = Double.NaN;
         for (String strategy : grid(s)) {
             double m = Evidence.mean(Evidence.accuracy(Evidence.runs(s, strategy, Double.NaN), chance));
-            worst = Math.min(worst, m);
             if (m > best) {
                 best = m;
                 lambda = lambda(strategy);
             }
         }
-        return new double[] {lambda, best - worst};
+        return lambda;
     }
 
     @Override
@@ -76,7 +77,7 @@ final class AgcLambdaCheck implements Check {
                 rows.add(batch(s), r.numberColumn("lr").getDouble(0), strategy, r.rowCount(), Evidence.divergedCount(r), Evidence.mean(acc),
                         Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)), Gates.clipFraction(r));
             }
-            bestLambda[k] = bestLambdaAndSpread(s)[0];
+            bestLambda[k] = bestLambda(s);
         }
         Table t = rows.table();
         int last = sweeps.size() - 1;
@@ -99,6 +100,10 @@ final class AgcLambdaCheck implements Check {
         gainEnd.keySet().retainAll(gainFirst.keySet());
         double[] x = gainEnd.values().stream().mapToDouble(Double::doubleValue).toArray();
         double[] y = gainEnd.keySet().stream().mapToDouble(gainFirst::get).toArray();
+        if (x.length < MIN_PAIRS) {
+            return Verdict.inconclusive(numbers + ": " + x.length + " seeds with a finite accuracy in all four arms; a one-sided Wilcoxon test"
+                    + " needs at least " + MIN_PAIRS + " to reach p < 0.05", t);
+        }
         double p = StatisticalTests.wilcoxonGreater(x, y), pReverse = StatisticalTests.wilcoxonGreater(y, x);
         String test = String.format("; accuracy(lambda %s) - accuracy(lambda %s): %s at B=%s, %s at B=%s (means over %d paired seeds); "
                         + "Wilcoxon signed-rank, one-sided, the gain grows with the batch: p = %s (alpha %s)", Evidence.num(small), Evidence.num(large),
@@ -114,7 +119,7 @@ final class AgcLambdaCheck implements Check {
         return grid(s).stream().filter(x -> lambda(x) == lambda).findFirst().orElse(null);
     }
 
-    /** Per seed, accuracy(small) - accuracy(large) (diverged runs at chance); seeds both arms ran. */
+    /** Per seed, accuracy(small) - accuracy(large) (diverged runs at chance); seeds both arms ran with a finite accuracy. */
     private java.util.TreeMap<Double, Double> gainBySeed(SweepResults s, String smallArm, String largeArm) {
         Table a = Evidence.runs(s, smallArm, Double.NaN), b = Evidence.runs(s, largeArm, Double.NaN);
         double[] accA = Evidence.accuracy(a, chance), accB = Evidence.accuracy(b, chance);
@@ -123,7 +128,8 @@ final class AgcLambdaCheck implements Check {
         java.util.TreeMap<Double, Double> out = new java.util.TreeMap<>();
         for (int i = 0; i < a.rowCount(); i++) {
             Double other = byB.get(a.numberColumn("seed").getDouble(i));
-            if (other != null) out.put(a.numberColumn("seed").getDouble(i), accA[i] - other);
+            double gain = other == null ? Double.NaN : accA[i] - other;
+            if (Double.isFinite(gain)) out.put(a.numberColumn("seed").getDouble(i), gain); // a run without its evaluation pairs with nothing
         }
         return out;
     }
@@ -142,7 +148,7 @@ final class AgcLambdaCheck implements Check {
         double[] batches = new double[sweeps.size()], best = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {
             batches[k] = batch(sweeps.get(k));
-            best[k] = bestLambdaAndSpread(sweeps.get(k))[0];
+            best[k] = bestLambda(sweeps.get(k));
         }
         Figure g = Figure.line(id + "-best-lambda").title("AGC on digits: the best lambda against batch size").axes("batch size", "best lambda (mean accuracy)")
                 .logX().logY().add("best lambda", batches, best).caption("The lambda of the grid with the highest mean held-out accuracy at each batch size.");

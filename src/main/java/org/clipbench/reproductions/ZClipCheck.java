@@ -43,6 +43,11 @@ final class ZClipCheck implements Check {
         }
         double top = lrs.get(lrs.size() - 1);
         Table rNone = Evidence.runs(s, baseline, top), rFixed = Evidence.runs(s, fixed, top), rZ = Evidence.runs(s, zclip, top);
+        for (String arm : List.of(baseline, fixed, zclip)) {
+            if (Evidence.runs(s, arm, top).rowCount() == 0) {
+                return Verdict.inconclusive("at lr " + Evidence.num(top) + " there are no runs of " + arm + ": nothing to compare", rows.table());
+            }
+        }
         int kNone = Evidence.divergedCount(rNone), kFixed = Evidence.divergedCount(rFixed), kZ = Evidence.divergedCount(rZ);
         double none = rate(s, baseline, top), fix = rate(s, fixed, top), z = rate(s, zclip, top);
         double pBetter = StatisticalTests.fisherGreater(kNone, rNone.rowCount(), kZ, rZ.rowCount());

@@ -206,16 +206,20 @@ class ChecksTest {
 
         /** 8 seeds; a seed's error at lambda k is errorByLambda[k] plus a small seed-dependent jitter (+-0.02). */
         SweepResults batchClipping(int b, double clipFraction, double... errorByLambda) {
+            return batchSeeds(b, 8, clipFraction, errorByLambda);
+        }
+
+        SweepResults batchSeeds(int b, int seeds, double clipFraction, double... errorByLambda) {
             Synthetic s = new Synthetic("B" + b).common("problem_batch", (double) b);
             double[] lambdas = {0.02, 0.04, 0.16};
             for (int k = 0; k < lambdas.length; k++) {
-                for (int i = 0; i < 8; i++) {
+                for (int i = 0; i < seeds; i++) {
                     double jitter = 0.01 * (((i * 7 + k * 3 + b) % 5) - 2);
                     s.run("agc:lambda=" + lambdas[k] + ",exempt=layer2.weight|layer2.bias", i, "eval_error_rate", errorByLambda[k] + jitter,
                             "clip_fraction", clipFraction);
                 }
             }
-            for (int i = 0; i < 8; i++) s.run("none", i, "diverged", "true");
+            for (int i = 0; i < seeds; i++) s.run("none", i, "diverged", "true");
             return s.build();
         }
 
@@ -226,6 +230,14 @@ class ChecksTest {
             assertThat(v.reason()).contains("Wilcoxon signed-rank, one-sided").contains("8 paired seeds");
         }
         @Test void fails() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.03, 0.04, 0.05), batch(512, 0.5, 0.1, 0.05))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        /** Four seeds cannot reach p < 0.05 (1/16 at best); the paired test threw on fewer than two. Now: undecided, said why. */
+        @Test void tooFewPairedSeedsIsInconclusiveNotAnError() {
+            Verdict v = judge("agc-best-lambda", Synthetic.of(batchSeeds(32, 4, 0.5, 0.05, 0.04, 0.03), batchSeeds(512, 4, 0.5, 0.05, 0.1, 0.5)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("4 seeds with a finite accuracy").contains("at least 5");
+            Verdict one = judge("agc-best-lambda", Synthetic.of(batchSeeds(32, 1, 0.5, 0.05, 0.04, 0.03), batchSeeds(512, 1, 0.5, 0.05, 0.1, 0.5)));
+            assertThat(one.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        }
         /** Lambda changes nothing beyond the seeds' jitter at either batch: no decision. */
         @Test void inconclusiveWhenLambdaDoesNotMatter() {
             assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.05, 0.05, 0.05), batch(512, 0.05, 0.05, 0.05))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -374,6 +386,17 @@ class ChecksTest {
         @Test void holds() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 1))).outcome()).isEqualTo(Outcome.REPRODUCED); }
         @Test void fails() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 8))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWithoutDivergence() { assertThat(judge("zclip-stability", Synthetic.of(highLr(0, 0, 0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
+        /** A sweep without a ZClip arm at the top rate made Fisher's test throw (no trials); now it is undecided, the arm named. */
+        @Test void aMissingArmIsInconclusiveNotAnError() {
+            Synthetic s = new Synthetic("high-lr");
+            for (int i = 0; i < 10; i++) {
+                s.run("none", i, "lr", 3.0, "diverged", "true", "loss_spikes", 3.0);
+                s.run("global-norm:c=1,eps=0", i, "lr", 3.0, "diverged", "false", "loss_spikes", 1.0, "clip_fraction", 0.5);
+            }
+            Verdict v = judge("zclip-stability", Synthetic.of(s.build()));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("no runs of zclip");
+        }
         @Test void inconclusiveWhenZClipNeverClipped() {
             Verdict v = judge("zclip-stability", Synthetic.of(highLr(8, 2, 1, 0.0)));
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
