@@ -13,8 +13,7 @@ import tech.tablesaw.api.Table;
 final class KernelSection implements ReportSection {
     @Override
     public void write(Report.Inputs in, Output out) throws IOException {
-        if (in.jmhFiles().isEmpty()) return;
-        Table jmh = Report.loadJmh(in.jmhFiles(), out.problems());
+        Table jmh = in.jmh();
         if (jmh == null || jmh.rowCount() == 0) return;
         KernelSummary.Tables t = KernelSummary.build(jmh);
         out.md().append("## Kernel summary\n\n").append(KernelSummary.markdown(t)).append('\n');

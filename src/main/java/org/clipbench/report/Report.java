@@ -38,8 +38,15 @@ public final class Report {
         }
     }
 
-    /** What the inputs hold, sorted by kind (folders: the inputs as given, for the analysis scripts). */
-    record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
+    /**
+     * What the inputs hold, sorted by kind (folders: the inputs as given, for the analysis scripts); jmh:
+     * their JMH results loaded once for every section (null: none, or not loaded yet).
+     */
+    record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems,
+                  Table jmh) {
+        Inputs withJmh(Table loaded) {
+            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, loaded);
+        }
     }
 
     /** The report's sections, in the order summary.md lists them; each turns its kind of input into tables and figures. */
@@ -47,8 +54,9 @@ public final class Report {
 
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
-        Inputs in = discover(inputs);
-        List<String> problems = new ArrayList<>(in.problems());
+        Inputs found = discover(inputs);
+        List<String> problems = new ArrayList<>(found.problems());
+        Inputs in = found.withJmh(found.jmhFiles().isEmpty() ? null : loadJmh(found.jmhFiles(), problems));
         Map<String, String> env = environment(in.environment(), problems);
         ReportSection.Output out = new ReportSection.Output(reportDir, env, problems,
                 new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n"));
@@ -118,7 +126,7 @@ public final class Report {
             Path above = reproductions.get(0).toAbsolutePath().normalize().getParent().resolve("environment.json");
             if (Files.isRegularFile(above)) env = above;
         }
-        return new Inputs(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems);
+        return new Inputs(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems, null);
     }
 
     /** Loads every JMH file that parses; each one that does not is reported and left out. */

@@ -27,26 +27,48 @@ final class ScriptSection implements ReportSection {
     record Script(String name, String source) {
     }
 
+    private final Path local;
+
+    /** The scripts of the working folder's analysis/report/ (or the jar's copies). */
+    ScriptSection() {
+        this(Path.of("analysis", "report"));
+    }
+
+    /** The scripts of this folder (or the jar's copies when it does not exist). */
+    ScriptSection(Path local) {
+        this.local = local;
+    }
+
     @Override
     public void write(Report.Inputs in, Output out) throws IOException {
-        Table jmh = in.jmhFiles().isEmpty() ? null : Report.loadJmh(in.jmhFiles(), new ArrayList<>()); // its problems: the kernel section's
         List<Figure> figs = new ArrayList<>();
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, String> csvNames = new LinkedHashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        out.figureFiles().forEach(f -> ids.add(f.getFileName().toString().replaceAll("\\.(svg|png)$", "")));
         String[] current = new String[1];
+        int[] tablesOfScript = new int[1];
         ScriptOutput.Sink sink = new ScriptOutput.Sink() {
             public List<Path> inputs() { return in.folders(); }
-            public Table jmh() { return jmh; }
-            public void figure(Figure f) { figs.add(f); }
+            public Table jmh() { return in.jmh(); }
+            public void figure(Figure f) {
+                // a second figure of one id would overwrite the first's files without a word
+                if (ids.add(f.id())) figs.add(f);
+                else out.problems().add("analysis/report/" + current[0] + ".jsh: figure id '" + f.id() + "' is already in the report; give it another id");
+            }
             public void table(String title, Table t) {
+                if (tables.containsKey(title)) {
+                    out.problems().add("analysis/report/" + current[0] + ".jsh: table '" + title + "' is already in the report; give it another title");
+                    return;
+                }
                 tables.put(title, t);
-                long before = csvNames.values().stream().filter(n -> n.startsWith(current[0])).count();
-                csvNames.put(title, current[0] + (before == 0 ? "" : "-" + (before + 1)) + ".csv");
+                csvNames.put(title, "analysis-" + current[0] + (tablesOfScript[0]++ == 0 ? "" : "-" + tablesOfScript[0]) + ".csv");
             }
         };
         List<String> ran = new ArrayList<>();
-        for (Script s : scripts()) {
-            current[0] = "analysis-" + s.name().replace(".jsh", "");
+        for (Script s : scripts(local)) {
+            current[0] = s.name().replace(".jsh", "");
+            tablesOfScript[0] = 0;
             String[] problem = new String[1];
             ScriptOutput.runWith(sink, () -> problem[0] = ScriptRunner.run("analysis/report/" + s.name(), s.source()));
             if (problem[0] != null) out.problems().add(problem[0]);

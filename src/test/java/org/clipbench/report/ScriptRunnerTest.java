@@ -66,4 +66,27 @@ class ScriptRunnerTest {
         // outside the project (no analysis/report/ in the working folder): the copies built with the code
         assertThat(ScriptSection.scripts(Path.of("no-such-folder")).stream().map(ScriptSection.Script::name).toList()).isEqualTo(project);
     }
+
+    /** Two scripts that emit the same figure id or table title: the second is a named problem, not a silent overwrite. */
+    @Test
+    void aFigureIdOrTableTitleTakenTwiceIsAProblem(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String script = """
+                import org.clipbench.analysis.*;
+                import tech.tablesaw.api.*;
+                ScriptOutput.figure(Figure.line("dup").title("d").axes("x", "y").add("s", new double[] {1, 2}, new double[] {1, 2}));
+                ScriptOutput.table("T", Table.create("t", IntColumn.create("n", new int[] {1})));
+                """;
+        Path scripts = java.nio.file.Files.createDirectories(dir.resolve("scripts"));
+        java.nio.file.Files.writeString(scripts.resolve("a.jsh"), script);
+        java.nio.file.Files.writeString(scripts.resolve("b.jsh"), script);
+        Path report = java.nio.file.Files.createDirectories(dir.resolve("report"));
+        ReportSection.Output out = new ReportSection.Output(report, java.util.Map.of(), new ArrayList<>(), new StringBuilder());
+        new ScriptSection(scripts).write(new Report.Inputs(List.of(), List.of(), List.of(), List.of(), null, List.of(), null), out);
+        assertThat(out.problems()).containsExactly(
+                "analysis/report/b.jsh: figure id 'dup' is already in the report; give it another id",
+                "analysis/report/b.jsh: table 'T' is already in the report; give it another title");
+        assertThat(out.figureFiles()).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("dup.svg", "dup.png");
+        assertThat(report.resolve("analysis-a.csv")).isRegularFile();
+        assertThat(out.md().toString()).contains("### T");
+    }
 }
