@@ -24,7 +24,7 @@ for (ReproductionResults r : all) {
 // Your own: any sweep of a reproduction is an ordinary sweep folder, e.g. the median training loss per strategy.
 for (ReproductionResults r : all) {
     for (var e : r.sweeps().entrySet()) {
-        Figure f = ConvergenceFigures.metricCurves(e.getValue(), "loss", r.reproduction().id() + "-" + e.getKey() + "-training-loss",
+        Figure f = Plots.metricCurves(e.getValue(), "loss", r.reproduction().id() + "-" + e.getKey() + "-training-loss",
                 r.reproduction().id() + " / " + e.getKey() + ": training loss", "loss", false);
         if (!f.isEmpty()) FigureWriter.write(f, out);
     }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.clipbench.io.Markdown;
 import tech.tablesaw.api.Table;
 
@@ -25,6 +27,12 @@ public final class ScriptOutput {
 
         /** The JMH results among the inputs, loaded once by the report; null when there are none. */
         Table jmh();
+
+        /** The kernel tables of those results (net times, GB/s, ...), built once by the report; null when there are none. */
+        KernelSummary.Tables kernels();
+
+        /** The convergence sweeps among the inputs (not those of reproductions), loaded once by the report. */
+        List<SweepResults> sweeps();
 
         void figure(Figure f);
 
@@ -57,6 +65,34 @@ public final class ScriptOutput {
         List<Path> bench = inputs().stream()
                 .filter(p -> Files.isRegularFile(p) || Files.exists(p.resolve("results.json")) || Files.isDirectory(p.resolve("jmh"))).toList();
         return bench.isEmpty() ? null : JmhResults.load(bench);
+    }
+
+    /** The kernel tables of {@link #jmh()} (see {@link KernelSummary}), or null when the inputs hold no JMH results. */
+    public static KernelSummary.Tables kernels() throws IOException {
+        Sink s = sink;
+        if (s != null) return s.kernels();
+        Table jmh = jmh();
+        return jmh == null ? null : KernelSummary.build(jmh);
+    }
+
+    /** The sweep folders among the inputs: each input that is one, and the sweeps one level inside the others (a bench folder's convergence/ included). */
+    public static List<SweepResults> sweeps() throws IOException {
+        Sink s = sink;
+        if (s != null) return s.sweeps();
+        List<SweepResults> out = new ArrayList<>();
+        for (Path p : inputs()) {
+            if (SweepResults.isSweep(p)) {
+                out.add(SweepResults.load(p));
+                continue;
+            }
+            for (Path parent : List.of(p.resolve("convergence"), p)) {
+                if (!Files.isDirectory(parent)) continue;
+                try (Stream<Path> children = Files.list(parent)) {
+                    for (Path child : children.filter(SweepResults::isSweep).sorted().toList()) out.add(SweepResults.load(child));
+                }
+            }
+        }
+        return out;
     }
 
     /** A figure: into the report, or written as SVG and PNG to -Dout (default target/figures). An empty one is skipped. */

@@ -1,6 +1,7 @@
 package org.clipbench.report;
 
 import org.clipbench.analysis.JmhResults;
+import org.clipbench.analysis.KernelSummary;
 import org.clipbench.analysis.SweepResults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,24 +40,47 @@ public final class Report {
     }
 
     /**
-     * What the inputs hold, sorted by kind (folders: the inputs as given, for the analysis scripts); jmh:
-     * their JMH results loaded once for every section (null: none, or not loaded yet).
+     * What the inputs hold, sorted by kind (folders: the inputs as given, for the analysis scripts), and what
+     * every section reads, loaded once: jmh, the JMH results, and kernels, their tables (null: none, or not
+     * loaded yet); sweepResults, the convergence sweeps that could be loaded.
      */
     record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems,
-                  Table jmh) {
-        Inputs withJmh(Table loaded) {
-            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, loaded);
+                  Table jmh, KernelSummary.Tables kernels, List<SweepResults> sweepResults) {
+        /** What discovery found, nothing loaded yet. */
+        static Inputs found(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
+            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, null, null, List.of());
+        }
+
+        /** The JMH results, their kernel tables and the sweeps loaded; a file or folder that cannot be is added to problems and left out. */
+        Inputs loaded(List<String> problemsFound) throws IOException {
+            Table loadedJmh = jmhFiles.isEmpty() ? null : loadJmh(jmhFiles, problemsFound);
+            List<SweepResults> loadedSweeps = new ArrayList<>();
+            for (Path dir : sweeps) {
+                try {
+                    loadedSweeps.add(SweepResults.load(dir));
+                } catch (BadInputException | IllegalArgumentException e) {
+                    problemsFound.add(e.getMessage());
+                }
+            }
+            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, loadedJmh,
+                    loadedJmh == null ? null : KernelSummary.build(loadedJmh), loadedSweeps);
         }
     }
 
     /** The report's sections, in the order summary.md lists them; each turns its kind of input into tables and figures. */
-    static final List<ReportSection> SECTIONS = List.of(new KernelSection(), new ScriptSection(), new ConvergenceSection(), new ReproductionSection());
+    static final List<ReportSection> SECTIONS = sections(SectionScripts.PROJECT_FOLDER);
+
+    /** The sections with the analysis scripts of this folder (the project's analysis/report/, or the jar's copies when it does not exist). */
+    static List<ReportSection> sections(java.nio.file.Path scripts) {
+        SectionScripts s = new SectionScripts(scripts);
+        return List.of(new KernelSection(s), new ScriptSection(scripts), new ConvergenceSection(s), new ReproductionSection());
+    }
 
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
         Files.createDirectories(reportDir);
         Inputs found = discover(inputs);
         List<String> problems = new ArrayList<>(found.problems());
-        Inputs in = found.withJmh(found.jmhFiles().isEmpty() ? null : loadJmh(found.jmhFiles(), problems));
+        Inputs in = found.loaded(problems);
         Map<String, String> env = environment(in.environment(), problems);
         ReportSection.Output out = new ReportSection.Output(reportDir, env, problems,
                 new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n"));
@@ -126,7 +150,7 @@ public final class Report {
             Path above = reproductions.get(0).toAbsolutePath().normalize().getParent().resolve("environment.json");
             if (Files.isRegularFile(above)) env = above;
         }
-        return new Inputs(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems, null);
+        return Inputs.found(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems);
     }
 
     /** Loads every JMH file that parses; each one that does not is reported and left out. */

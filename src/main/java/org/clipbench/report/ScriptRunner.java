@@ -72,10 +72,10 @@ final class ScriptRunner {
         return null;
     }
 
-    /** jshell commands (/exit, /open ...) are not Java; each becomes an empty line, so line numbers stay. */
+    /** jshell commands (/exit, /open ...) are not Java; each becomes an empty line, so line numbers stay. Comments (//, /*) are Java. */
     static String withoutCommands(String source) {
         StringBuilder sb = new StringBuilder();
-        for (String l : source.split("\n", -1)) sb.append(l.stripLeading().startsWith("/") && !l.stripLeading().startsWith("//") ? "" : l).append('\n');
+        for (String l : source.split("\n", -1)) sb.append(l.stripLeading().matches("/[A-Za-z!?\\-].*") ? "" : l).append('\n');
         return sb.toString();
     }
 

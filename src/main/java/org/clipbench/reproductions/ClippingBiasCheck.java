@@ -3,7 +3,7 @@ package org.clipbench.reproductions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.analysis.Plots;
 import org.clipbench.analysis.Figure;
 import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
@@ -102,7 +102,7 @@ final class ClippingBiasCheck implements Check {
         List<Figure> out = new ArrayList<>();
         for (String sweep : List.of(skewed, symmetric, twoPoint)) {
             SweepResults s = results.get(sweep);
-            if (s != null) out.add(ConvergenceFigures.metricCurves(s, "eval_x", id + "-x-" + sweep, "Iterate x with " + sweep + " samples (optimum 0)", "x", false));
+            if (s != null) out.add(Plots.metricCurves(s, "eval_x", id + "-x-" + sweep, "Iterate x with " + sweep + " samples (optimum 0)", "x", false));
         }
         return out;
     }

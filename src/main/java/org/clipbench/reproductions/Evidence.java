@@ -9,7 +9,7 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.StatUtils;
-import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.analysis.Plots;
 import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -127,7 +127,7 @@ final class Evidence {
     }
 
     static double[] binomial(int trials, int successes) {
-        return ConvergenceFigures.binomialInterval(trials, successes);
+        return Plots.binomialInterval(trials, successes);
     }
 
     static String pct(double p) {

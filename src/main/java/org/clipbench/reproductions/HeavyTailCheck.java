@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.analysis.Plots;
 import org.clipbench.analysis.Figure;
 import org.clipbench.analysis.SweepResults;
 import org.clipbench.tasks.NoiseDistribution;
@@ -149,7 +149,7 @@ final class HeavyTailCheck implements Check {
         }
         out.add(tails);
         for (String noise : results.keySet()) {
-            out.add(ConvergenceFigures.metricCurves(results.get(noise), "eval_loss", id + "-loss-" + noise,
+            out.add(Plots.metricCurves(results.get(noise), "eval_loss", id + "-loss-" + noise,
                     "Noise-free loss ||x||^2/2 under " + noise + " noise", "||x||^2 / 2", true));
         }
         return out;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.clipbench.analysis.ConvergenceFigures;
+import org.clipbench.analysis.Plots;
 import org.clipbench.analysis.Figure;
 import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
@@ -83,7 +83,7 @@ final class SuccessGapCheck implements Check {
 
     @Override
     public List<Figure> figures(Map<String, SweepResults> results, String id) {
-        Figure f = ConvergenceFigures.successVsLength(new ArrayList<>(results.values()), id + "-success-vs-length");
+        Figure f = Plots.successVsLength(new ArrayList<>(results.values()), id + "-success-vs-length");
         return f == null ? List.of() : List.of(f);
     }
 }

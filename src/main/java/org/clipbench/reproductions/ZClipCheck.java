@@ -96,7 +96,7 @@ final class ZClipCheck implements Check {
             f.add(new Figure.Series(strategy, x, y, lo, hi, false));
         }
         List<Figure> out = new ArrayList<>(List.of(f));
-        out.add(org.clipbench.analysis.ConvergenceFigures.metricCurves(s, "loss", id + "-loss", "Training loss, median over seeds", "training loss", true));
+        out.add(org.clipbench.analysis.Plots.metricCurves(s, "loss", id + "-loss", "Training loss, median over seeds", "training loss", true));
         return out;
     }
 }

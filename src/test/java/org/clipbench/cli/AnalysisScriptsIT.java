@@ -27,10 +27,11 @@ class AnalysisScriptsIT {
     @ParameterizedTest
     @CsvSource({
         "report.jsh, " + BENCH + "|" + SWEEP + ", index.html|kernel-time-vs-size-f64.svg|loss-curves-fixture.png",
-        "kernel-figures.jsh, " + BENCH + ", kernel-time-vs-size-f64.svg|kernel-bandwidth-vs-size-f64.png",
+        "report/kernels/standard-figures.jsh, " + BENCH + ", kernel-time-vs-size-f64.svg|kernel-bandwidth-vs-size-f64.png",
+        "report/convergence/standard-figures.jsh, " + SWEEP + ", loss-curves-fixture.svg|final-loss-fixture.png|divergences-fixture.svg",
         "report/norm-efficiency.jsh, " + BENCH + ", norm-pct-of-achievable.svg|norm-pct-of-achievable.png",
         "kernel-tables.jsh, " + BENCH + ",",
-        "convergence-figures.jsh, " + SWEEP + ", loss-curves-fixture.svg|final-loss-fixture.png|grad-norm-fixture.svg",
+        "gradient-norm-figure.jsh, " + SWEEP + ", grad-norm-fixture.svg|grad-norm-fixture.png",
     })
     void scriptRunsOnFixtures(String script, String inputs, String expected, @TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");

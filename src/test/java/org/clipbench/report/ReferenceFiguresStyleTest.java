@@ -10,12 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.clipbench.analysis.ConvergenceFigures;
 import org.clipbench.analysis.Figure;
 import org.clipbench.analysis.FigureWriter;
-import org.clipbench.analysis.KernelFigures;
-import org.clipbench.analysis.KernelSummary;
-import org.clipbench.analysis.SweepResults;
+import org.clipbench.analysis.Plots;
 import org.clipbench.reproductions.ReproductionResults;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +25,14 @@ class ReferenceFiguresStyleTest {
 
     @Test
     void theReferenceReportsFollowTheStyleRules() throws Exception {
-        Report.Inputs in = Report.discover(List.of(Path.of("results/reference/quick"), Path.of("results/reference/sweeps"),
-                Path.of("results/reference/paper")));
-        List<Figure> figures = new ArrayList<>(KernelFigures.build(KernelSummary.build(Report.loadJmh(in.jmhFiles(), new ArrayList<>()))));
-        List<SweepResults> sweeps = new ArrayList<>();
-        for (Path dir : in.sweeps()) sweeps.add(SweepResults.load(dir));
-        figures.addAll(ConvergenceFigures.build(sweeps));
+        List<Path> inputs = List.of(Path.of("results/reference/quick"), Path.of("results/reference/sweeps"), Path.of("results/reference/paper"));
+        Report.Inputs in = Report.discover(inputs);
+        List<Figure> figures = new ArrayList<>();
+        for (Path input : inputs) {
+            // each report on its own (the quick run's digits sweep is also among the sweeps)
+            figures.addAll(ScriptFigures.of("kernels", List.of(input)));
+            figures.addAll(ScriptFigures.of("convergence", List.of(input)));
+        }
         for (Path dir : in.reproductions()) figures.addAll(ReproductionResults.load(dir).figures());
         assertThat(figures).hasSizeGreaterThan(40);
 
@@ -46,11 +45,11 @@ class ReferenceFiguresStyleTest {
                 if (t.path("type").asText().equals("contour") || t.path("hoverinfo").asText().equals("skip")) continue;
                 String name = t.path("name").asText(), colour = t.path("marker").path("color").asText();
                 perAxes.computeIfAbsent(t.path("xaxis").asText("x"), k -> new HashSet<>()).add(name);
-                if (!name.equals(KernelFigures.NOT_STEADY)) {
+                if (!name.equals(Plots.NOT_STEADY)) {
                     String before = colours.putIfAbsent(name, colour);
                     assertThat(colour).as(name + " in " + f.id()).isEqualTo(before == null ? colour : before);
                 }
-                if (f.kind() == Figure.Kind.DOTS && !name.equals(KernelFigures.NOT_STEADY)) {
+                if (f.kind() == Figure.Kind.DOTS && !name.equals(Plots.NOT_STEADY)) {
                     JsonNode values = t.path("x"), upper = t.path("error_x").path("array"), lower = t.path("error_x").path("arrayminus");
                     for (int i = 0; i < values.size(); i++) {
                         if (values.get(i).isNull()) continue;

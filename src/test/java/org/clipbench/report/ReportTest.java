@@ -2,10 +2,9 @@ package org.clipbench.report;
 
 import org.clipbench.analysis.SweepResults;
 import org.clipbench.analysis.KernelSummary;
-import org.clipbench.analysis.KernelFigures;
+import org.clipbench.analysis.Plots;
 import org.clipbench.analysis.JmhResults;
 import org.clipbench.analysis.Figure;
-import org.clipbench.analysis.ConvergenceFigures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -67,7 +66,7 @@ class ReportTest {
     void sweepLoaderAndConvergenceFiguresUseMediansOverSeeds() throws IOException {
         SweepResults s = SweepResults.load(SWEEP);
         assertThat(s.runs().rowCount()).isEqualTo(6);
-        List<Figure> figs = ConvergenceFigures.forSweep(s);
+        List<Figure> figs = ScriptFigures.of("convergence", List.of(SWEEP));
         Figure heat = figs.stream().filter(f -> f.id().equals("final-loss-fixture")).findFirst().orElseThrow();
         int none = heat.yCategories().indexOf("none"), gn = heat.yCategories().indexOf("global-norm:c=1,eps=0");
         assertThat(heat.z()[none][0]).isCloseTo(0.6, within(1e-12)); // the diverged seed is left out
@@ -79,8 +78,8 @@ class ReportTest {
         Figure div = figs.stream().filter(f -> f.id().equals("divergences-fixture")).findFirst().orElseThrow();
         assertThat(div.categories()).containsExactly("global-norm:c=1,eps=0", "none");
         assertThat(div.series().get(0).y()).containsExactly(0, 1.0 / 3); // one of the three seeds of none diverged
-        assertThat(div.series().get(0).lower()[1]).isEqualTo(ConvergenceFigures.binomialInterval(3, 1)[0]);
-        assertThat(div.series().get(0).upper()[0]).isEqualTo(ConvergenceFigures.binomialInterval(3, 0)[1]);
+        assertThat(div.series().get(0).lower()[1]).isEqualTo(Plots.binomialInterval(3, 1)[0]);
+        assertThat(div.series().get(0).upper()[0]).isEqualTo(Plots.binomialInterval(3, 0)[1]);
         Figure clip = figs.stream().filter(f -> f.id().equals("clip-fraction-fixture")).findFirst().orElseThrow();
         assertThat(clip.series()).hasSize(1);
         assertThat(clip.series().get(0).y()).containsExactly(1, 0, 0); // every seed clips at step 0, none later
@@ -99,9 +98,9 @@ class ReportTest {
 
     @Test
     void binomialIntervalsAreExact() {
-        assertThat(ConvergenceFigures.binomialInterval(10, 0)[1]).isCloseTo(0.30850, within(1e-5));
-        assertThat(ConvergenceFigures.binomialInterval(10, 10)[0]).isCloseTo(0.69150, within(1e-5));
-        double[] half = ConvergenceFigures.binomialInterval(10, 5);
+        assertThat(Plots.binomialInterval(10, 0)[1]).isCloseTo(0.30850, within(1e-5));
+        assertThat(Plots.binomialInterval(10, 10)[0]).isCloseTo(0.69150, within(1e-5));
+        double[] half = Plots.binomialInterval(10, 5);
         assertThat(half[0]).isCloseTo(0.18709, within(1e-5));
         assertThat(half[1]).isCloseTo(0.81291, within(1e-5));
     }
@@ -191,8 +190,8 @@ class ReportTest {
         assertThat(KernelSummary.unsteady(t)).hasSize(2).anySatisfy(u -> assertThat(u).contains("vector f64 flat-16M").contains("still falling"))
                 .anySatisfy(u -> assertThat(u).contains("vector f64 flat-4K").contains("still rising"));
         assertThat(KernelSummary.markdown(t)).contains("2 of ").contains("still falling");
-        Figure time = KernelFigures.build(t).stream().filter(f -> f.id().equals("kernel-time-vs-size-f64")).findFirst().orElseThrow();
-        Figure.Series crosses = time.series().stream().filter(x -> x.name().equals(KernelFigures.NOT_STEADY)).findFirst().orElseThrow();
+        Figure time = ScriptFigures.of("kernels", List.of(in)).stream().filter(f -> f.id().equals("kernel-time-vs-size-f64")).findFirst().orElseThrow();
+        Figure.Series crosses = time.series().stream().filter(x -> x.name().equals(Plots.NOT_STEADY)).findFirst().orElseThrow();
         assertThat(crosses.markersOnly()).isTrue();
         assertThat(crosses.x()).containsExactlyInAnyOrder(4096.0, 16_777_216.0);
         assertThat(time.caption()).contains("Not at steady state (×): ").contains("vector flat-16M");

@@ -19,6 +19,8 @@ class ScriptRunnerTest {
 
         public List<Path> inputs() { return List.of(Path.of("src/test/resources/fixtures/bench-small")); }
         public Table jmh() { return null; }
+        public org.clipbench.analysis.KernelSummary.Tables kernels() { return null; }
+        public List<org.clipbench.analysis.SweepResults> sweeps() { return List.of(); }
         public void figure(Figure f) { figures.add(f); }
         public void table(String title, Table t) { tables.add(title + ":" + t.rowCount()); }
     }
@@ -51,6 +53,14 @@ class ScriptRunnerTest {
         assertThat(sink.tables).containsExactly("counts:2");
     }
 
+    /** A block comment's first line starts with '/' too: it is Java, not a jshell command (it was dropped, and the rest of the comment did not compile). */
+    @Test
+    void blockCommentsAreKeptAndOnlyJshellCommandsAreLeftOut() {
+        Collect sink = new Collect();
+        assertThat(run(sink, "/**\n * twice x\n */\nint twice(int x) {\n  return 2 * x;\n}\n/* a */ int four = twice(2);\n/exit\n")).isNull();
+        assertThat(ScriptRunner.withoutCommands("/open x.jsh\n  /exit\n/*\n//c\n")).isEqualTo("\n\n/*\n//c\n\n");
+    }
+
     @Test
     void aScriptThatDoesNotCompileOrThrowsIsNamedWithItsLine() {
         assertThat(run(new Collect(), "int a = 1;\n\nint b = a +* 2;\n")).startsWith("t.jsh: line 3: does not compile");
@@ -61,10 +71,15 @@ class ScriptRunnerTest {
 
     @Test
     void theShippedScriptsAreFoundInTheProjectAndInTheBuild() throws Exception {
-        List<String> project = ScriptSection.scripts().stream().map(ScriptSection.Script::name).toList();
-        assertThat(project).containsExactly("norm-efficiency.jsh", "pytorch-side-by-side.jsh");
+        SectionScripts inProject = new SectionScripts(SectionScripts.PROJECT_FOLDER);
         // outside the project (no analysis/report/ in the working folder): the copies built with the code
-        assertThat(ScriptSection.scripts(Path.of("no-such-folder")).stream().map(ScriptSection.Script::name).toList()).isEqualTo(project);
+        SectionScripts outside = new SectionScripts(Path.of("no-such-folder"));
+        for (String folder : List.of("", "kernels", "convergence")) {
+            List<String> project = inProject.scripts(folder).stream().map(SectionScripts.Script::name).toList();
+            assertThat(project).as(folder).isNotEmpty();
+            assertThat(outside.scripts(folder).stream().map(SectionScripts.Script::name).toList()).as(folder).isEqualTo(project);
+        }
+        assertThat(inProject.scripts("").stream().map(SectionScripts.Script::name)).containsExactly("norm-efficiency.jsh", "pytorch-side-by-side.jsh");
     }
 
     /** Two scripts that emit the same figure id or table title: the second is a named problem, not a silent overwrite. */
@@ -81,7 +96,7 @@ class ScriptRunnerTest {
         java.nio.file.Files.writeString(scripts.resolve("b.jsh"), script);
         Path report = java.nio.file.Files.createDirectories(dir.resolve("report"));
         ReportSection.Output out = new ReportSection.Output(report, java.util.Map.of(), new ArrayList<>(), new StringBuilder());
-        new ScriptSection(scripts).write(new Report.Inputs(List.of(), List.of(), List.of(), List.of(), null, List.of(), null), out);
+        new ScriptSection(scripts).write(Report.Inputs.found(List.of(), List.of(), List.of(), List.of(), null, List.of()), out);
         assertThat(out.problems()).containsExactly(
                 "analysis/report/b.jsh: figure id 'dup' is already in the report; give it another id",
                 "analysis/report/b.jsh: table 'T' is already in the report; give it another title");
