@@ -63,7 +63,10 @@ if [[ ${1:-} == --compare-to ]]; then
   mkdir -p "$out"
   base_dirs=() cand_dirs=()
   run_base() {
-    (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "$@" \
+    # --data is --sizes before December 2026: the base may be older, and every version knows --sizes
+    local args=() a
+    for a in "$@"; do [[ $a == --data ]] && args+=(--sizes) || args+=("$a"); done
+    (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "${args[@]}" \
         --jmh "-f 1" --out "$OLDPWD/$out/base-$k") > "$out/base-$k.log" 2>&1 || { echo "error: base run failed, see $out/base-$k.log" >&2; exit 1; }
   }
   run_candidate() {

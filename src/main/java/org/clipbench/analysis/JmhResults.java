@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.clipbench.bench.Benchmarks;
 import java.util.Set;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -79,6 +82,19 @@ public final class JmhResults {
         return rows.table();
     }
 
+    /** The record with its parameters named as this version names them ({@link Benchmarks#withCurrentNames}). */
+    private static JsonNode withCurrentParamNames(JsonNode record) {
+        if (!record.path("params").isObject()) return record;
+        Map<String, String> params = new LinkedHashMap<>();
+        record.get("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> current = Benchmarks.withCurrentNames(params);
+        if (current == params) return record;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = record.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode named = copy.putObject("params");
+        current.forEach(named::put);
+        return copy;
+    }
+
     /** A JMH record and the name of the input it came from. */
     private record Sourced(JsonNode record, String source) {
     }
@@ -102,7 +118,7 @@ public final class JmhResults {
                     if (!r.hasNonNull("benchmark") || !r.hasNonNull("primaryMetric")) {
                         throw new BadInputException(f, "a record lacks 'benchmark' or 'primaryMetric': not JMH JSON");
                     }
-                    records.add(new Sourced(r, in.getFileName().toString()));
+                    records.add(new Sourced(withCurrentParamNames(r), in.getFileName().toString()));
                 }
             }
         }

@@ -308,23 +308,19 @@ public final class KernelSummary {
     }
 
     /**
-     * Adds data (the size or parameter set), values (ordinary/huge), elements and element_bytes of the
-     * data set, and gbps for the STREAM kernels (bytes read plus written / time, STREAM's convention).
+     * Adds the parameter columns a benchmark lacks (empty), elements and element_bytes of the data set,
+     * and gbps for the STREAM kernels (bytes read plus written / time, STREAM's convention).
      */
     static Table withDerived(Table jmh) {
         Table t = jmh.copy();
-        for (String c : List.of("params", "size", "backend", "dtype", "threads", "layout", "strategy", "regime", "kind",
-                "data", "batch", "method", "model")) {
+        for (String c : List.of("data", "values", "backend", "dtype", "threads", "layout", "strategy", "regime", "kind",
+                "batch", "method", "model")) {
             if (!t.columnNames().contains(c)) t.addColumns(StringColumn.create(c, t.rowCount()));
         }
-        // NormBenchmark calls its ordinary/huge switch "data"; the summary uses "data" for the data set
-        t.column("data").setName("values");
-        StringColumn data = StringColumn.create("data");
         DoubleColumn elements = DoubleColumn.create("elements"), elementBytes = DoubleColumn.create("element_bytes");
         DoubleColumn gbps = DoubleColumn.create("gbps");
         for (int r = 0; r < t.rowCount(); r++) {
-            String set = t.stringColumn("params").get(r).isEmpty() ? t.stringColumn("size").get(r) : t.stringColumn("params").get(r);
-            data.append(set);
+            String set = t.stringColumn("data").get(r);
             double n = elementsOf(set);
             String dtype = t.stringColumn("dtype").get(r);
             double eb = dtype.isEmpty() ? 8 : DType.parse(dtype).bytes();
@@ -339,7 +335,7 @@ public final class KernelSummary {
             boolean ns = t.stringColumn("unit").get(r).equals("ns/op");
             gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").getDouble(r) : Double.NaN);
         }
-        t.addColumns(data, elements, elementBytes, gbps);
+        t.addColumns(elements, elementBytes, gbps);
         return t;
     }
 

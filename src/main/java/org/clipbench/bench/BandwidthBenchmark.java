@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED, "-Xmx8g"})
 public class BandwidthBenchmark {
-    @Param("flat-4K") public String size;
+    /** The data set: its total size sets the array length. */
+    @Param("flat-4K") public String data;
     @Param("f64") public String dtype;
     @Param("1") public int threads;
 
@@ -39,7 +40,7 @@ public class BandwidthBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        n = (int) ParamShapes.get(size).totalSize();
+        n = (int) ParamShapes.get(data).totalSize();
         if (dtype.equals("f64")) {
             a = new double[n];
             b = new double[n];

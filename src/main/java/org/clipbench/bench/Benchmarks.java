@@ -1,6 +1,8 @@
 package org.clipbench.bench;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JMH benchmark classes a grid can run: adding one is its class plus one line in {@link #ALL}.
@@ -26,5 +28,24 @@ public final class Benchmarks {
     /** The names a grid and --benchmarks accept (the classes' simple names, as JMH reports them). */
     public static List<String> names() {
         return ALL.stream().map(Class::getSimpleName).toList();
+    }
+
+    /**
+     * A benchmark's parameters as this version names them. Results and grids written before December 2026
+     * named the data set "params" (ClipBenchmark, DpClipBenchmark, RestoreBenchmark) or "size"
+     * (NormBenchmark, BandwidthBenchmark, where NormBenchmark's ordinary/huge switch was "data"); they are
+     * read as "data" (and "values"), in their places, so committed results, A/B comparisons with older runs
+     * and resumed older folders keep working. No benchmark of this version has a parameter "params" or "size".
+     */
+    public static Map<String, String> withCurrentNames(Map<String, String> params) {
+        if (!params.containsKey("params") && !params.containsKey("size")) return params;
+        boolean legacyNorm = params.containsKey("size");
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((name, value) -> out.put(switch (name) {
+            case "params", "size" -> "data";
+            case "data" -> legacyNorm ? "values" : name;
+            default -> name;
+        }, value));
+        return out;
     }
 }

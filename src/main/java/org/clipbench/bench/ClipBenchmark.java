@@ -57,7 +57,7 @@ public class ClipBenchmark {
         @Param("global-norm") public String strategy;
         @Param("arrays") public String backend;
         @Param("f64") public String dtype;
-        @Param("flat-4K") public String params;
+        @Param("flat-4K") public String data;
         @Param("separate") public String layout;
         @Param("always") public String regime;
         @Param("1") public int threads;
@@ -76,7 +76,7 @@ public class ClipBenchmark {
         @Setup(Level.Trial)
         public void setup() {
             Backend b = Backends.create(backend, threads);
-            ParamShape shape = ParamShapes.get(params);
+            ParamShape shape = ParamShapes.get(data);
             DType d = DType.parse(dtype);
             Layout l = Layout.parse(layout);
             reg = Regime.parse(regime);

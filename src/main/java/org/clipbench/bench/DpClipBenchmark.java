@@ -45,7 +45,7 @@ public class DpClipBenchmark {
     @Param("dp-flat") public String strategy;
     @Param("arrays") public String backend;
     @Param("f64") public String dtype;
-    @Param("flat-4K") public String params;
+    @Param("flat-4K") public String data;
     @Param("8") public int batch;
     @Param("always") public String regime;
     @Param("1") public int threads;
@@ -62,7 +62,7 @@ public class DpClipBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         Backend b = Backends.create(backend, threads);
-        ParamShape shape = ParamShapes.get(params);
+        ParamShape shape = ParamShapes.get(data);
         DType d = DType.parse(dtype);
         reg = Regime.parse(regime);
         for (int e = 0; e < batch; e++) {

@@ -35,10 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NormBenchmark {
     @Param("arrays") public String backend;
     @Param("f64") public String dtype;
-    @Param("flat-4K") public String size;
+    /** The data set: a flat size or a parameter set (ParamShapes). */
+    @Param("flat-4K") public String data;
     @Param("safe") public String kind;
     /** ordinary: N(0, 1); huge: N(0, 1) scaled so that x^2 overflows. */
-    @Param("ordinary") public String data;
+    @Param("ordinary") public String values;
     @Param("1") public int threads;
     /**
      * Norms of this many separate copies of the data per call: a known extra cost, for testing regression
@@ -54,15 +55,15 @@ public class NormBenchmark {
     public void setup() {
         b = Backends.create(backend, threads);
         DType d = DType.parse(dtype);
-        double scale = switch (data) {
+        double scale = switch (values) {
             case "ordinary" -> 1.0;
             case "huge" -> d == DType.F64 ? 1e200 : 1e25;
-            default -> throw new IllegalArgumentException("data must be ordinary or huge, not " + data);
+            default -> throw new IllegalArgumentException("values must be ordinary or huge, not " + values);
         };
         if (repeat < 1) throw new IllegalArgumentException("repeat must be at least 1");
         tensors = new Tensor[repeat];
         for (int r = 0; r < repeat; r++) {
-            tensors[r] = ParamSet.gaussian(b, ParamShapes.get(size), d, org.clipbench.params.Layout.SEPARATE, 3, scale).tensor(0);
+            tensors[r] = ParamSet.gaussian(b, ParamShapes.get(data), d, org.clipbench.params.Layout.SEPARATE, 3, scale).tensor(0);
         }
         k = NormKind.parse(kind);
     }

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RestoreBenchmark {
     @Param("arrays") public String backend;
     @Param("f64") public String dtype;
-    @Param("flat-4K") public String params;
+    @Param("flat-4K") public String data;
     @Param("separate") public String layout;
     @Param("1") public int threads;
 
@@ -41,7 +41,7 @@ public class RestoreBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        pristine = ParamSet.gaussian(Backends.create(backend, threads), ParamShapes.get(params), DType.parse(dtype),
+        pristine = ParamSet.gaussian(Backends.create(backend, threads), ParamShapes.get(data), DType.parse(dtype),
                 Layout.parse(layout), 1, 1.0);
         grads = pristine.zerosLike();
     }

@@ -39,8 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--strategies", split = ",", description = "only these strategies (see the strategies command)")
     List<String> strategies;
 
-    @Option(names = "--sizes", split = ",", description = "only these data sets: flat-N (e.g. flat-4K, flat-16M), resnet18, gpt2-small, many-small")
-    List<String> sizes;
+    @Option(names = {"--data", "--sizes"}, split = ",", description = "only these data sets: flat-N (e.g. flat-4K, flat-16M), resnet18, gpt2-small, many-small (--sizes: its older name)")
+    List<String> dataSets;
 
     @Option(names = "--dtypes", split = ",", description = "only these dtypes: f32,f64")
     List<String> dtypes;
@@ -94,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
-    static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--sizes", "--dtypes", "--threads",
+    static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--data", "--dtypes", "--threads",
             "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
             "--peers");
 
@@ -113,7 +113,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         // folders from before run.json: the profile is in environment.json, the rest were defaults
-        String prof = JSON.readTree(dir.resolve("environment.json").toFile()).path("profile").asText("quick");
+        Path env = dir.resolve("environment.json");
+        if (!Files.isRegularFile(env)) {
+            throw new IllegalArgumentException("--resume " + dir + ": neither run.json nor environment.json there, so the run's settings are lost; start a new run");
+        }
+        String prof;
+        try {
+            prof = JSON.readTree(env.toFile()).path("profile").asText("quick");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(env + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); start a new run");
+        }
         return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
     }
 
@@ -122,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (resume != null) takeSettingsFrom(resume);
         Profile p = Profile.named(profile);
         List<String> chosenPeers = choosePeers(peers, p);
-        Filters filters = new Filters(backends, strategies, sizes, dtypes, threads, benchmarks).validate();
+        Filters filters = new Filters(backends, strategies, dataSets, dtypes, threads, benchmarks).validate();
         BenchRunner.parseJmhOptions(BenchRun.Settings.splitJmhOptions(jmh)); // fail on bad JMH options before anything is written
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
@@ -191,7 +200,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static List<Combo> readGrid(Path dir) {
         try {
-            return JSON.readValue(dir.resolve("grid.json").toFile(), new TypeReference<List<Combo>>() { });
+            List<Combo> grid = JSON.readValue(dir.resolve("grid.json").toFile(), new TypeReference<List<Combo>>() { });
+            if (grid.stream().anyMatch(c -> org.clipbench.bench.Benchmarks.withCurrentNames(c.params()) != c.params())) {
+                throw new IllegalArgumentException(dir.resolve("grid.json") + ": names the data set 'params' or 'size', as versions "
+                        + "before December 2026 did; its results stay readable (report, compare), but resume it with that version or start a new run");
+            }
+            return grid;
         } catch (IOException e) {
             throw new IllegalArgumentException(dir.resolve("grid.json") + ": cannot be read ("
                     + e.getMessage().lines().findFirst().orElse("") + "); start a new run");

@@ -183,8 +183,8 @@ public final class BenchRunner {
     /** The one @Benchmark method a combination runs, or null for all of its class's methods. */
     static String methodOf(Combo c) {
         if (c.params().containsKey("method")) return c.params().get("method");
-        if (c.benchmark().equals(Benchmarks.CLIP) && c.params().containsKey("params")) {
-            return org.clipbench.bench.ClipBenchmark.methodFor(c.params().get("params"));
+        if (c.benchmark().equals(Benchmarks.CLIP) && c.params().containsKey("data")) {
+            return org.clipbench.bench.ClipBenchmark.methodFor(c.params().get("data"));
         }
         return null;
     }

@@ -12,12 +12,12 @@ import org.clipbench.strategy.Strategies;
  * Narrows a grid: a combination is kept when each of its parameters that a filter names is in that
  * filter's list (null = no filter). Strategies filter by name ("global-norm" keeps "global-norm:p=inf").
  */
-public record Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes,
+public record Filters(List<String> backends, List<String> strategies, List<String> dataSets, List<String> dtypes,
                       List<String> threads, List<String> benchmarks) {
 
 
-    public Filters(List<String> backends, List<String> strategies, List<String> sizes, List<String> dtypes, List<String> threads) {
-        this(backends, strategies, sizes, dtypes, threads, null);
+    public Filters(List<String> backends, List<String> strategies, List<String> dataSets, List<String> dtypes, List<String> threads) {
+        this(backends, strategies, dataSets, dtypes, threads, null);
     }
 
     public static Filters none() {
@@ -36,11 +36,11 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
                 throw new IllegalArgumentException("--strategies: unknown strategy '" + s + "'; valid: " + String.join(",", Strategies.names()));
             }
         }
-        if (sizes != null) for (String s : sizes) {
+        if (dataSets != null) for (String s : dataSets) {
             try {
                 ParamShapes.get(s);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--sizes: " + e.getMessage());
+                throw new IllegalArgumentException("--data: " + e.getMessage());
             }
         }
         if (dtypes != null) for (String d : dtypes) {
@@ -72,7 +72,7 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
         Map<String, String> p = c.params();
         return matches(backends, p.get("backend"))
                 && matches(strategies, p.containsKey("strategy") ? Strategies.nameOf(p.get("strategy")) : null)
-                && matches(sizes, p.containsKey("params") ? p.get("params") : p.get("size"))
+                && matches(dataSets, p.get("data"))
                 && matches(dtypes, p.get("dtype"))
                 && matches(threads, p.get("threads"));
     }
@@ -87,7 +87,7 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
         requireMatches("--backends", backends, all, c -> c.params().get("backend"), profile);
         requireMatches("--strategies", strategies, all,
                 c -> c.params().containsKey("strategy") ? Strategies.nameOf(c.params().get("strategy")) : null, profile);
-        requireMatches("--sizes", sizes, all, c -> c.params().containsKey("params") ? c.params().get("params") : c.params().get("size"), profile);
+        requireMatches("--data", dataSets, all, c -> c.params().get("data"), profile);
         requireMatches("--dtypes", dtypes, all, c -> c.params().get("dtype"), profile);
         requireMatches("--threads", threads, all, c -> c.params().get("threads"), profile);
     }

@@ -91,7 +91,7 @@ public final class Grid {
     private static List<Combo> resolveRegime(Combo c) {
         String regime = c.params().get("regime");
         if (regime == null || !(regime.equals("auto") || regime.equals("all"))) return List.of(c);
-        List<Regime> valid = Strategies.regimes(c.params().get("strategy"), ParamShapes.get(c.params().get("params")));
+        List<Regime> valid = Strategies.regimes(c.params().get("strategy"), ParamShapes.get(c.params().get("data")));
         List<Regime> chosen;
         if (regime.equals("all")) {
             chosen = valid;
@@ -125,8 +125,8 @@ public final class Grid {
         }
         if (p.containsKey("regime") && p.containsKey("strategy")) {
             Regime r = Regime.parse(p.get("regime"));
-            if (!Strategies.regimes(p.get("strategy"), ParamShapes.get(p.get("params"))).contains(r)) {
-                return "regime " + r.label() + " does not apply to " + p.get("strategy") + " on " + p.get("params");
+            if (!Strategies.regimes(p.get("strategy"), ParamShapes.get(p.get("data"))).contains(r)) {
+                return "regime " + r.label() + " does not apply to " + p.get("strategy") + " on " + p.get("data");
             }
         }
         return null;
@@ -141,12 +141,12 @@ public final class Grid {
         java.util.Set<String> used = new java.util.HashSet<>();
         for (Combo c : kept.values()) {
             if (c.benchmark().equals(Benchmarks.BANDWIDTH)) continue;
-            String data = c.params().containsKey("params") ? c.params().get("params") : c.params().get("size");
+            String data = c.params().get("data");
             if (data != null) used.add(data + "|" + c.params().getOrDefault("threads", "1"));
         }
         for (Combo c : runnable) {
             if (!c.benchmark().equals(Benchmarks.BANDWIDTH) || !List.of("copy", "read").contains(c.params().getOrDefault("method", "copy"))) continue;
-            if (used.contains(c.params().get("size") + "|" + c.params().get("threads"))) kept.putIfAbsent(c.id(), c);
+            if (used.contains(c.params().get("data") + "|" + c.params().get("threads"))) kept.putIfAbsent(c.id(), c);
         }
     }
 
@@ -174,7 +174,7 @@ public final class Grid {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("backend", p.get("backend"));
         r.put("dtype", p.get("dtype"));
-        r.put("params", p.get("params"));
+        r.put("data", p.get("data"));
         r.put("layout", p.getOrDefault("layout", "separate"));
         r.put("threads", p.get("threads"));
         return new Combo(Benchmarks.RESTORE, r);

@@ -37,9 +37,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
     public static Profile smoke() {
         return new Profile("smoke", "every benchmark class, backend and strategy once; minimal settings, numbers not meaningful",
                 new JmhSettings(1, 1, 300, 2, 200, false, 0.25, 0), List.of(
-                Block.of(Benchmarks.BANDWIDTH, "size", List.of("flat-256K"), "dtype", List.of("f64"), "threads", List.of("1")),
-                Block.of(Benchmarks.NORM, "backend", BACKENDS, "dtype", List.of("f64"), "size", List.of("flat-4K"),
-                        "kind", List.of("library", "fast-safe"), "data", List.of("ordinary"), "threads", List.of("1")),
+                Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-256K"), "dtype", List.of("f64"), "threads", List.of("1")),
+                Block.of(Benchmarks.NORM, "backend", BACKENDS, "dtype", List.of("f64"), "data", List.of("flat-4K"),
+                        "kind", List.of("library", "fast-safe"), "values", List.of("ordinary"), "threads", List.of("1")),
                 clip(GRADIENT_STRATEGIES, List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("f64"), List.of("flat-256K"),
                         List.of("separate"), "always", List.of("1")),
@@ -62,16 +62,16 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         List<String> dataSets = List.of("flat-4K", "flat-64K", "flat-1M", "flat-4M", "flat-16M", "resnet18", "many-small", "gpt2-small");
         return new Profile("quick", "every backend and strategy; global-norm from 4K to 16M elements, 1 and 2 threads; PyTorch beside",
                 new JmhSettings(1, 3, 400, 5, 200, false, 1.0, 3), List.of(
-                Block.of(Benchmarks.BANDWIDTH, "size", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
+                Block.of(Benchmarks.BANDWIDTH, "data", dataSets, "dtype", List.of("f64"), "threads", List.of("1", "2"),
                         "method", List.of("copy", "read")),
-                Block.of(Benchmarks.BANDWIDTH, "size", List.of("flat-16M"), "dtype", List.of("f64"), "threads", List.of("1"),
+                Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-16M"), "dtype", List.of("f64"), "threads", List.of("1"),
                         "method", List.of("scale", "triad")),
                 Block.of(Benchmarks.NORM, "backend", List.of("vector"), "dtype", List.of("f64", "f32"),
-                        "size", List.of("flat-4K", "flat-16M"), "kind", List.of("naive", "safe", "fast-safe"),
-                        "data", List.of("ordinary"), "threads", List.of("1")),
+                        "data", List.of("flat-4K", "flat-16M"), "kind", List.of("naive", "safe", "fast-safe"),
+                        "values", List.of("ordinary"), "threads", List.of("1")),
                 Block.of(Benchmarks.NORM, "backend", List.of("arrays"), "dtype", List.of("f64"),
-                        "size", List.of("flat-4K"), "kind", List.of("naive", "safe", "fast-safe"),
-                        "data", List.of("ordinary"), "threads", List.of("1")),
+                        "data", List.of("flat-4K"), "kind", List.of("naive", "safe", "fast-safe"),
+                        "values", List.of("ordinary"), "threads", List.of("1")),
                 clip(GRADIENT_STRATEGIES, List.of("vector"), List.of("f64"), List.of("resnet18"), List.of("separate"), "auto", List.of("1")),
                 clip(List.of("global-norm"), BACKENDS, List.of("f64", "f32"), List.of("flat-4K", "flat-16M"), List.of("separate"), "always", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("flat-64K", "flat-1M", "flat-4M"),
@@ -97,12 +97,12 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         List<String> sizes = List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "resnet18", "gpt2-small", "many-small");
         return new Profile("full", "the whole grid: every strategy, backend, dtype, size, layout, regime and thread count",
                 new JmhSettings(2, 3, 1000, 5, 1000, true, 1.5, 3), List.of(
-                Block.of(Benchmarks.BANDWIDTH, "size", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "flat-64M", "resnet18",
+                Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "flat-64M", "resnet18",
                         "gpt2-small", "many-small"),
                         "dtype", List.of("f64", "f32"), "threads", List.of("1", "2")),
                 Block.of(Benchmarks.NORM, "backend", BACKENDS, "dtype", List.of("f64", "f32"),
-                        "size", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
-                        "data", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
+                        "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
+                        "values", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
                 clip(GRADIENT_STRATEGIES, BACKENDS, List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
                 dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
@@ -110,14 +110,14 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                                 "autoclip:p=10", "zclip"))), List.of("pytorch"));
     }
 
-    private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> params,
+    private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> data,
                               List<String> layouts, String regime, List<String> threads) {
-        return Block.of(Benchmarks.CLIP, "strategy", strategies, "backend", backends, "dtype", dtypes, "params", params,
+        return Block.of(Benchmarks.CLIP, "strategy", strategies, "backend", backends, "dtype", dtypes, "data", data,
                 "layout", layouts, "regime", List.of(regime), "threads", threads, "norm", List.of("safe"));
     }
 
-    private static Block dp(List<String> strategies, List<String> backends, List<String> params, List<String> batch, String regime) {
-        return Block.of(Benchmarks.DP_CLIP, "strategy", strategies, "backend", backends, "dtype", List.of("f64"), "params", params,
+    private static Block dp(List<String> strategies, List<String> backends, List<String> data, List<String> batch, String regime) {
+        return Block.of(Benchmarks.DP_CLIP, "strategy", strategies, "backend", backends, "dtype", List.of("f64"), "data", data,
                 "batch", batch, "regime", List.of(regime), "threads", List.of("1"));
     }
 }

@@ -80,7 +80,7 @@ public final class PytorchPeer {
                 clip.put("strategy", p.get("strategy"));
                 clip.put("backend", NAME);
                 clip.put("dtype", p.get("dtype"));
-                clip.put("params", p.get("params"));
+                clip.put("data", p.get("data"));
                 clip.put("layout", "separate"); // PyTorch's parameters are separate tensors
                 clip.put("regime", p.get("regime"));
                 clip.put("threads", p.get("threads"));
@@ -88,7 +88,7 @@ public final class PytorchPeer {
                 clips.add(clip);
                 Map<String, String> restore = new LinkedHashMap<>(clip);
                 restore.keySet().removeAll(List.of("strategy", "regime", "norm"));
-                if (org.clipbench.bench.ClipBenchmark.methodFor(p.get("params")).equals("clip")) restores.add(restore); // else untimed
+                if (org.clipbench.bench.ClipBenchmark.methodFor(p.get("data")).equals("clip")) restores.add(restore); // else untimed
             } else if (c.benchmark().equals(Benchmarks.TRAINING_STEP) && p.get("model").startsWith("rnn-")
                     && (p.get("strategy").equals("none") || p.get("strategy").matches("global-norm:c=[0-9.eE+-]+"))) {
                 Map<String, String> step = new LinkedHashMap<>(p);
@@ -99,7 +99,7 @@ public final class PytorchPeer {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, String> p : clips) {
             Map<String, Object> c = new LinkedHashMap<>(clipCase(Benchmarks.CLIP, p));
-            c.put("method", org.clipbench.bench.ClipBenchmark.methodFor(p.get("params"))); // timed as the JVM rows
+            c.put("method", org.clipbench.bench.ClipBenchmark.methodFor(p.get("data"))); // timed as the JVM rows
             out.add(c);
         }
         restores.forEach(p -> out.add(clipCase(Benchmarks.RESTORE, p)));
@@ -109,7 +109,7 @@ public final class PytorchPeer {
 
     private static Map<String, Object> clipCase(String benchmark, Map<String, String> params) {
         List<int[]> shapes = new ArrayList<>();
-        for (TensorSpec t : ParamShapes.get(params.get("params")).tensors()) shapes.add(new int[] {t.rows(), t.cols()});
+        for (TensorSpec t : ParamShapes.get(params.get("data")).tensors()) shapes.add(new int[] {t.rows(), t.cols()});
         return Map.of("benchmark", benchmark, "params", params, "shapes", shapes);
     }
 

@@ -36,7 +36,7 @@ class BenchmarkStatesTest {
             b.strategy = strategy;
             b.backend = backend;
             b.dtype = "f64";
-            b.params = "many-small";
+            b.data = "many-small";
             b.layout = "separate";
             b.regime = regime;
             b.threads = 1;
@@ -55,7 +55,7 @@ class BenchmarkStatesTest {
         w.strategy = "global-norm";
         w.backend = "arrays";
         w.dtype = "f64";
-        w.params = "many-small";
+        w.data = "many-small";
         w.layout = "separate";
         w.regime = "always";
         w.threads = 1;
@@ -82,7 +82,7 @@ class BenchmarkStatesTest {
                 b.strategy = s;
                 b.backend = "arrays";
                 b.dtype = "f64";
-                b.params = "many-small";
+                b.data = "many-small";
                 b.batch = 4;
                 b.regime = regime;
                 b.threads = 1;
@@ -114,7 +114,7 @@ class BenchmarkStatesTest {
         b.strategy = "renorm";
         b.backend = "arrays";
         b.dtype = "f64";
-        b.params = "flat-4K";
+        b.data = "flat-4K";
         b.layout = "separate";
         b.regime = "never";
         b.threads = 1;
@@ -125,7 +125,7 @@ class BenchmarkStatesTest {
     @Test
     void bandwidthAndNormStatesRun() {
         BandwidthBenchmark bw = new BandwidthBenchmark();
-        bw.size = "flat-4K";
+        bw.data = "flat-4K";
         bw.dtype = "f32";
         bw.threads = 2;
         bw.setup();
@@ -135,9 +135,9 @@ class BenchmarkStatesTest {
         NormBenchmark n = new NormBenchmark();
         n.backend = "vector";
         n.dtype = "f64";
-        n.size = "flat-4K";
+        n.data = "flat-4K";
         n.kind = "fast-safe";
-        n.data = "huge";
+        n.values = "huge";
         n.threads = 1;
         n.repeat = 1;
         n.setup();

@@ -38,9 +38,55 @@ class BenchmarksTest {
         }
     }
 
+    /** One name for the data set (a flat size or a parameter set) in every benchmark, grid, table and filter: "data". */
+    @Test
+    void everyBenchmarkCallsItsDataSetData() {
+        int dataSets = 0;
+        for (Class<?> c : Benchmarks.ALL) {
+            List<Class<?>> states = new java.util.ArrayList<>(List.of(c));
+            states.addAll(List.of(c.getDeclaredClasses()));
+            for (Class<?> s : states) {
+                for (java.lang.reflect.Field f : s.getFields()) {
+                    org.openjdk.jmh.annotations.Param p = f.getAnnotation(org.openjdk.jmh.annotations.Param.class);
+                    if (p == null) continue;
+                    assertThat(f.getName()).as(s.getSimpleName()).isNotIn("params", "size");
+                    boolean isDataSet = p.value().length > 0 && isDataSet(p.value()[0]);
+                    if (isDataSet) {
+                        assertThat(f.getName()).as(s.getSimpleName() + "." + f.getName() + " holds a data set").isEqualTo("data");
+                        dataSets++;
+                    }
+                }
+            }
+        }
+        assertThat(dataSets).as("bandwidth, norm, clip, dp clip, restore").isEqualTo(5);
+    }
+
+    private static boolean isDataSet(String value) {
+        try {
+            org.clipbench.params.ParamShapes.get(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Results and grids of older versions named the data set "params" or "size" (and NormBenchmark's values "data"). */
+    @Test
+    void olderParameterNamesAreReadAsTodays() {
+        assertThat(Benchmarks.withCurrentNames(Map.of("backend", "vector", "params", "resnet18"))).containsOnly(
+                Map.entry("backend", "vector"), Map.entry("data", "resnet18"));
+        java.util.LinkedHashMap<String, String> norm = new java.util.LinkedHashMap<>();
+        norm.put("size", "flat-4K");
+        norm.put("kind", "safe");
+        norm.put("data", "huge");
+        assertThat(Benchmarks.withCurrentNames(norm)).containsExactly(Map.entry("data", "flat-4K"), Map.entry("kind", "safe"), Map.entry("values", "huge"));
+        Map<String, String> today = Map.of("data", "flat-4K", "values", "huge");
+        assertThat(Benchmarks.withCurrentNames(today)).isSameAs(today);
+    }
+
     @Test
     void aBlockOfAnUnregisteredBenchmarkIsRefused() {
-        assertThatThrownBy(() -> new Block("SpeedBenchmark", Map.of("size", List.of("flat-4K"))))
+        assertThatThrownBy(() -> new Block("SpeedBenchmark", Map.of("data", List.of("flat-4K"))))
                 .hasMessageContaining("not a registered benchmark");
         assertThatThrownBy(() -> new Filters(null, null, null, null, null, List.of("SpeedBenchmark")).validate())
                 .hasMessageContaining("unknown benchmark 'SpeedBenchmark'");

@@ -68,7 +68,9 @@ class BadInputCliTest {
         r.add(row("compare, missing input", "no such file or folder", t -> a("compare", good, tmp.resolve("missing.json"))));
         // bench
         r.add(row("bench --threads 3 (no benchmark has 3)", "--threads 3: no benchmark", t -> a("bench", "--threads", "3", "--dry-run")));
-        r.add(row("bench --sizes of another profile", "--sizes gpt2-small: no benchmark of profile smoke",
+        r.add(row("bench --data of another profile", "--data gpt2-small: no benchmark of profile smoke",
+                t -> a("bench", "--profile", "smoke", "--data", "gpt2-small", "--dry-run")));
+        r.add(row("bench --sizes (the older name of --data) of another profile", "--data gpt2-small: no benchmark of profile smoke",
                 t -> a("bench", "--profile", "smoke", "--sizes", "gpt2-small", "--dry-run")));
         r.add(row("bench --jmh with an unknown profiler", "profiler 'nosuchprof'", t -> a("bench", "--jmh", "-prof nosuchprof", "--dry-run")));
         r.add(row("bench --results-root at a file", "a file is in the way",

@@ -31,7 +31,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void unknownOptionsAndValuesFailBeforeAnythingRuns(@TempDir Path dir) {
+    void unknownOptionsAndValuesFailBeforeAnythingRuns(@TempDir Path dir) throws Exception {
         StringWriter err = new StringWriter();
         assertThat(run(err, "bench", "--bogus", "--results-root", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("--help").hasLineCount(1);
@@ -56,10 +56,21 @@ class BenchCommandTest {
         assertThat(run(err, "bench", "--resume", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("no grid.json");
 
+        // a folder of an older version names the data set "params": its grid cannot be resumed by this one
+        java.nio.file.Path old = java.nio.file.Files.createDirectories(dir.resolve("older-run"));
+        java.nio.file.Files.writeString(old.resolve("grid.json"), "[{\"benchmark\":\"ClipBenchmark\",\"params\":{\"backend\":\"arrays\",\"params\":\"flat-4K\"}}]");
+        err = new StringWriter();
+        assertThat(run(err, "bench", "--resume", old.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("neither run.json nor environment.json").hasLineCount(1); // was the raw FileNotFoundException's text
+        java.nio.file.Files.writeString(old.resolve("environment.json"), "{\"profile\":\"smoke\"}");
+        err = new StringWriter();
+        assertThat(run(err, "bench", "--resume", old.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("names the data set 'params' or 'size'").contains("start a new run").hasLineCount(1);
+
         err = new StringWriter();
         assertThat(run(err, "bench", "--profile", "full", "--results-root", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--yes");
-        assertThat(dir.toFile().list()).isEmpty(); // nothing ran, nothing written
+        assertThat(dir.toFile().list()).containsExactly("older-run"); // nothing ran, nothing written
     }
 
     @Test

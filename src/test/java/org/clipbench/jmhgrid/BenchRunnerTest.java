@@ -27,7 +27,7 @@ class BenchRunnerTest {
                 List.of("1"), List.of("ClipBenchmark")).validate());
         assertThat(g.combos()).anySatisfy(c -> assertThat(c.benchmark()).isEqualTo("ClipBenchmark"));
         assertThat(g.combos()).filteredOn(c -> c.benchmark().equals("RestoreBenchmark")).singleElement()
-                .satisfies(c -> assertThat(c.params()).containsEntry("backend", "vector").containsEntry("dtype", "f32").containsEntry("params", "flat-4K"));
+                .satisfies(c -> assertThat(c.params()).containsEntry("backend", "vector").containsEntry("dtype", "f32").containsEntry("data", "flat-4K"));
         assertThat(g.combos()).allSatisfy(c -> assertThat(c.benchmark()).isIn("ClipBenchmark", "RestoreBenchmark", "BandwidthBenchmark"));
     }
 

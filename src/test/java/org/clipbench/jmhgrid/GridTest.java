@@ -40,7 +40,7 @@ class GridTest {
         for (String b : Backends.names()) {
             for (String size : List.of("flat-4K", "flat-16M")) {
                 assertThat(g.combos()).as("%s %s", b, size).anyMatch(c -> c.benchmark().equals("ClipBenchmark")
-                        && c.backend().equals(b) && size.equals(c.params().get("params")));
+                        && c.backend().equals(b) && size.equals(c.params().get("data")));
             }
         }
     }
@@ -62,7 +62,7 @@ class GridTest {
         for (Combo c : g.combos()) {
             if (!c.benchmark().equals("ClipBenchmark")) continue;
             boolean hasRestore = g.combos().stream().anyMatch(r -> r.benchmark().equals("RestoreBenchmark") && r.backend().equals(c.backend())
-                    && r.params().get("params").equals(c.params().get("params"))
+                    && r.params().get("data").equals(c.params().get("data"))
                     && r.params().get("layout").equals(c.params().get("layout"))
                     && r.params().get("dtype").equals(c.params().get("dtype")) && r.threads() == c.threads());
             boolean fresh = BenchRunner.methodOf(c).equals("clipFresh");
@@ -74,9 +74,9 @@ class GridTest {
         assertThat(untimed).isPositive();
         // large data, restore untimed: no RestoreBenchmark of 1M elements or more is measured for nothing
         assertThat(g.combos()).noneMatch(r -> r.benchmark().equals("RestoreBenchmark")
-                && org.clipbench.params.ParamShapes.get(r.params().get("params")).totalSize() >= 1 << 20
+                && org.clipbench.params.ParamShapes.get(r.params().get("data")).totalSize() >= 1 << 20
                 && g.combos().stream().noneMatch(c -> c.benchmark().equals("DpClipBenchmark")
-                        && c.params().get("params").equals(r.params().get("params"))));
+                        && c.params().get("data").equals(r.params().get("data"))));
     }
 
     @Test
@@ -108,7 +108,7 @@ class GridTest {
         assertThat(g.combos()).isNotEmpty().allSatisfy(c -> {
             if (c.params().containsKey("backend")) assertThat(c.backend()).isEqualTo("vector");
             if (c.params().containsKey("strategy")) assertThat(c.params().get("strategy")).isEqualTo("global-norm");
-            String size = c.params().containsKey("params") ? c.params().get("params") : c.params().get("size");
+            String size = c.params().get("data");
             assertThat(size).isEqualTo("flat-4K");
             assertThat(c.threads()).isEqualTo(1);
         });
@@ -121,7 +121,7 @@ class GridTest {
         assertThatThrownBy(() -> new Filters(null, List.of("clip"), null, null, null).validate())
                 .hasMessageContaining("--strategies").hasMessageContaining("global-norm");
         assertThatThrownBy(() -> new Filters(null, null, List.of("huge"), null, null).validate())
-                .hasMessageContaining("--sizes").hasMessageContaining("flat-N");
+                .hasMessageContaining("--data").hasMessageContaining("flat-N");
         assertThatThrownBy(() -> new Filters(null, null, null, List.of("f16"), null).validate())
                 .hasMessageContaining("--dtypes").hasMessageContaining("f32 or f64");
         assertThatThrownBy(() -> new Filters(null, null, null, null, List.of("0")).validate())
@@ -137,10 +137,10 @@ class GridTest {
         assertThat(g.combos()).isNotEmpty().allMatch(c -> c.benchmark().equals("NormBenchmark") || c.benchmark().equals("BandwidthBenchmark"));
         // the memory rates of the sizes the norms use, from the same run: copy and read at flat-4K and flat-16M, 1 thread
         assertThat(g.combos().stream().filter(c -> c.benchmark().equals("BandwidthBenchmark")).map(Combo::toString))
-                .containsExactlyInAnyOrder("BandwidthBenchmark size=flat-16M dtype=f64 threads=1 method=copy",
-                        "BandwidthBenchmark size=flat-16M dtype=f64 threads=1 method=read",
-                        "BandwidthBenchmark size=flat-4K dtype=f64 threads=1 method=copy",
-                        "BandwidthBenchmark size=flat-4K dtype=f64 threads=1 method=read");
+                .containsExactlyInAnyOrder("BandwidthBenchmark data=flat-16M dtype=f64 threads=1 method=copy",
+                        "BandwidthBenchmark data=flat-16M dtype=f64 threads=1 method=read",
+                        "BandwidthBenchmark data=flat-4K dtype=f64 threads=1 method=copy",
+                        "BandwidthBenchmark data=flat-4K dtype=f64 threads=1 method=read");
     }
 
     @Test

@@ -20,7 +20,7 @@ import tech.tablesaw.api.Table;
 class PytorchPeerTest {
 
     static Combo clip(String strategy, String backend, String dtype, String params, String layout, String regime, String threads) {
-        return new Combo("ClipBenchmark", Map.of("strategy", strategy, "backend", backend, "dtype", dtype, "params", params,
+        return new Combo("ClipBenchmark", Map.of("strategy", strategy, "backend", backend, "dtype", dtype, "data", params,
                 "layout", layout, "regime", regime, "threads", threads, "norm", "safe"));
     }
 
@@ -47,7 +47,7 @@ class PytorchPeerTest {
             assertThat(p.get("backend")).isEqualTo("pytorch");
             if (!c.get("benchmark").equals("TrainingStepBenchmark")) assertThat(p.get("layout")).isEqualTo("separate");
         }
-        Map<String, Object> resnet = cases.stream().filter(c -> ((Map<?, ?>) c.get("params")).get("params").equals("resnet18")).findFirst()
+        Map<String, Object> resnet = cases.stream().filter(c -> ((Map<?, ?>) c.get("params")).get("data").equals("resnet18")).findFirst()
                 .orElseThrow();
         assertThat((List<?>) resnet.get("shapes")).hasSize(62); // the same tensors as the JVM's resnet18
         assertThat(resnet.get("method")).isEqualTo("clipFresh");

@@ -29,7 +29,7 @@ class ReportTest {
     void jmhLoaderGivesTheMedianOfTheIterations() throws IOException {
         Table jmh = JmhResults.load(List.of(BENCH));
         Table arrays4k = jmh.where(jmh.stringColumn("benchmark").isEqualTo("ClipBenchmark")
-                .and(jmh.stringColumn("backend").isEqualTo("arrays")).and(jmh.stringColumn("params").isEqualTo("flat-4K")));
+                .and(jmh.stringColumn("backend").isEqualTo("arrays")).and(jmh.stringColumn("data").isEqualTo("flat-4K")));
         assertThat(arrays4k.rowCount()).isEqualTo(1);
         assertThat(arrays4k.doubleColumn("median").get(0)).isEqualTo(2000.0);
         assertThat(arrays4k.doubleColumn("score").get(0)).isEqualTo(2000.0);
