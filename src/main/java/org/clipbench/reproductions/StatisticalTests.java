@@ -62,4 +62,29 @@ final class StatisticalTests {
         }
         return adjusted;
     }
+
+    /**
+     * Schuirmann's two one-sided tests (TOST) of equivalence: the p-value of "the mean of d lies outside
+     * [-margin, margin]", the larger of the two one-sided t-tests against each bound (Student's t with n - 1
+     * degrees of freedom). Small values say the mean is within the margin: a "no difference" statement
+     * decided by a test. With no spread at all, 0 when the mean is inside the margin and 1 when not.
+     */
+    static double tostEquivalence(double[] d, double margin) {
+        if (d.length < 2) throw new IllegalArgumentException("the equivalence test needs two or more values");
+        double mean = org.apache.commons.math3.stat.StatUtils.mean(d);
+        double se = Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(d) / d.length);
+        if (se == 0) return Math.abs(mean) < margin ? 0 : 1;
+        org.apache.commons.math3.distribution.TDistribution t = new org.apache.commons.math3.distribution.TDistribution(null, d.length - 1);
+        double aboveLower = 1 - t.cumulativeProbability((mean + margin) / se); // H0: mean <= -margin
+        double belowUpper = t.cumulativeProbability((mean - margin) / se); // H0: mean >= margin
+        return Math.max(aboveLower, belowUpper);
+    }
+
+    /** The (1 - 2 alpha) t-interval of the mean of d: the interval a TOST at level alpha must find inside the margin. */
+    static double[] tostInterval(double[] d, double alpha) {
+        double mean = org.apache.commons.math3.stat.StatUtils.mean(d);
+        double se = Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(d) / d.length);
+        double q = se == 0 ? 0 : new org.apache.commons.math3.distribution.TDistribution(null, d.length - 1).inverseCumulativeProbability(1 - alpha);
+        return new double[] {mean - q * se, mean + q * se};
+    }
 }

@@ -169,6 +169,19 @@ class ChecksTest {
             return s.build();
         }
 
+        /** Plateaus against c = 0.5, 1, 2, ...: 8 seeds, each seed's plateau the given one plus a jitter of +-0.004. */
+        SweepResults thresholdSweep(double... plateauByThreshold) {
+            Synthetic s = new Synthetic("thresholds");
+            for (int k = 0; k < plateauByThreshold.length; k++) {
+                String arm = "global-norm:c=" + (0.5 * Math.pow(2, k)) + ",eps=0";
+                for (int i = 0; i < 8; i++) {
+                    double p = plateauByThreshold[k] + 0.001 * (i - 4);
+                    s.curve(s.run(arm, 11 + i, "lr", 0.01, "eval_x", p), "eval_x", 1, 0.5, p, p, p, p);
+                }
+            }
+            return s.build();
+        }
+
         SweepResults twoPoint(double clippedEnd) {
             Synthetic s = new Synthetic("two-point").common("problem_x0", 1.5);
             s.run("none", 1, "eval_x", 1e-9);
@@ -176,25 +189,70 @@ class ChecksTest {
             return s.build();
         }
 
+        Verdict judgeWith(SweepResults skewed, SweepResults symmetric, SweepResults thresholds) {
+            return judge("clipping-bias", Synthetic.of(twoPoint(1.5), skewed, symmetric, thresholds));
+        }
+
         @Test void holds() {
-            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.01, 0.01), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
-                    .isEqualTo(Outcome.REPRODUCED);
+            Verdict v = judgeWith(meanSweep("skewed", -0.86, 0.01, 0.01), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-1.2, -0.86, -0.5, -0.2, -0.05));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("the bias shrinks at every step from c = 0.500 to 8").contains("TOST p = 0");
         }
         @Test void failsWithoutBias() {
-            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.05, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
+            assertThat(judgeWith(meanSweep("skewed", -0.05, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-0.05, -0.04)).outcome())
                     .isEqualTo(Outcome.NOT_REPRODUCED);
         }
         @Test void failsWhenTheStepSizeMovesThePlateau() {
-            assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.01, 0.5), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
-                    .isEqualTo(Outcome.NOT_REPRODUCED);
+            Verdict v = judgeWith(meanSweep("skewed", -0.86, 0.01, 0.5), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-1.2, -0.86, -0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("the plateau's change between lr 0.001 and 0.010").contains("lies beyond 0.100");
         }
         @Test void failsWhenPerSampleClippingMoves() {
             assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.2), meanSweep("skewed", -0.86, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
                     .isEqualTo(Outcome.NOT_REPRODUCED);
         }
+        /** Koloskova's quantitative part: a bias that grows with the threshold contradicts it. */
+        @Test void failsWhenTheBiasGrowsWithTheThreshold() {
+            Verdict v = judgeWith(meanSweep("skewed", -0.86, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-0.5, -0.86, -1.2));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("|plateau| grows from c = 0.500 to 1");
+        }
+        @Test void undecidedWhenTheThresholdMakesNoDifference() {
+            Verdict v = judgeWith(meanSweep("skewed", -0.86, 0.01, 0), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-0.86, -0.86, -0.86));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("not shown to shrink");
+        }
         @Test void inconclusiveWhenPlainSgdIsOffToo() {
             assertThat(judge("clipping-bias", Synthetic.of(twoPoint(1.5), meanSweep("skewed", -0.86, 0.5, 0), meanSweep("symmetric", 0.01, 0.0, 0))).outcome())
                     .isEqualTo(Outcome.INCONCLUSIVE);
+        }
+        /** Symmetric plateaus spread from -0.05 to 0.25: their interval reaches past the margin, so "no bias" is not shown, nor refuted. */
+        @Test void aNoisyControlLeavesTheEquivalenceUndecided() {
+            Synthetic s = new Synthetic("symmetric");
+            double[] spread = {-0.05, 0.25, 0.0, 0.2, 0.05};
+            for (double lr : new double[] {0.01, 0.001}) {
+                for (int i = 0; i < spread.length; i++) {
+                    s.curve(s.run("global-norm:c=1,eps=0", i, "lr", lr), "eval_x", 1, 0.5, spread[i], spread[i]);
+                    s.curve(s.run("none", i, "lr", lr), "eval_x", 1, 0.5, 0, 0);
+                }
+            }
+            Verdict v = judgeWith(meanSweep("skewed", -0.86, 0.01, 0), s.build(), thresholdSweep(-1.2, -0.86, -0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("symmetric noise, global-norm:c=1,eps=0").contains("is not shown within 0.100");
+        }
+        @Test void aClippedArmThatNeverClippedFailsTheGate() {
+            Synthetic s = new Synthetic("skewed");
+            for (double lr : new double[] {0.01, 0.001}) {
+                for (int i = 0; i < 5; i++) s.curve(s.run("global-norm:c=1,eps=0", i, "lr", lr, "clip_fraction", 0.0), "eval_x", 1, 0.5, -0.86, -0.86);
+            }
+            Verdict v = judgeWith(s.build(), meanSweep("symmetric", 0.01, 0.0, 0), thresholdSweep(-1.2, -0.86));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed").contains("never clipped");
+        }
+        @Test void theThresholdIsReadFromTheSpec() {
+            assertThat(ClippingBiasCheck.threshold("global-norm:c=0.5,eps=0")).isEqualTo(0.5);
+            assertThat(ClippingBiasCheck.threshold("global-norm:eps=0,c=8")).isEqualTo(8);
+            assertThat(ClippingBiasCheck.threshold("none")).isNaN();
         }
     }
 

@@ -36,6 +36,22 @@ class StatisticalTestsTest {
         assertThat(StatisticalTests.wilcoxonGreater(c, b)).isCloseTo(2.0 / 1024, within(1e-12));
     }
 
+    /** Two values make Student's t with 1 degree of freedom, the Cauchy law: F(x) = 1/2 + atan(x)/pi, exact by hand. */
+    @Test
+    void tostIsTheLargerOfTwoOneSidedTTests() {
+        // d = {-1, 1}: mean 0, standard error 1; against margin m both tails are 1 - F(m)
+        assertThat(StatisticalTests.tostEquivalence(new double[] {-1, 1}, 1)).isCloseTo(0.25, within(1e-12));
+        assertThat(StatisticalTests.tostEquivalence(new double[] {-1, 1}, Math.tan(0.45 * Math.PI))).isCloseTo(0.05, within(1e-12));
+        // d = {0, 2}: mean 1, standard error 1, margin 2: the upper bound is the nearer, F((1 - 2) / 1) = 1/4
+        assertThat(StatisticalTests.tostEquivalence(new double[] {0, 2}, 2)).isCloseTo(0.25, within(1e-12));
+        // a mean outside the margin is never equivalent, however tight
+        assertThat(StatisticalTests.tostEquivalence(new double[] {0.5, 0.5001, 0.4999}, 0.1)).isGreaterThan(0.99);
+        assertThat(StatisticalTests.tostEquivalence(new double[] {0.05, 0.05}, 0.1)).isZero();
+        // its interval: mean -+ the (1 - alpha) t quantile x standard error; with 1 degree of freedom tan(pi (1/2 - alpha))
+        assertThat(StatisticalTests.tostInterval(new double[] {-1, 1}, 0.05)).containsExactly(new double[] {-Math.tan(0.45 * Math.PI), Math.tan(0.45 * Math.PI)},
+                within(1e-9));
+    }
+
     @Test
     void holmMultipliesTheSmallestByTheNumberOfTestsAndStaysMonotone() {
         double[] adjusted = StatisticalTests.holm(new double[] {0.04, 0.01, 0.03});
