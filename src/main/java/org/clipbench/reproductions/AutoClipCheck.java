@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.clipbench.analysis.Figure;
@@ -11,108 +12,165 @@ import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
 
 /**
- * Seetharaman et al. 2020 (AutoClip), adapted: the percentile p swept at several loss scales; the score of
- * a p is the median held-out loss over seeds (unscaled; a diverged run scores +Inf), with a bootstrap 95%
- * interval. Reproduced when at every scale p = 100 (never clips) scores worst and its interval lies above
- * that of the best p, the best p is one of `bestPs`, and `transferP` scores within `transfer` (relative)
- * across all scales. Not reproduced when p = 100 is better than every p of `bestPs` with separated
- * intervals at some scale; inconclusive otherwise (e.g. every difference within the intervals).
+ * Seetharaman et al. 2020 (AutoClip), adapted: the training loss is multiplied by a scale s and the
+ * learning rate divided by it, so SGD without clipping takes the same steps at every scale and only the
+ * clipping threshold meets gradients of another size. Per seed, held-out accuracy (a diverged run counts
+ * as chance):
+ * <ul>
+ * <li>a low percentile beats never clipping: at every scale `percentile` (AutoClip p = 10) is more accurate
+ *     than `never` (p = 100, which never clips), one-sided paired Wilcoxon, Holm-adjusted over the scales;</li>
+ * <li>the percentile transfers: at every other scale its accuracy equals its accuracy at `referenceScale`
+ *     within `margin` (TOST; all must hold, so unadjusted);</li>
+ * <li>a fixed threshold tuned at the reference scale does not: at every other scale the percentile is more
+ *     accurate than `fixed`, one-sided paired Wilcoxon, Holm-adjusted over those scales.</li>
+ * </ul>
+ * Gates: at the reference scale the percentile and the fixed threshold clipped and learned (accuracy
+ * interval above chance). Not reproduced when a test in the other direction is significant.
  */
 final class AutoClipCheck implements Check {
     private static final Pattern P = Pattern.compile("p=([0-9.]+)");
-    private final List<String> bestPs;
-    private final String transferP;
-    private final double transfer;
+    private final String percentile, never, fixed;
+    private final double referenceScale, margin, alpha, chance;
 
     AutoClipCheck(Checks.Params p) {
-        bestPs = p.texts("bestPs", List.of("1", "10"));
-        transferP = p.text("transferP", "10");
-        transfer = p.number("transfer", 0.1);
+        percentile = p.text("percentile", "autoclip:p=10");
+        never = p.text("never", "autoclip:p=100");
+        fixed = p.text("fixed", "global-norm:c=1,eps=0");
+        referenceScale = p.number("referenceScale", 1);
+        margin = p.number("margin", 0.01);
+        alpha = p.number("alpha", 0.05);
+        chance = p.number("chance", 0.1);
     }
 
     static double scale(SweepResults s) {
         return s.runs().columnNames().contains("problem_lossScale") ? s.runs().numberColumn("problem_lossScale").getDouble(0) : 1;
     }
 
-    static double percentile(String strategy) {
+    static double percentileOf(String strategy) {
         Matcher m = P.matcher(strategy);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    static String label(double p) {
-        return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+    /** Per seed, an arm's held-out accuracy (a diverged run: chance). */
+    private TreeMap<Long, Double> accuracyBySeed(SweepResults s, String arm) {
+        Table r = Evidence.runs(s, arm, Double.NaN);
+        double[] acc = Evidence.accuracy(r, chance);
+        TreeMap<Long, Double> out = new TreeMap<>();
+        for (int i = 0; i < acc.length; i++) out.put(Math.round(r.numberColumn("seed").getDouble(i)), acc[i]);
+        return out;
     }
 
-    static List<String> grid(SweepResults s) {
-        return s.runs().stringColumn("strategy").unique().asList().stream().filter(x -> x.startsWith("autoclip"))
-                .sorted(Comparator.comparingDouble(AutoClipCheck::percentile)).toList();
+    /** What the tests found: failed, undecided, established. */
+    private record Findings(List<String> failures, List<String> doubts, List<String> established) {
+        Findings() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
     }
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         List<SweepResults> sweeps = new ArrayList<>(results.values());
         sweeps.sort(Comparator.comparingDouble(AutoClipCheck::scale));
-        Evidence.Rows rows = new Evidence.Rows("#loss_scale", "#p", "#seeds", "#diverged", "#median_eval_loss", "ci95");
-        List<String> notes = new ArrayList<>();
-        boolean all = true, refuted = false, anySignificant = false;
-        List<Double> transferScores = new ArrayList<>();
+        Evidence.Rows rows = new Evidence.Rows("#loss_scale", "strategy", "#seeds", "#diverged", "#mean_accuracy", "ci95", "#clip_fraction");
+        SweepResults reference = sweeps.stream().filter(s -> scale(s) == referenceScale).findFirst().orElse(null);
         for (SweepResults s : sweeps) {
-            String bestP = null, worstP = null;
-            double best = Double.POSITIVE_INFINITY, worst = Double.NEGATIVE_INFINITY;
-            double[] never = null, bestOfClaimed = null;
-            double bestClaimed = Double.POSITIVE_INFINITY;
-            for (String strategy : grid(s)) {
-                Table r = Evidence.runs(s, strategy, Double.NaN);
-                double[] loss = Evidence.values(r, "eval_loss", Double.POSITIVE_INFINITY);
-                double m = Evidence.median(loss);
-                String p = label(percentile(strategy));
-                double[] ci = Evidence.bootstrap(loss, Evidence::median);
-                rows.add(scale(s), percentile(strategy), r.rowCount(), Evidence.divergedCount(r), m, Evidence.interval(ci));
-                if (p.equals("100")) never = ci;
-                if (bestPs.contains(p) && m < bestClaimed) {
-                    bestClaimed = m;
-                    bestOfClaimed = ci;
-                }
-                if (m < best) { best = m; bestP = p; }
-                if (m >= worst) { worst = m; worstP = p; }
-                if (p.equals(transferP)) transferScores.add(m);
+            for (String arm : arms(s)) {
+                Table r = Evidence.runs(s, arm, Double.NaN);
+                double[] acc = Evidence.accuracy(r, chance);
+                rows.add(scale(s), arm, r.rowCount(), Evidence.divergedCount(r), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
+                        Gates.clipFraction(r));
             }
-            boolean helps = never != null && bestOfClaimed != null && bestOfClaimed[1] < never[0];
-            boolean hurts = never != null && bestOfClaimed != null && never[1] < bestOfClaimed[0];
-            anySignificant |= helps || hurts;
-            notes.add("scale " + Evidence.num(scale(s)) + ": best p " + bestP + ", worst p " + worstP
-                    + (helps ? " (p in " + bestPs + " clearly better than p = 100)" : hurts ? " (p = 100 clearly better)" : " (intervals overlap)"));
-            if (!"100".equals(worstP) || !bestPs.contains(bestP) || !helps) all = false;
-            if (hurts) refuted = true;
         }
-        double lo = transferScores.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-        double hi = transferScores.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-        double spread = (hi - lo) / lo;
-        String numbers = String.join("; ", notes) + "; p = " + transferP + " across scales varies " + Evidence.pct(spread);
         Table t = rows.table();
-        if (refuted) return Verdict.notReproduced(numbers + ": never clipping (p = 100) is clearly better than p in " + bestPs + " somewhere", t);
-        if (all && spread <= transfer) return Verdict.reproduced(numbers, t);
-        if (!anySignificant) return Verdict.inconclusive(numbers + ": no difference between p = 100 and p in " + bestPs
-                + " is outside the 95% intervals, so in this setup the percentile makes no measurable difference", t);
-        return Verdict.inconclusive(numbers + ": needed p = 100 worst and p in " + bestPs + " best at every scale, and <= "
-                + Evidence.pct(transfer) + " variation across scales", t);
+        if (reference == null || sweeps.size() < 2) return Verdict.inconclusive("needs the reference scale " + Evidence.num(referenceScale) + " and another", t);
+        Table refPercentile = Evidence.runs(reference, percentile, Double.NaN), refFixed = Evidence.runs(reference, fixed, Double.NaN);
+        Verdict gated = Gates.firstFailure("at loss scale " + Evidence.num(referenceScale), t,
+                Gates.clipped(percentile, refPercentile), Gates.clipped(fixed, refFixed),
+                Gates.learned(percentile, Evidence.accuracy(refPercentile, chance), chance), Gates.learned(fixed, Evidence.accuracy(refFixed, chance), chance));
+        if (gated != null) return gated;
+        Findings f = new Findings();
+        beatsAtEveryScale(sweeps, sweeps, never, "never clipping (" + never + ")", f);
+        List<SweepResults> others = sweeps.stream().filter(s -> s != reference).toList();
+        transfers(reference, others, f);
+        beatsAtEveryScale(sweeps, others, fixed, "the fixed threshold " + fixed + " (tuned at scale " + Evidence.num(referenceScale) + ")", f);
+        String numbers = String.join("; ", f.established());
+        if (!f.failures().isEmpty()) return Verdict.notReproduced(String.join("; ", f.failures()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
+        if (!f.doubts().isEmpty()) return Verdict.inconclusive(String.join("; ", f.doubts()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
+        return Verdict.reproduced(numbers, t);
+    }
+
+    /** The percentile more accurate than `other` at each scale of `at`, per seed: one-sided paired Wilcoxon, Holm over the scales. */
+    private void beatsAtEveryScale(List<SweepResults> all, List<SweepResults> at, String other, String name, Findings f) {
+        double[] better = new double[at.size()], worse = new double[at.size()];
+        for (int k = 0; k < at.size(); k++) {
+            double[][] pair = ClippingBiasCheck.paired(accuracyBySeed(at.get(k), percentile), accuracyBySeed(at.get(k), other));
+            if (pair[0].length < 5) {
+                f.doubts().add("fewer than 5 seeds of " + percentile + " and " + other + " at scale " + Evidence.num(scale(at.get(k))));
+                return;
+            }
+            better[k] = StatisticalTests.wilcoxonGreater(pair[0], pair[1]);
+            worse[k] = StatisticalTests.wilcoxonGreater(pair[1], pair[0]);
+        }
+        double[] betterAdjusted = StatisticalTests.holm(better), worseAdjusted = StatisticalTests.holm(worse);
+        List<String> notShown = new ArrayList<>();
+        for (int k = 0; k < at.size(); k++) {
+            String where = "scale " + Evidence.num(scale(at.get(k)));
+            if (worseAdjusted[k] < alpha) f.failures().add(name + " is more accurate than " + percentile + " at " + where + " (Holm p = " + Evidence.num(worseAdjusted[k]) + ")");
+            else if (!(betterAdjusted[k] < alpha)) notShown.add(where + " (Holm p = " + Evidence.num(betterAdjusted[k]) + ")");
+        }
+        if (!notShown.isEmpty()) f.doubts().add(percentile + " is not shown more accurate than " + name + " at " + String.join(", ", notShown));
+        else f.established().add(percentile + " beats " + name + " at " + (at.size() == all.size() ? "every scale" : "every other scale")
+                + " (paired Wilcoxon, largest Holm p = " + Evidence.num(java.util.Arrays.stream(betterAdjusted).max().orElse(1)) + ")");
+    }
+
+    /** The percentile's per-seed accuracy at each other scale equals its accuracy at the reference scale within margin (TOST). */
+    private void transfers(SweepResults reference, List<SweepResults> others, Findings f) {
+        TreeMap<Long, Double> ref = accuracyBySeed(reference, percentile);
+        for (SweepResults s : others) {
+            double[][] pair = ClippingBiasCheck.paired(accuracyBySeed(s, percentile), ref);
+            String where = percentile + " at scale " + Evidence.num(scale(s)) + " minus at " + Evidence.num(referenceScale);
+            if (pair[0].length < 2) {
+                f.doubts().add(where + ": fewer than two seeds at both");
+                continue;
+            }
+            double[] d = new double[pair[0].length];
+            for (int i = 0; i < d.length; i++) d[i] = pair[0][i] - pair[1][i];
+            double p = StatisticalTests.tostEquivalence(d, margin);
+            double[] ci = StatisticalTests.tostInterval(d, alpha);
+            String shown = where + ": accuracy " + Evidence.num(Evidence.mean(d)) + ", " + Evidence.pct(1 - 2 * alpha) + " interval " + Evidence.interval(ci);
+            if (p < alpha) f.established().add(shown + " within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
+            else if (ci[0] >= margin || ci[1] <= -margin) f.failures().add(shown + " lies beyond " + Evidence.num(margin) + ": it does not transfer");
+            else f.doubts().add(shown + " is not shown within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
+        }
+    }
+
+    /** The sweep's arms: no clipping, the fixed threshold, then AutoClip by percentile. */
+    private static List<String> arms(SweepResults s) {
+        return s.runs().stringColumn("strategy").unique().asList().stream()
+                .sorted(Comparator.comparing((String a) -> a.startsWith("autoclip")).thenComparingDouble(a -> a.startsWith("autoclip") ? percentileOf(a) : 0)
+                        .thenComparing(Comparator.naturalOrder())).toList();
     }
 
     @Override
     public List<Figure> figures(Map<String, SweepResults> results, String id) {
         List<SweepResults> sweeps = new ArrayList<>(results.values());
         sweeps.sort(Comparator.comparingDouble(AutoClipCheck::scale));
-        Figure f = Figure.line(id + "-loss-vs-p").title("AutoClip: held-out loss against the percentile p, by loss scale")
-                .axes("percentile p (100 = never clips)", "median held-out MSE over seeds").logY()
-                .caption("The training loss is multiplied by the scale; the held-out loss is not, so the curves are comparable. Diverged runs are left out of the line.");
+        List<String> categories = new ArrayList<>();
+        for (SweepResults s : sweeps) for (String a : arms(s)) if (!categories.contains(a)) categories.add(a);
+        Figure f = Figure.dots(id + "-accuracy-by-scale", categories).valueRange(0, 1)
+                .title("AutoClip against a fixed threshold as the loss scale changes").axes("strategy", "held-out accuracy (mean over seeds)")
+                .caption("The training loss is multiplied by the scale and the learning rate divided by it, so without clipping every scale takes the same steps. "
+                        + "A diverged run counts as chance (10%). Whiskers: bootstrap 95% interval of the mean.");
         for (SweepResults s : sweeps) {
-            List<String> grid = grid(s);
-            double[] x = new double[grid.size()], y = new double[grid.size()];
-            for (int i = 0; i < grid.size(); i++) {
-                x[i] = percentile(grid.get(i));
-                y[i] = Evidence.median(Evidence.values(Evidence.runs(s, grid.get(i), Double.NaN), "eval_loss", Double.POSITIVE_INFINITY));
+            double[] y = new double[categories.size()], lo = new double[y.length], hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                double[] acc = Evidence.accuracy(Evidence.runs(s, categories.get(i), Double.NaN), chance);
+                double[] ci = acc.length == 0 ? new double[] {Double.NaN, Double.NaN} : Evidence.bootstrap(acc, Evidence::mean);
+                y[i] = acc.length == 0 ? Double.NaN : Evidence.mean(acc);
+                lo[i] = ci[0];
+                hi[i] = ci[1];
             }
-            f.add("loss x " + Evidence.num(scale(s)), x, y);
+            f.estimates("loss x " + Evidence.num(scale(s)), y, lo, hi);
         }
         return List.of(f);
     }

@@ -313,32 +313,53 @@ class ChecksTest {
 
     @Nested
     class AutoClipTransfer {
-        SweepResults scale(double scale, double p1, double p10, double p100) {
+        /** 8 seeds; a seed's error is the given one plus a jitter of +-0.004 (distinct differences for the rank tests). */
+        SweepResults scale(double scale, double errP10, double errP100, double errFixed) {
+            return scale(scale, errP10, errP100, errFixed, 0.5);
+        }
+
+        SweepResults scale(double scale, double errP10, double errP100, double errFixed, double clipFraction) {
             Synthetic s = new Synthetic("scale=" + scale).common("problem_lossScale", scale);
-            for (int i = 0; i < 3; i++) {
-                s.run("autoclip:p=1", i, "eval_loss", p1);
-                s.run("autoclip:p=10", i, "eval_loss", p10);
-                s.run("autoclip:p=100", i, "eval_loss", p100);
+            for (int i = 0; i < 8; i++) {
+                double j = 0.001 * (i - 4) + 0.0001 * i * i;
+                s.run("autoclip:p=10", 21 + i, "eval_error_rate", errP10 + j, "clip_fraction", clipFraction);
+                s.run("autoclip:p=100", 21 + i, "eval_error_rate", errP100 - j / 2, "clip_fraction", 0.0);
+                s.run("global-norm:c=1,eps=0", 21 + i, "eval_error_rate", errFixed - j / 3, "clip_fraction", clipFraction);
             }
             return s.build();
         }
 
-        @Test void holds() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.031, 0.021, 0.5))).outcome()).isEqualTo(Outcome.REPRODUCED); }
-        @Test void fails() { assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.03, 0.02, 0.01))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
-        @Test void inconclusiveWhenEveryDifferenceIsNoise() {
-            Synthetic s = new Synthetic("scale=1").common("problem_lossScale", 1.0);
-            double[] spread = {0.02, 0.03, 0.025};
-            for (int i = 0; i < 3; i++) {
-                s.run("autoclip:p=1", i, "eval_loss", spread[i]);
-                s.run("autoclip:p=10", i, "eval_loss", spread[(i + 1) % 3]);
-                s.run("autoclip:p=100", i, "eval_loss", spread[(i + 2) % 3] - 0.001);
-            }
-            Verdict v = judge("autoclip-percentile", Synthetic.of(s.build()));
-            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
-            assertThat(v.reason()).contains("no measurable difference");
+        @Test void holds() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(0.01, 0.025, 0.85, 0.8), scale(1, 0.025, 0.85, 0.03), scale(100, 0.026, 0.85, 0.18)));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("beats never clipping").contains("TOST").contains("beats the fixed threshold");
         }
-        @Test void inconclusiveWhenPDoesNotTransfer() {
-            assertThat(judge("autoclip-percentile", Synthetic.of(scale(1, 0.03, 0.02, 0.3), scale(1e4, 0.06, 0.04, 0.5))).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        /** The fixed threshold does as well at another scale: the claimed advantage is refuted there. */
+        @Test void failsWhenTheFixedThresholdTransfersBetter() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.025, 0.85, 0.03), scale(100, 0.10, 0.85, 0.03)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("is more accurate than autoclip:p=10 at scale 100");
+        }
+        /** p = 10 at scale 100 is 5 points worse than at scale 1: it does not transfer. */
+        @Test void failsWhenThePercentileDoesNotTransfer() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.025, 0.85, 0.03), scale(100, 0.075, 0.85, 0.5)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("it does not transfer");
+        }
+        @Test void inconclusiveWhenNeverClippingIsAsGood() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.025, 0.025, 0.03), scale(100, 0.025, 0.025, 0.5)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("not shown more accurate than never clipping");
+        }
+        @Test void gateFailsWhenThePercentileNeverClipped() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.025, 0.85, 0.03, 0.0), scale(100, 0.025, 0.85, 0.5, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: autoclip:p=10 never clipped");
+        }
+        @Test void gateFailsWhenTheReferenceDidNotLearn() {
+            Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.9, 0.9, 0.9), scale(100, 0.9, 0.9, 0.9)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed").contains("did not learn");
         }
     }
 

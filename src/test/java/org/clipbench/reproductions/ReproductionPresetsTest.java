@@ -105,9 +105,22 @@ class ReproductionPresetsTest {
         assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 20).boxed().toList());
         assertThat(zclip.checkParams().get("alpha").asDouble()).isEqualTo(0.05);
 
+        // version 2: the loss scale s with the learning rate 1/s (plain SGD takes the same steps at every scale), seeds 21-30
         Reproduction auto = Reproduction.preset("autoclip-percentile");
-        assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(1.0, 100.0, 10000.0);
-        assertThat(auto.sweeps().get(0).strategies()).hasSize(7).contains("autoclip:p=100", "autoclip:p=0");
+        assertThat(auto.version()).isEqualTo(2);
+        assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(0.01, 1.0, 100.0);
+        assertThat(auto.sweeps()).allSatisfy(s -> {
+            assertThat(s.lrs().get(0) * s.problem().lossScale()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(s.strategies()).contains("none", "autoclip:p=10", "autoclip:p=100", "global-norm:c=1,eps=0");
+            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
+        });
+        // clipping-bias version 2: the threshold sweep, confirmation seeds 11-20, no run stopped as diverged
+        Reproduction bias = Reproduction.preset("clipping-bias");
+        assertThat(bias.version()).isEqualTo(2);
+        assertThat(bias.sweep("thresholds").strategies()).containsExactly("global-norm:c=0.5,eps=0", "global-norm:c=1,eps=0", "global-norm:c=2,eps=0",
+                "global-norm:c=4,eps=0", "global-norm:c=8,eps=0");
+        assertThat(bias.sweep("skewed").seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 20).boxed().toList());
+        assertThat(bias.sweeps()).allSatisfy(s -> assertThat(s.divergenceFactor()).isEqualTo(1e300));
 
         Reproduction dp = Reproduction.preset("dp-sgd");
         assertThat(dp.sweep("sigma").strategies()).containsExactly("none", "dp-flat:C=1,sigma=2", "dp-flat:C=1,sigma=4", "dp-flat:C=1,sigma=8");
