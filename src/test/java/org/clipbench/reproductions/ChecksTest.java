@@ -39,6 +39,51 @@ class ChecksTest {
     }
 
     @Nested
+    class RnnError {
+        /** 8 seeds per arm; a seed's error is the given one plus a jitter (distinct differences for the rank tests). */
+        SweepResults length(int l, double errPlain, double errClipped, double clipFraction) {
+            Synthetic s = new Synthetic("L=" + l).common("problem_length", (double) l);
+            for (int i = 0; i < 8; i++) {
+                double j = 0.003 * i * (l == 20 ? 1 : -1) + 0.0007 * i * i;
+                s.run("none", 31 + i, "eval_error_rate", errPlain + j, "eval_success", 0.0, "clip_fraction", 0.0);
+                s.run("global-norm:c=1,eps=0", 31 + i, "eval_error_rate", errClipped - j / 2, "eval_success", 0.0, "clip_fraction", clipFraction);
+            }
+            return s.build();
+        }
+
+        Verdict judgeError(SweepResults... lengths) {
+            return Checks.create("success-gap", JsonNodeFactory.instance.objectNode().put("endpoint", "error")).judge(Synthetic.of(lengths));
+        }
+
+        @Test void holds() {
+            Verdict v = judgeError(length(20, 0.05, 0.10, 0.3), length(50, 0.75, 0.45, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("at L = 50 median error").contains("larger at L = 50 than at L = 20").contains("reported, not decisive");
+        }
+        @Test void failsWhenClippingErrsMoreAtTheLongestLength() {
+            Verdict v = judgeError(length(20, 0.05, 0.05, 0.3), length(50, 0.40, 0.70, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("clipping errs more at L = 50");
+        }
+        /** Clipping helps at L = 50 but helped even more at L = 20: "matters more as sequences get longer" is refuted. */
+        @Test void failsWhenClippingGainsMoreOnShortSequences() {
+            Verdict v = judgeError(length(20, 0.70, 0.10, 0.3), length(50, 0.75, 0.60, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("clipping gains less at L = 50");
+        }
+        @Test void gateFailsWhenTheClippedArmNeverClipped() {
+            Verdict v = judgeError(length(20, 0.05, 0.10, 0.3), length(50, 0.75, 0.45, 0.0));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed").contains("never clipped");
+        }
+        @Test void gateFailsWhenNothingLearnedEvenOnShortSequences() {
+            Verdict v = judgeError(length(20, 0.76, 0.74, 0.3), length(50, 0.76, 0.45, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: none did not learn at L = 20");
+        }
+    }
+
+    @Nested
     class RnnSuccess {
         SweepResults length(int l, int solvedPlain, int solvedClipped) {
             return length(l, solvedPlain, solvedClipped, 0.4);

@@ -55,14 +55,16 @@ class ReproductionPresetsTest {
 
         Reproduction rnn = Reproduction.preset("pascanu-rnn");
         assertThat(rnn.sweeps()).extracting(s -> ((org.clipbench.problems.RnnSpec) s.problem()).length()).containsExactly(20, 50); // version 3: L = 100 left out (see budget)
-        assertThat(rnn.statement()).contains("L = 50").contains("Fisher's exact test").contains("11-30");
+        // version 4: held-out error at the budget, decided by paired Wilcoxon tests (at L = 50, and the L x clipping interaction), fresh seeds 31-40
+        assertThat(rnn.version()).isEqualTo(4);
+        assertThat(rnn.statement()).contains("L = 50").contains("paired Wilcoxon").contains("31-40");
+        assertThat(rnn.checkParams().get("endpoint").asText()).isEqualTo("error");
         assertThat(rnn.sweeps()).allSatisfy(s -> {
-            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 30).boxed().toList()); // confirmation seeds
+            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(31, 40).boxed().toList()); // confirmation seeds
             assertThat(s.strategies()).containsExactly("none", "global-norm:c=1,eps=0");
             assertThat(s.lrs()).containsExactly(0.01);
             assertThat(s.nonFinite()).isEqualTo("skip");
         });
-        assertThat(rnn.checkParams().get("gap").asDouble()).isEqualTo(0.3);
 
         Reproduction zhang = Reproduction.preset("zhang-smoothness");
         assertThat(zhang.sweeps()).extracting(s -> ((org.clipbench.problems.SmoothSpec) s.problem()).x0()).containsExactly(2.0, 5.0, 10.0, 15.0);
