@@ -35,6 +35,19 @@ final class AgcLambdaCheck implements Check {
         alpha = p.number("alpha", 0.05);
     }
 
+    /** The next lambda of the grid above `small` and the next below `large`, each with the other kept. */
+    @Override
+    public Map<String, Map<String, Object>> neighbours(Map<String, SweepResults> results) {
+        List<Double> lambdas = new ArrayList<>();
+        for (SweepResults s : results.values()) for (String x : grid(s)) if (!lambdas.contains(lambda(x))) lambdas.add(lambda(x));
+        lambdas.sort(Comparator.naturalOrder());
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        int i = lambdas.indexOf(small), j = lambdas.indexOf(large);
+        if (i >= 0 && i + 1 < j) out.put("lambda " + Evidence.num(lambdas.get(i + 1)) + " vs " + Evidence.num(large), Map.of("small", lambdas.get(i + 1)));
+        if (j > 0 && j - 1 > i) out.put("lambda " + Evidence.num(small) + " vs " + Evidence.num(lambdas.get(j - 1)), Map.of("large", lambdas.get(j - 1)));
+        return out;
+    }
+
     static double batch(SweepResults s) {
         return s.runs().numberColumn("problem_batch").getDouble(0);
     }

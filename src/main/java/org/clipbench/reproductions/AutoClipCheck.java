@@ -51,6 +51,19 @@ final class AutoClipCheck implements Check {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
+    /** The AutoClip percentiles next to the tested one (below and above it, never clipping excluded), tested in its place. */
+    @Override
+    public Map<String, Map<String, Object>> neighbours(Map<String, SweepResults> results) {
+        List<String> ps = results.values().stream().flatMap(s -> s.runs().stringColumn("strategy").unique().asList().stream())
+                .filter(a -> a.startsWith("autoclip") && !a.equals(never)).distinct().sorted(Comparator.comparingDouble(AutoClipCheck::percentileOf)).toList();
+        int at = ps.indexOf(percentile);
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        for (int k : new int[] {at - 1, at + 1}) {
+            if (at >= 0 && k >= 0 && k < ps.size()) out.put("p = " + Evidence.num(percentileOf(ps.get(k))), Map.of("percentile", ps.get(k)));
+        }
+        return out;
+    }
+
     /** Per seed, an arm's held-out accuracy (a diverged run: chance). */
     private TreeMap<Long, Double> accuracyBySeed(SweepResults s, String arm) {
         Table r = Evidence.runs(s, arm, Double.NaN);

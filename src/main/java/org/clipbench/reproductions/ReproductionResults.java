@@ -21,7 +21,7 @@ import org.clipbench.experiments.SweepConfig;
  * not finished every run makes the verdict inconclusive, with the count.
  */
 public record ReproductionResults(Path dir, Reproduction reproduction, Map<String, SweepResults> sweeps, Verdict verdict,
-                                  List<Figure> figures, double seconds, String command) {
+                                  String robustness, List<Figure> figures, double seconds, String command) {
 
     static final String FILE = "reproduction.json", TIMING = "timing.json";
 
@@ -67,17 +67,40 @@ public record ReproductionResults(Path dir, Reproduction reproduction, Map<Strin
         }
         Check check = Checks.create(r.check(), r.checkParams());
         Verdict v;
+        String robustness = "";
         List<Figure> figures = List.of();
         if (!incomplete.isEmpty()) {
             v = Verdict.inconclusive("incomplete (resume the run to finish it): " + String.join("; ", incomplete), Evidence.rowsPlaceholder());
         } else {
             try {
                 v = check.judge(sweeps);
+                robustness = robustness(r, check, sweeps, v);
                 figures = check.figures(sweeps, r.id());
             } catch (RuntimeException e) {
                 throw new BadInputException(dir, "the check '" + r.check() + "' could not read these results: " + e);
             }
         }
-        return new ReproductionResults(dir, r, sweeps, v, figures, seconds, command);
+        return new ReproductionResults(dir, r, sweeps, v, robustness, figures, seconds, command);
+    }
+
+    /**
+     * The claim judged again, by the same check, at each neighbouring setting the preset ran (see
+     * {@link Check#neighbours}): "holds at 2 of 2 neighbours (p = 1: reproduced; p = 50: reproduced)".
+     */
+    static String robustness(Reproduction r, Check check, Map<String, SweepResults> sweeps, Verdict verdict) {
+        Map<String, Map<String, Object>> neighbours = check.neighbours(sweeps);
+        if (neighbours.isEmpty()) return "not assessed: the preset runs no neighbouring setting of the one tested";
+        ObjectMapper json = new ObjectMapper();
+        List<String> each = new ArrayList<>();
+        int same = 0;
+        for (Map.Entry<String, Map<String, Object>> n : neighbours.entrySet()) {
+            com.fasterxml.jackson.databind.node.ObjectNode params = r.checkParams() instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                    ? o.deepCopy() : json.createObjectNode();
+            n.getValue().forEach((k, value) -> params.set(k, json.valueToTree(value)));
+            Verdict at = Checks.create(r.check(), params).judge(sweeps);
+            if (at.outcome() == verdict.outcome()) same++;
+            each.add(n.getKey() + ": " + at.outcome().label());
+        }
+        return "the verdict is the same at " + same + " of " + neighbours.size() + " neighbouring settings (" + String.join("; ", each) + ")";
     }
 }

@@ -37,6 +37,7 @@ public final class ReproductionsReport {
             sb.append("**Budget.** ").append(p.budget()).append("\n\n");
             sb.append("**Verdict: ").append(r.verdict().outcome().label()).append(".** ").append(r.verdict().reason()).append("\n\n");
             if (r.verdict().numbers().rowCount() > 0) sb.append(Markdown.table(r.verdict().numbers())).append('\n');
+            if (!r.robustness().isEmpty()) sb.append("**Robustness.** ").append(r.robustness()).append(".\n\n");
             for (Figure f : r.figures()) {
                 if (!f.isEmpty()) {
                     sb.append("![").append(f.title()).append("](").append(figurePrefix).append(f.id()).append(".png) ([SVG](")

@@ -18,9 +18,10 @@ import tech.tablesaw.api.Table;
  */
 final class ZClipCheck implements Check {
     private final String baseline, fixed, zclip;
-    private final double gap, alpha;
+    private final double gap, alpha, lr;
 
     ZClipCheck(Checks.Params p) {
+        lr = p.number("lr", Double.NaN); // NaN: the highest rate of the sweep
         baseline = p.text("baseline", "none");
         fixed = p.text("fixed", "global-norm:c=1,eps=0");
         zclip = p.text("zclip", "zclip");
@@ -41,7 +42,7 @@ final class ZClipCheck implements Check {
                         Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)), Gates.clipFraction(r));
             }
         }
-        double top = lrs.get(lrs.size() - 1);
+        double top = Double.isNaN(lr) ? lrs.get(lrs.size() - 1) : lr;
         Table rNone = Evidence.runs(s, baseline, top), rFixed = Evidence.runs(s, fixed, top), rZ = Evidence.runs(s, zclip, top);
         for (String arm : List.of(baseline, fixed, zclip)) {
             if (Evidence.runs(s, arm, top).rowCount() == 0) {
@@ -68,6 +69,15 @@ final class ZClipCheck implements Check {
         if (pFixedBetter < alpha) return Verdict.notReproduced(numbers + ": ZClip diverges more often than fixed clipping", t);
         return Verdict.inconclusive(numbers + ": needed p < " + Evidence.num(alpha) + " and ZClip at least " + Evidence.num(100 * gap)
                 + " points below no clipping", t);
+    }
+
+    /** The claim at the next lower learning rate, where it should still hold if it is not an artefact of the top rate. */
+    @Override
+    public Map<String, Map<String, Object>> neighbours(Map<String, SweepResults> results) {
+        List<Double> lrs = Evidence.lrs(results.values().iterator().next());
+        double top = Double.isNaN(lr) ? lrs.get(lrs.size() - 1) : lr;
+        int at = lrs.indexOf(top);
+        return at > 0 ? Map.of("lr " + Evidence.num(lrs.get(at - 1)), Map.of("lr", lrs.get(at - 1))) : Map.of();
     }
 
     static double rate(SweepResults s, String strategy, double lr) {

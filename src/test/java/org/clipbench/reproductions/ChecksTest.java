@@ -333,6 +333,15 @@ class ChecksTest {
             assertThat(v.reason()).contains("Wilcoxon signed-rank, one-sided").contains("8 paired seeds");
         }
         @Test void fails() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.03, 0.04, 0.05), batch(512, 0.5, 0.1, 0.05))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        /** Neighbours: the next lambda above the small one (the large kept), and the next below the large one (the small kept). */
+        @Test void robustnessTriesTheNextLambda() {
+            Map<String, SweepResults> results = Synthetic.of(batch(32, 0.05, 0.04, 0.03), batch(512, 0.05, 0.1, 0.5));
+            Check check = Checks.create("agc-best-lambda", JsonNodeFactory.instance.objectNode());
+            assertThat(check.neighbours(results)).containsExactly(Map.entry("lambda 0.040 vs 0.160", Map.of("small", 0.04)),
+                    Map.entry("lambda 0.020 vs 0.040", Map.of("large", 0.04)));
+            assertThat(ReproductionResults.robustness(Reproduction.preset("agc-batch-size"), check, results, check.judge(results)))
+                    .isEqualTo("the verdict is the same at 2 of 2 neighbouring settings (lambda 0.040 vs 0.160: reproduced; lambda 0.020 vs 0.040: reproduced)");
+        }
         /** Four seeds cannot reach p < 0.05 (1/16 at best); the paired test threw on fewer than two. Now: undecided, said why. */
         @Test void tooFewPairedSeedsIsInconclusiveNotAnError() {
             Verdict v = judge("agc-best-lambda", Synthetic.of(batchSeeds(32, 4, 0.5, 0.05, 0.04, 0.03), batchSeeds(512, 4, 0.5, 0.05, 0.1, 0.5)));
@@ -400,6 +409,29 @@ class ChecksTest {
             Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.025, 0.85, 0.03, 0.0), scale(100, 0.025, 0.85, 0.5, 0.0)));
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
             assertThat(v.reason()).contains("Gate failed: autoclip:p=10 never clipped");
+        }
+        /** The neighbours of p = 10 are the percentiles next to it; p = 50 here does no better than never clipping, so worse than the fixed threshold at scale 1. */
+        @Test void robustnessJudgesTheClaimAgainAtTheNeighbouringPercentiles() {
+            java.util.List<SweepResults> sweeps = new java.util.ArrayList<>();
+            for (double sc : new double[] {1, 100}) {
+                Synthetic s = new Synthetic("scale=" + sc).common("problem_lossScale", sc);
+                for (int i = 0; i < 8; i++) {
+                    double j = 0.001 * (i - 4) + 0.0001 * i * i;
+                    s.run("autoclip:p=1", 21 + i, "eval_error_rate", 0.03 + j);
+                    s.run("autoclip:p=10", 21 + i, "eval_error_rate", 0.025 + j);
+                    s.run("autoclip:p=50", 21 + i, "eval_error_rate", 0.85 - j, "clip_fraction", 0.01);
+                    s.run("autoclip:p=100", 21 + i, "eval_error_rate", 0.85 - j / 2, "clip_fraction", 0.0);
+                    s.run("global-norm:c=1,eps=0", 21 + i, "eval_error_rate", (sc == 1 ? 0.03 : 0.5) - j / 3);
+                }
+                sweeps.add(s.build());
+            }
+            Map<String, SweepResults> results = Synthetic.of(sweeps.toArray(SweepResults[]::new));
+            Check check = Checks.create("autoclip-percentile", JsonNodeFactory.instance.objectNode());
+            assertThat(check.neighbours(results)).containsOnlyKeys("p = 1", "p = 50");
+            Verdict v = check.judge(results);
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(ReproductionResults.robustness(Reproduction.preset("autoclip-percentile"), check, results, v))
+                    .isEqualTo("the verdict is the same at 1 of 2 neighbouring settings (p = 1: reproduced; p = 50: not reproduced)");
         }
         @Test void gateFailsWhenTheReferenceDidNotLearn() {
             Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.9, 0.9, 0.9), scale(100, 0.9, 0.9, 0.9)));
@@ -508,6 +540,14 @@ class ChecksTest {
         }
 
         @Test void holds() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 1))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+        /** The neighbour of the top rate is the next lower one; there no clipping did not diverge, so the claim is undecided there. */
+        @Test void robustnessLooksOneRateLower() {
+            Map<String, SweepResults> results = Synthetic.of(highLr(8, 2, 1));
+            Check check = Checks.create("zclip-stability", JsonNodeFactory.instance.objectNode());
+            assertThat(check.neighbours(results)).containsExactly(Map.entry("lr 1", Map.of("lr", 1.0)));
+            assertThat(ReproductionResults.robustness(Reproduction.preset("zclip-stability"), check, results, check.judge(results)))
+                    .startsWith("the verdict is the same at 0 of 1 neighbouring settings (lr 1: inconclusive)");
+        }
         @Test void fails() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 8))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWithoutDivergence() { assertThat(judge("zclip-stability", Synthetic.of(highLr(0, 0, 0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
         /** A sweep without a ZClip arm at the top rate made Fisher's test throw (no trials); now it is undecided, the arm named. */
