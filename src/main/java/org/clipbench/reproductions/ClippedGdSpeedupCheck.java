@@ -62,6 +62,10 @@ final class ClippedGdSpeedupCheck implements Check {
             ratios.add(ratio);
         }
         String numbers = "ratio (best fixed step / clipped) by start: " + ratios.stream().map(Evidence::num).toList();
+        // gate: from the farthest start clipping must have been active, else clipped GD ran plain GD there
+        SweepResults far = sweeps.get(sweeps.size() - 1);
+        Verdict gated = Gates.firstFailure(numbers, rows.table(), Gates.clipped(clipped + " from x0 = " + Evidence.num(x0(far)), Evidence.runs(far, clipped, Double.NaN)));
+        if (gated != null) return gated;
         for (int i = 1; i < ratios.size(); i++) {
             if (ratios.get(i) < ratios.get(i - 1)) {
                 Table t = rows.table();

@@ -147,6 +147,14 @@ class ChecksTest {
             assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 100, 1), start(5, 5e6, 1), start(15, -1, 10))).outcome())
                     .isEqualTo(Outcome.INCONCLUSIVE);
         }
+        @Test void gateFailsWhenClippingWasNeverActive() {
+            Synthetic s = new Synthetic("x0=15").common("problem_x0", 15.0).common("steps", 1e6);
+            s.run("none", 1, "lr", 1e-3, "steps_to_target", 1e5);
+            s.run("global-norm:c=2,eps=0", 1, "lr", 0.1, "steps_to_target", 70.0, "clip_fraction", 0.0);
+            Verdict v = judge("clipped-gd-speedup", Synthetic.of(start(2, 100, 50), s.build()));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("Gate failed: global-norm:c=2,eps=0 from x0 = 15 never clipped");
+        }
         @Test void clippedNeverArrivingFails() { assertThat(judge("clipped-gd-speedup", Synthetic.of(start(2, 100, -1))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
     }
 
