@@ -3,11 +3,12 @@
 #   ./run-bench.sh                      quick profile (~10 min on 2 cores)
 #   ./run-bench.sh --profile smoke      every benchmark class once (~3 min)
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
-#   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~26 min on 2 cores)
+#   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~40 min on 2 cores)
 #   ./run-bench.sh --reproduce ID[,ID]  some of them (./run-bench.sh --reproduce --list names them)
 #   ./run-bench.sh --report-only DIR... tables, figures and index.html of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
 #   ./run-bench.sh --compare-to REF [--rounds N] [bench filters]  same-machine A/B against a git ref
+#   ./run-bench.sh --privacy --sampling-rate Q --steps T --sigma S   epsilon of a DP-SGD run (or --target-epsilon E for sigma)
 #   ./run-bench.sh --help               every option
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -97,6 +98,12 @@ if [[ ${1:-} == --compare ]]; then
   shift
   [[ $# -ge 2 ]] || { echo "error: --compare needs BASE and CANDIDATE (results folders or JMH JSON files)" >&2; exit 2; }
   run compare "$@"
+  exit $?
+fi
+
+if [[ ${1:-} == --privacy ]]; then
+  shift
+  run privacy "$@"
   exit $?
 fi
 

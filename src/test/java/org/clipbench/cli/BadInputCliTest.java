@@ -62,6 +62,11 @@ class BadInputCliTest {
         r.add(row("compare, nothing in common", "no benchmark with the same parameters", t -> a("compare", good, otherGrid)));
         r.add(row("compare, a NaN iteration", "non-finite score", t -> a("compare", good, nanScore)));
         r.add(row("compare, sweep folders with no run in common", "no run in common", t -> a("compare", sweepA, sweepB)));
+        r.add(row("privacy without --sigma or --target-epsilon", "give either --sigma", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100")));
+        r.add(row("privacy with a sampling rate above 1", "sampling rate q must be in [0, 1]",
+                t -> a("privacy", "--sampling-rate", "1.5", "--steps", "100", "--sigma", "1")));
+        r.add(row("privacy with delta 0", "delta must be in (0, 1)", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "1", "--delta", "0")));
+        r.add(row("privacy with no steps", "--steps must be at least 1", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "0", "--sigma", "1")));
         r.add(row("compare, no argument", "Missing required parameter", t -> a("compare")));
         r.add(row("compare, one argument", "Missing required parameter", t -> a("compare", good)));
         r.add(row("compare --out at a folder", "is a folder", t -> a("compare", good, good, "--out", aFolder)));
