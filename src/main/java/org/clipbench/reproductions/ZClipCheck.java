@@ -14,10 +14,12 @@ import tech.tablesaw.api.Table;
  * diverge less often than ZClip (that test's p >= alpha). Not reproduced when ZClip diverges more often
  * than no clipping, or more often than fixed clipping (p < alpha); inconclusive otherwise, and when no
  * clipping never diverges (nothing to prevent). Loss spikes (see Trainer) are reported alongside.
- * Gate: ZClip and fixed clipping both clipped at that rate.
+ * Gate: ZClip and fixed clipping both clipped at that rate. With `withoutCeiling` (an ablation arm, ZClip
+ * with maxNorm = inf): not reproduced when that arm diverges more often than ZClip (Fisher, p < alpha), since
+ * the stability is then the fixed ceiling's, the same threshold as the fixed arm, not the z-score rule's.
  */
 final class ZClipCheck implements Check {
-    private final String baseline, fixed, zclip;
+    private final String baseline, fixed, zclip, withoutCeiling;
     private final double gap, alpha, lr;
 
     ZClipCheck(Checks.Params p) {
@@ -25,6 +27,7 @@ final class ZClipCheck implements Check {
         baseline = p.text("baseline", "none");
         fixed = p.text("fixed", "global-norm:c=1,eps=0");
         zclip = p.text("zclip", "zclip");
+        withoutCeiling = p.text("withoutCeiling", ""); // the ablation arm: ZClip with maxNorm = inf ("" when the preset has none)
         gap = p.number("gap", 0.3);
         alpha = p.number("alpha", 0.05);
     }
@@ -62,6 +65,19 @@ final class ZClipCheck implements Check {
         Verdict gated = Gates.firstFailure(numbers, t, Gates.clipped(zclip + " at lr " + Evidence.num(top), rZ),
                 Gates.clipped(fixed + " at lr " + Evidence.num(top), rFixed));
         if (gated != null) return gated;
+        if (!withoutCeiling.isEmpty()) {
+            // the ablation: is the stability ZClip's z-score rule's, or its fixed ceiling's (the fixed arm's threshold)?
+            Table rFree = Evidence.runs(s, withoutCeiling, top);
+            if (rFree.rowCount() == 0) return Verdict.inconclusive(numbers + "; at lr " + Evidence.num(top) + " there are no runs of " + withoutCeiling, t);
+            int kFree = Evidence.divergedCount(rFree);
+            double pCeiling = StatisticalTests.fisherGreater(kFree, rFree.rowCount(), kZ, rZ.rowCount());
+            numbers += String.format("; without its ceiling (%s) ZClip diverges %s, more than with it p = %s", withoutCeiling,
+                    Evidence.pct((double) kFree / rFree.rowCount()), Evidence.num(pCeiling));
+            if (pCeiling < alpha) {
+                return Verdict.notReproduced(numbers + ": the stability comes from ZClip's fixed ceiling, which is the fixed arm's threshold, "
+                        + "not from its z-score rule", t);
+            }
+        }
         if (pBetter < alpha && none - z >= gap && pFixedBetter >= alpha) {
             return Verdict.reproduced(numbers + (fix == 0 ? "; unlike the paper's report, fixed clipping did not diverge here either" : ""), t);
         }

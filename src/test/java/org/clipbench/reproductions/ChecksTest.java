@@ -548,6 +548,26 @@ class ChecksTest {
         }
 
         @Test void holds() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 1))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+
+        /** The ablation: ZClip without its ceiling diverging like no clipping says the ceiling (= the fixed threshold) did the work. */
+        Verdict withAblation(int freeDiverged) {
+            Synthetic s = new Synthetic("high-lr");
+            for (int i = 0; i < 10; i++) {
+                s.run("none", i, "lr", 3.0, "diverged", "true", "loss_spikes", 0.0);
+                s.run("global-norm:c=1,eps=0", i, "lr", 3.0, "loss_spikes", 1.0);
+                s.run("zclip", i, "lr", 3.0, "loss_spikes", 0.0);
+                s.run("zclip:maxNorm=inf", i, "lr", 3.0, "diverged", i < freeDiverged ? "true" : "false", "loss_spikes", 0.0, "clip_fraction", 0.0);
+            }
+            return Checks.create("zclip-stability", JsonNodeFactory.instance.objectNode().put("withoutCeiling", "zclip:maxNorm=inf")).judge(Synthetic.of(s.build()));
+        }
+        @Test void failsWhenTheStabilityIsTheCeilingsOwn() {
+            Verdict v = withAblation(10);
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("without its ceiling (zclip:maxNorm=inf) ZClip diverges 100%").contains("comes from ZClip's fixed ceiling");
+        }
+        @Test void holdsWhenTheZScoreRuleAloneIsStable() {
+            assertThat(withAblation(1).outcome()).isEqualTo(Outcome.REPRODUCED);
+        }
         /** The neighbour of the top rate is the next lower one; there no clipping did not diverge, so the claim is undecided there. */
         @Test void robustnessLooksOneRateLower() {
             Map<String, SweepResults> results = Synthetic.of(highLr(8, 2, 1));

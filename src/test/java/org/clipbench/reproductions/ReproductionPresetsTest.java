@@ -101,10 +101,12 @@ class ReproductionPresetsTest {
         assertThat(agc.checkParams().get("small").asDouble()).isEqualTo(0.02);
         assertThat(agc.checkParams().get("large").asDouble()).isEqualTo(0.16);
 
-        // version 2: decided by Fisher's exact test, on confirmation seeds 11-20 (version 1 explored 1-10)
+        // version 3: Fisher's exact test with the ablation without ZClip's ceiling, on fresh confirmation seeds 21-30
         Reproduction zclip = Reproduction.preset("zclip-stability");
-        assertThat(zclip.version()).isEqualTo(2);
-        assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(11, 20).boxed().toList());
+        assertThat(zclip.version()).isEqualTo(3);
+        assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
+        assertThat(zclip.sweeps().get(0).strategies()).contains("zclip", "zclip:maxNorm=inf");
+        assertThat(zclip.checkParams().get("withoutCeiling").asText()).isEqualTo("zclip:maxNorm=inf");
         assertThat(zclip.checkParams().get("alpha").asDouble()).isEqualTo(0.05);
 
         // version 2: the loss scale s with the learning rate 1/s (plain SGD takes the same steps at every scale), seeds 21-30
