@@ -24,11 +24,12 @@ final class AgcLambdaCheck implements Check {
     private static final Pattern LAMBDA = Pattern.compile("lambda=([0-9.eE+-]+)");
     /** Below 5 pairs the smallest one-sided Wilcoxon p (1/2^n) is above 0.05: no decision is possible. */
     static final int MIN_PAIRS = 5;
-    private final String family;
+    private final String family, baseline;
     private final double chance, small, large, alpha;
 
     AgcLambdaCheck(Checks.Params p) {
         family = p.text("family", "agc:lambda=");
+        baseline = p.text("baseline", ""); // when set: also "at the largest batch the small lambda beats this arm" (the claim's first half)
         chance = p.number("chance", 0.1);
         small = p.number("small", 0.02);
         large = p.number("large", 0.16);
@@ -118,6 +119,7 @@ final class AgcLambdaCheck implements Check {
                     + " needs at least " + MIN_PAIRS + " to reach p < 0.05", t);
         }
         double p = StatisticalTests.wilcoxonGreater(x, y), pReverse = StatisticalTests.wilcoxonGreater(y, x);
+        if (!baseline.isEmpty()) return judgeWithBaseline(numbers.toString(), t, end, endSmall, x, y, p, pReverse);
         String test = String.format("; accuracy(lambda %s) - accuracy(lambda %s): %s at B=%s, %s at B=%s (means over %d paired seeds); "
                         + "Wilcoxon signed-rank, one-sided, the gain grows with the batch: p = %s (alpha %s)", Evidence.num(small), Evidence.num(large),
                 Evidence.pct(Evidence.mean(x)), Evidence.num(batch(end)), Evidence.pct(Evidence.mean(y)), Evidence.num(batch(first)), x.length,
@@ -125,6 +127,29 @@ final class AgcLambdaCheck implements Check {
         if (p < alpha) return Verdict.reproduced(numbers + test + ": the smaller lambda gains as the batch grows", t);
         if (pReverse < alpha) return Verdict.notReproduced(numbers + test + ": the larger lambda gains as the batch grows (p = " + Evidence.num(pReverse) + ")", t);
         return Verdict.inconclusive(numbers + test, t);
+    }
+
+    /**
+     * Both halves of the claim, Holm-adjusted together: at the largest batch the small lambda is more accurate
+     * than `baseline` (no clipping), per seed; and its gain on the large lambda grows with the batch (x against y).
+     */
+    private Verdict judgeWithBaseline(String numbers, Table t, SweepResults end, String endSmall, double[] x, double[] y, double p, double pReverse) {
+        java.util.TreeMap<Double, Double> overBaseline = gainBySeed(end, endSmall, baseline);
+        double[] gains = overBaseline.values().stream().mapToDouble(Double::doubleValue).toArray();
+        if (gains.length < MIN_PAIRS) return Verdict.inconclusive(numbers + ": " + gains.length + " seeds of " + endSmall + " and " + baseline
+                + " at B = " + Evidence.num(batch(end)) + ", fewer than " + MIN_PAIRS, t);
+        double[] zeros = new double[gains.length];
+        double[] claimed = StatisticalTests.holm(new double[] {StatisticalTests.wilcoxonGreater(gains, zeros), p});
+        double[] reversed = StatisticalTests.holm(new double[] {StatisticalTests.wilcoxonGreater(zeros, gains), pReverse});
+        String test = String.format("; at B=%s lambda %s is %s more accurate than %s (mean over %d seeds, Holm p = %s); the gain of lambda %s on %s is "
+                        + "%s at B=%s and %s at the smallest batch (Holm p = %s); paired Wilcoxon signed-rank, one-sided, alpha %s", Evidence.num(batch(end)),
+                Evidence.num(small), Evidence.pct(Evidence.mean(gains)), baseline, gains.length, Evidence.num(claimed[0]), Evidence.num(small),
+                Evidence.num(large), Evidence.pct(Evidence.mean(x)), Evidence.num(batch(end)), Evidence.pct(Evidence.mean(y)),
+                Evidence.num(claimed[1]), Evidence.num(alpha));
+        if (claimed[0] < alpha && claimed[1] < alpha) return Verdict.reproduced(numbers + test, t);
+        if (reversed[0] < alpha) return Verdict.notReproduced(numbers + test + ": no clipping is more accurate at the largest batch", t);
+        if (reversed[1] < alpha) return Verdict.notReproduced(numbers + test + ": the larger lambda gains as the batch grows", t);
+        return Verdict.inconclusive(numbers + test + ": not both significant", t);
     }
 
     /** The grid's strategy of this lambda, or null. */

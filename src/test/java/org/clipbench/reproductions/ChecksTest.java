@@ -341,6 +341,27 @@ class ChecksTest {
             assertThat(v.reason()).contains("Wilcoxon signed-rank, one-sided").contains("8 paired seeds");
         }
         @Test void fails() { assertThat(judge("agc-best-lambda", Synthetic.of(batch(32, 0.03, 0.04, 0.05), batch(512, 0.5, 0.1, 0.05))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
+        /** Version 3 also tests the claim's first half: at the largest batch the small lambda beats no clipping. */
+        Verdict withBaseline(SweepResults... batches) {
+            return Checks.create("agc-best-lambda", JsonNodeFactory.instance.objectNode().put("baseline", "none")).judge(Synthetic.of(batches));
+        }
+        @Test void bothHalvesHoldWhenNoClippingFailsAtTheLargestBatch() {
+            Verdict v = withBaseline(batch(32, 0.05, 0.04, 0.03), batch(512, 0.05, 0.1, 0.5)); // no clipping diverges: chance
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("more accurate than none").contains("Holm p");
+        }
+        @Test void failsWhenNoClippingDoesBetterAtTheLargestBatch() {
+            Synthetic s = new Synthetic("B512").common("problem_batch", 512.0);
+            double[] lambdas = {0.02, 0.04, 0.16}, err = {0.3, 0.35, 0.6};
+            for (int k = 0; k < 3; k++) {
+                for (int i = 0; i < 8; i++) s.run("agc:lambda=" + lambdas[k] + ",exempt=layer2.weight|layer2.bias", i, "eval_error_rate", err[k] + 0.005 * i);
+            }
+            for (int i = 0; i < 8; i++) s.run("none", i, "eval_error_rate", 0.05 + 0.003 * i);
+            Verdict v = withBaseline(batch(32, 0.05, 0.04, 0.03), s.build());
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("no clipping is more accurate at the largest batch");
+        }
+
         /** Neighbours: the next lambda above the small one (the large kept), and the next below the large one (the small kept). */
         @Test void robustnessTriesTheNextLambda() {
             Map<String, SweepResults> results = Synthetic.of(batch(32, 0.05, 0.04, 0.03), batch(512, 0.05, 0.1, 0.5));
