@@ -89,7 +89,7 @@ public record ReproductionResults(Path dir, Reproduction reproduction, Map<Strin
      */
     static String robustness(Reproduction r, Check check, Map<String, SweepResults> sweeps, Verdict verdict) {
         Map<String, Map<String, Object>> neighbours = check.neighbours(sweeps);
-        if (neighbours.isEmpty()) return "not assessed: the preset runs no neighbouring setting of the one tested";
+        if (neighbours.isEmpty()) return "Not assessed: the preset runs no neighbouring setting of the one tested";
         ObjectMapper json = new ObjectMapper();
         List<String> each = new ArrayList<>();
         int same = 0;
@@ -101,6 +101,6 @@ public record ReproductionResults(Path dir, Reproduction reproduction, Map<Strin
             if (at.outcome() == verdict.outcome()) same++;
             each.add(n.getKey() + ": " + at.outcome().label());
         }
-        return "the verdict is the same at " + same + " of " + neighbours.size() + " neighbouring settings (" + String.join("; ", each) + ")";
+        return "The verdict is the same at " + same + " of " + neighbours.size() + " neighbouring settings (" + String.join("; ", each) + ")";
     }
 }

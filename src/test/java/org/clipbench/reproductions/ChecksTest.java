@@ -369,7 +369,7 @@ class ChecksTest {
             assertThat(check.neighbours(results)).containsExactly(Map.entry("lambda 0.040 vs 0.160", Map.of("small", 0.04)),
                     Map.entry("lambda 0.020 vs 0.040", Map.of("large", 0.04)));
             assertThat(ReproductionResults.robustness(Reproduction.preset("agc-batch-size"), check, results, check.judge(results)))
-                    .isEqualTo("the verdict is the same at 2 of 2 neighbouring settings (lambda 0.040 vs 0.160: reproduced; lambda 0.020 vs 0.040: reproduced)");
+                    .isEqualTo("The verdict is the same at 2 of 2 neighbouring settings (lambda 0.040 vs 0.160: reproduced; lambda 0.020 vs 0.040: reproduced)");
         }
         /** Four seeds cannot reach p < 0.05 (1/16 at best); the paired test threw on fewer than two. Now: undecided, said why. */
         @Test void tooFewPairedSeedsIsInconclusiveNotAnError() {
@@ -460,7 +460,7 @@ class ChecksTest {
             Verdict v = check.judge(results);
             assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
             assertThat(ReproductionResults.robustness(Reproduction.preset("autoclip-percentile"), check, results, v))
-                    .isEqualTo("the verdict is the same at 1 of 2 neighbouring settings (p = 1: reproduced; p = 50: not reproduced)");
+                    .isEqualTo("The verdict is the same at 1 of 2 neighbouring settings (p = 1: reproduced; p = 50: not reproduced)");
         }
         @Test void gateFailsWhenTheReferenceDidNotLearn() {
             Verdict v = judge("autoclip-percentile", Synthetic.of(scale(1, 0.9, 0.9, 0.9), scale(100, 0.9, 0.9, 0.9)));
@@ -595,7 +595,7 @@ class ChecksTest {
             Check check = Checks.create("zclip-stability", JsonNodeFactory.instance.objectNode());
             assertThat(check.neighbours(results)).containsExactly(Map.entry("lr 1", Map.of("lr", 1.0)));
             assertThat(ReproductionResults.robustness(Reproduction.preset("zclip-stability"), check, results, check.judge(results)))
-                    .startsWith("the verdict is the same at 0 of 1 neighbouring settings (lr 1: inconclusive)");
+                    .startsWith("The verdict is the same at 0 of 1 neighbouring settings (lr 1: inconclusive)");
         }
         @Test void fails() { assertThat(judge("zclip-stability", Synthetic.of(highLr(8, 2, 8))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWithoutDivergence() { assertThat(judge("zclip-stability", Synthetic.of(highLr(0, 0, 0))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
