@@ -129,8 +129,13 @@ public final class GradNorms {
 
     /** Renormalisation's step: scale some tensors by 1 / n, up or down, with the overflow rescue of {@link #clipUnit}. */
     public static UnitClip renormUnit(ParamSet g, List<Integer> members, double n) {
+        return normalizeUnit(g, members, n, 1, 0);
+    }
+
+    /** Normalisation's step: scale some tensors by c / (n + gamma), up or down, with the overflow rescue of {@link #clipUnit}. */
+    public static UnitClip normalizeUnit(ParamSet g, List<Integer> members, double n, double c, double gamma) {
         ScaledNorm norm = rescued(g, members, 2, n);
-        return applyUnitFactor(g, members, norm, norm.unitFactor(1, 1, 0));
+        return applyUnitFactor(g, members, norm, norm.unitFactor(c, 1, gamma));
     }
 
     /**

@@ -42,6 +42,10 @@ public final class Strategies {
                 "average-norm:c=0.01");
         register("rms-update", RmsUpdateClip::new, "RMS of each update tensor held to d (Adafactor); clips updates",
                 "rms-update:d=0.5");
+        register("normalized", p -> new NormalizedStep(p, 0), "every step scaled to length c: g c/||g|| (normalised GD; AUTO-V)",
+                "normalized", "normalized:c=0.5");
+        register("auto-s", p -> new NormalizedStep(p, 0.01), "automatic clipping: g c/(||g|| + gamma) (Bu et al. 2023, AUTO-S)",
+                "auto-s", "auto-s:gamma=0.1");
         register("agc", AdaptiveGradClip::new, "adaptive gradient clipping, unit-wise (NFNets)",
                 "agc:lambda=0.05", "agc:lambda=0.05,scope=tensor");
         register("autoclip", AutoClip::new, "threshold = p-th percentile of the norm history (AutoClip)",

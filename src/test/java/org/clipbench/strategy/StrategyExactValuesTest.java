@@ -87,6 +87,28 @@ class StrategyExactValuesTest {
         assertThat(t(g, 0)).containsExactly(3, 4);
     }
 
+    /** Normalised GD scales up as well as down; AUTO-S keeps small gradients small; a zero gradient stays zero. */
+    @Test
+    void normalizedAndAutoS() {
+        ParamSet g = vectors(new double[] {3, 4}, new double[] {0, 0});
+        ClipReport r = clip("normalized", g);
+        assertThat(t(g, 0)).containsExactly(3 * (1 / 5.0), 4 * (1 / 5.0));
+        assertThat(r.preNorm()).isEqualTo(5);
+        g = vectors(new double[] {0.003, 0.004});
+        clip("normalized:c=2", g); // up: every step has length c
+        assertThat(t(g, 0)).containsExactly(0.003 * (2 / 0.005), 0.004 * (2 / 0.005));
+        g = vectors(new double[] {0.003, 0.004});
+        clip("auto-s", g); // c / (||g|| + 0.01)
+        assertThat(t(g, 0)).containsExactly(0.003 * (1 / (0.005 + 0.01)), 0.004 * (1 / (0.005 + 0.01)));
+        g = vectors(new double[] {3, 4});
+        clip("auto-s:gamma=0.1", g);
+        assertThat(t(g, 0)).containsExactly(3 * (1 / 5.1), 4 * (1 / 5.1));
+        g = vectors(new double[] {0, -0.0});
+        r = clip("normalized", g);
+        assertThat(Grads.bits(t(g, 0))).containsExactly(Grads.bits(new double[] {0, -0.0}));
+        assertThat(r.clipped()).isFalse();
+    }
+
     @Test
     void renormAndAverageNormAndRms() {
         ParamSet g = vectors(new double[] {3, 4}, new double[] {0, -0.0});
