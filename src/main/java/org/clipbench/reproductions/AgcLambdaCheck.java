@@ -141,10 +141,10 @@ final class AgcLambdaCheck implements Check {
         double[] zeros = new double[gains.length];
         double[] claimed = StatisticalTests.holm(new double[] {StatisticalTests.wilcoxonGreater(gains, zeros), p});
         double[] reversed = StatisticalTests.holm(new double[] {StatisticalTests.wilcoxonGreater(zeros, gains), pReverse});
-        String test = String.format("; at B=%s lambda %s is %s more accurate than %s (mean over %d seeds, Holm p = %s); the gain of lambda %s on %s is "
-                        + "%s at B=%s and %s at the smallest batch (Holm p = %s); paired Wilcoxon signed-rank, one-sided, alpha %s", Evidence.num(batch(end)),
-                Evidence.num(small), Evidence.pct(Evidence.mean(gains)), baseline, gains.length, Evidence.num(claimed[0]), Evidence.num(small),
-                Evidence.num(large), Evidence.pct(Evidence.mean(x)), Evidence.num(batch(end)), Evidence.pct(Evidence.mean(y)),
+        String test = String.format("; at B=%s lambda %s is %s points more accurate than %s (mean over %d seeds, Holm p = %s); the gain of lambda %s on %s is "
+                        + "%s points at B=%s and %s at the smallest batch (Holm p = %s); paired Wilcoxon signed-rank, one-sided, alpha %s", Evidence.num(batch(end)),
+                Evidence.num(small), Evidence.num(100 * Evidence.mean(gains)), baseline, gains.length, Evidence.num(claimed[0]), Evidence.num(small),
+                Evidence.num(large), Evidence.num(100 * Evidence.mean(x)), Evidence.num(batch(end)), Evidence.num(100 * Evidence.mean(y)),
                 Evidence.num(claimed[1]), Evidence.num(alpha));
         if (claimed[0] < alpha && claimed[1] < alpha) return Verdict.reproduced(numbers + test, t);
         if (reversed[0] < alpha) return Verdict.notReproduced(numbers + test + ": no clipping is more accurate at the largest batch", t);

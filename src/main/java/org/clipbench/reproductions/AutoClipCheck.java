@@ -183,7 +183,8 @@ final class AutoClipCheck implements Check {
                 lo[i] = ci[0];
                 hi[i] = ci[1];
             }
-            f.estimates("loss x " + Evidence.num(scale(s)), y, lo, hi);
+            // the plain number ("loss x 0.01", not "0.010"): these three names take three distinct colours
+            f.estimates("loss x " + java.math.BigDecimal.valueOf(scale(s)).stripTrailingZeros().toPlainString(), y, lo, hi);
         }
         return List.of(f);
     }
