@@ -67,18 +67,9 @@ final class AutoClipCheck implements Check {
     /** Per seed, an arm's held-out accuracy (a diverged run: chance). */
     private TreeMap<Long, Double> accuracyBySeed(SweepResults s, String arm) {
         Table r = Evidence.runs(s, arm, Double.NaN);
-        double[] acc = Evidence.accuracy(r, chance);
-        TreeMap<Long, Double> out = new TreeMap<>();
-        for (int i = 0; i < acc.length; i++) out.put(Math.round(r.numberColumn("seed").getDouble(i)), acc[i]);
-        return out;
+        return Evidence.bySeed(r, Evidence.accuracy(r, chance));
     }
 
-    /** What the tests found: failed, undecided, established. */
-    private record Findings(List<String> failures, List<String> doubts, List<String> established) {
-        Findings() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        }
-    }
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
@@ -106,17 +97,14 @@ final class AutoClipCheck implements Check {
         List<SweepResults> others = sweeps.stream().filter(s -> s != reference).toList();
         transfers(reference, others, f);
         beatsAtEveryScale(sweeps, others, fixed, "the fixed threshold " + fixed + " (tuned at scale " + Evidence.num(referenceScale) + ")", f);
-        String numbers = String.join("; ", f.established());
-        if (!f.failures().isEmpty()) return Verdict.notReproduced(String.join("; ", f.failures()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
-        if (!f.doubts().isEmpty()) return Verdict.inconclusive(String.join("; ", f.doubts()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
-        return Verdict.reproduced(numbers, t);
+        return f.verdict(t);
     }
 
     /** The percentile more accurate than `other` at each scale of `at`, per seed: one-sided paired Wilcoxon, Holm over the scales. */
     private void beatsAtEveryScale(List<SweepResults> all, List<SweepResults> at, String other, String name, Findings f) {
         double[] better = new double[at.size()], worse = new double[at.size()];
         for (int k = 0; k < at.size(); k++) {
-            double[][] pair = ClippingBiasCheck.paired(accuracyBySeed(at.get(k), percentile), accuracyBySeed(at.get(k), other));
+            double[][] pair = Evidence.paired(accuracyBySeed(at.get(k), percentile), accuracyBySeed(at.get(k), other));
             if (pair[0].length < 5) {
                 f.doubts().add("fewer than 5 seeds of " + percentile + " and " + other + " at scale " + Evidence.num(scale(at.get(k))));
                 return;
@@ -140,7 +128,7 @@ final class AutoClipCheck implements Check {
     private void transfers(SweepResults reference, List<SweepResults> others, Findings f) {
         TreeMap<Long, Double> ref = accuracyBySeed(reference, percentile);
         for (SweepResults s : others) {
-            double[][] pair = ClippingBiasCheck.paired(accuracyBySeed(s, percentile), ref);
+            double[][] pair = Evidence.paired(accuracyBySeed(s, percentile), ref);
             String where = percentile + " at scale " + Evidence.num(scale(s)) + " minus at " + Evidence.num(referenceScale);
             if (pair[0].length < 2) {
                 f.doubts().add(where + ": fewer than two seeds at both");

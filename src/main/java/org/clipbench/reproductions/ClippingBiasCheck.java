@@ -71,18 +71,9 @@ final class ClippingBiasCheck implements Check {
 
     /** Per seed, the plateau of the arm's run with that seed. */
     static TreeMap<Long, Double> plateausBySeed(SweepResults s, Table runs) {
-        double[] p = plateaus(s, runs);
-        TreeMap<Long, Double> out = new TreeMap<>();
-        for (int i = 0; i < p.length; i++) out.put(Math.round(runs.numberColumn("seed").getDouble(i)), p[i]);
-        return out;
+        return Evidence.bySeed(runs, plateaus(s, runs));
     }
 
-    /** The verdict's findings: a failed statement, an undecided one, and what was established. */
-    private record Findings(List<String> failures, List<String> doubts, List<String> established) {
-        Findings() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        }
-    }
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
@@ -100,13 +91,9 @@ final class ClippingBiasCheck implements Check {
         }
         SweepResults byThreshold = results.get(thresholds);
         if (byThreshold != null) judgeThresholds(byThreshold, rows, f);
-        String numbers = String.join("; ", f.established());
         Table t = rows.table();
-        Verdict gated = Gates.firstFailure(numbers, t, gate);
-        if (gated != null) return gated;
-        if (!f.failures().isEmpty()) return Verdict.notReproduced(String.join("; ", f.failures()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
-        if (!f.doubts().isEmpty()) return Verdict.inconclusive(String.join("; ", f.doubts()) + (numbers.isEmpty() ? "" : "; " + numbers), t);
-        return Verdict.reproduced(numbers, t);
+        Verdict gated = Gates.firstFailure(String.join("; ", f.established()), t, gate);
+        return gated != null ? gated : f.verdict(t);
     }
 
     private void judgeTwoPoint(SweepResults chen, Evidence.Rows rows, Findings f) {
@@ -146,7 +133,7 @@ final class ClippingBiasCheck implements Check {
     private void judgeStepSizes(SweepResults skew, Findings f) {
         List<Double> lrs = Evidence.lrs(skew);
         if (lrs.size() < 2) return;
-        double[][] pair = paired(plateausBySeed(skew, Evidence.runs(skew, clipped, lrs.get(0))),
+        double[][] pair = Evidence.paired(plateausBySeed(skew, Evidence.runs(skew, clipped, lrs.get(0))),
                 plateausBySeed(skew, Evidence.runs(skew, clipped, lrs.get(lrs.size() - 1))));
         if (pair[0].length < 2) {
             f.doubts().add("fewer than two seeds ran at both step sizes");
@@ -201,7 +188,7 @@ final class ClippingBiasCheck implements Check {
         int steps = arms.size() - 1;
         double[] falls = new double[steps], rises = new double[steps];
         for (int k = 0; k < steps; k++) {
-            double[][] pair = paired(bySeed.get(k), bySeed.get(k + 1));
+            double[][] pair = Evidence.paired(bySeed.get(k), bySeed.get(k + 1));
             if (pair[0].length < 5) {
                 f.doubts().add("fewer than 5 seeds ran at both c = " + Evidence.num(threshold(arms.get(k))) + " and c = " + Evidence.num(threshold(arms.get(k + 1))));
                 return;
@@ -221,21 +208,6 @@ final class ClippingBiasCheck implements Check {
         if (!notShown.isEmpty()) f.doubts().add("the bias is not shown to shrink from " + String.join(", ", notShown));
         else f.established().add("the bias shrinks at every step from c = " + Evidence.num(threshold(arms.get(0))) + " to "
                 + Evidence.num(threshold(arms.get(steps))) + " (paired Wilcoxon, largest Holm p = " + Evidence.num(worst) + ")");
-    }
-
-    /** The values of the seeds both maps have, in seed order: {a, b}. */
-    static double[][] paired(TreeMap<Long, Double> a, TreeMap<Long, Double> b) {
-        List<double[]> pairs = new ArrayList<>();
-        a.forEach((seed, x) -> {
-            Double y = b.get(seed);
-            if (y != null && Double.isFinite(x) && Double.isFinite(y)) pairs.add(new double[] {x, y});
-        });
-        double[][] out = new double[2][pairs.size()];
-        for (int i = 0; i < pairs.size(); i++) {
-            out[0][i] = pairs.get(i)[0];
-            out[1][i] = pairs.get(i)[1];
-        }
-        return out;
     }
 
     private static double[] abs(double[] v) {

@@ -164,6 +164,28 @@ final class Evidence {
         }
     }
 
+    /** Per seed (rounded to a whole number), the value of each run: runs and values in the same row order. */
+    static java.util.TreeMap<Long, Double> bySeed(Table runs, double[] values) {
+        java.util.TreeMap<Long, Double> out = new java.util.TreeMap<>();
+        for (int i = 0; i < values.length; i++) out.put(Math.round(runs.numberColumn("seed").getDouble(i)), values[i]);
+        return out;
+    }
+
+    /** The values of the seeds both maps have with finite values, in seed order: {a, b}, for a paired test. */
+    static double[][] paired(java.util.TreeMap<Long, Double> a, java.util.TreeMap<Long, Double> b) {
+        List<double[]> pairs = new ArrayList<>();
+        a.forEach((seed, x) -> {
+            Double y = b.get(seed);
+            if (y != null && Double.isFinite(x) && Double.isFinite(y)) pairs.add(new double[] {x, y});
+        });
+        double[][] out = new double[2][pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            out[0][i] = pairs.get(i)[0];
+            out[1][i] = pairs.get(i)[1];
+        }
+        return out;
+    }
+
     /** The distinct learning rates of a sweep, ascending. */
     static List<Double> lrs(SweepResults s) {
         return s.runs().doubleColumn("lr").unique().asList().stream().sorted().toList();

@@ -95,10 +95,7 @@ final class SuccessGapCheck implements Check {
     /** Per seed, an arm's held-out error rate (no evaluation: chance). */
     private java.util.TreeMap<Long, Double> errorBySeed(SweepResults s, String arm) {
         Table r = Evidence.runs(s, arm, Double.NaN);
-        double[] err = Evidence.values(r, "eval_error_rate", chanceError);
-        java.util.TreeMap<Long, Double> out = new java.util.TreeMap<>();
-        for (int i = 0; i < err.length; i++) out.put(Math.round(r.numberColumn("seed").getDouble(i)), err[i]);
-        return out;
+        return Evidence.bySeed(r, Evidence.values(r, "eval_error_rate", chanceError));
     }
 
     /** Per seed of both arms, baseline error minus clipped error: what clipping gains. */
@@ -119,8 +116,8 @@ final class SuccessGapCheck implements Check {
                 learnedCi[1] < chanceError ? null : baseline + " did not learn at L = " + lmin + ": its mean error's interval " + Evidence.interval(learnedCi)
                         + " reaches chance (" + Evidence.pct(chanceError) + ")");
         if (gated != null) return gated;
-        double[][] atLongest = ClippingBiasCheck.paired(errorBySeed(longest, baseline), errorBySeed(longest, clipped));
-        double[][] byLength = ClippingBiasCheck.paired(reduction(longest), reduction(shortest));
+        double[][] atLongest = Evidence.paired(errorBySeed(longest, baseline), errorBySeed(longest, clipped));
+        double[][] byLength = Evidence.paired(reduction(longest), reduction(shortest));
         if (atLongest[0].length < 5 || byLength[0].length < 5) {
             return Verdict.inconclusive(successes + ": fewer than 5 seeds ran in both arms at both lengths, too few for a one-sided p below 0.05", evidence);
         }
