@@ -155,8 +155,11 @@ class SmokeProfileIT {
         Path root = Path.of("target", "it-runs");
         String[] filter = {"--profile", "quick", "--no-sweep", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector",
                 "--sizes", "flat-4K", "--dtypes", "f64"};
-        // one fork per round, five rounds per side: forks, not iterations, are the samples (one fork's iterations share its JIT and layout)
-        String oneFork = "-f 1 -wi 2 -w 200ms -i 3 -r 100ms";
+        // one fork per round, five rounds per side: forks, not iterations, are the samples (one fork's iterations share its JIT and layout).
+        // Warm-up 4 x 300 ms: with 2 x 200 ms the vector rows of a CI run were still 22-38% off their speed in most forks
+        // (so the steady-state check rightly called 3 of 6 injected-slowdown rows unreliable instead of slower)
+        String warmUp = "-wi 4 -w 300ms -i 3 -r 100ms";
+        String oneFork = "-f 1 " + warmUp;
         int rounds = 5;
         List<Path> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
         for (int i = 1; i <= rounds; i++) {
@@ -171,7 +174,7 @@ class SmokeProfileIT {
         for (Path dir : order) {
             List<String> args = new java.util.ArrayList<>(List.of("bench"));
             args.addAll(List.of(filter));
-            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? "-f 5 -wi 2 -w 200ms -i 3 -r 100ms -p repeat=2" : oneFork));
+            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? "-f 5 " + warmUp + " -p repeat=2" : oneFork));
             Process p = start(root.resolve(dir.getFileName() + ".log"), args.toArray(String[]::new));
             assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).as(Files.readString(root.resolve(dir.getFileName() + ".log"))).isZero();
