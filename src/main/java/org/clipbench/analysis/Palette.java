@@ -31,7 +31,8 @@ public final class Palette {
             Map.entry("average-norm", new Color(0xC2B280)), Map.entry("rms-update", new Color(0x8DB600)), Map.entry("agc", new Color(0x008856)),
             Map.entry("autoclip", new Color(0xF38400)), Map.entry("zclip", new Color(0xE68FAC)), Map.entry("dp-flat", new Color(0x2B3D26)),
             Map.entry("dp-layer", new Color(0x654522)), Map.entry("dp-adaptive", new Color(0xB3446C)),
-            Map.entry("normalized", new Color(0x8B4513)), Map.entry("auto-s", new Color(0x4B0082)));
+            Map.entry("normalized", new Color(0x8B4513)), Map.entry("auto-s", new Color(0x4B0082)),
+            Map.entry("u-clip", new Color(0x008B8B)));
 
     /** Any other name (a learning rate, a batch size, a distribution) takes one of these by hash. */
     private static final List<Color> FALLBACK = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),

@@ -46,6 +46,8 @@ public final class Strategies {
                 "normalized", "normalized:c=0.5");
         register("auto-s", p -> new NormalizedStep(p, 0.01), "automatic clipping: g c/(||g|| + gamma) (Bu et al. 2023, AUTO-S)",
                 "auto-s", "auto-s:gamma=0.1");
+        register("u-clip", UClip::new, "global L2 clip of gradient + carry; the clipped-off part is carried (Elesedy & Hutter 2023)",
+                "u-clip", "u-clip:c=0.5");
         register("agc", AdaptiveGradClip::new, "adaptive gradient clipping, unit-wise (NFNets)",
                 "agc:lambda=0.05", "agc:lambda=0.05,scope=tensor");
         register("autoclip", AutoClip::new, "threshold = p-th percentile of the norm history (AutoClip)",

@@ -49,7 +49,8 @@ class OverflowingNormTest {
             new Case("renorm", 0, 1.0 / 3),
             new Case("renorm:scope=layer", 0, 1.0 / 3),
             new Case("normalized", 0, 1.0 / 3),              // the whole gradient to length 1
-            new Case("auto-s", 0, 1.0 / 3),                  // gamma 0.01 is nothing beside a norm beyond the largest double
+            new Case("auto-s", 0, 1.0 / 3),
+            new Case("u-clip:c=1", 0, 1.0 / 3),              // no carry yet: global-norm's clip                  // gamma 0.01 is nothing beside a norm beyond the largest double
             new Case("average-norm:c=0.01", 0, 0.03),         // n / 9 held to 0.01: entries 0.01 * 9 / 3
             new Case("rms-update:d=0.5", 0, 0.5),             // RMS = n / 3 = big: entries 0.5
             // f64: a norm beyond the largest double cannot join the history {3}: clipped to norm 3.

@@ -109,6 +109,59 @@ class StrategyExactValuesTest {
         assertThat(r.clipped()).isFalse();
     }
 
+    /** U-Clip: the clipped-off part is carried and paid out in later steps; nothing clipped leaves no carry. */
+    @Test
+    void uClipCarriesWhatWasClippedOff() {
+        ClipStrategy u = Strategies.gradient("u-clip:c=1");
+        ParamSet g = vectors(new double[] {3, 4});
+        ClipReport r = u.clip(g, ClipContext.defaults()); // v = (3, 4), u = (0.6, 0.8), carry (2.4, 3.2)
+        assertThat(t(g, 0)).containsExactly(3 * (1 / 5.0), 4 * (1 / 5.0));
+        assertThat(r.preNorm()).isEqualTo(5);
+        assertThat(r.clipped()).isTrue();
+        g = vectors(new double[] {0, 0});
+        r = u.clip(g, ClipContext.defaults()); // a zero gradient still steps: v = carry, norm 4, carry (1.8, 2.4)
+        assertThat(r.preNorm()).isCloseTo(4, within(1e-12));
+        assertThat(t(g, 0)).containsExactly(new double[] {0.6, 0.8}, within(1e-12));
+        g = vectors(new double[] {-1.5, -2});
+        r = u.clip(g, ClipContext.defaults()); // v = (0.3, 0.4): below c, applied whole, carry empty
+        assertThat(r.clipped()).isFalse();
+        assertThat(t(g, 0)).containsExactly(new double[] {0.3, 0.4}, within(1e-12));
+        g = vectors(new double[] {0.03, 0.04});
+        u.clip(g, ClipContext.defaults());
+        assertThat(t(g, 0)).containsExactly(0.03, 0.04); // nothing carried: the gradient itself
+        g = vectors(new double[] {3, 4});
+        u.clip(g, ClipContext.defaults());
+        u.reset();
+        g = vectors(new double[] {0.03, 0.04});
+        u.clip(g, ClipContext.defaults());
+        assertThat(t(g, 0)).containsExactly(0.03, 0.04); // reset forgot the carry
+    }
+
+    /** U-Clip's invariant: the steps taken plus the carry add up to the gradients given, whatever the clipping. */
+    @Test
+    void uClipStepsPlusCarryAddUpToTheGradients() {
+        ClipStrategy u = Strategies.gradient("u-clip:c=0.7");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        double[] given = new double[3], taken = new double[3];
+        for (int k = 0; k < 200; k++) {
+            double[] x = {rng.nextGaussian() * 2, rng.nextGaussian() + 1, Math.abs(rng.nextGaussian()) * 3};
+            ParamSet g = vectors(x.clone());
+            u.clip(g, ClipContext.defaults());
+            for (int i = 0; i < 3; i++) {
+                given[i] += x[i];
+                taken[i] += t(g, 0)[i];
+            }
+        }
+        ParamSet drain = vectors(new double[3]);
+        for (int k = 0; k < 2000; k++) { // zero gradients pay the carry out, c at a time
+            drain = vectors(new double[3]);
+            u.clip(drain, ClipContext.defaults());
+            for (int i = 0; i < 3; i++) taken[i] += t(drain, 0)[i];
+        }
+        assertThat(taken).containsExactly(given, within(1e-9));
+        assertThat(t(drain, 0)).containsExactly(0, 0, 0);
+    }
+
     @Test
     void renormAndAverageNormAndRms() {
         ParamSet g = vectors(new double[] {3, 4}, new double[] {0, -0.0});
