@@ -136,12 +136,7 @@ final class AutoClipCheck implements Check {
             }
             double[] d = new double[pair[0].length];
             for (int i = 0; i < d.length; i++) d[i] = pair[0][i] - pair[1][i];
-            double p = StatisticalTests.tostEquivalence(d, margin);
-            double[] ci = StatisticalTests.tostInterval(d, alpha);
-            String shown = where + ": accuracy " + Evidence.num(Evidence.mean(d)) + ", " + Evidence.pct(1 - 2 * alpha) + " interval " + Evidence.interval(ci);
-            if (p < alpha) f.established().add(shown + " within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
-            else if (ci[0] >= margin || ci[1] <= -margin) f.failures().add(shown + " lies beyond " + Evidence.num(margin) + ": it does not transfer");
-            else f.doubts().add(shown + " is not shown within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
+            f.equivalence(where + ": accuracy", d, margin, alpha, true, ": it does not transfer");
         }
     }
 

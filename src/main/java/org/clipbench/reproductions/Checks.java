@@ -25,6 +25,7 @@ public final class Checks {
         REGISTRY.put("dp-noise-accuracy", DpNoiseCheck::new);
         REGISTRY.put("zclip-stability", ZClipCheck::new);
         REGISTRY.put("smoothness-correlation", SmoothnessCorrelationCheck::new);
+        REGISTRY.put("carry-unbiased", CarryUnbiasedCheck::new);
     }
 
     public static Set<String> names() {

@@ -141,7 +141,7 @@ final class ClippingBiasCheck implements Check {
         }
         double[] d = new double[pair[0].length];
         for (int i = 0; i < d.length; i++) d[i] = pair[0][i] - pair[1][i];
-        equivalence("the plateau's change between lr " + Evidence.num(lrs.get(0)) + " and " + Evidence.num(lrs.get(lrs.size() - 1)), d, stable, f, true);
+        f.equivalence("the plateau's change between lr " + Evidence.num(lrs.get(0)) + " and " + Evidence.num(lrs.get(lrs.size() - 1)), d, stable, alpha, true, "");
     }
 
     /** An arm that should be unbiased: its plateaus equivalent to 0 within maxSymmetric, at every step size. */
@@ -155,18 +155,8 @@ final class ClippingBiasCheck implements Check {
             rows.add(s.name(), strategy, lr, p.length, Evidence.mean(p), Evidence.interval(Evidence.bootstrap(p, Evidence::mean)), Gates.clipFraction(r),
                     "unbiased: TOST within " + Evidence.num(maxSymmetric));
             // a biased control means the setup, not the claim, is wrong: plain SGD off 0 leaves the verdict undecided
-            equivalence(where + ": the plateau", p, maxSymmetric, f, strategy.equals(clipped));
+            f.equivalence(where + ": the plateau", p, maxSymmetric, alpha, strategy.equals(clipped), "");
         }
-    }
-
-    /** TOST of mean(d) within [-margin, margin]: established, or a failure (interval outside the margin) or a doubt. */
-    private void equivalence(String what, double[] d, double margin, Findings f, boolean outsideFails) {
-        double p = StatisticalTests.tostEquivalence(d, margin);
-        double[] ci = StatisticalTests.tostInterval(d, alpha);
-        String shown = what + " " + Evidence.num(Evidence.mean(d)) + ", " + Evidence.pct(1 - 2 * alpha) + " interval " + Evidence.interval(ci);
-        if (p < alpha) f.established().add(shown + " within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
-        else if ((ci[0] >= margin || ci[1] <= -margin) && outsideFails) f.failures().add(shown + " lies beyond " + Evidence.num(margin));
-        else f.doubts().add(shown + " is not shown within " + Evidence.num(margin) + " (TOST p = " + Evidence.num(p) + ")");
     }
 
     /** |plateau| falls with the threshold: one-sided paired Wilcoxon per step between consecutive thresholds, Holm-adjusted. */

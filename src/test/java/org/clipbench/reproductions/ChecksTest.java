@@ -209,6 +209,43 @@ class ChecksTest {
     }
 
     @Nested
+    class CarryUnbiased {
+        /** Plain clipping and U-Clip at lr 0.01 and 0.001, 8 seeds: each seed's plateau the given one plus a jitter. */
+        SweepResults skewed(double plainPlateau, double carriedPlateau, double carriedClipFraction) {
+            Synthetic s = new Synthetic("skewed");
+            for (double lr : new double[] {0.01, 0.001}) {
+                for (int i = 0; i < 8; i++) {
+                    double p = plainPlateau + 0.001 * (i - 4), c = carriedPlateau + 0.002 * (i - 4);
+                    s.curve(s.run("global-norm:c=1,eps=0", 41 + i, "lr", lr), "eval_x", 1, 0.5, p, p, p, p);
+                    s.curve(s.run("u-clip:c=1", 41 + i, "lr", lr, "clip_fraction", carriedClipFraction), "eval_x", 1, 0.5, c, c, c, c);
+                }
+            }
+            return s.build();
+        }
+
+        @Test void holds() {
+            Verdict v = judge("carry-unbiased", Synthetic.of(skewed(-0.86, 0.001, 0.4)));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("U-Clip's plateau").contains("within 0.100").contains("Holm over 2 step sizes");
+        }
+        @Test void failsWhenUClipIsBiasedToo() {
+            Verdict v = judge("carry-unbiased", Synthetic.of(skewed(-0.86, -0.5, 0.4)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("U-Clip's plateau -0.501").contains("lies beyond 0.100");
+        }
+        @Test void inconclusiveWithoutABiasToRemove() {
+            Verdict v = judge("carry-unbiased", Synthetic.of(skewed(-0.05, 0.001, 0.4)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("is not beyond 0.200");
+        }
+        @Test void aUClipThatNeverClippedFailsTheGate() {
+            Verdict v = judge("carry-unbiased", Synthetic.of(skewed(-0.86, 0.001, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("u-clip:c=1 at lr").contains("never clipped");
+        }
+    }
+
+    @Nested
     class Bias {
         SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
             Synthetic s = new Synthetic(name);
