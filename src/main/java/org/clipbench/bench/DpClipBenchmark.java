@@ -72,7 +72,7 @@ public class DpClipBenchmark {
             examples.add(p.copy());
         }
         out = pristine.get(0).zerosLike();
-        dp = Strategies.perExample(Strategies.create(strategy).calibration().specForExamples(strategy, reg, pristine) + ",seed=1");
+        dp = Strategies.perExample(Strategies.create(strategy).calibration().specForExamples(strategy, reg, pristine));
         ctx = ClipContext.fast(NormKind.SAFE);
     }
 

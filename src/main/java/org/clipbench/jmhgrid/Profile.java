@@ -43,7 +43,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 clip(GRADIENT_STRATEGIES, List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("f64"), List.of("flat-256K"),
                         List.of("separate"), "always", List.of("1")),
-                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
+                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
                         "strategy", List.of("global-norm:c=1"))), List.of());
     }
@@ -86,7 +86,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 clip(List.of("global-norm"), List.of("arrays", "vector", "nd4j"), List.of("f64"), List.of("flat-16M"),
                         List.of("separate"), "always", List.of("2")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("flat"), "always", List.of("1")),
-                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "always"),
+                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
                         "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1"))), List.of("pytorch"));

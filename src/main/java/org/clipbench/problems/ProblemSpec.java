@@ -36,7 +36,8 @@ public interface ProblemSpec {
             "cliff", CliffSpec.class,
             "smooth", SmoothSpec.class,
             "quadratic", QuadraticSpec.class,
-            "mean", MeanSpec.class);
+            "mean", MeanSpec.class,
+            "workers", WorkersSpec.class);
 
     /** A problem from its JSON text, as a sweep file writes it; IllegalArgumentException for anything wrong in it. */
     static ProblemSpec parse(String json) {

@@ -26,6 +26,7 @@ public final class Checks {
         REGISTRY.put("zclip-stability", ZClipCheck::new);
         REGISTRY.put("smoothness-correlation", SmoothnessCorrelationCheck::new);
         REGISTRY.put("carry-unbiased", CarryUnbiasedCheck::new);
+        REGISTRY.put("error-feedback", ErrorFeedbackCheck::new);
     }
 
     public static Set<String> names() {

@@ -94,9 +94,14 @@ public interface Calibration {
 
     /** Per-example rules: key = the bound, from the norms of the batch's examples. */
     static Calibration perExampleBound(String key) {
+        return perExampleBound(key, List.of(Regime.NEVER, Regime.ALWAYS));
+    }
+
+    /** The same, in the given regimes only. */
+    static Calibration perExampleBound(String key, List<Regime> regimes) {
         return new Calibration() {
             public List<Regime> regimes(ParamShape shape) {
-                return List.of(Regime.NEVER, Regime.ALWAYS);
+                return regimes;
             }
 
             public String spec(String base, Regime regime, ParamSet g, ParamSet w) {

@@ -81,9 +81,9 @@ public class DpSgdClip implements PerExampleClipStrategy {
     @Override
     public ClipReport clipAndAggregate(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
         if (examples.isEmpty()) throw new IllegalArgumentException(spec + ": the batch has no examples");
-        Screening screening = screen(examples, out, ctx);
-        if (screening == Screening.SKIP_STEP) return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
-        boolean sawNonFinite = screening == Screening.REPAIRED;
+        ExampleScreening screening = ExampleScreening.screen(examples, out, ctx, spec);
+        if (screening == ExampleScreening.SKIP_STEP) return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
+        boolean sawNonFinite = screening == ExampleScreening.REPAIRED;
         Backend b = out.backend();
         Map<String, List<Integer>> layers = out.layers();
         double[] scales = new double[examples.size()];
@@ -105,36 +105,6 @@ public class DpSgdClip implements PerExampleClipStrategy {
         afterStep(examples.size());
         double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
         return ClipReport.perUnit(maxNorm, post, usedBound, scales, clipped).withNonFinite(sawNonFinite || Double.isNaN(maxNorm));
-    }
-
-    /** What the non-finite policy made of the batch: nothing seen, repaired (zeroed), or the step to be skipped. */
-    private enum Screening { CLEAN, REPAIRED, SKIP_STEP }
-
-    /** Checks the examples' shapes and applies the non-finite policy to each tensor (PROPAGATE looks at nothing). */
-    private Screening screen(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
-        Backend b = out.backend();
-        Screening found = Screening.CLEAN;
-        for (int e = 0; e < examples.size(); e++) {
-            ParamSet ex = examples.get(e);
-            if (ex.size() != out.size()) {
-                throw new IllegalArgumentException(spec + ": example " + e + " has " + ex.size() + " tensors but the output has " + out.size());
-            }
-            if (ctx.nonFinite() == NonFinitePolicy.PROPAGATE) continue;
-            for (Tensor t : ex.tensors()) {
-                if (b.allFinite(t)) continue;
-                switch (ctx.nonFinite()) {
-                    case ERROR -> throw new NonFiniteGradientException("example " + e + "/" + t.name(), spec);
-                    case SKIP -> {
-                        return Screening.SKIP_STEP;
-                    }
-                    default -> {
-                        b.zeroNonFinite(t);
-                        found = Screening.REPAIRED;
-                    }
-                }
-            }
-        }
-        return found;
     }
 
     /** One example's L2 norm and the factor it was scaled by (per layer: the smallest of its layers'). */

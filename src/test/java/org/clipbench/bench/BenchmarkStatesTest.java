@@ -22,7 +22,7 @@ class BenchmarkStatesTest {
     static List<Arguments> strategyRegimes() {
         List<Arguments> out = new ArrayList<>();
         for (String s : Strategies.names()) {
-            if (s.startsWith("dp-")) continue;
+            if (Strategies.isPerExample(s)) continue; // DpClipBenchmark's, below
             for (Regime r : Strategies.regimes(s, ParamShapes.get("many-small"))) out.add(Arguments.of(s, r.label()));
         }
         return out;
@@ -76,8 +76,10 @@ class BenchmarkStatesTest {
 
     @Test
     void dpBenchmarkClipsInItsRegimes() {
-        for (String s : List.of("dp-flat", "dp-layer", "dp-adaptive")) {
-            for (String regime : List.of("never", "always")) {
+        List<String> perExample = Strategies.names().stream().filter(Strategies::isPerExample).toList();
+        assertThat(perExample).contains("dp-flat", "dp-layer", "dp-adaptive", "clip21");
+        for (String s : perExample) {
+            for (String regime : Strategies.regimes(s, ParamShapes.get("many-small")).stream().map(Regime::label).toList()) {
                 DpClipBenchmark b = new DpClipBenchmark();
                 b.strategy = s;
                 b.backend = "arrays";

@@ -85,4 +85,39 @@ class ProblemsTest {
         for (int i = 0; i < 100; i += 11) assertThat(mean[i]).isCloseTo(0.01 * i, within(0.04)); // sd 1/sqrt(n) = 0.007
         assertThat(q.evaluate(p, r).get("loss")).isCloseTo(0.5 * 1e-4 * 328350, within(1e-9)); // sum i^2, i < 100
     }
+
+    /** The workers' gradients average to the full gradient; the optimum is their targets' mean; each seed draws a new instance. */
+    @Test
+    void heterogeneousWorkersAverageToTheFullGradient() {
+        HeterogeneousWorkers w = new HeterogeneousWorkers(4, 3, 10);
+        ParamSet x = ParamSet.zeros(B, w.shape(), DType.F64, Layout.SEPARATE);
+        w.initialize(x, new SplittableRandom(7));
+        B.assign(x.tensor(0), new double[] {1, -2, 0.5});
+        java.util.List<ParamSet> perWorker = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) perWorker.add(x.zerosLike());
+        double lossPerWorker = w.perExampleGradients(x, new SplittableRandom(1), perWorker);
+        ParamSet full = x.zerosLike();
+        double loss = w.lossAndGradient(x, new SplittableRandom(1), full);
+        assertThat(loss).isEqualTo(lossPerWorker);
+        double[] mean = new double[3];
+        for (ParamSet g : perWorker) for (int j = 0; j < 3; j++) mean[j] += g.toDoubles().get(0)[j] / 4;
+        assertThat(full.toDoubles().get(0)).containsExactly(mean, within(1e-12));
+        assertThat(perWorker.get(0).toDoubles().get(0)).isNotEqualTo(perWorker.get(1).toDoubles().get(0)); // heterogeneous
+        // at x = mean(b) the full gradient and the excess loss are 0
+        double[] optimum = new double[3];
+        for (int j = 0; j < 3; j++) optimum[j] = new double[] {1, -2, 0.5}[j] - mean[j];
+        B.assign(x.tensor(0), optimum);
+        assertThat(w.evaluate(x, new SplittableRandom(1)).get("distance")).isCloseTo(0, within(1e-12));
+        // the excess loss is the mean loss less its value at the optimum: ||x - x*||^2 / 2 with x = 0
+        B.assign(x.tensor(0), new double[3]);
+        double atZero = w.lossAndGradient(x, new SplittableRandom(1), full);
+        B.assign(x.tensor(0), optimum);
+        double atOptimum = w.lossAndGradient(x, new SplittableRandom(1), full);
+        B.assign(x.tensor(0), new double[3]);
+        assertThat(w.evaluate(x, new SplittableRandom(1)).get("loss")).isCloseTo(atZero - atOptimum, within(1e-9));
+        HeterogeneousWorkers other = new HeterogeneousWorkers(4, 3, 10);
+        other.initialize(x.zerosLike(), new SplittableRandom(8));
+        B.assign(x.tensor(0), new double[3]);
+        assertThat(other.evaluate(x, null).get("distance")).isNotEqualTo(w.evaluate(x, null).get("distance"));
+    }
 }

@@ -246,6 +246,47 @@ class ChecksTest {
     }
 
     @Nested
+    class ErrorFeedback {
+        /** None, naive and Clip21 at lr 0.1 and 0.5, 8 seeds: final distances the given ones times (1 + seed / 100). */
+        SweepResults workers(double plain, double naive, double clip21, double clip21ClipFraction) {
+            Synthetic s = new Synthetic("workers");
+            for (double lr : new double[] {0.1, 0.5}) {
+                for (int i = 0; i < 8; i++) {
+                    double jitter = 1 + i / 100.0;
+                    s.run("none", 51 + i, "lr", lr, "eval_distance", plain * jitter);
+                    s.run("dp-flat:C=1,sigma=0", 51 + i, "lr", lr, "eval_distance", naive * jitter);
+                    s.run("clip21:c=1", 51 + i, "lr", lr, "eval_distance", clip21 * jitter, "clip_fraction", clip21ClipFraction);
+                }
+            }
+            return s.build();
+        }
+
+        @Test void holds() {
+            Verdict v = judge("error-feedback", Synthetic.of(workers(1e-15, 2, 5e-15, 0.01)));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("naive clipping stalls at distance 2").contains("Clip21 converges").contains("Holm over 2 step sizes");
+        }
+        @Test void failsWhenClip21StallsToo() {
+            Verdict v = judge("error-feedback", Synthetic.of(workers(1e-15, 2, 1.5, 0.01)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("Clip21 ends at distance 1.5").contains("not below 1.00e-06");
+        }
+        @Test void failsWhenNaiveClippingConverges() {
+            assertThat(judge("error-feedback", Synthetic.of(workers(1e-15, 1e-3, 5e-15, 0.01))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+        }
+        @Test void gatesOnUnclippedDescentConverging() {
+            Verdict v = judge("error-feedback", Synthetic.of(workers(0.3, 2, 5e-15, 0.01)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("unclipped descent did not converge");
+        }
+        @Test void gatesOnClip21Clipping() {
+            Verdict v = judge("error-feedback", Synthetic.of(workers(1e-15, 2, 5e-15, 0.0)));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("clip21:c=1 at lr").contains("never clipped");
+        }
+    }
+
+    @Nested
     class Bias {
         SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
             Synthetic s = new Synthetic(name);

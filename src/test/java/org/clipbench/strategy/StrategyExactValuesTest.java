@@ -1,6 +1,7 @@
 package org.clipbench.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.clipbench.strategy.Grads.clip;
 import static org.clipbench.strategy.Grads.t;
@@ -279,6 +280,31 @@ class StrategyExactValuesTest {
         r = z.clip(ofNorm(5), ClipContext.defaults());
         assertThat(r.threshold()).isEqualTo(1.0);
         assertThat(z.mean()).isCloseTo(0.5 * 2.25 + 0.5 * 2.25, within(1e-15));
+    }
+
+    /** Clip21: each worker's estimate moves toward its gradient by at most c a step; the step is the estimates' mean. */
+    @Test
+    void clip21EstimatesCatchUpByTheClippedChange() {
+        var clip21 = Strategies.perExample("clip21:c=1");
+        double[][] expected = {{0.45, 0.6}, {0.75, 1.0}, {1.05, 1.4}, {1.35, 1.8}, {1.65, 2.2}, {1.65, 2.2}};
+        int[] clippedWorkers = {1, 1, 1, 1, 0, 0}; // worker 1's change has norm 5, 4, 3, 2, 1 (= c: not clipped), 0
+        for (int step = 0; step < expected.length; step++) {
+            ParamSet e1 = vectors(new double[] {3, 4}), e2 = vectors(new double[] {0.3, 0.4});
+            ParamSet out = e1.zerosLike();
+            ClipReport r = clip21.clipAndAggregate(List.of(e1, e2), out, ClipContext.defaults());
+            assertThat(t(out, 0)).as("step %d", step).containsExactly(expected[step], within(1e-12));
+            assertThat(r.clippedUnits()).as("step %d", step).isEqualTo(clippedWorkers[step]);
+            assertThat(r.threshold()).isEqualTo(1.0);
+            assertThat(t(e1, 0)).containsExactly(3, 4); // the workers' gradients are read, not changed
+        }
+        ParamSet lone = vectors(new double[] {3, 4});
+        assertThatThrownBy(() -> clip21.clipAndAggregate(List.of(lone), lone.zerosLike(), ClipContext.defaults()))
+                .hasMessageContaining("one estimate per worker and had 2, now the batch has 1");
+        clip21.reset();
+        ParamSet e1 = vectors(new double[] {3, 4});
+        ParamSet out = e1.zerosLike();
+        clip21.clipAndAggregate(List.of(e1), out, ClipContext.defaults());
+        assertThat(t(out, 0)).containsExactly(new double[] {0.6, 0.8}, within(1e-12)); // reset: estimates from 0 again
     }
 
     @Test
