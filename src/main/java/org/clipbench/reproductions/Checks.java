@@ -27,6 +27,7 @@ public final class Checks {
         REGISTRY.put("smoothness-correlation", SmoothnessCorrelationCheck::new);
         REGISTRY.put("carry-unbiased", CarryUnbiasedCheck::new);
         REGISTRY.put("error-feedback", ErrorFeedbackCheck::new);
+        REGISTRY.put("tail-quantile", TailQuantileCheck::new);
     }
 
     public static Set<String> names() {

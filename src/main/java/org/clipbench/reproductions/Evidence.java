@@ -2,6 +2,7 @@ package org.clipbench.reproductions;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -110,6 +111,22 @@ final class Evidence {
         }
         Percentile p = new Percentile();
         return new double[] {p.evaluate(stats, 2.5), p.evaluate(stats, 97.5)};
+    }
+
+    /** Percentile bootstrap 95% interval of stat(a) / stat(b), resampling each group on its own. */
+    static double[] bootstrapRatio(double[] a, double[] b, java.util.function.ToDoubleFunction<double[]> stat) {
+        if (a.length == 0 || b.length == 0) return new double[] {Double.NaN, Double.NaN};
+        RandomGenerator rng = new Well19937c(20260103L);
+        double[] stats = new double[BOOTSTRAP], sa = new double[a.length], sb = new double[b.length];
+        for (int k = 0; k < BOOTSTRAP; k++) {
+            for (int i = 0; i < a.length; i++) sa[i] = a[rng.nextInt(a.length)];
+            for (int i = 0; i < b.length; i++) sb[i] = b[rng.nextInt(b.length)];
+            stats[k] = stat.applyAsDouble(sa) / stat.applyAsDouble(sb);
+        }
+        // nearest rank, read off the sorted resamples: an infinite ratio (a diverged run in the tail) must stay
+        // infinite, and Commons Math's estimators compute lower + d (upper - lower), which is NaN between infinities
+        Arrays.sort(stats);
+        return new double[] {stats[(int) Math.ceil(0.025 * stats.length) - 1], stats[(int) Math.ceil(0.975 * stats.length) - 1]};
     }
 
     /** A series of mean accuracy over seeds per strategy, at the given x, with the bootstrap 95% band of each mean. */

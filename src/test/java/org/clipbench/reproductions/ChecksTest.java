@@ -287,6 +287,44 @@ class ChecksTest {
     }
 
     @Nested
+    class TailQuantile {
+        /** 40 seeds per arm: final losses 0.1 .. 1 for the clipped arm, and the plain arm's the same with its top 20% times tailFactor. */
+        Map<String, SweepResults> arms(double tailFactor, double clipFraction) {
+            Synthetic plain = new Synthetic("sgd"), clipped = new Synthetic("clipped");
+            for (int i = 0; i < 40; i++) {
+                double loss = 0.1 + 0.9 * i / 39.0;
+                plain.run("none", 101 + i, "lr", 0.01, "eval_loss", i >= 32 ? loss * tailFactor : loss, "first_loss", 100.0);
+                clipped.run("global-norm:c=1,eps=0", 101 + i, "lr", 0.03, "eval_loss", loss, "first_loss", 100.0, "clip_fraction", clipFraction);
+            }
+            return Synthetic.of(plain.build(), clipped.build());
+        }
+
+        @Test void holds() {
+            Verdict v = judge("tail-quantile", arms(50, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("95% quantile of the final loss").contains("above 10");
+        }
+        @Test void failsWhenTheTailsAreAlike() {
+            Verdict v = judge("tail-quantile", arms(1, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("ratio 1,").contains("below 10");
+        }
+        @Test void aClippedArmThatNeverClippedFailsTheGate() {
+            assertThat(judge("tail-quantile", arms(50, 0.0)).reason()).contains("never clipped");
+        }
+        @Test void divergedRunsAreTheTail() {
+            Synthetic plain = new Synthetic("sgd"), clipped = new Synthetic("clipped");
+            for (int i = 0; i < 40; i++) {
+                plain.run("none", 101 + i, "lr", 0.01, "eval_loss", 0.5, "first_loss", 100.0, "diverged", i >= 30);
+                clipped.run("global-norm:c=1,eps=0", 101 + i, "lr", 0.03, "eval_loss", 0.5 + i / 100.0, "first_loss", 100.0);
+            }
+            Verdict v = judge("tail-quantile", Synthetic.of(plain.build(), clipped.build()));
+            assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("is Infinity without clipping");
+        }
+    }
+
+    @Nested
     class Bias {
         SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
             Synthetic s = new Synthetic(name);
