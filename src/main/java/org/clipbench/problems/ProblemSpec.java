@@ -37,7 +37,9 @@ public interface ProblemSpec {
             "smooth", SmoothSpec.class,
             "quadratic", QuadraticSpec.class,
             "mean", MeanSpec.class,
-            "workers", WorkersSpec.class);
+            "workers", WorkersSpec.class,
+            "quartic", QuarticSpec.class,
+            "phase-retrieval", PhaseRetrievalSpec.class);
 
     /** A problem from its JSON text, as a sweep file writes it; IllegalArgumentException for anything wrong in it. */
     static ProblemSpec parse(String json) {

@@ -28,6 +28,7 @@ public final class Checks {
         REGISTRY.put("carry-unbiased", CarryUnbiasedCheck::new);
         REGISTRY.put("error-feedback", ErrorFeedbackCheck::new);
         REGISTRY.put("tail-quantile", TailQuantileCheck::new);
+        REGISTRY.put("stability-range", StabilityRangeCheck::new);
     }
 
     public static Set<String> names() {

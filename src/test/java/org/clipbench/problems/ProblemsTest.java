@@ -120,4 +120,53 @@ class ProblemsTest {
         B.assign(x.tensor(0), new double[3]);
         assertThat(other.evaluate(x, null).get("distance")).isNotEqualTo(w.evaluate(x, null).get("distance"));
     }
+
+    /** The quartic's and phase retrieval's gradients match central finite differences of their losses on the same sample. */
+    @Test
+    void superQuadraticGradientsMatchFiniteDifferences() {
+        for (Problem problem : java.util.List.<Problem>of(new StochasticQuartic(4, 2, 1), new PhaseRetrieval(4, 20, 3, 2))) {
+            ParamSet x = ParamSet.zeros(B, problem.shape(), DType.F64, Layout.SEPARATE);
+            problem.initialize(x, new SplittableRandom(3));
+            B.assign(x.tensor(0), new double[] {0.7, -1.3, 0.2, 1.1});
+            ParamSet g = x.zerosLike();
+            problem.lossAndGradient(x, new SplittableRandom(11), g);
+            double[] analytic = g.toDoubles().get(0);
+            for (int j = 0; j < 4; j++) {
+                double h = 1e-6;
+                double[] plus = {0.7, -1.3, 0.2, 1.1}, minus = plus.clone();
+                plus[j] += h;
+                minus[j] -= h;
+                B.assign(x.tensor(0), plus);
+                double fPlus = problem.lossAndGradient(x, new SplittableRandom(11), x.zerosLike());
+                B.assign(x.tensor(0), minus);
+                double fMinus = problem.lossAndGradient(x, new SplittableRandom(11), x.zerosLike());
+                assertThat(analytic[j]).as("%s coordinate %d", problem.name(), j).isCloseTo((fPlus - fMinus) / (2 * h), within(1e-5 * Math.max(1, Math.abs(analytic[j]))));
+            }
+        }
+    }
+
+    /** Phase retrieval: the solution and its negative both have loss 0 and distance 0; the quartic's optimum is 0. */
+    @Test
+    void phaseRetrievalIsSolvedUpToSign() {
+        PhaseRetrieval p = new PhaseRetrieval(5, 30, 1, 3);
+        ParamSet x = ParamSet.zeros(B, p.shape(), DType.F64, Layout.SEPARATE);
+        p.initialize(x, new SplittableRandom(9));
+        assertThat(p.evaluate(x, null).get("distance")).isGreaterThan(1); // starts at norm 3, the solution has norm 1
+        // walk to the solution: gradient descent at a small step reaches loss ~0, distance ~0
+        ParamSet g = x.zerosLike();
+        for (int k = 0; k < 20000; k++) {
+            p.lossAndGradient(x, new SplittableRandom(k), g);
+            B.axpy(-0.002, g.tensor(0), x.tensor(0));
+        }
+        assertThat(p.evaluate(x, null).get("distance")).isLessThan(1e-3);
+        double[] negated = java.util.Arrays.stream(x.toDoubles().get(0)).map(v -> -v).toArray();
+        B.assign(x.tensor(0), negated);
+        assertThat(p.evaluate(x, null).get("distance")).isLessThan(1e-3);
+        assertThat(p.evaluate(x, null).get("loss")).isLessThan(1e-6);
+        StochasticQuartic q = new StochasticQuartic(3, 5, 1);
+        ParamSet y = ParamSet.zeros(B, q.shape(), DType.F64, Layout.SEPARATE);
+        q.initialize(y, null);
+        assertThat(q.evaluate(y, null).get("loss")).isEqualTo(3 * 625 / 4.0);
+        assertThat(q.evaluate(y, null).get("distance")).isCloseTo(5 * Math.sqrt(3), within(1e-12));
+    }
 }

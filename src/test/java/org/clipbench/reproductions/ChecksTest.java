@@ -325,6 +325,48 @@ class ChecksTest {
     }
 
     @Nested
+    class StabilityRange {
+        static final double[] LRS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+
+        /** 10 seeds per arm and step size; diverged[k]: how many runs of SGD / clipped SGD diverged at LRS[k]. */
+        SweepResults sweep(String name, int[] sgdDiverged, int[] clippedDiverged, double clipFraction) {
+            Synthetic s = new Synthetic(name);
+            for (int k = 0; k < LRS.length; k++) {
+                for (int i = 0; i < 10; i++) {
+                    s.run("none", 61 + i, "lr", LRS[k], "diverged", i < sgdDiverged[k]);
+                    s.run("global-norm:c=1,eps=0", 61 + i, "lr", LRS[k], "diverged", i < clippedDiverged[k], "clip_fraction", clipFraction);
+                }
+            }
+            return s.build();
+        }
+
+        Verdict judgeBoth(int[] sgd, int[] clipped) {
+            return judge("stability-range", Synthetic.of(sweep("quartic", sgd, clipped, 0.9), sweep("phase-retrieval", sgd, clipped, 0.9)));
+        }
+
+        @Test void holds() {
+            Verdict v = judgeBoth(new int[] {0, 1, 10, 10, 10}, new int[] {0, 0, 0, 0, 0});
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("SGD stable up to lr 0.001, clipped SGD up to 1").contains("at lr 0.100 SGD diverged in 10 of 10 runs");
+        }
+        @Test void failsWhenClippingDivergesToo() {
+            Verdict v = judgeBoth(new int[] {0, 1, 10, 10, 10}, new int[] {0, 0, 5, 10, 10});
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("clipped SGD up to 0.001: not 100 times wider");
+        }
+        @Test void undecidedWhenTheGridIsTooShort() {
+            Verdict v = judgeBoth(new int[] {0, 0, 0, 0, 10}, new int[] {0, 0, 0, 0, 0});
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("the grid ends before 100 times SGD's range");
+        }
+        @Test void gatesOnSgdWorkingAtTheSmallestStep() {
+            Verdict v = judgeBoth(new int[] {5, 10, 10, 10, 10}, new int[] {0, 0, 0, 0, 0});
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("the grid does not start where plain SGD works");
+        }
+    }
+
+    @Nested
     class Bias {
         SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
             Synthetic s = new Synthetic(name);
