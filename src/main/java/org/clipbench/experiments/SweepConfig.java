@@ -1,6 +1,7 @@
 package org.clipbench.experiments;
 
 import org.clipbench.problems.ProblemSpec;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,12 +19,17 @@ import org.clipbench.strategy.Strategies;
 
 /**
  * A sweep, as a JSON file: the problem, and the grid strategy x learning rate x seed with the training
- * settings. Validated as a whole before anything runs.
+ * settings. Validated as a whole before anything runs. sampling "poisson" draws Poisson lots (each training
+ * example joins with probability batch / training set size, as the privacy accountant assumes) and makes every
+ * DP run record the epsilon it spent at delta (default 1e-5); "fixed" (the default) draws batches of the
+ * problem's size. Both are left out of sweep.json when not given, so older sweeps keep their bytes and run ids.
  */
 public record SweepConfig(String name, ProblemSpec problem, String backend, String dtype, String optimizer, List<Double> lrs,
                           List<String> strategies, List<Long> seeds, Long steps, Integer evalEvery, String schedule,
                           Integer warmup, Double divergenceFactor, Integer curvePoints, String nonFinite, Double targetLoss,
-                          Double targetGradNorm, Boolean stopAtTarget, Boolean logSmoothness) {
+                          Double targetGradNorm, Boolean stopAtTarget, Boolean logSmoothness,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String sampling,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double delta) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // seeds: [1.5] is an error, not seed 1
@@ -59,6 +65,15 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public String optimizerOrDefault() { return optimizer != null ? optimizer : "sgd"; }
     public long stepsOrDefault() { return steps != null ? steps : 1000; }
     public int evalEveryOrDefault() { return evalEvery != null ? evalEvery : (int) Math.max(1, stepsOrDefault() / 10); }
+
+    /** Whether lots are Poisson-sampled (and DP runs accounted). */
+    public boolean poissonSampling() {
+        return "poisson".equals(sampling);
+    }
+
+    public double deltaOrDefault() {
+        return delta != null ? delta : 1e-5;
+    }
 
     public Trainer.Settings settings(double lr) {
         return Trainer.Settings.builder(stepsOrDefault(), lr)
@@ -100,6 +115,19 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
         for (String s : strategies) Strategies.create(s);
         if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("sweep: 'seeds' is empty: give at least one seed");
         settings(lrs.get(0));
+        if (sampling != null && !sampling.equals("poisson") && !sampling.equals("fixed")) {
+            throw new IllegalArgumentException("sweep: sampling '" + sampling + "' is unknown: use fixed (batches of the problem's size) or poisson");
+        }
+        if (delta != null && !poissonSampling()) throw new IllegalArgumentException("sweep: delta is for accounting Poisson-sampled runs: add \"sampling\": \"poisson\" or drop delta");
+        if (poissonSampling()) {
+            problem.build().withPoissonSampling();
+            if (!(deltaOrDefault() > 0 && deltaOrDefault() < 1)) throw new IllegalArgumentException("sweep: delta " + delta + " must be in (0, 1), e.g. 1e-5");
+        }
+        for (String s : strategies) {
+            if (Strategies.create(s) instanceof org.clipbench.strategy.PerExampleClipStrategy dp && !Double.isNaN(dp.targetEpsilon()) && !poissonSampling()) {
+                throw new IllegalArgumentException("sweep: " + s + " targets an epsilon, which is accounted only under Poisson sampling: add \"sampling\": \"poisson\"");
+            }
+        }
         return this;
     }
 
@@ -122,7 +150,8 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public SweepConfig with(List<Double> newLrs, List<String> newStrategies, List<Long> newSeeds, Long newSteps) {
         return new SweepConfig(name, problem, backend, dtype, optimizer, newLrs != null ? newLrs : lrs,
                 newStrategies != null ? newStrategies : strategies, newSeeds != null ? newSeeds : seeds, newSteps != null ? newSteps : steps,
-                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness).validated();
+                evalEvery, schedule, warmup, divergenceFactor, curvePoints, nonFinite, targetLoss, targetGradNorm, stopAtTarget, logSmoothness,
+                sampling, delta).validated();
     }
 
     /** The grid, one run per strategy x learning rate x seed, in a fixed order. */

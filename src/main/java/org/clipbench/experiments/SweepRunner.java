@@ -22,7 +22,9 @@ import org.clipbench.backend.Backend;
 import org.clipbench.backend.Backends;
 import org.clipbench.optim.Optimizers;
 import org.clipbench.problems.Problem;
+import org.clipbench.strategy.PerExampleClipStrategy;
 import org.clipbench.strategy.Strategies;
+import org.clipbench.strategy.Strategy;
 import org.clipbench.io.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -133,9 +135,13 @@ public final class SweepRunner {
     /** Trains one run and writes its file; returns whether it diverged. */
     static boolean runOne(RunSpec r, Path runsDir) throws IOException {
         SweepConfig c = r.config();
-        Problem problem = c.problem().build();
+        Problem problem = c.poissonSampling() ? c.problem().build().withPoissonSampling() : c.problem().build();
         Backend b = Backends.create(c.backendOrDefault(), 1);
-        Trainer.Result res = Trainer.train(problem, b, c.dtypeOrDefault(), Strategies.create(r.strategy()),
+        Strategy strategy = Strategies.create(r.strategy());
+        PrivacyAccounting privacy = c.poissonSampling()
+                ? new PrivacyAccounting((double) problem.batchSize() / problem.trainingSetSize(), problem.batchSize(), c.deltaOrDefault()) : null;
+        if (privacy != null && strategy instanceof PerExampleClipStrategy dp) privacy.applyTarget(dp, c.stepsOrDefault());
+        Trainer.Result res = Trainer.train(problem, b, c.dtypeOrDefault(), strategy,
                 Optimizers.create(c.optimizerOrDefault()), r.seed(), c.settings(r.lr()));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("run_id", r.id());
@@ -160,6 +166,15 @@ public final class SweepRunner {
         row.put("loss_spikes", res.lossSpikes());
         row.put("wall_s", res.wallSeconds());
         row.put("lr_schedule", c.settings(r.lr()).schedule().decay() + "+warmup" + c.settings(r.lr()).schedule().warmup());
+        if (c.sampling() != null) row.put("dp_sampling", c.sampling());
+        if (privacy != null && strategy instanceof PerExampleClipStrategy dp && !Double.isNaN(dp.noiseMultiplier())) {
+            // the epsilon of the steps actually taken (a diverged run stopped early), at the sweep's delta
+            row.put("dp_sampling_rate", privacy.samplingRate());
+            row.put("dp_noise_multiplier", dp.noiseMultiplier());
+            row.put("dp_charged_multiplier", privacy.chargedMultiplier(dp));
+            row.put("dp_delta", privacy.delta());
+            row.put("dp_epsilon", privacy.epsilon(dp, res.steps()));
+        }
         // every field of the problem as its own column, so a run's row says everything that defines it
         JsonNode spec = JSON.valueToTree(c.problem());
         spec.fields().forEachRemaining(f -> { if (!f.getValue().isNull()) row.put("problem_" + f.getKey(), f.getValue().asText()); });
@@ -179,18 +194,21 @@ public final class SweepRunner {
         try (var s = Files.list(dir.resolve("runs"))) {
             for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) docs.add(JSON.readTree(p.toFile()));
         }
-        TreeSet<String> evalKeys = new TreeSet<>(), problemKeys = new TreeSet<>();
+        TreeSet<String> evalKeys = new TreeSet<>(), problemKeys = new TreeSet<>(), privacyKeys = new TreeSet<>();
         for (JsonNode d : docs) {
             d.get("run").fieldNames().forEachRemaining(k -> {
                 if (k.startsWith("eval_")) evalKeys.add(k);
                 if (k.startsWith("problem_")) problemKeys.add(k);
+                if (k.startsWith("dp_") && !k.equals("dp_sampling")) privacyKeys.add(k);
             });
         }
         List<String> textCols = new ArrayList<>(List.of("run_id", "sweep", "problem", "backend", "dtype", "optimizer", "lr_schedule",
                 "strategy", "diverged"));
         textCols.addAll(problemKeys);
+        if (docs.stream().anyMatch(d -> d.get("run").has("dp_sampling"))) textCols.add("dp_sampling"); // only for sweeps that chose a sampling
         List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "steps_to_target", "first_loss",
                 "final_loss", "best_loss", "clip_fraction", "skipped_steps", "loss_spikes", "wall_s"));
+        numCols.addAll(privacyKeys);
         numCols.addAll(evalKeys);
         Table runs = Table.create("runs");
         for (String c : textCols) runs.addColumns(StringColumn.create(c));

@@ -39,7 +39,7 @@ abstract class TrainingStep {
         this.grads = params.zerosLike();
         this.update = params.zerosLike();
         this.dataRng = dataRng;
-        this.ctx = new ClipContext(NormKind.SAFE, s.nonFinite(), false, params);
+        this.ctx = ClipContext.training(s.nonFinite(), params).withExpectedBatch(problem.batchSize());
     }
 
     static TrainingStep of(Problem problem, Strategy clip, Optimizer optimizer, ParamSet params, SplittableRandom dataRng,
@@ -78,8 +78,9 @@ abstract class TrainingStep {
 
         @Override
         Outcome take(long k, double lr, boolean curvePoint, boolean checkGradTarget) {
-            double loss = problem.perExampleGradients(params, dataRng, perExample);
-            ClipReport r = clip.clipAndAggregate(perExample, grads, ctx);
+            Problem.Lot lot = problem.perExampleLot(params, dataRng, perExample);
+            double loss = lot.meanLoss();
+            ClipReport r = clip.clipAndAggregate(perExample.subList(0, lot.size()), grads, ctx);
             if (!r.skipped()) optimizer.update(params, grads, lr, update);
             return new Outcome(loss, r, Double.NaN, Double.NaN, false);
         }

@@ -105,6 +105,20 @@ public final class RdpAccountant {
         return Math.pow(1 / (sigma * sigma) + 1 / (4 * sigmaCount * sigmaCount), -0.5);
     }
 
+    /**
+     * The noise multiplier of several Gaussian queries released together each step on the same lot, each of
+     * sensitivity 1 with its own multiplier: their RDP adds like one query with (sum sigma_i^-2)^(-1/2). A
+     * multiplier of +Inf is a query that releases nothing; 0 releases without noise (infinite cost).
+     */
+    public static double combined(double... multipliers) {
+        double inverseSquares = 0;
+        for (double m : multipliers) {
+            if (!(m >= 0)) throw new IllegalArgumentException("a noise multiplier must be >= 0, not " + m);
+            inverseSquares += 1 / (m * m);
+        }
+        return 1 / Math.sqrt(inverseSquares);
+    }
+
     /** log A_alpha for an integer order: log sum_k C(alpha, k) (1-q)^(alpha-k) q^k exp((k^2 - k) / (2 sigma^2)). */
     static double logAInteger(double q, double sigma, int alpha) {
         double logA = Double.NEGATIVE_INFINITY;

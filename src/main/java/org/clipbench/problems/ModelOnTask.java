@@ -16,9 +16,15 @@ public final class ModelOnTask implements Problem {
     private final Task task;
     private final int batchSize;
     private final int evalSize;
+    private final boolean poisson;
+    private double lastLoss = Double.NaN; // the loss reported for an empty Poisson lot (no example, no new loss)
 
     /** evalSize: fresh sequences per evaluation for generated tasks; datasets always use their test split. */
     public ModelOnTask(Model model, Task task, int batchSize, int evalSize) {
+        this(model, task, batchSize, evalSize, false);
+    }
+
+    private ModelOnTask(Model model, Task task, int batchSize, int evalSize, boolean poisson) {
         if (model.outputDim() != task.outputDim()) {
             throw new IllegalArgumentException(model.name() + " has " + model.outputDim() + " outputs but task " + task.name()
                     + " needs " + task.outputDim());
@@ -32,6 +38,32 @@ public final class ModelOnTask implements Problem {
         this.task = task;
         this.batchSize = batchSize;
         this.evalSize = evalSize;
+        this.poisson = poisson;
+        if (poisson && batchSize > task.trainingSetSize()) {
+            throw new IllegalArgumentException("Poisson sampling: the expected lot " + batchSize + " exceeds the " + task.trainingSetSize()
+                    + " training examples of " + task.name() + "; give a smaller batch");
+        }
+    }
+
+    /** Lots with each of the task's training examples joining with probability batch / training set size. */
+    @Override
+    public Problem withPoissonSampling() {
+        if (task.trainingSetSize() == 0) return Problem.super.withPoissonSampling();
+        return new ModelOnTask(model, task, batchSize, evalSize, true);
+    }
+
+    @Override
+    public int trainingSetSize() {
+        return task.trainingSetSize();
+    }
+
+    /** The Poisson rate: the expected lot over the training set. */
+    public double samplingRate() {
+        return (double) batchSize / task.trainingSetSize();
+    }
+
+    private Batch trainBatch(SplittableRandom rng) {
+        return poisson ? task.poissonTrainBatch(rng, samplingRate()) : task.trainBatch(rng, batchSize);
     }
 
     public Model model() { return model; }
@@ -47,14 +79,29 @@ public final class ModelOnTask implements Problem {
         model.initialize(params, rng);
     }
 
+    /** An empty Poisson lot has no loss and a zero gradient: the last lot's loss is reported again. */
     @Override
     public double lossAndGradient(ParamSet params, SplittableRandom rng, ParamSet grads) {
-        return model.lossAndGradient(params, task.trainBatch(rng, batchSize), grads);
+        Batch b = trainBatch(rng);
+        if (b.size() == 0) {
+            for (int i = 0; i < grads.size(); i++) grads.backend().fill(grads.tensor(i), 0);
+            return lastLoss;
+        }
+        return lastLoss = model.lossAndGradient(params, b, grads);
     }
 
     @Override
     public double perExampleGradients(ParamSet params, SplittableRandom rng, List<ParamSet> out) {
-        return model.perExampleGradients(params, task.trainBatch(rng, batchSize), out);
+        return perExampleLot(params, rng, out).meanLoss();
+    }
+
+    @Override
+    public Lot perExampleLot(ParamSet params, SplittableRandom rng, List<ParamSet> out) {
+        Batch b = trainBatch(rng);
+        while (out.size() < b.size()) out.add(out.get(0).zerosLike());
+        if (b.size() == 0) return new Lot(0, lastLoss);
+        lastLoss = model.perExampleGradients(params, b, out.subList(0, b.size()));
+        return new Lot(b.size(), lastLoss);
     }
 
     /**

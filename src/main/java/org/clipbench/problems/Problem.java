@@ -33,8 +33,34 @@ public interface Problem {
         throw new UnsupportedOperationException(name() + " has no per-example gradients");
     }
 
-    /** Examples in a training batch (1 for deterministic problems). */
+    /** Examples in a training batch (1 for deterministic problems); under Poisson sampling, the expected lot size. */
     default int batchSize() {
         return 1;
+    }
+
+    /** A lot of per-example gradients: how many examples it held (the first size entries of out) and their mean loss. */
+    record Lot(int size, double meanLoss) {
+    }
+
+    /**
+     * Per-example gradients of one training lot into out, which the problem may grow (a Poisson-sampled lot's size
+     * varies); by default a batch of {@link #batchSize()} through {@link #perExampleGradients}.
+     */
+    default Lot perExampleLot(ParamSet params, SplittableRandom rng, java.util.List<ParamSet> out) {
+        return new Lot(batchSize(), perExampleGradients(params, rng, out));
+    }
+
+    /** Examples in the finite training set lots are drawn from; 0 when the data are generated or fixed. */
+    default int trainingSetSize() {
+        return 0;
+    }
+
+    /**
+     * This problem with Poisson-sampled lots (each training example joins with probability batchSize /
+     * trainingSetSize, what the RDP accountant assumes); IllegalArgumentException where there is no finite training set.
+     */
+    default Problem withPoissonSampling() {
+        throw new IllegalArgumentException("problem " + name() + " has no finite training set: Poisson sampling needs a dataset problem "
+                + "(mlp, logistic or softmax on digits or breast-cancer)");
     }
 }

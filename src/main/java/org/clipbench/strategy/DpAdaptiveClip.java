@@ -7,8 +7,9 @@ import org.clipbench.params.ParamSet;
  * Opacus AdaClipDPOptimizer). Flat clipping at the current bound C; after each step
  * b~ = (#{i : ||g_i|| <= C} + N(0, countSigma^2)) / B and C <- C * exp(-eta * (b~ - quantile)),
  * clamped to [min, max]. countSigma defaults to B/20 as recommended (countNoise = 0.05). The count
- * noise is drawn after the gradient noise, from the same seeded generator. The privacy cost of the
- * count is not folded into sigma here (no accountant in this suite).
+ * noise is drawn after the gradient noise, from the same seeded generator. B is the expected lot size
+ * (what the sum is divided by), so the count's noise does not depend on a Poisson lot's actual size; its
+ * privacy cost is charged by the accountant through {@link #countNoiseMultiplier} (Andrew et al. 2021).
  */
 public final class DpAdaptiveClip extends DpSgdClip {
     private final double quantile;
@@ -26,6 +27,12 @@ public final class DpAdaptiveClip extends DpSgdClip {
         min = p.positive("min", 1e-6, "lower limit of C");
         max = p.positive("max", 1e6, "upper limit of C");
         if (min > max) throw new IllegalArgumentException(p.strategy() + ": min=" + min + " exceeds max=" + max);
+    }
+
+    /** The count (sensitivity 1) gets noise of std countNoise * B: its noise multiplier. */
+    @Override
+    public double countNoiseMultiplier(int expectedLot) {
+        return countNoise == 0 ? 0 : countNoise * expectedLot;
     }
 
     @Override

@@ -14,14 +14,16 @@ import org.clipbench.params.ParamSet;
  * Per-layer: each of the K layers is clipped at C / sqrt(K), so the noise scale sigma * ||(C_k)|| is
  * sigma * C as in the flat case. Gaussian noise N(0, sigma^2 C^2) per coordinate comes from a seeded
  * generator on the Java side (identical on every backend); the sum is divided by the expected batch
- * size (0 = the actual one). Non-finite examples follow the policy: ERROR names the example and
+ * size (the spec's expectedBatch, else the context's, else the actual one: a Poisson lot may be empty).
+ * epsilon=E instead of sigma: the trainer sets sigma to spend E over the run (see {@link #targetEpsilon()}). Non-finite examples follow the policy: ERROR names the example and
  * tensor, SKIP leaves out unchanged and reports a skipped step, ZERO zeroes the bad entries.
  */
 public class DpSgdClip implements PerExampleClipStrategy {
     private final String name;
     private final String spec;
     private final boolean perLayer;
-    protected final double sigma;
+    protected double sigma;
+    private final double targetEpsilon;
     private final double eps;
     private final int expectedBatch;
     private final long seed;
@@ -36,6 +38,12 @@ public class DpSgdClip implements PerExampleClipStrategy {
         this.initialBound = p.positive("C", 1.0, perLayer ? "total clip bound (each of K layers gets C/sqrt(K))"
                 : "per-example clip bound");
         sigma = p.nonNegative("sigma", 1.0, "noise multiplier: noise std is sigma * C");
+        double epsilon = p.nonNegative("epsilon", 0, "privacy target: the trainer sets sigma to spend this epsilon over the run "
+                + "(Poisson sampling, the sweep's delta); 0 = use sigma");
+        if (epsilon > 0 && p.given("sigma")) {
+            throw new IllegalArgumentException(p.strategy() + ": give sigma or epsilon, not both (epsilon sets sigma for the run)");
+        }
+        targetEpsilon = epsilon > 0 ? epsilon : Double.NaN;
         eps = p.nonNegative("eps", 0.0, "factor is C/(n+eps): 0 = Abadi, 1e-6 = Opacus");
         expectedBatch = p.integer("expectedBatch", 0, 0, "divisor of the noised sum; 0 = the batch size");
         seed = p.seed("seed", 0, "seed of the noise generator, mixed with the run's seed in training");
@@ -79,8 +87,25 @@ public class DpSgdClip implements PerExampleClipStrategy {
     }
 
     @Override
+    public double noiseMultiplier() {
+        return sigma;
+    }
+
+    @Override
+    public double targetEpsilon() {
+        return targetEpsilon;
+    }
+
+    @Override
+    public void useNoiseMultiplier(double sigma) {
+        if (!(sigma >= 0 && Double.isFinite(sigma))) throw new IllegalArgumentException(spec + ": noise multiplier " + sigma + " must be finite and >= 0");
+        this.sigma = sigma;
+    }
+
+    @Override
     public ClipReport clipAndAggregate(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
-        if (examples.isEmpty()) throw new IllegalArgumentException(spec + ": the batch has no examples");
+        int divisor = expectedBatch > 0 ? expectedBatch : ctx.expectedBatch() > 0 ? ctx.expectedBatch() : examples.size();
+        if (divisor == 0) throw new IllegalArgumentException(spec + ": the batch has no examples and no expected size to divide by");
         ExampleScreening screening = ExampleScreening.screen(examples, out, ctx, spec);
         if (screening == ExampleScreening.SKIP_STEP) return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
         boolean sawNonFinite = screening == ExampleScreening.REPAIRED;
@@ -100,9 +125,9 @@ public class DpSgdClip implements PerExampleClipStrategy {
             for (int i = 0; i < out.size(); i++) b.axpy(1.0, ex.tensor(i), out.tensor(i));
         }
         addNoise(out);
-        GradNorms.scaleAll(out, 1.0 / (expectedBatch > 0 ? expectedBatch : examples.size()));
+        GradNorms.scaleAll(out, 1.0 / divisor);
         double usedBound = clipBound; // before afterStep: the adaptive rule moves the bound for the next step
-        afterStep(examples.size());
+        afterStep(divisor);
         double post = ctx.measure() ? GradNorms.global(out, 2, ctx.normKind()) : Double.NaN;
         return ClipReport.perUnit(maxNorm, post, usedBound, scales, clipped).withNonFinite(sawNonFinite || Double.isNaN(maxNorm));
     }

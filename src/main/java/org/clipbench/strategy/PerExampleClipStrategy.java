@@ -12,4 +12,27 @@ public interface PerExampleClipStrategy extends Strategy {
      * factor per example, clippedUnits = examples clipped, units = batch size.
      */
     ClipReport clipAndAggregate(List<ParamSet> perExample, ParamSet out, ClipContext ctx);
+
+    /** The Gaussian noise multiplier of the sum (noise std over the clip bound); NaN for a rule that adds no noise. */
+    default double noiseMultiplier() {
+        return Double.NaN;
+    }
+
+    /**
+     * The noise multiplier of a second private query each step (the adaptive bound's count, sensitivity 1) for lots of
+     * the given expected size; +Inf when the rule makes none.
+     */
+    default double countNoiseMultiplier(int expectedLot) {
+        return Double.POSITIVE_INFINITY;
+    }
+
+    /** The epsilon the spec asks a run to spend (epsilon=...), or NaN: the trainer then sets the noise multiplier that spends it. */
+    default double targetEpsilon() {
+        return Double.NaN;
+    }
+
+    /** Sets the noise multiplier (the trainer's answer to {@link #targetEpsilon()}). */
+    default void useNoiseMultiplier(double sigma) {
+        throw new UnsupportedOperationException(spec() + " adds no noise");
+    }
 }

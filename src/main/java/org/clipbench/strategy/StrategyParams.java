@@ -27,6 +27,11 @@ public final class StrategyParams {
         this.values = new LinkedHashMap<>(values);
     }
 
+    /** Whether the spec gives this key (as opposed to leaving it at its default). */
+    public boolean given(String key) {
+        return values.containsKey(key);
+    }
+
     public static StrategyParams empty(String strategy) {
         return new StrategyParams(strategy, Map.of());
     }

@@ -140,6 +140,26 @@ public final class DatasetTask implements Task {
         return Batch.classification(x, y);
     }
 
+    @Override
+    public int trainingSetSize() {
+        return trainX.length;
+    }
+
+    /** Every training example, in order, joins with probability rate (one uniform draw each). */
+    @Override
+    public Batch poissonTrainBatch(SplittableRandom rng, double rate) {
+        if (!(rate > 0 && rate <= 1)) throw new IllegalArgumentException("Poisson sampling rate " + rate + " must be in (0, 1]");
+        java.util.List<Integer> picked = new java.util.ArrayList<>();
+        for (int k = 0; k < trainX.length; k++) if (rng.nextDouble() < rate) picked.add(k);
+        double[][] x = new double[picked.size()][];
+        int[] y = new int[picked.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = trainX[picked.get(i)];
+            y[i] = trainY[picked.get(i)];
+        }
+        return Batch.classification(x, y);
+    }
+
     /** The whole test split (size is ignored: the split is fixed). */
     @Override
     public Batch evalBatch(SplittableRandom rng, int size) {

@@ -18,6 +18,19 @@ public interface Task {
     /** A training batch: fresh samples for generated tasks, a seeded minibatch for datasets. */
     Batch trainBatch(SplittableRandom rng, int batchSize);
 
+    /** Examples in the training set a batch is drawn from; 0 for generated tasks (no finite set). */
+    default int trainingSetSize() {
+        return 0;
+    }
+
+    /**
+     * A Poisson-sampled lot: each training example joins independently with probability rate (the sampling the
+     * RDP accountant of DP-SGD assumes), so the lot's size varies and may be 0. Only tasks with a finite training set.
+     */
+    default Batch poissonTrainBatch(SplittableRandom rng, double rate) {
+        throw new IllegalArgumentException(name() + " generates its data: Poisson sampling needs a dataset (digits, breast-cancer)");
+    }
+
     /** A held-out batch of the given size (fresh sequences, or the test split for datasets). */
     Batch evalBatch(SplittableRandom rng, int size);
 

@@ -307,6 +307,24 @@ class StrategyExactValuesTest {
         assertThat(t(out, 0)).containsExactly(new double[] {0.6, 0.8}, within(1e-12)); // reset: estimates from 0 again
     }
 
+    /** A Poisson lot may be empty: the noised sum is still divided by the expected lot size; with none to divide by, an error. */
+    @Test
+    void dpDividesByTheExpectedLotAndAcceptsAnEmptyOne() {
+        var dp = Strategies.perExample("dp-flat:C=1,sigma=0");
+        ParamSet e1 = vectors(new double[] {3, 4});
+        ParamSet out = e1.zerosLike();
+        dp.clipAndAggregate(List.of(e1), out, ClipContext.defaults().withExpectedBatch(4));
+        assertThat(t(out, 0)).containsExactly(new double[] {0.6 / 4, 0.8 / 4}, within(1e-15));
+        ParamSet empty = e1.zerosLike();
+        var noisy = Strategies.perExample("dp-flat:C=1,sigma=1,seed=3");
+        ClipReport r = noisy.clipAndAggregate(List.of(), empty, ClipContext.defaults().withExpectedBatch(4));
+        assertThat(r.clippedUnits()).isZero();
+        assertThat(t(empty, 0)).doesNotContain(0.0); // noise alone, over 4
+        assertThatThrownBy(() -> dp.clipAndAggregate(List.of(), e1.zerosLike(), ClipContext.defaults()))
+                .hasMessageContaining("no examples and no expected size");
+        assertThat(Strategies.perExample("dp-flat:C=1,expectedBatch=2").noiseMultiplier()).isEqualTo(1.0);
+    }
+
     @Test
     void dpFlatAndPerLayer() {
         var dp = Strategies.perExample("dp-flat:C=1,sigma=0");
