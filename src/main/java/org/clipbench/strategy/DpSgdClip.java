@@ -140,13 +140,18 @@ public class DpSgdClip implements PerExampleClipStrategy {
         double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
         double total = GradNorms.combine(norms, 2);
         recordNorm(total);
-        if (!perLayer) return new ExampleClip(total, GradNorms.clipUnit(ex, null, total, 2, clipBound, 1, eps).factor());
+        if (!perLayer) return new ExampleClip(total, scaleExample(ex, total));
         double layerBound = clipBound / Math.sqrt(layers.size());
         double smallest = 1;
         for (List<Integer> members : layers.values()) {
             smallest = Math.min(smallest, GradNorms.clipUnit(ex, members, GradNorms.subsetNorm(norms, members), 2, layerBound, 1, eps).factor());
         }
         return new ExampleClip(total, smallest);
+    }
+
+    /** Scales one example whose L2 norm is total (flat rules); returns the factor. DP-SGD: clipped to the bound. */
+    protected double scaleExample(ParamSet example, double total) {
+        return GradNorms.clipUnit(example, null, total, 2, clipBound, 1, eps).factor();
     }
 
     /** Gaussian noise of standard deviation sigma * C on every coordinate of the sum, drawn from the run's stream. */

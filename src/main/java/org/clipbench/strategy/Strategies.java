@@ -58,6 +58,10 @@ public final class Strategies {
                 "dp-flat:C=1,sigma=0.5,seed=3");
         register("dp-layer", p -> new DpSgdClip(p, true), "DP-SGD per-example clipping per layer + noise",
                 "dp-layer:C=1,sigma=0.5,seed=3");
+        register("dp-auto-s", p -> new DpAutoClip(p, 0.01), "DP-SGD with each example normalised: C g_i/(||g_i|| + gamma) (Bu et al. 2023, AUTO-S)",
+                "dp-auto-s:C=1,sigma=0.5,seed=3");
+        register("dp-auto-v", p -> new DpAutoClip(p, 0), "DP-SGD with each example normalised to length C (Bu et al. 2023, AUTO-V)",
+                "dp-auto-v:C=1,sigma=0.5,seed=3");
         register("clip21", Clip21::new, "per-worker error feedback: each worker's estimate moves by its clipped change (Khirirat et al. 2023)",
                 "clip21", "clip21:c=0.5");
         register("dp-adaptive", DpAdaptiveClip::new, "DP-SGD with the clip bound adapted to a quantile",

@@ -63,7 +63,8 @@ class OverflowingNormTest {
             new Case("zclip:warmup=2,z=1,maxNorm=inf", 2, 1.0)); // a spike: clipped to the mean, 3
 
     static final List<String> DP_SPECS = List.of("dp-flat:C=1,sigma=0", "dp-layer:C=1,sigma=0",
-            "dp-adaptive:C=1,sigma=0,countNoise=0", "clip21:c=1"); // clip21's first step: the estimates are 0
+            "dp-adaptive:C=1,sigma=0,countNoise=0", "clip21:c=1", // clip21's first step: the estimates are 0
+            "dp-auto-v:C=1,sigma=0", "dp-auto-s:C=1,sigma=0"); // normalised to 1: gamma is nothing beside an overflowing norm
 
     static final ParamShape SHAPE = new ParamShape("square", List.of(new TensorSpec("w", 3, 3, "l1")));
 

@@ -325,6 +325,24 @@ class StrategyExactValuesTest {
         assertThat(Strategies.perExample("dp-flat:C=1,expectedBatch=2").noiseMultiplier()).isEqualTo(1.0);
     }
 
+    /** AUTO-S / AUTO-V as DP rules: each example normalised (up or down) before the sum; a zero example stays zero. */
+    @Test
+    void dpAutomaticClippingNormalisesEachExample() {
+        var autoV = Strategies.perExample("dp-auto-v:C=1,sigma=0");
+        ParamSet e1 = vectors(new double[] {3, 4}), e2 = vectors(new double[] {0.03, 0.04}), e3 = vectors(new double[] {0, 0});
+        ParamSet out = e1.zerosLike();
+        autoV.clipAndAggregate(List.of(e1, e2, e3), out, ClipContext.defaults());
+        assertThat(t(out, 0)).containsExactly(new double[] {2 * 0.6 / 3, 2 * 0.8 / 3}, within(1e-15)); // two unit vectors and a zero, over 3
+        var autoS = Strategies.perExample("dp-auto-s:C=1,sigma=0");
+        e1 = vectors(new double[] {3, 4});
+        e2 = vectors(new double[] {0.03, 0.04});
+        out = e1.zerosLike();
+        autoS.clipAndAggregate(List.of(e1, e2), out, ClipContext.defaults());
+        assertThat(t(e2, 0)).containsExactly(new double[] {0.03 / 0.06, 0.04 / 0.06}, within(1e-15)); // 1 / (0.05 + 0.01)
+        assertThat(t(e1, 0)).containsExactly(new double[] {3 / 5.01, 4 / 5.01}, within(1e-15));
+        assertThat(autoS.noiseMultiplier()).isZero();
+    }
+
     @Test
     void dpFlatAndPerLayer() {
         var dp = Strategies.perExample("dp-flat:C=1,sigma=0");
