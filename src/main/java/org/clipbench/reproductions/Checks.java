@@ -29,6 +29,8 @@ public final class Checks {
         REGISTRY.put("error-feedback", ErrorFeedbackCheck::new);
         REGISTRY.put("tail-quantile", TailQuantileCheck::new);
         REGISTRY.put("stability-range", StabilityRangeCheck::new);
+        REGISTRY.put("matches-best-fixed", MatchesBestFixedCheck::new);
+        REGISTRY.put("automatic-clipping", AutomaticClippingCheck::new);
     }
 
     public static Set<String> names() {

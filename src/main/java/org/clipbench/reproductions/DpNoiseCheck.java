@@ -10,8 +10,8 @@ import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
 
 /**
- * Abadi et al. 2016 (DP-SGD), adapted: held-out accuracy against the noise multiplier sigma at a fixed
- * clip bound. Reproduced when every step non-private -> sigma_1 -> ... -> sigma_k costs accuracy by a
+ * Abadi et al. 2016 (DP-SGD), adapted: held-out accuracy against the noise (arms given by sigma, or by a
+ * target epsilon, ordered from least noise to most) at a fixed clip bound. Reproduced when every step non-private -> sigma_1 -> ... -> sigma_k costs accuracy by a
  * one-sided paired Wilcoxon signed-rank test (arms share seeds), Holm-adjusted over the steps at level
  * `alpha`. Not reproduced when the bootstrap 95% interval of accuracy(smallest sigma) - accuracy(largest)
  * lies at or below 0; inconclusive otherwise. The clip-bound sweep (accuracy against
@@ -19,7 +19,8 @@ import tech.tablesaw.api.Table;
  * non-private baseline learned (accuracy interval above chance), every private arm clipped.
  */
 final class DpNoiseCheck implements Check {
-    private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)"), BOUND = Pattern.compile("C=([0-9.]+)");
+    private static final Pattern SIGMA = Pattern.compile("sigma=([0-9.]+)"), BOUND = Pattern.compile("C=([0-9.]+)"),
+            EPSILON = Pattern.compile("epsilon=([0-9.]+)");
     private final String sigmaSweep, variantsSweep, boundSweep, nonPrivate;
     private final double alpha;
 
@@ -41,14 +42,32 @@ final class DpNoiseCheck implements Check {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
+    /** The target epsilon of an arm given as epsilon=E, or NaN. */
+    static double epsilon(String strategy) {
+        Matcher m = EPSILON.matcher(strategy);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** Orders arms from least to most noise: by sigma, or for arms given by their epsilon, by 1/epsilon. */
+    static double noise(String strategy) {
+        double e = epsilon(strategy);
+        return Double.isNaN(e) ? sigma(strategy) : 1 / e;
+    }
+
+    /** "epsilon 2" or "sigma 4": how the arm's privacy was set. */
+    static String privacyLabel(String strategy) {
+        double e = epsilon(strategy);
+        return Double.isNaN(e) ? "sigma " + Evidence.num(sigma(strategy)) : "epsilon " + Evidence.num(e);
+    }
+
     List<String> privateStrategies(SweepResults s) {
         return s.runs().stringColumn("strategy").unique().asList().stream().filter(x -> !x.equals(nonPrivate))
-                .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::sigma)).toList();
+                .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::noise)).toList();
     }
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#seeds", "#mean_accuracy", "ci95", "#diverged", "#clip_fraction");
+        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#epsilon", "#seeds", "#mean_accuracy", "ci95", "#diverged", "#clip_fraction");
         SweepResults s = results.get(sigmaSweep);
         for (String sweep : List.of(sigmaSweep, boundSweep, variantsSweep)) {
             SweepResults x = results.get(sweep);
@@ -56,7 +75,8 @@ final class DpNoiseCheck implements Check {
             for (String strategy : x.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
                 Table r = Evidence.runs(x, strategy, Double.NaN);
                 double[] acc = Evidence.accuracy(r, 0.1);
-                rows.add(sweep, strategy, sigma(strategy), r.rowCount(), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
+                // sigma and epsilon as the runs recorded them (a target epsilon sets sigma; fixed batches have no epsilon)
+                rows.add(sweep, strategy, recorded(r, "dp_noise_multiplier", sigma(strategy)), recorded(r, "dp_epsilon", Double.NaN), r.rowCount(), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
                         Evidence.divergedCount(r), Gates.clipFraction(r));
             }
         }
@@ -80,10 +100,10 @@ final class DpNoiseCheck implements Check {
             p[i] = pairs[0].length < 2 ? 1.0 : StatisticalTests.wilcoxonGreater(pairs[0], pairs[1]);
         }
         double[] adjusted = StatisticalTests.holm(p);
-        String numbers = "mean accuracy: non-private " + Evidence.pct(nonPriv) + ", by sigma " + priv.stream().map(x -> Evidence.num(sigma(x))).toList()
+        String numbers = "mean accuracy: non-private " + Evidence.pct(nonPriv) + ", by " + priv.stream().map(DpNoiseCheck::privacyLabel).toList()
                 + ": " + means.stream().map(Evidence::pct).toList() + "; each step costs accuracy, paired Wilcoxon one-sided, Holm-adjusted p "
                 + java.util.Arrays.stream(adjusted).mapToObj(Evidence::num).toList() + " (alpha " + Evidence.num(alpha)
-                + "); accuracy(smallest sigma) - accuracy(largest) 95% CI " + Evidence.interval(diff);
+                + "); accuracy(least noise) - accuracy(most) 95% CI " + Evidence.interval(diff);
         List<String> gates = new ArrayList<>(); // ArrayList: a passed gate is null
         gates.add(Gates.learned(nonPrivate, nonPrivAccuracy, 0.1));
         for (String x : priv) gates.add(Gates.clipped(x, Evidence.runs(s, x, Double.NaN)));
@@ -92,6 +112,13 @@ final class DpNoiseCheck implements Check {
         if (diff[1] <= 0) return Verdict.notReproduced(numbers + ": the interval says more noise did not cost accuracy", t);
         if (java.util.Arrays.stream(adjusted).allMatch(x -> x < alpha)) return Verdict.reproduced(numbers, t);
         return Verdict.inconclusive(numbers + ": not every step is significant", t);
+    }
+
+    /** The mean of a recorded column over an arm's runs, or fallback when the runs did not record it. */
+    private static double recorded(Table r, String column, double fallback) {
+        if (!r.columnNames().contains(column)) return fallback;
+        double m = r.numberColumn(column).asDoubleColumn().removeMissing().mean();
+        return Double.isNaN(m) ? fallback : m;
     }
 
     /** The metric of two arms' runs matched by seed: [arm a's accuracies, arm b's], seeds in both arms only. */
@@ -120,19 +147,19 @@ final class DpNoiseCheck implements Check {
         if (b != null) {
             List<String> bounds = b.runs().stringColumn("strategy").unique().asList().stream()
                     .sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::bound)).toList();
-            out.add(Figure.line(id + "-accuracy-vs-bound").title("DP-SGD on digits: accuracy against the clip bound C, sigma "
-                    + Evidence.num(sigma(bounds.get(0)))).axes("clip bound C", "mean held-out accuracy").logX()
+            out.add(Figure.line(id + "-accuracy-vs-bound").title("DP-SGD on digits: accuracy against the clip bound C, "
+                    + privacyLabel(bounds.get(0))).axes("clip bound C", "mean held-out accuracy").logX()
                     .add(Evidence.meanAccuracy("dp-flat", b, bounds, bounds.stream().mapToDouble(DpNoiseCheck::bound).toArray(), 0.1))
                     .caption("Band: bootstrap 95% interval of the mean over seeds. The learning rate is fixed, so a small C also shrinks every step."));
         }
         for (String sweep : List.of(sigmaSweep, variantsSweep)) {
             SweepResults s = results.get(sweep);
             if (s == null) continue;
-            List<String> strategies = s.runs().stringColumn("strategy").unique().asList().stream().sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::sigma)).toList();
+            List<String> strategies = s.runs().stringColumn("strategy").unique().asList().stream().sorted(java.util.Comparator.comparingDouble(DpNoiseCheck::noise)).toList();
             double[] positions = new double[strategies.size()];
             for (int i = 0; i < positions.length; i++) positions[i] = i;
             Figure.Series acc = Evidence.meanAccuracy("mean accuracy", s, strategies, positions, 0.1);
-            out.add(Figure.dots(id + "-" + sweep, strategies).title(sweep.equals(sigmaSweep) ? "DP-SGD on digits: accuracy against the noise multiplier"
+            out.add(Figure.dots(id + "-" + sweep, strategies).title(sweep.equals(sigmaSweep) ? "DP-SGD on digits: accuracy against the privacy level"
                     : "DP-SGD on digits: flat, per-layer and adaptive clipping").axes("strategy", "mean held-out accuracy")
                     .estimates(acc.name(), acc.y(), acc.lower(), acc.upper())
                     .caption("Mean over seeds; whiskers: bootstrap 95% interval of the mean. Noise std sigma x C on the summed clipped per-example gradients."));

@@ -367,6 +367,80 @@ class ChecksTest {
     }
 
     @Nested
+    class MatchesBestFixed {
+        static final String ADAPTIVE = "dp-adaptive:C=0.1,quantile=0.5,eta=0.2,countNoise=0.05,epsilon=2", BEST = "dp-flat:C=1,epsilon=2";
+
+        /** 8 seeds: the best fixed arm at 0.92 (+ a seed's jitter), the candidate at 0.92 + gap (+ the same jitter and a small own one). */
+        SweepResults equalEpsilon(double gap, double candidateClipFraction) {
+            Synthetic s = new Synthetic("equal-epsilon");
+            for (int i = 0; i < 8; i++) {
+                double jitter = 0.003 * (i % 3 - 1), own = 0.002 * (i % 2 == 0 ? 1 : -1);
+                s.run("none", 71 + i, "lr", 0.5, "eval_error_rate", 0.02);
+                s.run(BEST, 71 + i, "lr", 0.5, "eval_error_rate", 0.08 - jitter, "clip_fraction", 1.0);
+                s.run(ADAPTIVE, 71 + i, "lr", 0.5, "eval_error_rate", 0.08 - jitter - gap - own, "clip_fraction", candidateClipFraction);
+            }
+            return s.build();
+        }
+
+        Verdict judgeWith(SweepResults s) {
+            return Checks.create("matches-best-fixed", JsonNodeFactory.instance.objectNode().put("candidate", ADAPTIVE).put("bestFixed", BEST))
+                    .judge(Synthetic.of(s));
+        }
+
+        @Test void holdsWhenNotWorseByTheMargin() {
+            Verdict v = judgeWith(equalEpsilon(-0.005, 1));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("accuracy -0.5 points per seed").contains("above -2.0 points");
+        }
+        @Test void failsWhenClearlyWorse() {
+            Verdict v = judgeWith(equalEpsilon(-0.06, 1));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("below -2.0 points: worse than the margin");
+        }
+        @Test void undecidedAtTheMargin() {
+            assertThat(judgeWith(equalEpsilon(-0.02, 1)).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        }
+        @Test void aCandidateThatNeverClippedFailsTheGate() {
+            assertThat(judgeWith(equalEpsilon(0, 0)).reason()).contains("never clipped");
+        }
+    }
+
+    @Nested
+    class AutomaticClipping {
+        /** AUTO-S as good as C = 1; the diagonal lr x C = 0.15 with accuracies at C = 0.01, 0.03, 0.1 (and off-diagonal cells). */
+        Map<String, SweepResults> sweeps(double atSmallC, double atLargeC, double clipFraction) {
+            Synthetic eq = new Synthetic("equal-epsilon"), grid = new Synthetic("lr-times-c");
+            for (int i = 0; i < 8; i++) {
+                double jitter = 0.002 * (i % 3 - 1);
+                eq.run("none", 81 + i, "lr", 0.5, "eval_error_rate", 0.02);
+                eq.run("dp-flat:C=1,epsilon=2", 81 + i, "lr", 0.5, "eval_error_rate", 0.08 + jitter, "clip_fraction", 1.0);
+                eq.run("dp-auto-s:C=1,epsilon=2", 81 + i, "lr", 0.5, "eval_error_rate", 0.075 + jitter, "clip_fraction", 1.0);
+                grid.run("dp-flat:C=0.01,epsilon=2", 81 + i, "lr", 15, "eval_error_rate", 1 - atSmallC + jitter, "clip_fraction", clipFraction);
+                grid.run("dp-flat:C=0.03,epsilon=2", 81 + i, "lr", 5, "eval_error_rate", 1 - (atSmallC + atLargeC) / 2 + jitter, "clip_fraction", 1.0);
+                grid.run("dp-flat:C=0.1,epsilon=2", 81 + i, "lr", 1.5, "eval_error_rate", 1 - atLargeC + jitter / 2, "clip_fraction", 1.0);
+                grid.run("dp-flat:C=0.1,epsilon=2", 81 + i, "lr", 15, "eval_error_rate", 0.5, "clip_fraction", 1.0);
+            }
+            return Synthetic.of(eq.build(), grid.build());
+        }
+
+        @Test void holds() {
+            Verdict v = judge("automatic-clipping", sweeps(0.89, 0.895, 1));
+            assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("along lr x C = 0.150").contains("within 0.020");
+        }
+        @Test void failsWhenTheDiagonalDisagrees() {
+            Verdict v = judge("automatic-clipping", sweeps(0.80, 0.90, 1));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("lies beyond 0.020");
+        }
+        @Test void gatesOnTheSmallCRegime() {
+            Verdict v = judge("automatic-clipping", sweeps(0.89, 0.895, 0.5));
+            assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("did not clip at every step");
+        }
+    }
+
+    @Nested
     class Bias {
         SweepResults meanSweep(String name, double clippedPlateau, double plainPlateau, double secondLrShift) {
             Synthetic s = new Synthetic(name);
@@ -650,6 +724,22 @@ class ChecksTest {
         }
 
         @Test void holds() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.95, 0.93, 0.90))).outcome()).isEqualTo(Outcome.REPRODUCED); }
+
+        /** Arms given by their epsilon are ordered from the largest epsilon (least noise) to the smallest, and named so. */
+        @Test void armsGivenByEpsilonAreOrderedByIt() {
+            Synthetic s = new Synthetic("epsilon");
+            double[] jitter = {-0.004, 0.0, 0.004, 0.002, -0.002, 0.001, -0.001, 0.003};
+            for (int i = 0; i < jitter.length; i++) {
+                s.run("none", i, "eval_error_rate", 0.03 + jitter[i]);
+                s.run("dp-flat:C=1,epsilon=0.5", i, "eval_error_rate", 0.40 + jitter[i], "dp_epsilon", 0.5);
+                s.run("dp-flat:C=1,epsilon=8", i, "eval_error_rate", 0.05 + jitter[i], "dp_epsilon", 8.0);
+                s.run("dp-flat:C=1,epsilon=2", i, "eval_error_rate", 0.09 + jitter[i], "dp_epsilon", 2.0);
+            }
+            Verdict v = Checks.create("dp-noise-accuracy", JsonNodeFactory.instance.objectNode().put("sigmaSweep", "epsilon")).judge(Synthetic.of(s.build()));
+            assertThat(v.outcome()).isEqualTo(Outcome.REPRODUCED);
+            assertThat(v.reason()).contains("by [epsilon 8, epsilon 2, epsilon 0.500]");
+            assertThat(v.numbers().numberColumn("epsilon").asDoubleColumn().asList()).contains(8.0, 2.0, 0.5);
+        }
         @Test void fails() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.90, 0.93, 0.95))).outcome()).isEqualTo(Outcome.NOT_REPRODUCED); }
         @Test void inconclusiveWhenNotMonotone() { assertThat(judge("dp-noise-accuracy", Synthetic.of(sigma(0.97, 0.93, 0.95, 0.90))).outcome()).isEqualTo(Outcome.INCONCLUSIVE); }
         /** Five seeds: each step's one-sided p is at least 1/32, three steps Holm-adjusted reach 0.094: undecided. */

@@ -128,7 +128,19 @@ class ReproductionPresetsTest {
         assertThat(bias.sweeps()).allSatisfy(s -> assertThat(s.divergenceFactor()).isEqualTo(1e300));
 
         Reproduction dp = Reproduction.preset("dp-sgd");
-        assertThat(dp.sweep("sigma").strategies()).containsExactly("none", "dp-flat:C=1,sigma=2", "dp-flat:C=1,sigma=4", "dp-flat:C=1,sigma=8");
+        // version 4: arms at equal epsilon (Poisson lots, accounted), fresh seeds 21-30
+        assertThat(dp.version()).isEqualTo(4);
+        assertThat(dp.sweep("epsilon").strategies()).containsExactly("none", "dp-flat:C=1,epsilon=8", "dp-flat:C=1,epsilon=2", "dp-flat:C=1,epsilon=0.5");
+        assertThat(dp.sweeps()).allSatisfy(s -> {
+            assertThat(s.poissonSampling()).isTrue();
+            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
+        });
+        for (String id : java.util.List.of("dp-adaptive-quantile", "dp-automatic-clipping")) {
+            assertThat(Reproduction.preset(id).sweeps()).allSatisfy(s -> {
+                assertThat(s.poissonSampling()).isTrue();
+                assertThat(s.strategies()).allMatch(x -> x.equals("none") || x.contains("epsilon=2")); // equal epsilon, not equal sigma
+            });
+        }
     }
 
     @Test
