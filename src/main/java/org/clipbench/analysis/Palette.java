@@ -32,7 +32,8 @@ public final class Palette {
             Map.entry("autoclip", new Color(0xF38400)), Map.entry("zclip", new Color(0xE68FAC)), Map.entry("dp-flat", new Color(0x2B3D26)),
             Map.entry("dp-layer", new Color(0x654522)), Map.entry("dp-adaptive", new Color(0xB3446C)),
             Map.entry("normalized", new Color(0x8B4513)), Map.entry("auto-s", new Color(0x4B0082)),
-            Map.entry("u-clip", new Color(0x008B8B)));
+            Map.entry("u-clip", new Color(0x008B8B)), Map.entry("clip21", new Color(0x2F4F4F)),
+            Map.entry("dp-auto-s", new Color(0x9932CC)), Map.entry("dp-auto-v", new Color(0x6B8E23)));
 
     /** Any other name (a learning rate, a batch size, a distribution) takes one of these by hash. */
     private static final List<Color> FALLBACK = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
