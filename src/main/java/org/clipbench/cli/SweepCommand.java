@@ -27,7 +27,7 @@ public final class SweepCommand implements Callable<Integer> {
         @Option(names = "--config", description = "sweep file (JSON); see src/main/resources/sweeps/ for examples")
         Path config;
 
-        @Option(names = "--preset", description = "a shipped sweep: smoke, addition-quick, digits-quick, addition, digits")
+        @Option(names = "--preset", description = "a shipped sweep: smoke, addition-quick, digits-quick, digits-threshold-lr (learning rate x threshold), addition, digits")
         String preset;
 
         @Option(names = "--resume", description = "finish the sweep in this folder (its sweep.json); finished runs are kept")

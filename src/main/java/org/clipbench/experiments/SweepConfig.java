@@ -57,7 +57,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     }
 
     public static List<String> presets() {
-        return List.of("addition-quick", "digits-quick", "smoke", "addition", "digits");
+        return List.of("addition-quick", "digits-quick", "digits-threshold-lr", "smoke", "addition", "digits");
     }
 
     public String backendOrDefault() { return backend != null ? backend : "vector"; }
