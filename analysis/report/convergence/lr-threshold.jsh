@@ -46,6 +46,13 @@ double divergedShare(Table cell) {
     return cell.rowCount() == 0 ? Double.NaN : cell.stringColumn("diverged").countOccurrences("true") / (double) cell.rowCount();
 }
 
+/** One edge of the good region as a dashed line through the thresholds that have one. */
+Figure.Series edge(String name, double[] x, double[] y) {
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) if (!Double.isNaN(x[i])) keep.add(i);
+    return new Figure.Series(name, keep.stream().mapToDouble(i -> x[i]).toArray(), keep.stream().mapToDouble(i -> y[i]).toArray(), null, null, true, false);
+}
+
 void grid(SweepResults s, String fam, List<String> arms) {
     Table runs = s.runs();
     List<Double> lrs = new ArrayList<>(new TreeSet<>(runs.numberColumn("lr").asDoubleColumn().asList()));
@@ -88,9 +95,9 @@ void grid(SweepResults s, String fam, List<String> arms) {
         ScriptOutput.figure(Figure.line("lr-threshold-contours-" + id).title(s.name() + ", " + fam + ": " + what + " (contours) and the good region")
                 .axes("log10 learning rate", "log10 threshold")
                 .surface(new Figure.Surface(what, x, y, end))
-                .add(new Figure.Series("good region: smallest lr", lowX, y, null, null, false, true))
-                .add(new Figure.Series("good region: largest lr", highX, y, null, null, false, true))
-                .caption("Contour lines of the endpoint over the grid; markers: per threshold, the smallest and the largest learning rate whose runs "
+                .add(edge("smallest good lr", lowX, y))
+                .add(edge("largest good lr", highX, y))
+                .caption("Contour lines of the endpoint over the grid; dashed: per threshold, the smallest and the largest learning rate whose runs "
                         + "all finished with the median " + near + " (between them: the good region). Lines of slope -1 are lines of equal lr x threshold."));
     }
 }
@@ -137,25 +144,43 @@ List<String> byFamilyAndThreshold(List<String> strategies) {
     return out;
 }
 
-/** Per learning rate, each strategy against "none" on the seeds both ran: the per-seed difference of the endpoint and a two-sided Wilcoxon p. */
+/**
+ * Per learning rate, each strategy against "none": how many seeds diverged on each side, and on the seeds where
+ * both finished the per-seed difference of the endpoint with a two-sided Wilcoxon p (blank with fewer than two
+ * such seeds: where no clipping diverged, the divergence counts are the comparison).
+ */
 void paired(SweepResults s) {
     Table runs = s.runs();
     if (!runs.stringColumn("strategy").contains("none")) return;
     boolean acc = hasAccuracy(runs);
-    Table t = Table.create("Paired against no clipping: " + s.name(), StringColumn.create("strategy"), DoubleColumn.create("lr"), IntColumn.create("paired_seeds"),
+    Table t = Table.create("Paired against no clipping: " + s.name(), StringColumn.create("strategy"), DoubleColumn.create("lr"),
+            StringColumn.create("diverged"), StringColumn.create("diverged_without_clipping"), IntColumn.create("paired_seeds"),
             DoubleColumn.create(acc ? "median_accuracy_gain" : "median_final_loss_change"), DoubleColumn.create("share_of_seeds_better"), DoubleColumn.create("wilcoxon_p"));
     for (double lr : new TreeSet<>(runs.numberColumn("lr").asDoubleColumn().asList())) {
-        Table at = runs.where(runs.numberColumn("lr").isEqualTo(lr).and(runs.stringColumn("diverged").isEqualTo("false")));
+        Table all = runs.where(runs.numberColumn("lr").isEqualTo(lr));
+        Table at = all.where(all.stringColumn("diverged").isEqualTo("false"));
+        Table noneRuns = all.where(all.stringColumn("strategy").isEqualTo("none"));
+        String noneDiverged = (noneRuns.rowCount() - noneRuns.where(noneRuns.stringColumn("diverged").isEqualTo("false")).rowCount()) + "/" + noneRuns.rowCount();
         Map<Double, Double> base = new HashMap<>();
         for (Row r : at.where(at.stringColumn("strategy").isEqualTo("none"))) base.put(r.getNumber("seed"), acc ? 1 - r.getNumber("eval_error_rate") : r.getNumber("final_loss"));
-        for (String st : byFamilyAndThreshold(Plots.sorted(at, "strategy"))) {
+        for (String st : byFamilyAndThreshold(Plots.sorted(all, "strategy"))) {
             if (st.equals("none")) continue;
+            Table mine = all.where(all.stringColumn("strategy").isEqualTo(st));
+            int finished = mine.where(mine.stringColumn("diverged").isEqualTo("false")).rowCount();
             List<double[]> pairs = new ArrayList<>();
             for (Row r : at.where(at.stringColumn("strategy").isEqualTo(st))) {
                 Double b = base.get(r.getNumber("seed"));
                 if (b != null) pairs.add(new double[] {acc ? 1 - r.getNumber("eval_error_rate") : r.getNumber("final_loss"), b});
             }
-            if (pairs.size() < 2) continue;
+            t.stringColumn("strategy").append(st);
+            t.doubleColumn("lr").append(lr);
+            t.stringColumn("diverged").append((mine.rowCount() - finished) + "/" + mine.rowCount());
+            t.stringColumn("diverged_without_clipping").append(noneDiverged);
+            t.intColumn("paired_seeds").append(pairs.size());
+            if (pairs.size() < 2) {
+                for (int c = 5; c <= 7; c++) t.doubleColumn(c).appendMissing();
+                continue;
+            }
             double[] a = pairs.stream().mapToDouble(p -> p[0]).toArray(), b = pairs.stream().mapToDouble(p -> p[1]).toArray();
             double[] d = new double[a.length];
             int better = 0;
@@ -164,13 +189,10 @@ void paired(SweepResults s) {
                 if (acc ? d[i] > 0 : d[i] < 0) better++;
             }
             boolean allEqual = Arrays.stream(d).allMatch(v -> v == 0);
-            t.stringColumn("strategy").append(st);
-            t.doubleColumn("lr").append(lr);
-            t.intColumn("paired_seeds").append(d.length);
-            t.doubleColumn(3).append(new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(d));
-            t.doubleColumn(4).append((double) better / d.length);
+            t.doubleColumn(5).append(new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(d));
+            t.doubleColumn(6).append((double) better / d.length);
             // Commons Math's exact two-sided p can pass 1 with tied or zero differences: a p-value is at most 1
-            t.doubleColumn(5).append(allEqual ? 1.0 : Math.min(1, new WilcoxonSignedRankTest().wilcoxonSignedRankTest(a, b, d.length <= 30)));
+            t.doubleColumn(7).append(allEqual ? 1.0 : Math.min(1, new WilcoxonSignedRankTest().wilcoxonSignedRankTest(a, b, d.length <= 30)));
         }
     }
     if (t.rowCount() > 0) ScriptOutput.table(t.name(), t);
