@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** Statistical comparison of two results folders or JMH JSON files; exit 1 on a regression. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare BASE and CANDIDATE (results folders or JMH JSON files) per benchmark: medians, ratio with a",
-                "bootstrap 95%% CI, Mann-Whitney U p-value, verdict. Exit 0: no significant regression; 1: at least one",
+                "bootstrap 95%% CI, Mann-Whitney U p-value and its Benjamini-Hochberg adjustment over the rows, verdict. Exit 0: no significant regression; 1: at least one",
                 "benchmark significantly slower by at least --min-effect; 2: bad input.",
                 "Two sweep folders (with runs.csv) are compared run by run instead: exit 1 when a final metric moved",
                 "by more than --tolerance (relative)."})
@@ -28,8 +28,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%%)")
     double minEffect = 0.05;
 
-    @Option(names = "--alpha", description = "significance level of the Mann-Whitney U test (default 0.05)")
+    @Option(names = "--alpha", description = "false discovery rate over the rows (Benjamini-Hochberg; default 0.05); with --no-fdr the level of each row's test")
     double alpha = 0.05;
+
+    @Option(names = "--no-fdr", description = "judge each row on its raw p-value (no Benjamini-Hochberg adjustment across the rows)")
+    boolean noFdr;
 
     @Option(names = "--format", description = "text (default), markdown or csv")
     String format = "text";
@@ -59,7 +62,7 @@ final class CompareCommand implements Callable<Integer> {
             if (out != null) AtomicFiles.writeString(out, t);
             return runs.changedBeyondTolerance() ? 1 : 0;
         }
-        Compare.Result r = Compare.compare(base, candidate, new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams));
+        Compare.Result r = Compare.compare(base, candidate, new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams, !noFdr));
         if (Files.isDirectory(base.get(0)) && Files.isDirectory(candidate.get(0))) {
             var diff = Compare.environmentDifferences(base.get(0), candidate.get(0));
             if (!diff.isEmpty()) {

@@ -27,6 +27,10 @@ import tech.tablesaw.api.Table;
  * medians and the bootstrap resamples forks, then iterations; with fewer forks it falls back to
  * iterations, which is optimistic. Whether higher is better comes from each result's JMH mode (thrpt: higher; avgt,
  * sample, ss: lower), never assumed.
+ *
+ * <p>A grid of many rows tested at alpha each calls alpha of its unchanged rows changed by chance, so by
+ * default the verdicts use Benjamini-Hochberg adjusted p-values over the rows of one comparison (the
+ * false discovery rate held at alpha); {@link Settings#falseDiscoveryControl} off uses the raw p.
  */
 public final class Compare {
     private Compare() {
@@ -40,25 +44,34 @@ public final class Compare {
 
     /** One benchmark and parameter combination present on both sides. */
     public record Row(String key, String mode, String unit, int nBase, int nCandidate, int forksBase, int forksCandidate,
-                      double medianBase, double medianCandidate, double ratio, double ciLow, double ciHigh, double p, Verdict verdict,
-                      String unsteady) {
+                      double medianBase, double medianCandidate, double ratio, double ciLow, double ciHigh, double p, double pAdjusted,
+                      Verdict verdict, String unsteady) {
         public boolean forkLevel() {
             return forksBase >= FORK_LEVEL && forksCandidate >= FORK_LEVEL;
+        }
+
+        /** This row judged on the given p-value (raw or adjusted); an unreliable row stays unreliable. */
+        Row judgedOn(double adjusted, Settings s) {
+            Verdict v = verdict == Verdict.UNRELIABLE ? Verdict.UNRELIABLE : Compare.verdict(adjusted, ratio, mode, key, s);
+            return new Row(key, mode, unit, nBase, nCandidate, forksBase, forksCandidate, medianBase, medianCandidate, ratio, ciLow, ciHigh, p,
+                    adjusted, v, unsteady);
         }
     }
 
     /** The comparison: rows on both sides, keys on one side only, and the geometric mean of the ratios. */
-    public record Result(List<Row> rows, List<String> onlyBase, List<String> onlyCandidate, double geomeanRatio) {
+    public record Result(List<Row> rows, List<String> onlyBase, List<String> onlyCandidate, double geomeanRatio, boolean falseDiscoveryControl,
+                         double alpha) {
         public boolean regressed() {
             return rows.stream().anyMatch(r -> r.verdict() == Verdict.SLOWER);
         }
     }
 
     /**
-     * Settings: minimum relative effect (e.g. 0.05), significance level, bootstrap resamples, seed, and
-     * parameters left out of the benchmark key (to compare across them, e.g. a variant parameter).
+     * Settings: minimum relative effect (e.g. 0.05), significance level (with false-discovery control:
+     * the false discovery rate q), bootstrap resamples, seed, parameters left out of the benchmark key
+     * (to compare across them, e.g. a variant parameter), and whether Benjamini-Hochberg adjusts the p-values.
      */
-    public record Settings(double minEffect, double alpha, int resamples, long seed, List<String> ignoredParams) {
+    public record Settings(double minEffect, double alpha, int resamples, long seed, List<String> ignoredParams, boolean falseDiscoveryControl) {
         public Settings {
             if (!(minEffect >= 0)) throw new IllegalArgumentException("--min-effect must be >= 0");
             if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("--alpha must lie in (0, 1)");
@@ -67,7 +80,11 @@ public final class Compare {
         }
 
         public static Settings defaults() {
-            return new Settings(0.05, 0.05, 2000, 1, List.of());
+            return new Settings(0.05, 0.05, 2000, 1, List.of(), true);
+        }
+
+        public Settings withoutFalseDiscoveryControl() {
+            return new Settings(minEffect, alpha, resamples, seed, ignoredParams, false);
         }
     }
 
@@ -104,12 +121,43 @@ public final class Compare {
             }
         }
         for (String k : b.keySet()) if (!a.containsKey(k)) onlyB.add(k);
+        if (s.falseDiscoveryControl()) rows = adjusted(rows, s);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("nothing to compare: no benchmark with the same parameters is in both inputs (base has "
                     + a.size() + ", e.g. '" + onlyA.get(0) + "'; candidate has " + b.size() + ", e.g. '" + onlyB.get(0)
                     + "'); compare runs of the same grid, or leave a differing parameter out with --ignore-params");
         }
-        return new Result(rows, onlyA, onlyB, n == 0 ? Double.NaN : Math.exp(logSum / n));
+        return new Result(rows, onlyA, onlyB, n == 0 ? Double.NaN : Math.exp(logSum / n), s.falseDiscoveryControl(), s.alpha());
+    }
+
+    /**
+     * The rows judged on Benjamini-Hochberg adjusted p-values, over the rows that get a verdict at all
+     * (an unreliable row is no test): p_(i) m / i, made monotone from the largest p down, at most 1.
+     */
+    static List<Row> adjusted(List<Row> rows, Settings s) {
+        List<Integer> tested = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) if (rows.get(i).verdict() != Verdict.UNRELIABLE) tested.add(i);
+        double[] p = tested.stream().mapToDouble(i -> rows.get(i).p()).toArray();
+        double[] q = benjaminiHochberg(p);
+        List<Row> out = new ArrayList<>(rows);
+        for (int k = 0; k < tested.size(); k++) out.set(tested.get(k), rows.get(tested.get(k)).judgedOn(q[k], s));
+        return out;
+    }
+
+    /** Benjamini-Hochberg (1995) adjusted p-values, in the order given. */
+    public static double[] benjaminiHochberg(double[] p) {
+        int m = p.length;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Arrays.sort(order, (x, y) -> Double.compare(p[x], p[y]));
+        double[] q = new double[m];
+        double running = 1;
+        for (int rank = m; rank >= 1; rank--) {
+            int i = order[rank - 1];
+            running = Math.min(running, p[i] * m / rank);
+            q[i] = running;
+        }
+        return q;
     }
 
     private record Samples(String mode, String unit, List<double[]> forks) {
@@ -184,19 +232,18 @@ public final class Compare {
         double[] ci = bootstrapRatio(a.forks(), b.forks(), forkLevel, s);
         double[] ta = forkLevel ? a.forkMedians() : va, tb = forkLevel ? b.forkMedians() : vb;
         double p = ta.length < 2 || tb.length < 2 ? 1.0 : new MannWhitneyUTest().mannWhitneyUTest(ta, tb);
-        Verdict v = Verdict.NO_CHANGE;
         String unsteady = unsteadiness(a, b, forkLevel);
-        if (!unsteady.isEmpty()) {
-            higherIsBetter(a.mode(), key);
-            v = Verdict.UNRELIABLE;
-        } else if (p < s.alpha() && Math.abs(ratio - 1) >= s.minEffect()) {
-            boolean better = higherIsBetter(a.mode(), key) ? ratio > 1 : ratio < 1;
-            v = better ? Verdict.FASTER : Verdict.SLOWER;
-        } else {
-            higherIsBetter(a.mode(), key); // an unknown mode is an error even without a change
-        }
-        return new Row(key, a.mode(), a.unit(), va.length, vb.length, a.forks().size(), b.forks().size(), ma, mb, ratio, ci[0], ci[1], p, v,
+        Verdict v = verdict(p, ratio, a.mode(), key, s); // an unknown mode is an error even on an unreliable row
+        if (!unsteady.isEmpty()) v = Verdict.UNRELIABLE;
+        return new Row(key, a.mode(), a.unit(), va.length, vb.length, a.forks().size(), b.forks().size(), ma, mb, ratio, ci[0], ci[1], p, p, v,
                 unsteady);
+    }
+
+    /** Significant (p < alpha) and at least the minimum effect: faster or slower by the mode's direction; else no change. */
+    static Verdict verdict(double p, double ratio, String mode, String key, Settings s) {
+        boolean higherBetter = higherIsBetter(mode, key);
+        if (!(p < s.alpha()) || Math.abs(ratio - 1) < s.minEffect()) return Verdict.NO_CHANGE;
+        return (higherBetter ? ratio > 1 : ratio < 1) ? Verdict.FASTER : Verdict.SLOWER;
     }
 
     /**
@@ -257,13 +304,15 @@ public final class Compare {
 
     public static String text(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-90s %12s %12s %8s %19s %8s  %s%n", "benchmark", "base", "candidate", "ratio", "95% CI", "p", "verdict"));
+        sb.append(String.format(Locale.ROOT, "%-90s %12s %12s %8s %19s %8s %8s  %s%n", "benchmark", "base", "candidate", "ratio", "95% CI", "p",
+                "p adj", "verdict"));
         for (Row x : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "%-90s %12s %12s %8.3f [%8.3f, %8.3f] %8.3g  %s%n", abbreviate(x.key(), 90),
+            sb.append(String.format(Locale.ROOT, "%-90s %12s %12s %8.3f [%8.3f, %8.3f] %8.3g %8.3g  %s%n", abbreviate(x.key(), 90),
                     Markdown.number(x.medianBase()), Markdown.number(x.medianCandidate()), x.ratio(), x.ciLow(), x.ciHigh(), x.p(),
-                    label(x.verdict())));
+                    x.pAdjusted(), label(x.verdict())));
         }
         sb.append(String.format(Locale.ROOT, "geomean ratio %.3f over %d benchmarks%n", r.geomeanRatio(), r.rows().size()));
+        sb.append(adjustmentNote(r, r.alpha()));
         r.rows().stream().filter(x -> x.verdict() == Verdict.UNRELIABLE)
                 .forEach(x -> sb.append("unreliable: ").append(x.key()).append(" (").append(x.unsteady()).append(")\n"));
         long few = r.rows().stream().filter(x -> !x.forkLevel()).count();
@@ -277,14 +326,15 @@ public final class Compare {
     }
 
     public static String markdown(Result r) {
-        StringBuilder sb = new StringBuilder("| benchmark | mode | base | candidate | ratio | 95% CI | p | verdict |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | --- | ---: | --- |\n");
+        StringBuilder sb = new StringBuilder("| benchmark | mode | base | candidate | ratio | 95% CI | p | p adj | verdict |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n");
         for (Row x : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %.3f | [%.3f, %.3f] | %.3g | %s |%n", x.key().replace("|", "\\|"),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %.3f | [%.3f, %.3f] | %.3g | %.3g | %s |%n", x.key().replace("|", "\\|"),
                     x.mode(), Markdown.number(x.medianBase()), x.unit(), Markdown.number(x.medianCandidate()), x.ratio(), x.ciLow(), x.ciHigh(),
-                    x.p(), label(x.verdict())));
+                    x.p(), x.pAdjusted(), label(x.verdict())));
         }
-        sb.append(String.format(Locale.ROOT, "| **geomean** | | | | **%.3f** | | | |%n", r.geomeanRatio()));
+        sb.append(String.format(Locale.ROOT, "| **geomean** | | | | **%.3f** | | | | |%n", r.geomeanRatio()));
+        sb.append('\n').append(adjustmentNote(r, r.alpha()));
         if (!r.onlyBase().isEmpty() || !r.onlyCandidate().isEmpty()) {
             sb.append('\n');
             r.onlyBase().forEach(k -> sb.append("- only in base: `").append(k).append("`\n"));
@@ -295,15 +345,43 @@ public final class Compare {
 
     public static String csv(Result r) {
         StringBuilder sb = new StringBuilder("benchmark,mode,unit,n_base,n_candidate,forks_base,forks_candidate,median_base,median_candidate,"
-                + "ratio,ci_low,ci_high,p,verdict,unsteady\n");
+                + "ratio,ci_low,ci_high,p,p_adjusted,verdict,unsteady\n");
         for (Row x : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n", x.key().replace("\"", "\"\""), x.mode(),
+            sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n", x.key().replace("\"", "\"\""), x.mode(),
                     x.unit(), x.nBase(), x.nCandidate(), x.forksBase(), x.forksCandidate(), x.medianBase(), x.medianCandidate(), x.ratio(),
-                    x.ciLow(), x.ciHigh(), x.p(), x.verdict(), x.unsteady().replace("\"", "\"\"")));
+                    x.ciLow(), x.ciHigh(), x.p(), x.pAdjusted(), x.verdict(), x.unsteady().replace("\"", "\"\"")));
         }
-        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_BASE,\n"));
-        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,ONLY_IN_CANDIDATE,\n"));
+        r.onlyBase().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,,ONLY_IN_BASE,\n"));
+        r.onlyCandidate().forEach(k -> sb.append('"').append(k.replace("\"", "\"\"")).append("\",,,,,,,,,,,,,,ONLY_IN_CANDIDATE,\n"));
         return sb.toString();
+    }
+
+    /**
+     * Which p-value decided the verdicts (a reader of one table must know whether it was adjusted), and
+     * where the adjustment cannot call a lone changed row at all: a rank test on n forks per side has a
+     * smallest p, and Benjamini-Hochberg over m rows calls a single row only at p <= alpha / m.
+     */
+    static String adjustmentNote(Result r, double alpha) {
+        if (!r.falseDiscoveryControl()) return "verdicts on raw p, one test per row (no false-discovery control)\n";
+        int m = r.rows().size();
+        String note = "verdicts on Benjamini-Hochberg adjusted p (false discovery rate over the " + m + " rows; --no-fdr: raw p)\n";
+        double worst = r.rows().stream().mapToDouble(Compare::smallestReachableP).max().orElse(0);
+        if (worst * m > alpha) {
+            note += String.format(Locale.ROOT, "note: the smallest p a row can reach with these samples is %.3g; over %d rows a single changed row "
+                    + "is called only at p <= %.3g, so only changes shared by many rows can show: run more forks (--rounds) or use --no-fdr%n",
+                    worst, m, alpha / m);
+        }
+        return note;
+    }
+
+    /** The rank test's p for fully separated samples of this row's sizes: no data can give a smaller one. */
+    static double smallestReachableP(Row x) {
+        int na = x.forkLevel() ? x.forksBase() : x.nBase(), nb = x.forkLevel() ? x.forksCandidate() : x.nCandidate();
+        if (na < 2 || nb < 2) return 1;
+        double[] low = new double[na], high = new double[nb];
+        for (int i = 0; i < na; i++) low[i] = i;
+        for (int i = 0; i < nb; i++) high[i] = na + i;
+        return new MannWhitneyUTest().mannWhitneyUTest(low, high);
     }
 
     static String label(Verdict v) {

@@ -189,7 +189,7 @@ class SmokeProfileIT {
         assertThat(falseAlarms).as(org.clipbench.compare.Compare.text(aa)).isLessThanOrEqualTo(2);
 
         var injected = org.clipbench.compare.Compare.compare(a, List.of(slow),
-                new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat")));
+                new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat"), true));
         List<org.clipbench.compare.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
         assertThat(slowNorms).hasSize(6);
         // this test's short warm-up can leave a fork still speeding up: the steady-state check then calls that row
