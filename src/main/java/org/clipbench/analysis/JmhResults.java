@@ -47,6 +47,26 @@ public final class JmhResults {
     public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
             "raw", "alloc_b_op", "source", "steady", "fork_cv", "iter_cv");
 
+    /** The parameter columns of a loaded table, sorted by name, without the ignored ones. */
+    public static List<String> parameterColumns(Table t, List<String> ignored) {
+        List<String> params = new ArrayList<>();
+        for (String c : t.columnNames()) {
+            if (!FIXED_COLUMNS.contains(c) && !ignored.contains(c)) params.add(c);
+        }
+        params.sort(String::compareTo);
+        return params;
+    }
+
+    /** A row's benchmark key: Class.method and every non-empty parameter as name=value, in the given order. */
+    public static String key(Table t, int row, List<String> params) {
+        StringBuilder key = new StringBuilder(t.stringColumn("benchmark").get(row)).append('.').append(t.stringColumn("method").get(row));
+        for (String p : params) {
+            String v = t.stringColumn(p).get(row);
+            if (!v.isEmpty()) key.append(' ').append(p).append('=').append(v);
+        }
+        return key.toString();
+    }
+
     /** A file or results folder that cannot be read, with the reason. */
     public static final class BadInputException extends RuntimeException {
         public BadInputException(Path file, String why) {

@@ -173,19 +173,9 @@ public final class Compare {
     /** Raw iteration scores per benchmark key (class.method plus every parameter); repeated runs are pooled. */
     private static Map<String, Samples> samples(Table t, List<String> ignored, String side) {
         Map<String, Samples> out = new TreeMap<>();
-        List<String> params = new ArrayList<>();
-        for (String c : t.columnNames()) {
-            if (!JmhResults.FIXED_COLUMNS.contains(c) && !ignored.contains(c)) {
-                params.add(c);
-            }
-        }
-        params.sort(String::compareTo);
+        List<String> params = JmhResults.parameterColumns(t, ignored);
         for (int r = 0; r < t.rowCount(); r++) {
-            StringBuilder key = new StringBuilder(t.stringColumn("benchmark").get(r)).append('.').append(t.stringColumn("method").get(r));
-            for (String p : params) {
-                String v = t.stringColumn(p).get(r);
-                if (!v.isEmpty()) key.append(' ').append(p).append('=').append(v);
-            }
+            String k = JmhResults.key(t, r, params);
             String raw = t.stringColumn("raw").get(r);
             List<double[]> forks = new ArrayList<>();
             if (raw.isBlank()) {
@@ -195,7 +185,6 @@ public final class Compare {
                     forks.add(Arrays.stream(fork.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
                 }
             }
-            String k = key.toString();
             for (double[] fork : forks) {
                 for (double x : fork) {
                     if (!Double.isFinite(x)) {
@@ -212,7 +201,7 @@ public final class Compare {
     }
 
     /** Higher is better for throughput; lower for average time, sample time and single shot. */
-    static boolean higherIsBetter(String mode, String key) {
+    public static boolean higherIsBetter(String mode, String key) {
         return switch (mode) {
             case "thrpt" -> true;
             case "avgt", "sample", "ss" -> false;

@@ -109,6 +109,8 @@ public final class Environment {
         Map<String, Object> g = new LinkedHashMap<>();
         String sha = run(List.of("git", "rev-parse", "--short", "HEAD"));
         g.put("sha", sha == null || sha.isBlank() ? "unknown" : sha.trim());
+        String committed = run(List.of("git", "log", "-1", "--format=%cI"));
+        if (committed != null && !committed.isBlank()) g.put("commit_time", committed.trim()); // orders runs in the history
         String status = run(List.of("git", "status", "--porcelain", "--untracked-files=no"));
         g.put("dirty", status != null && !status.isBlank());
         return g;

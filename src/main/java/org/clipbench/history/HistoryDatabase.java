@@ -1,0 +1,150 @@
+package org.clipbench.history;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The benchmark history: one DuckDB file (open it with DuckDB's own tools too) holding runs and their
+ * measurements. A run is keyed by its content, so adding it again adds nothing; an add is one
+ * transaction, so a crash part-way leaves the history as it was.
+ */
+public final class HistoryDatabase implements AutoCloseable {
+    public static final Path DEFAULT = Path.of("results", "history.duckdb");
+
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS runs (
+              run_key VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, folder VARCHAR NOT NULL, git_sha VARCHAR, dirty BOOLEAN,
+              commit_time TIMESTAMPTZ, run_time TIMESTAMPTZ, fingerprint VARCHAR NOT NULL, cpu_model VARCHAR, cores INTEGER,
+              jvm VARCHAR, jvm_flags VARCHAR, added_at TIMESTAMPTZ DEFAULT current_timestamp);
+            CREATE TABLE IF NOT EXISTS measurements (
+              run_key VARCHAR NOT NULL REFERENCES runs(run_key), series VARCHAR NOT NULL, benchmark VARCHAR NOT NULL, params VARCHAR,
+              metric VARCHAR NOT NULL, unit VARCHAR, higher_is_better BOOLEAN NOT NULL, value DOUBLE NOT NULL,
+              PRIMARY KEY (run_key, series));
+            """;
+
+    private final Connection db;
+
+    private HistoryDatabase(Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (creating when missing) the history for writing. */
+    public static HistoryDatabase openForWriting(Path file) throws SQLException, IOException {
+        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        HistoryDatabase h = new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()));
+        try (Statement s = h.db.createStatement()) {
+            s.execute(SCHEMA);
+        }
+        return h;
+    }
+
+    /** Opens an existing history read-only: a query cannot change it. */
+    public static HistoryDatabase openForReading(Path file) throws SQLException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no history database here; create one with 'history add RUN_FOLDER --db " + file + "'");
+        }
+        Properties p = new Properties();
+        p.setProperty("duckdb.read_only", "true");
+        return new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), p));
+    }
+
+    /** What an add did: runs added and runs already present (by content). */
+    public record Added(List<String> added, List<String> alreadyThere) {
+    }
+
+    /** Adds the runs in one transaction: all of them, or (on any error) none. */
+    public Added add(List<HistoryRun.Read> runs) throws SQLException {
+        List<String> added = new ArrayList<>(), there = new ArrayList<>();
+        db.setAutoCommit(false);
+        try (PreparedStatement exists = db.prepareStatement("SELECT 1 FROM runs WHERE run_key = ?");
+             PreparedStatement run = db.prepareStatement("INSERT INTO runs (run_key, kind, folder, git_sha, dirty, commit_time, run_time, fingerprint, "
+                     + "cpu_model, cores, jvm, jvm_flags) VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?)");
+             PreparedStatement m = db.prepareStatement("INSERT INTO measurements VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (HistoryRun.Read r : runs) {
+                HistoryRun.Run x = r.run();
+                exists.setString(1, x.key());
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next() || added.contains(x.key())) {
+                        there.add(x.folder());
+                        continue;
+                    }
+                }
+                Object[] values = {x.key(), x.kind(), x.folder(), x.gitSha(), x.dirty(), x.commitTime(), x.runTime(), x.fingerprint(), x.cpuModel(),
+                        x.cores(), x.jvm(), x.jvmFlags()};
+                for (int i = 0; i < values.length; i++) run.setObject(i + 1, values[i]);
+                run.executeUpdate();
+                for (HistoryRun.Measurement y : r.measurements()) {
+                    Object[] v = {x.key(), y.series(), y.benchmark(), y.params(), y.metric(), y.unit(), y.higherIsBetter(), y.value()};
+                    for (int i = 0; i < v.length; i++) m.setObject(i + 1, v[i]);
+                    m.addBatch();
+                }
+                m.executeBatch();
+                added.add(x.key());
+            }
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+        return new Added(added, there);
+    }
+
+    /** A query's result: column names and rows of text (null for SQL NULL). */
+    public record Rows(List<String> columns, List<List<String>> rows) {
+    }
+
+    public Rows query(String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> cols = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) cols.add(md.getColumnLabel(i));
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= cols.size(); i++) row.add(rs.getString(i));
+                rows.add(row);
+            }
+            return new Rows(cols, rows);
+        }
+    }
+
+    /** One point of a series: its value and where it came from, in history order (commit time, then run time). */
+    public record Point(String series, String fingerprint, String gitSha, String commitTime, String runTime, String metric, String unit,
+                        boolean higherIsBetter, double value) {
+    }
+
+    /** Every point of the series whose name contains any of the filters (all series when none), in history order. */
+    public List<Point> points(List<String> seriesFilters) throws SQLException {
+        String sql = "SELECT m.series, r.fingerprint, r.git_sha, CAST(r.commit_time AS VARCHAR), CAST(r.run_time AS VARCHAR), m.metric, m.unit, "
+                + "m.higher_is_better, m.value FROM measurements m JOIN runs r USING (run_key) "
+                + "ORDER BY m.series, r.fingerprint, r.commit_time NULLS LAST, r.run_time, r.run_key";
+        List<Point> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                String series = rs.getString(1);
+                if (!seriesFilters.isEmpty() && seriesFilters.stream().noneMatch(series::contains)) continue;
+                out.add(new Point(series, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                        rs.getBoolean(8), rs.getDouble(9)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}

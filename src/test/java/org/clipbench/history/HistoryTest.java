@@ -1,0 +1,204 @@
+package org.clipbench.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.clipbench.cli.MainAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The history database end to end through the command line: add, idempotence, refusals, transactions, queries, exports and the change-point gate. */
+class HistoryTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A bench results folder: environment.json (commit, time, machine) and a JMH results.json of one benchmark per (name, mode, level). */
+    static Path benchRun(Path parent, String name, String sha, int commitDay, String cpu, Object[]... benchmarks) throws Exception {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("timestamp_utc", String.format("2026-11-%02dT12:00:00Z", commitDay));
+        env.put("jvm", Map.of("version", "17.0.15", "flags", List.of("-Xmx2g", "-Dclipbench.command=./run-bench.sh " + name)));
+        env.put("cpu", Map.of("model", cpu, "cores_available", 2));
+        env.put("git", Map.of("sha", sha, "dirty", false, "commit_time", String.format("2026-11-%02dT10:00:00Z", commitDay)));
+        JSON.writeValue(dir.resolve("environment.json").toFile(), env);
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Object[] b : benchmarks) {
+            double level = (double) b[2];
+            Map<String, Object> metric = new LinkedHashMap<>();
+            metric.put("score", level);
+            metric.put("scoreError", 0.0);
+            metric.put("scoreUnit", b[1].equals("thrpt") ? "ops/s" : "ns/op");
+            metric.put("rawData", List.of(new double[] {level, level, level}));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("benchmark", "org.clipbench.bench." + b[0]);
+            r.put("mode", b[1]);
+            r.put("params", Map.of("backend", "arrays"));
+            r.put("primaryMetric", metric);
+            records.add(r);
+        }
+        JSON.writeValue(dir.resolve("results.json").toFile(), records);
+        return dir;
+    }
+
+    record Outcome(int exit, String out, String err) {
+    }
+
+    static Outcome history(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            List<String> a = new ArrayList<>(List.of("history"));
+            a.addAll(List.of(args));
+            int exit = MainAccess.commandLine().execute(a.toArray(String[]::new));
+            return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void addingARunTwiceAddsItOnceAndListShowsIt(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        Path a = benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}, new Object[] {"Y.m", "thrpt", 5.0});
+        Path b = benchRun(d, "b", "bbb2222", 2, "CPU X", new Object[] {"X.m", "avgt", 101.0}, new Object[] {"Y.m", "thrpt", 5.1});
+        assertThat(history("add", a.toString(), b.toString(), "--db", db.toString()).out()).contains("2 run(s) added, 0 already there");
+        // the same content from another path is the same run
+        Path copy = Files.createDirectories(d.resolve("copy"));
+        for (String f : List.of("environment.json", "results.json")) Files.copy(a.resolve(f), copy.resolve(f));
+        Outcome again = history("add", copy.toString(), b.toString(), "--db", db.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("0 run(s) added, 2 already there");
+        Outcome list = history("list", "--db", db.toString());
+        assertThat(list.out()).contains("aaa1111").contains("bbb2222").contains("(2 rows)").contains("CPU X | 2 cores | JVM 17.0.15 | -Xmx2g");
+        assertThat(list.out()).doesNotContain("clipbench.command");
+        Outcome q = history("query", "SELECT series, value, higher_is_better FROM measurements JOIN runs USING (run_key) WHERE git_sha = 'bbb2222' ORDER BY series",
+                "--db", db.toString());
+        assertThat(q.out()).contains("X.m backend=arrays | 101.0 | false").contains("Y.m backend=arrays | 5.1 | true");
+    }
+
+    @Test
+    void aCorruptRunIsRefusedWithItsNameAndNothingIsAdded(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        Path good = benchRun(d, "good", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0});
+        Path bad = benchRun(d, "bad", "bbb2222", 2, "CPU X", new Object[] {"X.m", "avgt", 100.0});
+        Files.writeString(bad.resolve("results.json"), "[{\"benchmark\": \"x\", \"primaryMe");
+        Outcome o = history("add", good.toString(), bad.toString(), "--db", db.toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("bad").contains("not valid JSON").doesNotContain("Exception").hasLineCount(1);
+        assertThat(Files.exists(db)).as("nothing written").isFalse();
+        Path noEnv = Files.createDirectories(d.resolve("plain"));
+        assertThat(history("add", noEnv.toString(), "--db", db.toString()).err()).contains("plain: no environment.json");
+    }
+
+    @Test
+    void anAddThatFailsPartWayLeavesTheHistoryAsItWas(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        HistoryRun.Read first = HistoryRun.read(benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}));
+        HistoryRun.Read second = HistoryRun.read(benchRun(d, "b", "bbb2222", 2, "CPU X", new Object[] {"X.m", "avgt", 100.0}));
+        // a second run whose one series appears twice breaks the table's key half-way through the add
+        List<HistoryRun.Measurement> twice = new ArrayList<>(second.measurements());
+        twice.addAll(second.measurements());
+        try (HistoryDatabase h = HistoryDatabase.openForWriting(db)) {
+            assertThatThrownBy(() -> h.add(List.of(first, new HistoryRun.Read(second.run(), twice)))).isInstanceOf(java.sql.SQLException.class);
+            assertThat(h.query("SELECT count(*) FROM runs").rows().get(0).get(0)).isEqualTo("0");
+            assertThat(h.query("SELECT count(*) FROM measurements").rows().get(0).get(0)).isEqualTo("0");
+            assertThat(h.add(List.of(first)).added()).hasSize(1); // the connection is usable after the rollback
+        }
+    }
+
+    @Test
+    void queriesAreReadOnlyAndBadSqlIsOneLine(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        history("add", benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}).toString(), "--db", db.toString());
+        Outcome delete = history("query", "DELETE FROM runs", "--db", db.toString());
+        assertThat(delete.exit()).isEqualTo(2);
+        assertThat(delete.err()).startsWith("error: history query:").hasLineCount(1);
+        assertThat(history("query", "SELECT count(*) AS n FROM runs", "--db", db.toString()).out()).contains("n\n1\n");
+        assertThat(history("query", "SELEC 1", "--db", db.toString()).err()).contains("syntax error").hasLineCount(1);
+        assertThat(history("list", "--db", d.resolve("none.duckdb").toString()).err()).contains("no history database here");
+    }
+
+    @Test
+    void theGateFailsOnAChangeThatMadeABenchmarkWorseAndNamesItsCommits(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        Random rng = new Random(3);
+        List<String> folders = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            double noise = 1 + 0.02 * rng.nextGaussian();
+            // X.m (time) 10% slower from the 13th commit on; Y.m (throughput) 10% higher from the same commit: better, not worse
+            folders.add(benchRun(d, "r" + i, String.format("c%06d", i), i + 1, "CPU X", new Object[] {"X.m", "avgt", 100 * (i >= 12 ? 1.1 : 1) * noise},
+                    new Object[] {"Y.m", "thrpt", 50 * (i >= 12 ? 1.1 : 1) * noise}, new Object[] {"Z.m", "avgt", 70 * noise}).toString());
+        }
+        List<String> add = new ArrayList<>(List.of("add"));
+        add.addAll(folders);
+        add.addAll(List.of("--db", db.toString()));
+        assertThat(history(add.toArray(String[]::new)).exit()).isZero();
+        Outcome all = history("changes", "--db", db.toString());
+        assertThat(all.exit()).isEqualTo(1);
+        assertThat(all.out()).contains("WORSE  X.m backend=arrays").contains("between c000011 and c000012").contains("change Y.m backend=arrays")
+                .contains("2 change points in 3 series, 1 of them making a benchmark worse");
+        // the better one alone passes the gate; a filter matching nothing is bad input
+        assertThat(history("changes", "--benchmarks", "Y.m", "--db", db.toString()).exit()).isZero();
+        assertThat(history("changes", "--benchmarks", "Nope", "--db", db.toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void seriesFromDifferentMachinesAreNeverOneSeries(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        List<String> add = new ArrayList<>(List.of("add"));
+        Random rng = new Random(4);
+        for (int i = 0; i < 20; i++) {
+            // the same code, measured on a slower machine for the second half: not a change of the code
+            add.add(benchRun(d, "r" + i, String.format("c%06d", i), i + 1, i < 10 ? "CPU fast" : "CPU slow",
+                    new Object[] {"X.m", "avgt", (i < 10 ? 100 : 130) * (1 + 0.02 * rng.nextGaussian())}).toString());
+        }
+        add.addAll(List.of("--db", db.toString()));
+        history(add.toArray(String[]::new));
+        Outcome o = history("changes", "--db", db.toString());
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).contains("0 change points in 2 series");
+    }
+
+    @Test
+    void exportsCsvAndGithubActionBenchmarkJson(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        history("add", benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}, new Object[] {"Y.m", "thrpt", 5.0}).toString(),
+                benchRun(d, "b", "bbb2222", 2, "CPU X", new Object[] {"X.m", "avgt", 90.0}, new Object[] {"Y.m", "thrpt", 6.0}).toString(), "--db", db.toString());
+        Path csv = d.resolve("h.csv");
+        assertThat(history("export", "--db", db.toString(), "--out", csv.toString()).exit()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).startsWith("git_sha,commit_time,run_time,kind,fingerprint,series");
+        assertThat(lines).hasSize(5);
+        var smaller = JSON.readTree(history("export", "--format", "github-smaller-is-better", "--db", db.toString()).out());
+        assertThat(smaller).hasSize(1);
+        assertThat(smaller.get(0).get("name").asText()).isEqualTo("X.m backend=arrays");
+        assertThat(smaller.get(0).get("value").asDouble()).isEqualTo(90.0); // the newest run
+        assertThat(smaller.get(0).get("unit").asText()).isEqualTo("ns/op");
+        var bigger = JSON.readTree(history("export", "--format", "github-bigger-is-better", "--db", db.toString()).out());
+        assertThat(bigger.get(0).get("value").asDouble()).isEqualTo(6.0);
+        assertThat(history("export", "--format", "xml", "--db", db.toString()).err()).contains("--format 'xml'");
+    }
+
+    @Test
+    void aSweepFolderAddsItsRunsFinalValues(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        Path sweep = Path.of("results", "reference", "sweeps", "digits-quick");
+        assertThat(history("add", sweep.toString(), "--db", db.toString()).exit()).isZero();
+        Outcome q = history("query", "SELECT metric, count(*) AS n FROM measurements GROUP BY metric ORDER BY metric", "--db", db.toString());
+        // 36 runs, none diverged: a final loss, an error rate and a wall time each
+        assertThat(q.out()).contains("eval_error_rate | 36").contains("final_loss | 36").contains("wall_s | 36");
+    }
+}
