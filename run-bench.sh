@@ -9,6 +9,9 @@
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
 #   ./run-bench.sh --compare-to REF [--rounds N] [bench filters]  same-machine A/B against a git ref
 #   ./run-bench.sh --privacy --sampling-rate Q --steps T --sigma S   epsilon of a DP-SGD run (or --target-epsilon E for sigma)
+#   ./run-bench.sh --slurm N [bench options | sweep ...] [--partition P] [--time T] [--account A] [--slurm-opt "..."]
+#                                       N shards as a Slurm job array plus a merge job (--slurm-dry-run: scripts only)
+#   ./run-bench.sh --slurm-resume DIR   resubmit the shards of DIR that failed, and the merge
 #   ./run-bench.sh --help               every option
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -104,6 +107,37 @@ fi
 if [[ ${1:-} == --privacy ]]; then
   shift
   run privacy "$@"
+  exit $?
+fi
+
+# Slurm: the shards and the merge are submitted by the jar (slurm submit); the options are passed through.
+if [[ ${1:-} == --slurm-resume ]]; then
+  shift
+  [[ $# -ge 1 ]] || { echo "error: --slurm-resume needs the results folder of a --slurm submission" >&2; exit 2; }
+  run slurm resume "$@"
+  exit $?
+fi
+slurm_args=()
+slurm_shards=""
+for ((i = 1; i <= $#; i++)); do
+  a=${!i}
+  if [[ $a == --slurm ]]; then
+    j=$((i + 1)); slurm_shards=${!j:-}
+    [[ $slurm_shards =~ ^[0-9]+$ ]] || { echo "error: --slurm needs the number of shards, e.g. --slurm 4" >&2; exit 2; }
+    i=$j
+  elif [[ $a == --slurm-dry-run ]]; then
+    slurm_args+=(--dry-run)
+  elif [[ $a == --reproduce || ( $a == --profile && ${*:i+1:1} == paper ) ]]; then
+    reproduce_asked=1; slurm_args+=("$a")
+  else
+    slurm_args+=("$a")
+  fi
+done
+if [[ -n $slurm_shards ]]; then
+  if [[ -n ${reproduce_asked:-} ]]; then
+    echo "error: --slurm runs bench grids and sweeps; run reproductions on one node (sbatch --wrap './run-bench.sh --profile paper')" >&2; exit 2
+  fi
+  run slurm submit --shards "$slurm_shards" "${slurm_args[@]}"
   exit $?
 fi
 

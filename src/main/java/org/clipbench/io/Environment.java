@@ -60,6 +60,8 @@ public final class Environment {
         env.put("omp_num_threads_env", System.getenv("OMP_NUM_THREADS"));
         env.put("libraries", libraryVersions());
         env.put("git", git());
+        Map<String, Object> slurm = slurm(System.getenv());
+        if (slurm != null) env.put("slurm", slurm);
         env.putAll(extra);
         return env;
     }
@@ -102,6 +104,19 @@ public final class Environment {
             return null;
         }
         return null;
+    }
+
+    /** The node and Slurm job of a run started by Slurm (null outside Slurm): shards on different nodes are told apart by it. */
+    static Map<String, Object> slurm(Map<String, String> env) {
+        if (env.get("SLURM_JOB_ID") == null) return null;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("node", env.getOrDefault("SLURMD_NODENAME", env.getOrDefault("HOSTNAME", "unknown")));
+        s.put("job_id", env.get("SLURM_JOB_ID"));
+        s.put("array_job_id", env.get("SLURM_ARRAY_JOB_ID"));
+        s.put("array_task_id", env.get("SLURM_ARRAY_TASK_ID"));
+        s.put("partition", env.get("SLURM_JOB_PARTITION"));
+        s.put("cpus_on_node", env.get("SLURM_CPUS_ON_NODE"));
+        return s;
     }
 
     /** Short sha and dirty flag of the working tree, or "unknown" outside a git checkout. */

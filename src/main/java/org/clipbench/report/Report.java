@@ -84,6 +84,11 @@ public final class Report {
         Map<String, String> env = environment(in.environment(), problems);
         ReportSection.Output out = new ReportSection.Output(reportDir, env, problems,
                 new StringBuilder("# ClipBench report\n\nFrom: " + inputs + "\n\n"));
+        String machines = differentMachines(inputs);
+        if (machines != null) {
+            env.put("machines", machines);
+            out.md().append("**Different machines.** ").append(machines).append("\n\n");
+        }
         for (ReportSection section : SECTIONS) section.write(in, out);
         if (out.html().isEmpty() && problems.isEmpty()) problems.add("no results found in " + inputs);
         if (!problems.isEmpty()) {
@@ -166,6 +171,30 @@ public final class Report {
             }
         }
         return good.isEmpty() ? null : JmhResults.load(good);
+    }
+
+    /**
+     * When the inputs (for example the shards of a Slurm run) were measured on different CPU models, which
+     * ran where; null when they share one. Absolute times from different machines are not comparable.
+     */
+    static String differentMachines(List<Path> inputs) {
+        Map<String, List<String>> byCpu = new java.util.TreeMap<>();
+        for (Path p : inputs) {
+            Path f = p.resolve("environment.json");
+            if (!Files.isRegularFile(f)) continue;
+            try {
+                JsonNode e = new ObjectMapper().readTree(f.toFile());
+                String node = e.path("slurm").path("node").asText("");
+                byCpu.computeIfAbsent(e.path("cpu").path("model").asText("unknown"), k -> new ArrayList<>())
+                        .add(p.getFileName() + (node.isEmpty() ? "" : " (node " + node + ")"));
+            } catch (IOException ignored) {
+                // an unreadable environment.json is reported where the environment is read
+            }
+        }
+        if (byCpu.size() < 2) return null;
+        StringBuilder sb = new StringBuilder("The inputs ran on " + byCpu.size() + " CPU models: ");
+        byCpu.forEach((cpu, where) -> sb.append(cpu).append(" (").append(String.join(", ", where)).append("); "));
+        return sb.append("absolute times from different machines are not comparable, only ratios within one input are.").toString();
     }
 
     static Map<String, String> environment(Path file, List<String> problems) {
