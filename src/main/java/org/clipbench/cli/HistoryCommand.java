@@ -136,6 +136,9 @@ final class HistoryCommand implements Runnable {
         @Option(names = "--min-effect", description = "smallest relative change that fails the gate (default 0.05 = 5%%)")
         double minEffect = 0.05;
 
+        @Option(names = "--figures", description = "also write trend figures (SVG, PNG) and trends.md to this folder")
+        Path figures;
+
         @Override
         public Integer call() throws Exception {
             if (!(minEffect >= 0)) throw new IllegalArgumentException("--min-effect must be >= 0");
@@ -154,6 +157,10 @@ final class HistoryCommand implements Runnable {
             points.forEach(p -> series.add(p.series() + "\u0000" + p.fingerprint()));
             List<ChangePoints.Change> changes = ChangePoints.find(points, s, minEffect);
             System.out.print(ChangePoints.text(changes, series.size()));
+            if (figures != null) {
+                org.clipbench.history.TrendFigures.write(points, changes, figures);
+                System.out.println("trend figures: " + figures.resolve("trends.md"));
+            }
             return changes.stream().anyMatch(ChangePoints.Change::worse) ? 1 : 0;
         }
     }

@@ -150,6 +150,17 @@ class HistoryTest {
         assertThat(all.exit()).isEqualTo(1);
         assertThat(all.out()).contains("WORSE  X.m backend=arrays").contains("between c000011 and c000012").contains("change Y.m backend=arrays")
                 .contains("2 change points in 3 series, 1 of them making a benchmark worse");
+        // trend figures: one per benchmark method, one per change point, listed in trends.md
+        Path fig = d.resolve("fig");
+        Outcome withFigures = history("changes", "--db", db.toString(), "--figures", fig.toString());
+        assertThat(withFigures.exit()).as(withFigures.err()).isEqualTo(1);
+        assertThat(Files.readString(fig.resolve("trends.md"))).contains("WORSE **X.m backend=arrays**: between c000011 and c000012")
+                .contains("(" + TrendFigures.slug("trend-X.m on CPU X") + ".svg)");
+        assertThat(fig.resolve(TrendFigures.slug("trend-X.m on CPU X") + ".svg")).exists();
+        assertThat(fig.resolve(TrendFigures.slug("trend-X.m on CPU X") + ".png")).exists();
+        try (var files = Files.list(fig)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("change-") && n.endsWith(".svg"))).hasSize(2);
+        }
         // the better one alone passes the gate; a filter matching nothing is bad input
         assertThat(history("changes", "--benchmarks", "Y.m", "--db", db.toString()).exit()).isZero();
         assertThat(history("changes", "--benchmarks", "Nope", "--db", db.toString()).exit()).isEqualTo(2);

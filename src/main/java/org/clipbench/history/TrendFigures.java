@@ -1,0 +1,98 @@
+package org.clipbench.history;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
+import org.clipbench.analysis.Figure;
+import org.clipbench.analysis.FigureWriter;
+import org.clipbench.io.AtomicFiles;
+import org.clipbench.io.Markdown;
+
+/**
+ * Trend figures of the history: per benchmark method and machine, every series over the history
+ * relative to its first run (small multiples past eight series); and per change point, its series with
+ * the median of each segment drawn as a dashed step and the change marked. trends.md lists them.
+ */
+public final class TrendFigures {
+    private TrendFigures() {
+    }
+
+    public static List<Path> write(List<HistoryDatabase.Point> points, List<ChangePoints.Change> changes, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Map<String, List<HistoryDatabase.Point>>> byMethod = new LinkedHashMap<>();
+        for (HistoryDatabase.Point p : points) {
+            String method = p.series().split(" ", 2)[0] + " on " + p.fingerprint().split(" \\| ")[0];
+            byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(p.series() + "\u0000" + p.fingerprint(), k -> new ArrayList<>()).add(p);
+        }
+        List<Path> files = new ArrayList<>();
+        StringBuilder md = new StringBuilder("# Benchmark history: trends\n\n");
+        for (var e : byMethod.entrySet()) {
+            Figure f = Figure.line(slug("trend-" + e.getKey())).title(e.getKey() + ": value relative to the first run")
+                    .axes("run in history order (commit, then run time)", "relative to the first run")
+                    .caption("Each series divided by its first value; 1 = unchanged. Lower is better for times, higher for throughput.");
+            for (var s : e.getValue().values()) {
+                double[] x = new double[s.size()], y = new double[s.size()];
+                for (int i = 0; i < s.size(); i++) {
+                    x[i] = i + 1;
+                    y[i] = s.get(i).value() / s.get(0).value();
+                }
+                String name = s.get(0).series().contains(" ") ? s.get(0).series().split(" ", 2)[1] : s.get(0).series();
+                f.add(name, x, y);
+            }
+            files.addAll(FigureWriter.write(f, dir));
+            md.append("![").append(e.getKey()).append("](").append(f.id()).append(".svg)\n\n");
+        }
+        md.append("## Change points\n\n");
+        if (changes.isEmpty()) md.append("None.\n");
+        int n = 0;
+        for (ChangePoints.Change c : changes) {
+            List<HistoryDatabase.Point> s = points.stream().filter(p -> p.series().equals(c.series()) && p.fingerprint().equals(c.fingerprint())).toList();
+            Figure f = changeFigure(slug("change-" + (++n) + "-" + c.series()), c, s, changes);
+            files.addAll(FigureWriter.write(f, dir));
+            md.append(String.format(Locale.ROOT, "- %s **%s**: between %s and %s, %s -> %s %s (%+.1f%%, 95%% interval [%+.1f%%, %+.1f%%], p = %.3g)%n%n![%s](%s.svg)%n%n",
+                    c.worse() ? "WORSE" : "change", c.series(), c.lastSha(), c.firstSha(), Markdown.number(c.before()), Markdown.number(c.after()), c.unit(),
+                    100 * c.change(), 100 * c.ciLow(), 100 * c.ciHigh(), c.p(), c.series(), f.id()));
+        }
+        Path summary = dir.resolve("trends.md");
+        AtomicFiles.writeString(summary, md.toString());
+        files.add(summary);
+        return files;
+    }
+
+    /** One series with its segments' medians (dashed) and the change points of that series marked. */
+    static Figure changeFigure(String id, ChangePoints.Change c, List<HistoryDatabase.Point> s, List<ChangePoints.Change> all) {
+        double[] x = new double[s.size()], y = new double[s.size()];
+        for (int i = 0; i < s.size(); i++) {
+            x[i] = i + 1;
+            y[i] = s.get(i).value();
+        }
+        List<Integer> cuts = new ArrayList<>();
+        for (ChangePoints.Change o : all) if (o.series().equals(c.series()) && o.fingerprint().equals(c.fingerprint())) cuts.add(o.index());
+        cuts.add(s.size());
+        double[] medianLine = new double[s.size()];
+        int from = 0;
+        for (int cut : cuts.stream().sorted().toList()) {
+            double m = new Median().evaluate(java.util.Arrays.copyOfRange(y, from, cut));
+            for (int i = from; i < cut; i++) medianLine[i] = m;
+            from = cut;
+        }
+        double[] cx = cuts.stream().filter(k -> k < s.size()).mapToDouble(k -> k + 1).toArray();
+        double[] cy = cuts.stream().filter(k -> k < s.size()).mapToDouble(k -> y[k]).toArray();
+        return Figure.line(id).title(c.series()).axes("run in history order (commit, then run time)", c.metric() + (c.unit().isEmpty() ? "" : " (" + c.unit() + ")"))
+                .add("value", x, y)
+                .add(new Figure.Series("segment median", x, medianLine, null, null, true))
+                .add(new Figure.Series("change point", cx, cy, null, null, false, true))
+                .caption("E-divisive change points (crosses) and the median of each segment (dashed), on " + c.fingerprint() + ".");
+    }
+
+    static String slug(String s) {
+        String t = org.clipbench.analysis.Plots.slug(s);
+        return t.length() > 80 ? t.substring(0, 80) : t;
+    }
+}
