@@ -9,7 +9,7 @@
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
 #   ./run-bench.sh --compare-to REF [--rounds N] [bench filters]  same-machine A/B against a git ref
 #   ./run-bench.sh --privacy --sampling-rate Q --steps T --sigma S   epsilon of a DP-SGD run (or --target-epsilon E for sigma)
-#   ./run-bench.sh --slurm N [bench options | sweep ...] [--partition P] [--time T] [--account A] [--slurm-opt "..."]
+#   ./run-bench.sh --slurm N [bench options | sweep ... | --reproduce IDS | --profile paper] [--partition P] [--time T] [--account A] [--slurm-opt "..."]
 #                                       N shards as a Slurm job array plus a merge job (--slurm-dry-run: scripts only)
 #   ./run-bench.sh --slurm-resume DIR   resubmit the shards of DIR that failed, and the merge
 #   ./run-bench.sh --help               every option
@@ -119,6 +119,7 @@ if [[ ${1:-} == --slurm-resume ]]; then
 fi
 slurm_args=()
 slurm_shards=""
+slurm_command=()
 for ((i = 1; i <= $#; i++)); do
   a=${!i}
   if [[ $a == --slurm ]]; then
@@ -127,17 +128,16 @@ for ((i = 1; i <= $#; i++)); do
     i=$j
   elif [[ $a == --slurm-dry-run ]]; then
     slurm_args+=(--dry-run)
-  elif [[ $a == --reproduce || ( $a == --profile && ${*:i+1:1} == paper ) ]]; then
-    reproduce_asked=1; slurm_args+=("$a")
+  elif [[ $a == --reproduce ]]; then
+    j=$((i + 1)); slurm_command=(reproduce --only "${!j:-}"); i=$j
+  elif [[ $a == --profile && ${*:i+1:1} == paper ]]; then
+    slurm_command=(reproduce); i=$((i + 1))
   else
     slurm_args+=("$a")
   fi
 done
 if [[ -n $slurm_shards ]]; then
-  if [[ -n ${reproduce_asked:-} ]]; then
-    echo "error: --slurm runs bench grids and sweeps; run reproductions on one node (sbatch --wrap './run-bench.sh --profile paper')" >&2; exit 2
-  fi
-  run slurm submit --shards "$slurm_shards" "${slurm_args[@]}"
+  run slurm submit --shards "$slurm_shards" "${slurm_command[@]}" "${slurm_args[@]}"
   exit $?
 fi
 

@@ -35,7 +35,8 @@ final class SlurmCommand implements Runnable {
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true, description = {"Write the scripts and submit N shards and the merge.",
-            "Options not listed here are the bench options (profile, filters, --jmh) or, after the word 'sweep', the sweep's."})
+            "Options not listed here are the bench options (profile, filters, --jmh), or after the word 'sweep' the sweep's,",
+            "or after the word 'reproduce' an optional --only ID,ID (reproductions are shared out round-robin)."})
     static final class Submit implements Callable<Integer> {
         @Option(names = "--shards", required = true, description = "number of shards (array tasks)")
         int shards;
@@ -55,7 +56,7 @@ final class SlurmCommand implements Runnable {
         @Option(names = "--slurm-opt", description = "more sbatch options, e.g. \"--qos=long --constraint=epyc\"")
         String slurmOpt;
 
-        @Option(names = "--cpus-per-task", description = "CPUs per sweep shard (sweep runs in parallel on them; default 2)")
+        @Option(names = "--cpus-per-task", description = "CPUs per sweep or reproduction shard (its runs go in parallel on them; default 2)")
         int cpusPerTask = 2;
 
         @Option(names = "--dry-run", description = "write the scripts, submit nothing")
@@ -69,15 +70,22 @@ final class SlurmCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            boolean sweep = !commandArgs.isEmpty() && commandArgs.get(0).equals("sweep");
-            List<String> args = sweep ? commandArgs.subList(1, commandArgs.size()) : commandArgs;
+            String first = commandArgs.isEmpty() ? "" : commandArgs.get(0);
+            String command = first.equals("sweep") || first.equals("reproduce") ? first : "bench";
+            List<String> args = new ArrayList<>(command.equals("bench") ? commandArgs : commandArgs.subList(1, commandArgs.size()));
             if (!args.isEmpty() && !args.get(0).startsWith("-")) {
-                throw new IllegalArgumentException("--slurm: '" + args.get(0) + "' is not an option; --slurm runs the bench grid (profile and filter options) "
-                        + "or, after the word sweep, a sweep");
+                throw new IllegalArgumentException("--slurm: '" + args.get(0) + "' is not an option; --slurm runs the bench grid (profile and filter options), "
+                        + "or after the word sweep a sweep, or reproductions (--reproduce IDS or --profile paper)");
             }
-            String command = sweep ? "sweep" : "bench";
+            List<String> reproductions = List.of();
+            if (command.equals("reproduce")) {
+                int at = args.indexOf("--only");
+                String only = at >= 0 && at + 1 < args.size() ? args.get(at + 1) : null;
+                if (at >= 0) args.subList(at, Math.min(at + 2, args.size())).clear();
+                reproductions = org.clipbench.reproductions.Reproduction.select(only).stream().map(org.clipbench.reproductions.Reproduction::id).toList();
+            }
             List<String> opts = slurmOpt == null || slurmOpt.isBlank() ? List.of() : List.of(slurmOpt.trim().split("\\s+"));
-            SlurmPlan plan = new SlurmPlan(command, args, shards, partition, time, account, opts, cpusPerTask);
+            SlurmPlan plan = new SlurmPlan(command, args, shards, partition, time, account, opts, cpusPerTask, reproductions);
             checkParses(command, args);
             Path results = out != null ? out : Path.of("results", "runs",
                     BenchCommand.folderName(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC), org.clipbench.io.Environment.git(), null) + "-slurm");

@@ -49,8 +49,11 @@ public final class ShardCheck {
             }
         }
         if (incomplete.isEmpty()) {
-            if (plan.command().equals("bench")) coverBench(plan, results, problems, incomplete);
-            else coverSweep(plan, results, problems, incomplete);
+            switch (plan.command()) {
+                case "bench" -> coverBench(plan, results, problems, incomplete);
+                case "sweep" -> coverSweep(plan, results, problems, incomplete);
+                default -> coverReproductions(plan, results, problems, incomplete);
+            }
         }
         return new Outcome(problems, List.copyOf(incomplete), folders);
     }
@@ -116,6 +119,27 @@ public final class ShardCheck {
         List<String> out = new ArrayList<>();
         n.forEach(v -> out.add(v.asText()));
         return out;
+    }
+
+    /** Reproductions: each shard holds a finished folder (preset and timing written) for each of its reproductions, and no other. */
+    static void coverReproductions(SlurmPlan plan, Path results, List<String> problems, Set<Integer> incomplete) throws IOException {
+        for (int k : plan.allShards()) {
+            Path dir = SlurmPlan.shardFolder(results, k);
+            List<String> mine = plan.reproductionsOf(k);
+            for (String id : mine) {
+                if (!Files.isRegularFile(dir.resolve(id).resolve("reproduction.json")) || !Files.isRegularFile(dir.resolve(id).resolve("timing.json"))) {
+                    problems.add("shard " + k + ": reproduction " + id + " did not finish; log: " + SlurmPlan.logOf(results, k));
+                    incomplete.add(k);
+                }
+            }
+            if (!Files.isDirectory(dir)) continue;
+            try (var s = Files.list(dir)) {
+                for (Path sub : s.filter(p -> Files.isRegularFile(p.resolve("reproduction.json"))).toList()) {
+                    String id = sub.getFileName().toString();
+                    if (!mine.contains(id)) problems.add("shard " + k + " ran reproduction " + id + ", which belongs to another shard");
+                }
+            }
+        }
     }
 
     /** Sweep: every shard ran the same sweep, and its runs.csv holds exactly its runs (index i of the sweep goes to shard i mod n + 1). */

@@ -14,29 +14,44 @@ import org.clipbench.io.AtomicFiles;
  * a later --slurm-resume read the same plan: the command (bench or sweep) and its options, the number of
  * shards, and the sbatch options.
  *
- * @param command  "bench" (JMH shards: exclusive nodes) or "sweep" (convergence shards: --cpus-per-task, nodes shared)
+ * @param command  "bench" (JMH shards: exclusive nodes), "sweep" or "reproduce" (training shards: --cpus-per-task, nodes shared)
  * @param args     the command's options, without --shard and --out (each shard gets its own)
+ * @param reproductions for "reproduce": the reproductions in order; shard k runs those at index k-1, k-1+n, ... (else empty)
  */
 public record SlurmPlan(String command, List<String> args, int shards, String partition, String time, String account,
-                        List<String> sbatchOptions, int cpusPerTask) {
+                        List<String> sbatchOptions, int cpusPerTask, List<String> reproductions) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String FOLDER = "slurm";
 
     public SlurmPlan {
-        if (!List.of("bench", "sweep").contains(command)) throw new IllegalArgumentException("--slurm runs bench or sweep, not '" + command + "'");
+        if (!List.of("bench", "sweep", "reproduce").contains(command)) {
+            throw new IllegalArgumentException("--slurm runs bench, sweep or reproduce, not '" + command + "'");
+        }
         if (shards < 1) throw new IllegalArgumentException("--slurm " + shards + ": give the number of shards, at least 1");
         if (cpusPerTask < 1) throw new IllegalArgumentException("--cpus-per-task must be at least 1");
         args = List.copyOf(args);
+        reproductions = reproductions == null ? List.of() : List.copyOf(reproductions);
+        if (command.equals("reproduce") && reproductions.size() < shards) {
+            throw new IllegalArgumentException("--slurm " + shards + ": only " + reproductions.size() + " reproductions to share out; use at most that many shards");
+        }
         sbatchOptions = sbatchOptions == null ? List.of() : List.copyOf(sbatchOptions);
         for (String a : args) {
-            if (a.equals("--shard") || a.startsWith("--shard=") || a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
-                throw new IllegalArgumentException("--slurm: leave out " + a.split("=")[0] + "; every shard gets its own shard and folder");
+            if (a.equals("--shard") || a.startsWith("--shard=") || a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")
+                    || a.equals("--threads") || a.equals("--only")) {
+                throw new IllegalArgumentException("--slurm: leave out " + a.split("=")[0] + "; every shard gets its own shard, folder and threads");
             }
         }
     }
 
     public boolean exclusive() {
         return command.equals("bench");
+    }
+
+    /** The reproductions shard k runs (every n-th of the list, from index k-1). */
+    public List<String> reproductionsOf(int k) {
+        List<String> mine = new ArrayList<>();
+        for (int i = k - 1; i < reproductions.size(); i += shards) mine.add(reproductions.get(i));
+        return mine;
     }
 
     /** The shard's results folder inside the submission's folder. */

@@ -60,6 +60,12 @@ public final class SlurmScripts {
             s.append("  ").append(JAVA).append(" -jar \"$jar\" bench ").append(args(plan.args()))
                     .append(" --no-sweep --shard \"$k/").append(plan.shards()).append("\" --out \"$out\" --javacpp-cache \"$scratch/javacpp\"\n");
             s.append("fi\n");
+        } else if (plan.command().equals("reproduce")) {
+            s.append("case $k in\n");
+            for (int k : plan.allShards()) s.append("  ").append(k).append(") only=").append(String.join(",", plan.reproductionsOf(k))).append(" ;;\n");
+            s.append("esac\n");
+            s.append("# an existing folder is resumed: finished runs are kept\n");
+            s.append(JAVA).append(" -jar \"$jar\" reproduce --only \"$only\" --threads ").append(plan.cpusPerTask()).append(" --out \"$out\"\n");
         } else {
             s.append("if [ -f \"$out/sweep.json\" ]; then\n");
             s.append("  ").append(JAVA).append(" -jar \"$jar\" sweep --resume \"$out\" --quiet --threads ").append(plan.cpusPerTask()).append('\n');

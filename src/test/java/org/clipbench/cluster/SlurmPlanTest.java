@@ -23,7 +23,7 @@ class SlurmPlanTest {
     static final List<String> BENCH_ARGS = List.of("--profile", "smoke", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector", "--dtypes", "f64");
 
     static SlurmPlan bench(int shards) {
-        return new SlurmPlan("bench", BENCH_ARGS, shards, "compute", "01:00:00", "proj", List.of("--qos=long"), 2);
+        return new SlurmPlan("bench", BENCH_ARGS, shards, "compute", "01:00:00", "proj", List.of("--qos=long"), 2, List.of());
     }
 
     @Test
@@ -39,7 +39,7 @@ class SlurmPlanTest {
         assertThat(SlurmScripts.jar(d.resolve("run"))).hasContent("not really a jar");
         assertThat(SlurmPlan.read(d.resolve("run"))).isEqualTo(bench(3));
 
-        SlurmPlan sweep = new SlurmPlan("sweep", List.of("--preset", "smoke", "--strategies", "none;global-norm:c=1"), 2, null, null, null, List.of(), 4);
+        SlurmPlan sweep = new SlurmPlan("sweep", List.of("--preset", "smoke", "--strategies", "none;global-norm:c=1"), 2, null, null, null, List.of(), 4, List.of());
         Slurm.prepare(sweep, d.resolve("sweep"), jar);
         String s = Files.readString(SlurmScripts.shardsScript(d.resolve("sweep")));
         assertThat(s).contains("#SBATCH --cpus-per-task=4").doesNotContain("--exclusive").contains("--threads 4")
@@ -48,13 +48,40 @@ class SlurmPlanTest {
 
     @Test
     void badPlansAreRefusedWithTheFix(@TempDir Path d) {
-        assertThatThrownBy(() -> new SlurmPlan("bench", List.of("--shard", "1/2"), 2, null, null, null, List.of(), 1))
+        assertThatThrownBy(() -> new SlurmPlan("bench", List.of("--shard", "1/2"), 2, null, null, null, List.of(), 1, List.of()))
                 .hasMessageContaining("leave out --shard");
-        assertThatThrownBy(() -> new SlurmPlan("bench", List.of("--out=x"), 2, null, null, null, List.of(), 1)).hasMessageContaining("leave out --out");
-        assertThatThrownBy(() -> new SlurmPlan("bench", List.of(), 0, null, null, null, List.of(), 1)).hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> new SlurmPlan("reproduce", List.of(), 2, null, null, null, List.of(), 1)).hasMessageContaining("bench or sweep");
+        assertThatThrownBy(() -> new SlurmPlan("bench", List.of("--out=x"), 2, null, null, null, List.of(), 1, List.of())).hasMessageContaining("leave out --out");
+        assertThatThrownBy(() -> new SlurmPlan("bench", List.of(), 0, null, null, null, List.of(), 1, List.of())).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new SlurmPlan("paper", List.of(), 2, null, null, null, List.of(), 1, List.of())).hasMessageContaining("bench, sweep or reproduce");
+        assertThatThrownBy(() -> new SlurmPlan("reproduce", List.of(), 3, null, null, null, List.of(), 1, List.of("a", "b")))
+                .hasMessageContaining("only 2 reproductions");
+        assertThatThrownBy(() -> new SlurmPlan("reproduce", List.of("--only", "a"), 1, null, null, null, List.of(), 1, List.of("a")))
+                .hasMessageContaining("leave out --only");
         assertThatThrownBy(() -> SlurmPlan.read(d)).hasMessageContaining("no slurm/plan.json");
         assertThatThrownBy(() -> Slurm.prepare(bench(2), d.resolve("with space"), d.resolve("x.jar"))).hasMessageContaining("spaces");
+    }
+
+    @Test
+    void reproductionsAreSharedOutRoundRobinAndEachMustFinishInItsShard(@TempDir Path d) throws Exception {
+        SlurmPlan plan = new SlurmPlan("reproduce", List.of(), 2, null, null, null, List.of(), 2, List.of("a", "b", "c"));
+        assertThat(plan.reproductionsOf(1)).containsExactly("a", "c");
+        assertThat(plan.reproductionsOf(2)).containsExactly("b");
+        Path jar = Files.writeString(d.resolve("b.jar"), "jar");
+        Path r = d.resolve("run");
+        Slurm.prepare(plan, r, jar);
+        assertThat(Files.readString(SlurmScripts.shardsScript(r))).contains("1) only=a,c ;;").contains("2) only=b ;;")
+                .contains("reproduce --only \"$only\" --threads 2").contains("#SBATCH --cpus-per-task=2").doesNotContain("--exclusive");
+        for (String[] kid : new String[][] {{"1", "a"}, {"1", "c"}, {"2", "b"}}) {
+            Path dir = Files.createDirectories(r.resolve("shard-" + kid[0]).resolve(kid[1]));
+            Files.writeString(dir.resolve("reproduction.json"), "{}");
+            Files.writeString(dir.resolve("timing.json"), "{}");
+        }
+        Files.writeString(SlurmPlan.exitFileOf(r, 1), "0");
+        Files.writeString(SlurmPlan.exitFileOf(r, 2), "0");
+        assertThat(ShardCheck.check(plan, r).problems()).isEmpty();
+        Files.delete(r.resolve("shard-1/c/timing.json"));
+        assertThat(ShardCheck.check(plan, r).problems()).singleElement().asString().contains("shard 1: reproduction c did not finish");
+        assertThat(ShardCheck.check(plan, r).incomplete()).containsExactly(1);
     }
 
     /** Shard folders as a finished bench submission leaves them: grid.json, one result per combination, an exit status. */
