@@ -161,7 +161,7 @@ class ReproductionPresetsTest {
                 shipped.budget(), shipped.sweeps(), shipped.check(), shipped.checkParams());
         assertThat(edited.contentHash()).isNotEqualTo(shipped.contentHash());
         String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(java.nio.file.Path.of("results/reference/paper/dp-sgd"))), "", "m");
-        assertThat(md).contains("(preset version 3, hash " + shipped.contentHash() + ")").doesNotContain("**Note.**");
+        assertThat(md).contains("(preset version 4, hash " + shipped.contentHash() + ")").doesNotContain("**Note.**");
     }
 
     /** Results of an edited preset (same version, other content) say so beside the verdict. */
