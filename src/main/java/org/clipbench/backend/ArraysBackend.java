@@ -425,6 +425,34 @@ public class ArraysBackend implements Backend {
         });
     }
 
+    @Override
+    public void sgdStep(Tensor p, Tensor buf, Tensor g, double gScale, double gClip, double lr, double mu) {
+        ArrayTensor tp = a(p), tg = a(g), tb = buf == null ? null : a(buf);
+        sameLayout(tp, tg);
+        if (tb != null) sameLayout(tp, tb);
+        int len = (int) p.size();
+        if (tp.f64 != null) k.sgdStep(tp.f64, tb == null ? null : tb.f64, tg.f64, tp.offset, len, gScale, gClip, lr, mu);
+        else k.sgdStep(tp.f32, tb == null ? null : tb.f32, tg.f32, tp.offset, len, gScale, gClip, lr, mu);
+    }
+
+    @Override
+    public void adamStep(Tensor p, Tensor m, Tensor v, Tensor g, double gScale, double gClip, double stepScale, double b1, double b2,
+                         double vScale, double eps, double decay) {
+        ArrayTensor tp = a(p), tm = a(m), tv = a(v), tg = a(g);
+        sameLayout(tp, tg);
+        sameLayout(tp, tm);
+        sameLayout(tp, tv);
+        int len = (int) p.size();
+        if (tp.f64 != null) k.adamStep(tp.f64, tm.f64, tv.f64, tg.f64, tp.offset, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
+        else k.adamStep(tp.f32, tm.f32, tv.f32, tg.f32, tp.offset, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
+    }
+
+    /** The step kernels index every operand with one offset: the tensors must sit at the same place of same-layout storage. */
+    private static void sameLayout(ArrayTensor a, ArrayTensor b) {
+        requireSameShape(a, b);
+        if (a.offset != b.offset) throw new IllegalArgumentException("step operands " + a + " and " + b + " sit at different offsets; give them one layout");
+    }
+
     private int chunks(int n) {
         return team == null || n < PARALLEL_MIN ? 1 : threads;
     }

@@ -89,6 +89,21 @@ public interface Backend {
     /** t += alpha * x (same shape). */
     void axpy(double alpha, Tensor x, Tensor t);
 
+    /**
+     * One-pass SGD step (momentum buffer buf, or null for plain SGD) with the gradient transformed as it is
+     * read: clamp(g * gScale, -gClip, gClip); see {@link org.clipbench.kernel.ArrayKernels#sgdStep}. Backends
+     * without such a kernel refuse: their step is the separate ops of {@code optim.Sgd}.
+     */
+    default void sgdStep(Tensor p, Tensor buf, Tensor g, double gScale, double gClip, double lr, double mu) {
+        throw new UnsupportedCombinationException(name() + ": no one-pass optimizer step kernel (arrays and vector have one)");
+    }
+
+    /** One-pass Adam(W) step, as {@link #sgdStep}; see {@link org.clipbench.kernel.ArrayKernels#adamStep}. */
+    default void adamStep(Tensor p, Tensor m, Tensor v, Tensor g, double gScale, double gClip, double stepScale, double b1, double b2,
+                          double vScale, double eps, double decay) {
+        throw new UnsupportedCombinationException(name() + ": no one-pass optimizer step kernel (arrays and vector have one)");
+    }
+
     // ---------------------------------------------------------------- for models (matrices are rows x cols)
 
     /** c = alpha * op(a) * op(b) + beta * c, op = transpose when the flag is set. */

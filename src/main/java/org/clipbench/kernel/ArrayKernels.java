@@ -46,6 +46,22 @@ public interface ArrayKernels {
     void activationBackward(Activation f, double[] y, int yOff, double[] dy, int dOff, int len);
     void activationBackward(Activation f, float[] y, int yOff, float[] dy, int dOff, int len);
 
+    /**
+     * One-pass optimizer steps, the gradient read once and transformed as it is read: gi = clamp(g * gScale,
+     * -gClip, gClip) (gScale = 1 and gClip = infinity leave it as it is: exact identities). SGD with momentum
+     * (buf null: plain SGD): buf = buf * mu + gi, p = p + buf * (-lr); Adam: m = m * b1 + (1 - b1) * gi,
+     * v = v * b2 + ((1 - b2) * gi) * gi, p = p + stepScale * m / (sqrt(vScale * v) + eps) + decay * p. Each
+     * expression is the one the backend's separate ops evaluate (Sgd, Adam), so a clip folded into the step
+     * gives the parameters a clip before it gives, bit for bit. f32: Adam's direction is formed in f64, as
+     * the separate adamDirection op does; the SIMD twin forms it in f32 (within an ulp).
+     */
+    void sgdStep(double[] p, double[] buf, double[] g, int off, int len, double gScale, double gClip, double lr, double mu);
+    void sgdStep(float[] p, float[] buf, float[] g, int off, int len, double gScale, double gClip, double lr, double mu);
+    void adamStep(double[] p, double[] m, double[] v, double[] g, int off, int len, double gScale, double gClip,
+                  double stepScale, double b1, double b2, double vScale, double eps, double decay);
+    void adamStep(float[] p, float[] m, float[] v, float[] g, int off, int len, double gScale, double gClip,
+                  double stepScale, double b1, double b2, double vScale, double eps, double decay);
+
     /** The scalar twin: plain Java loops, no module needed. */
     ArrayKernels SCALAR = ScalarKernels.INSTANCE;
 }

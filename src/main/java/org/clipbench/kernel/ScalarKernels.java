@@ -409,4 +409,53 @@ public final class ScalarKernels implements ArrayKernels {
     public void activationBackward(org.clipbench.kernel.Activation f, float[] y, int yOff, float[] dy, int dOff, int len) {
         for (int i = 0; i < len; i++) dy[dOff + i] *= (float) f.derivativeFromOutput(y[yOff + i]);
     }
+
+    @Override
+    public void sgdStep(double[] p, double[] buf, double[] g, int off, int len, double gScale, double gClip, double lr, double mu) {
+        double nlr = -lr, lo = -gClip;
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = Math.min(gClip, Math.max(lo, g[i] * gScale));
+            if (buf != null) gi = buf[i] = buf[i] * mu + gi;
+            p[i] = p[i] + gi * nlr;
+        }
+    }
+
+    @Override
+    public void sgdStep(float[] p, float[] buf, float[] g, int off, int len, double gScale, double gClip, double lr, double mu) {
+        float nlr = (float) -lr, s = (float) gScale, hi = (float) gClip, lo = -hi, mf = (float) mu;
+        for (int i = off, end = off + len; i < end; i++) {
+            float gi = Math.min(hi, Math.max(lo, g[i] * s));
+            if (buf != null) gi = buf[i] = buf[i] * mf + gi;
+            p[i] = p[i] + gi * nlr;
+        }
+    }
+
+    @Override
+    public void adamStep(double[] p, double[] m, double[] v, double[] g, int off, int len, double gScale, double gClip,
+                         double stepScale, double b1, double b2, double vScale, double eps, double decay) {
+        double c1 = 1 - b1, c2 = 1 - b2, lo = -gClip;
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = Math.min(gClip, Math.max(lo, g[i] * gScale));
+            double mi = m[i] = m[i] * b1 + c1 * gi;
+            double vi = v[i] = v[i] * b2 + c2 * gi * gi;
+            double step = stepScale * mi / (Math.sqrt(vScale * vi) + eps);
+            if (decay != 0) step = step + decay * p[i];
+            p[i] = p[i] + step;
+        }
+    }
+
+    @Override
+    public void adamStep(float[] p, float[] m, float[] v, float[] g, int off, int len, double gScale, double gClip,
+                         double stepScale, double b1, double b2, double vScale, double eps, double decay) {
+        float s = (float) gScale, hi = (float) gClip, lo = -hi, fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2);
+        float fdecay = (float) decay;
+        for (int i = off, end = off + len; i < end; i++) {
+            float gi = Math.min(hi, Math.max(lo, g[i] * s));
+            float mi = m[i] = m[i] * fb1 + c1 * gi;
+            float vi = v[i] = v[i] * fb2 + c2 * gi * gi;
+            float step = (float) (stepScale * mi / (Math.sqrt(vScale * vi) + eps));
+            if (decay != 0) step = step + fdecay * p[i];
+            p[i] = p[i] + step;
+        }
+    }
 }

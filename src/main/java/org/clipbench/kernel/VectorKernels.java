@@ -651,4 +651,74 @@ public final class VectorKernels implements ArrayKernels {
     static float sumLanes(FloatVector v) {
         return v.reduceLanes(VectorOperators.ADD);
     }
+
+    @Override
+    public void sgdStep(double[] p, double[] buf, double[] g, int off, int len, double gScale, double gClip, double lr, double mu) {
+        int step = D.length(), end = off + len, i = off;
+        double nlr = -lr;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector gi = DoubleVector.fromArray(D, g, i).mul(gScale).max(-gClip).min(gClip);
+            if (buf != null) {
+                gi = DoubleVector.fromArray(D, buf, i).mul(mu).add(gi);
+                gi.intoArray(buf, i);
+            }
+            DoubleVector.fromArray(D, p, i).add(gi.mul(nlr)).intoArray(p, i);
+        }
+        if (i < end) ScalarKernels.INSTANCE.sgdStep(p, buf, g, i, end - i, gScale, gClip, lr, mu);
+    }
+
+    @Override
+    public void sgdStep(float[] p, float[] buf, float[] g, int off, int len, double gScale, double gClip, double lr, double mu) {
+        int step = F.length(), end = off + len, i = off;
+        float nlr = (float) -lr, s = (float) gScale, hi = (float) gClip, mf = (float) mu;
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector gi = FloatVector.fromArray(F, g, i).mul(s).max(-hi).min(hi);
+            if (buf != null) {
+                gi = FloatVector.fromArray(F, buf, i).mul(mf).add(gi);
+                gi.intoArray(buf, i);
+            }
+            FloatVector.fromArray(F, p, i).add(gi.mul(nlr)).intoArray(p, i);
+        }
+        if (i < end) ScalarKernels.INSTANCE.sgdStep(p, buf, g, i, end - i, gScale, gClip, lr, mu);
+    }
+
+    @Override
+    public void adamStep(double[] p, double[] m, double[] v, double[] g, int off, int len, double gScale, double gClip,
+                         double stepScale, double b1, double b2, double vScale, double eps, double decay) {
+        int step = D.length(), end = off + len, i = off;
+        double c1 = 1 - b1, c2 = 1 - b2;
+        for (int bound = end - step; i <= bound; i += step) {
+            DoubleVector gi = DoubleVector.fromArray(D, g, i).mul(gScale).max(-gClip).min(gClip);
+            DoubleVector mi = DoubleVector.fromArray(D, m, i).mul(b1).add(gi.mul(c1));
+            DoubleVector vi = DoubleVector.fromArray(D, v, i).mul(b2).add(gi.mul(c2).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            DoubleVector pi = DoubleVector.fromArray(D, p, i);
+            DoubleVector dir = mi.mul(stepScale).div(vi.mul(vScale).sqrt().add(eps));
+            if (decay != 0) dir = dir.add(pi.mul(decay));
+            pi.add(dir).intoArray(p, i);
+        }
+        if (i < end) ScalarKernels.INSTANCE.adamStep(p, m, v, g, i, end - i, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
+    }
+
+    /** The direction in f32 lanes (the scalar twin forms it in f64 and rounds once): equal within an ulp. */
+    @Override
+    public void adamStep(float[] p, float[] m, float[] v, float[] g, int off, int len, double gScale, double gClip,
+                         double stepScale, double b1, double b2, double vScale, double eps, double decay) {
+        int step = F.length(), end = off + len, i = off;
+        float s = (float) gScale, hi = (float) gClip, fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2);
+        float fs = (float) stepScale, fv = (float) vScale, fe = (float) eps, fd = (float) decay;
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector gi = FloatVector.fromArray(F, g, i).mul(s).max(-hi).min(hi);
+            FloatVector mi = FloatVector.fromArray(F, m, i).mul(fb1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(F, v, i).mul(fb2).add(gi.mul(c2).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector pi = FloatVector.fromArray(F, p, i);
+            FloatVector dir = mi.mul(fs).div(vi.mul(fv).sqrt().add(fe));
+            if (decay != 0) dir = dir.add(pi.mul(fd));
+            pi.add(dir).intoArray(p, i);
+        }
+        if (i < end) ScalarKernels.INSTANCE.adamStep(p, m, v, g, i, end - i, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
+    }
 }

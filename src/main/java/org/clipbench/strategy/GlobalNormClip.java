@@ -15,7 +15,7 @@ import org.clipbench.params.ParamSet;
  * infinite ones into NaN (exactly PyTorch's behaviour); use a non-finite policy to do otherwise.
  * Finite entries whose norm overflows a double are clipped exactly (PyTorch returns zeros there).
  */
-public final class GlobalNormClip extends AbstractClipStrategy {
+public final class GlobalNormClip extends AbstractClipStrategy implements FoldableClip {
     private final double c;
     private final double p;
     private final double eps;
@@ -42,6 +42,16 @@ public final class GlobalNormClip extends AbstractClipStrategy {
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        double f = GradNorms.plainUnitFactor(g, null, GradNorms.global(g, p, ctx.normKind()), p, c, eps);
+        if (Double.isNaN(f)) return null;
+        Fold fold = Fold.identity(g.size());
+        java.util.Arrays.fill(fold.scale(), f);
+        return fold;
     }
 
     @Override

@@ -127,6 +127,19 @@ public final class GradNorms {
         return applyUnitFactor(g, members, norm, r);
     }
 
+    /**
+     * The factor {@link #clipUnit} would apply as one plain multiply (1 when it changes nothing), or NaN
+     * when it would not be one (an overflowed norm rescued by powers of two, a factor below the dtype's
+     * smallest normal, a NaN): what a fused optimizer step may fold into its read of the gradient.
+     */
+    public static double plainUnitFactor(ParamSet g, List<Integer> members, double n, double p, double c, double eps) {
+        ScaledNorm norm = rescued(g, members, p, n);
+        double r = norm.unitFactor(c, 1, eps);
+        if (!norm.changes(r)) return 1;
+        if (Double.isNaN(r) || norm.exponent() + normalizingShift(r, g.dtype()) != 0) return Double.NaN;
+        return r;
+    }
+
     /** Renormalisation's step: scale some tensors by 1 / n, up or down, with the overflow rescue of {@link #clipUnit}. */
     public static UnitClip renormUnit(ParamSet g, List<Integer> members, double n) {
         return normalizeUnit(g, members, n, 1, 0);

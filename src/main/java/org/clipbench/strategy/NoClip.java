@@ -3,7 +3,7 @@ package org.clipbench.strategy;
 import org.clipbench.params.ParamSet;
 
 /** The baseline: touches nothing. Reports the global L2 norm when measuring. */
-public final class NoClip extends AbstractClipStrategy {
+public final class NoClip extends AbstractClipStrategy implements FoldableClip {
     public NoClip(StrategyParams p) {
         super(p);
     }
@@ -17,6 +17,11 @@ public final class NoClip extends AbstractClipStrategy {
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.none();
+    }
+
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        return Fold.identity(g.size());
     }
 
     @Override

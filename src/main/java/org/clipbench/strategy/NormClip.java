@@ -14,7 +14,7 @@ import org.clipbench.params.ParamSet;
  * unit untouched (TF's guard). A NaN norm makes that unit NaN and an Inf norm zeroes its finite
  * entries (the PyTorch convention, shared by every norm rule here); other units are independent.
  */
-public final class NormClip extends AbstractClipStrategy {
+public final class NormClip extends AbstractClipStrategy implements FoldableClip {
     /** What one norm covers. */
     public enum Scope { TENSOR, LAYER }
 
@@ -49,6 +49,20 @@ public final class NormClip extends AbstractClipStrategy {
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(scaledShare);
+    }
+
+    /** Per-tensor scope folds (one factor per tensor); per-layer runs on its own. */
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (scope != Scope.TENSOR || ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
+        Fold fold = Fold.identity(g.size());
+        for (int i = 0; i < norms.length; i++) {
+            double f = GradNorms.plainUnitFactor(g, List.of(i), norms[i], 2, c, eps);
+            if (Double.isNaN(f)) return null;
+            fold.scale()[i] = f;
+        }
+        return fold;
     }
 
     @Override

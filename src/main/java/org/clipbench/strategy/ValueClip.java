@@ -12,7 +12,7 @@ import org.clipbench.params.ParamSet;
  * bits. When measuring, tensors whose max |g| is within c are not touched and the count of tensors
  * with a clamped entry is reported; otherwise every tensor (or the flat buffer) is clamped in one pass.
  */
-public final class ValueClip extends AbstractClipStrategy {
+public final class ValueClip extends AbstractClipStrategy implements FoldableClip {
     private final double c;
 
     public ValueClip(StrategyParams p) {
@@ -44,6 +44,12 @@ public final class ValueClip extends AbstractClipStrategy {
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.readWrite(); // the clamp loads and stores every element, clipped or not
+    }
+
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        return new Fold(Fold.identity(g.size()).scale(), c);
     }
 
     @Override
