@@ -30,6 +30,10 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         };
     }
 
+    /** The optimizers and the clips that fold into a one-pass step (OptimizerStepBenchmark). */
+    static final List<String> STEP_OPTIMIZERS = List.of("sgd", "adamw");
+    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value");
+
     /**
      * Every benchmark class, every backend and every strategy once, at minimal settings: checks that
      * everything runs (CI); its numbers are not measurements.
@@ -45,7 +49,10 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         List.of("separate"), "always", List.of("1")),
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
-                        "strategy", List.of("global-norm:c=1"))), List.of());
+                        "strategy", List.of("global-norm:c=1")),
+                step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
+                step(List.of("adamw"), List.of("global-norm"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M"))),
+                List.of());
     }
 
     /**
@@ -89,7 +96,10 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
-                        "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1"))), List.of("pytorch"));
+                        "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1")),
+                step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("gpt2-small")),
+                step(STEP_OPTIMIZERS, FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("gpt2-small"))),
+                List.of("pytorch"));
     }
 
     /** The whole grid; hours on 2 cores. Allocation per op recorded with the GC profiler. */
@@ -107,13 +117,24 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
-                                "autoclip:p=10", "zclip"))), List.of("pytorch"));
+                                "autoclip:p=10", "zclip")),
+                step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector"), List.of("f64", "f32"),
+                        List.of("flat-16M", "resnet18", "gpt2-small")),
+                step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector"),
+                        List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"))), List.of("pytorch"));
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> data,
                               List<String> layouts, String regime, List<String> threads) {
         return Block.of(Benchmarks.CLIP, "strategy", strategies, "backend", backends, "dtype", dtypes, "data", data,
                 "layout", layouts, "regime", List.of(regime), "threads", threads, "norm", List.of("safe"));
+    }
+
+    /** The optimizer-step rows: the clip separate or folded into the step (strategy none: the step alone). */
+    private static Block step(List<String> optimizers, List<String> strategies, List<String> modes, List<String> backends, List<String> dtypes,
+                              List<String> data) {
+        return Block.of(Benchmarks.OPTIMIZER_STEP, "optimizer", optimizers, "strategy", strategies, "fusion", modes, "backend", backends,
+                "dtype", dtypes, "data", data);
     }
 
     private static Block dp(List<String> strategies, List<String> backends, List<String> data, List<String> batch, String regime) {

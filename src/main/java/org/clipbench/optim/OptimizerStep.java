@@ -64,12 +64,15 @@ public final class OptimizerStep {
         return new OptimizerStep(rule, c, mode, params, ctx);
     }
 
-    /** One step with this gradient (SEPARATE clips it in place; FUSED leaves it as it is). */
-    public void step(ParamSet grads, double lr) {
+    /** One step with this gradient (SEPARATE clips it in place; FUSED leaves it as it is); whether the clip changed it. */
+    public boolean step(ParamSet grads, double lr) {
         FoldableClip.Fold fold = mode == Mode.FUSED ? ((FoldableClip) clip).fold(grads, ctx) : null;
+        boolean clipped;
         if (fold == null) {
-            clip.clip(grads, ctx);
+            clipped = clip.clip(grads, ctx).clipped();
             fold = FoldableClip.Fold.identity(grads.size());
+        } else {
+            clipped = fold.clamp() < Double.POSITIVE_INFINITY || java.util.Arrays.stream(fold.scale()).anyMatch(f -> f != 1);
         }
         t++;
         Backend b = params.backend();
@@ -83,6 +86,7 @@ public final class OptimizerStep {
                         -lr / c1, B1, B2, 1 / c2, EPS, rule == Rule.ADAMW ? -lr * WD : 0);
             }
         }
+        return clipped;
     }
 
     public ParamSet params() {

@@ -1,0 +1,115 @@
+package org.clipbench.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.clipbench.backend.Backend;
+import org.clipbench.backend.Backends;
+import org.clipbench.backend.DType;
+import org.clipbench.backend.NormKind;
+import org.clipbench.optim.OptimizerStep;
+import org.clipbench.params.Layout;
+import org.clipbench.params.ParamSet;
+import org.clipbench.params.ParamShape;
+import org.clipbench.params.ParamShapes;
+import org.clipbench.strategy.ClipContext;
+import org.clipbench.strategy.Regime;
+import org.clipbench.strategy.Strategies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What clipping costs inside a training step: one clip plus one optimizer step (one pass over the
+ * parameters, the backend's step kernel), with the clip SEPARATE (it rewrites the gradient first) or
+ * FUSED (its factor or clamp applied as the step reads the gradient). strategy none is the step alone;
+ * the report divides each step time by it.
+ *
+ * <p>Pitfall avoided: the clip rewrites the gradient (separate mode), so the gradient is restored from a
+ * pristine copy before every call, untimed (Level.Invocation: only large data, where a call lasts
+ * milliseconds). The thresholds are measured from the data in @Setup (always clipping), the trial fails
+ * if a call did not clip, and every combination runs in its own fork.
+ */
+// warm-up: the step kernels are simple streaming loops; a few calls of 1M+ elements reach steady state (as ClipBenchmark's clipFresh)
+@Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {BenchSupport.VECTOR, BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED, "-Xmx8g"})
+public class OptimizerStepBenchmark {
+    /** The smallest data set: below it a call is too short for an untimed restore per call. */
+    public static final long MIN_ELEMENTS = 1L << 20;
+
+    @State(Scope.Thread)
+    public static class Workload {
+        @Param("adamw") public String optimizer;
+        @Param("global-norm") public String strategy;
+        @Param("separate") public String fusion;
+        @Param("arrays") public String backend;
+        @Param("f32") public String dtype;
+        @Param("flat-1M") public String data;
+
+        private ParamSet pristine;
+        private ParamSet grads;
+        private OptimizerStep step;
+        private boolean clips;
+        private long calls;
+        private long clippedCalls;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            Backend b = Backends.create(backend, 1);
+            ParamShape shape = ParamShapes.get(data);
+            if (shape.totalSize() < MIN_ELEMENTS) {
+                throw new IllegalArgumentException("OptimizerStepBenchmark: data " + data + " has fewer than " + MIN_ELEMENTS
+                        + " elements, too few to restore the gradient untimed before each call; use flat-1M or larger, resnet18 or gpt2-small");
+            }
+            DType d = DType.parse(dtype);
+            pristine = ParamSet.gaussian(b, shape, d, Layout.SEPARATE, 1, 1.0);
+            grads = pristine.copy();
+            clips = !strategy.equals("none");
+            String spec = Strategies.create(strategy).calibration().spec(strategy, clips ? Regime.ALWAYS : Regime.NEVER, pristine, null);
+            ParamSet params = ParamSet.gaussian(b, shape, d, Layout.SEPARATE, 2, 0.02);
+            step = OptimizerStep.of(OptimizerStep.Rule.named(optimizer), spec, OptimizerStep.Mode.valueOf(fusion.toUpperCase(java.util.Locale.ROOT)),
+                    params, ClipContext.fast(NormKind.FAST_SAFE));
+        }
+
+        @TearDown(Level.Trial)
+        public void check() {
+            if (clips && clippedCalls != calls) {
+                throw new IllegalStateException(strategy + " clipped " + clippedCalls + " of " + calls + " calls; the benchmark times clipping, so every call must clip");
+            }
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class FreshGradient {
+        private Workload workload;
+
+        @Setup(Level.Trial)
+        public void bind(Workload w) {
+            workload = w;
+        }
+
+        // Level.Invocation timestamps every call: harmless because a call of 1M+ elements lasts 100 µs or more
+        @Setup(Level.Invocation)
+        public void restore() {
+            workload.grads.copyFrom(workload.pristine);
+        }
+    }
+
+    /** The clip and the step (the gradient restored untimed before). Returns the parameters so that JMH consumes them. */
+    @Benchmark
+    public ParamSet step(FreshGradient fresh) {
+        Workload w = fresh.workload;
+        if (w.step.step(w.grads, 1e-3)) w.clippedCalls++;
+        w.calls++;
+        return w.step.params();
+    }
+}
