@@ -1,0 +1,79 @@
+// What clipping costs inside an optimizer step (OptimizerStepBenchmark): per optimizer, backend, dtype and
+// data set, the step with each clip, separate (the clip rewrites the gradient, then the step) or fused (the
+// clip's factor or clamp applied as the step reads the gradient), as overhead over the step without a clip,
+// next to the traffic model's prediction: extra passes over the gradient / the step's own passes. The step
+// reads the gradient and its state and writes the state (SGD 3 passes, momentum 5, Adam 7); a separate clip
+// adds its own traffic (global-norm: a norm read, then a read and a write to scale = 3; value: a read and a
+// write = 2); folded into the step, each read-and-write pass of the clip disappears (global-norm: 1 left, the
+// norm read; value: 0). By hand, from the project root after a build:
+//   jshell -R--add-modules=jdk.incubator.vector --class-path target/benchmarks.jar \
+//          -R-Dresults=results/reference/quick -R-Dout=target/figures analysis/report/kernels/optimizer-step.jsh
+import java.util.*;
+import org.clipbench.analysis.*;
+import org.clipbench.optim.OptimizerStep;
+import org.clipbench.strategy.*;
+import tech.tablesaw.api.*;
+
+/** Passes over the gradient a clip adds to the step: separate, all of its traffic; fused, all but its read-and-write passes. */
+double extraPasses(String strategy, String fusion) {
+    MemoryTraffic t = Strategies.create(strategy).traffic(1.0); // the benchmark's regime: every call clips the whole gradient
+    return fusion.equals("fused") ? t.passes() - 2 * t.gradientWrites() : t.passes();
+}
+
+Table jmh = ScriptOutput.jmh();
+if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmark")) {
+    Table steps = jmh.where(jmh.stringColumn("benchmark").isEqualTo("OptimizerStepBenchmark"));
+    Table out = Table.create("Clipping inside the optimizer step", StringColumn.create("optimizer"), StringColumn.create("backend"),
+            StringColumn.create("dtype"), StringColumn.create("data"), StringColumn.create("strategy"), StringColumn.create("fusion"),
+            DoubleColumn.create("step_ms"), DoubleColumn.create("step_without_clip_ms"), DoubleColumn.create("overhead_pct"),
+            DoubleColumn.create("model_overhead_pct"), DoubleColumn.create("measured_over_model"));
+    Set<String> groups = new TreeSet<>();
+    for (Row r : steps) groups.add(String.join("|", r.getString("optimizer"), r.getString("backend"), r.getString("dtype"), r.getString("data")));
+    for (String g : groups) {
+        String[] k = g.split("\\|");
+        Table grp = steps.where(steps.stringColumn("optimizer").isEqualTo(k[0]).and(steps.stringColumn("backend").isEqualTo(k[1]))
+                .and(steps.stringColumn("dtype").isEqualTo(k[2])).and(steps.stringColumn("data").isEqualTo(k[3])));
+        Table none = grp.where(grp.stringColumn("strategy").isEqualTo("none"));
+        if (none.rowCount() == 0) continue;
+        double base = none.doubleColumn("median").get(0);
+        double stepPasses = OptimizerStep.stepPasses(OptimizerStep.Rule.named(k[0]));
+        for (Row r : grp) {
+            if (r.getString("strategy").equals("none")) continue;
+            double t = r.getDouble("median"), model = extraPasses(r.getString("strategy"), r.getString("fusion")) / stepPasses;
+            out.stringColumn("optimizer").append(k[0]);
+            out.stringColumn("backend").append(k[1]);
+            out.stringColumn("dtype").append(k[2]);
+            out.stringColumn("data").append(k[3]);
+            out.stringColumn("strategy").append(r.getString("strategy"));
+            out.stringColumn("fusion").append(r.getString("fusion"));
+            out.doubleColumn("step_ms").append(t / 1e6);
+            out.doubleColumn("step_without_clip_ms").append(base / 1e6);
+            out.doubleColumn("overhead_pct").append(100 * (t / base - 1));
+            out.doubleColumn("model_overhead_pct").append(100 * model);
+            out.doubleColumn("measured_over_model").append(model == 0 ? Double.NaN : (t / base - 1) / model);
+        }
+    }
+    out = out.sortOn("optimizer", "backend", "dtype", "data", "strategy", "fusion");
+    if (out.rowCount() > 0) {
+        ScriptOutput.table(out.name(), out);
+        // one figure per data set and dtype: measured overhead and the model's, per optimizer, clip and fusion
+        for (String g : new TreeSet<>(out.stringColumn("data").asList())) {
+            Table d = out.where(out.stringColumn("data").isEqualTo(g));
+            List<String> cats = new ArrayList<>();
+            double[] measured = new double[d.rowCount()], model = new double[d.rowCount()];
+            for (int i = 0; i < d.rowCount(); i++) {
+                cats.add(d.getString(i, "optimizer") + " " + d.getString(i, "backend") + " " + d.getString(i, "dtype") + " "
+                        + d.getString(i, "strategy") + " " + d.getString(i, "fusion"));
+                measured[i] = d.doubleColumn("overhead_pct").get(i);
+                model[i] = d.doubleColumn("model_overhead_pct").get(i);
+            }
+            ScriptOutput.figure(Figure.dots("optimizer-step-overhead-" + Plots.slug(g), cats)
+                    .title(g + ": clipping overhead in the optimizer step, separate and fused")
+                    .axes("optimizer, backend, dtype, clip, fusion", "% of the step without clipping")
+                    .estimates("measured", measured, measured, measured).estimates("traffic model", model, model, model)
+                    .caption("Measured: median step time with the clip over the step without it, minus 1. Traffic model: the clip's extra "
+                            + "passes over the gradient divided by the step's own passes (SGD 3, Adam 7)."));
+        }
+    }
+}
+/exit
