@@ -97,8 +97,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 dp(List.of("dp-flat"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("many-small"), List.of("8"), "always"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
                         "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1")),
-                step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("gpt2-small")),
-                step(STEP_OPTIMIZERS, FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("gpt2-small"))),
+                step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18")),
+                step(STEP_OPTIMIZERS, FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18"))),
                 List.of("pytorch"));
     }
 
