@@ -16,6 +16,11 @@ What is timed, and why it matches the JVM side:
   ClipBench's calibration: global-norm always = half the gradient's norm, never = twice it; value
   always = half the largest |entry|, never = twice it.
 - RestoreBenchmark: the restore alone (Tensor.copy_ per tensor), subtracted by the report as on the JVM.
+- OptimizerStepBenchmark (separate only: PyTorch has no clip folded into its step): restore the gradients
+  untimed, then time the clip (clip_grad_norm_ for global-norm, per tensor for per-tensor, clip_grad_value_)
+  and optimizer.step() with foreach=True (SGD lr 1e-3; momentum 0.9; AdamW weight decay 0.01), the
+  thresholds clipping every call as ClipBench's calibration does (half the norm, half the smallest tensor
+  norm, half the largest |entry|).
 - TrainingStepBenchmark rnn-T50/rnn-T100: forward, backward, clip_grad_norm_(c=1) (or none), SGD step
   (lr 1e-4) of a tanh Elman RNN with 6 inputs, 50 hidden units, 4 outputs read at the last step,
   softmax cross-entropy, batch 20, as the JVM model (random one-hot inputs: timing does not depend on them).
@@ -96,10 +101,54 @@ def timed_fresh(restore, clip, settings):
     return [iteration(settings["iteration_ms"]) for _ in range(settings["iterations"])]
 
 
+def optimizer_step_case(case, dtype):
+    """(restore, step): the restore of the gradients, and the clip plus optimizer.step() of a restored gradient."""
+    params = gradients(case["shapes"], dtype, 1)
+    pristine = [p.grad.clone() for p in params]
+
+    def restore():
+        for p, src in zip(params, pristine):
+            p.grad.copy_(src)
+
+    name = case["params"]["optimizer"]
+    if name == "sgd":
+        opt = torch.optim.SGD(params, lr=1e-3, foreach=True)
+    elif name == "momentum":
+        opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9, foreach=True)
+    elif name in ("adam", "adamw"):
+        opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01 if name == "adamw" else 0.0, foreach=True)
+    else:
+        raise ValueError("the peer has no optimizer " + name)
+    strategy = case["params"]["strategy"]
+    norms = [torch.linalg.vector_norm(g).item() for g in pristine]
+    if strategy == "none":
+        clip = None
+    elif strategy == "global-norm":
+        c = 0.5 * torch.linalg.vector_norm(torch.tensor(norms, dtype=torch.float64)).item()
+        clip = lambda: torch.nn.utils.clip_grad_norm_(params, c)
+    elif strategy == "per-tensor":
+        c = 0.5 * min(norms)
+        clip = lambda: [torch.nn.utils.clip_grad_norm_([p], c) for p in params]
+    elif strategy == "value":
+        c = 0.5 * max(g.abs().max().item() for g in pristine)
+        clip = lambda: torch.nn.utils.clip_grad_value_(params, c)
+    else:
+        raise ValueError("the peer has no " + strategy)
+
+    def step():
+        if clip is not None:
+            clip()
+        opt.step()
+    return restore, step
+
+
 def measure(case, dtype, settings):
     """ns per call of each measurement iteration of a case."""
     if case["benchmark"] == "TrainingStepBenchmark":
         return timed(training_step_case(case, dtype), settings)
+    if case["benchmark"] == "OptimizerStepBenchmark":
+        restore, step = optimizer_step_case(case, dtype)
+        return timed_fresh(restore, step, settings)
     restore, clip = clip_case(case, dtype)
     if clip is None:
         return timed(restore, settings)
@@ -138,7 +187,7 @@ def training_step_case(case, dtype):
 
 def jmh_row(case, per_call_ns):
     mean = sum(per_call_ns) / len(per_call_ns)
-    method = case.get("method") or {"RestoreBenchmark": "restore", "TrainingStepBenchmark": "step"}[case["benchmark"]]
+    method = case.get("method") or {"RestoreBenchmark": "restore", "TrainingStepBenchmark": "step", "OptimizerStepBenchmark": "step"}[case["benchmark"]]
     return {
         "jmhVersion": "pytorch-peer", "benchmark": "org.clipbench.bench." + case["benchmark"] + "." + method,
         "mode": "avgt", "threads": 1, "forks": 1, "jvm": sys.executable, "vmVersion": "torch " + torch.__version__,

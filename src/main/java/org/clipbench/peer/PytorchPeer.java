@@ -69,9 +69,13 @@ public final class PytorchPeer {
                 + "); install Debian's python3-torch");
     }
 
-    /** What the peer measures of a grid: its ClipBenchmark, RestoreBenchmark and TrainingStepBenchmark cases. */
+    /**
+     * What the peer measures of a grid: its ClipBenchmark, RestoreBenchmark and TrainingStepBenchmark cases, and
+     * the separate OptimizerStepBenchmark cases (PyTorch has no clip folded into its step), as rows of backend pytorch.
+     */
     public static List<Map<String, Object>> cases(List<Combo> grid) {
-        Set<Map<String, String>> clips = new LinkedHashSet<>(), restores = new LinkedHashSet<>(), steps = new LinkedHashSet<>();
+        Set<Map<String, String>> clips = new LinkedHashSet<>(), restores = new LinkedHashSet<>(), steps = new LinkedHashSet<>(),
+                optimizerSteps = new LinkedHashSet<>();
         for (Combo c : grid) {
             Map<String, String> p = c.params();
             if (c.benchmark().equals(Benchmarks.CLIP) && List.of("global-norm", "value").contains(p.get("strategy"))
@@ -89,6 +93,10 @@ public final class PytorchPeer {
                 Map<String, String> restore = new LinkedHashMap<>(clip);
                 restore.keySet().removeAll(List.of("strategy", "regime", "norm"));
                 if (org.clipbench.bench.ClipBenchmark.methodFor(p.get("data")).equals("clip")) restores.add(restore); // else untimed
+            } else if (c.benchmark().equals(Benchmarks.OPTIMIZER_STEP) && p.get("fusion").equals("separate")) {
+                Map<String, String> step = new LinkedHashMap<>(p);
+                step.put("backend", NAME);
+                optimizerSteps.add(step);
             } else if (c.benchmark().equals(Benchmarks.TRAINING_STEP) && p.get("model").startsWith("rnn-")
                     && (p.get("strategy").equals("none") || p.get("strategy").matches("global-norm:c=[0-9.eE+-]+"))) {
                 Map<String, String> step = new LinkedHashMap<>(p);
@@ -104,6 +112,7 @@ public final class PytorchPeer {
         }
         restores.forEach(p -> out.add(clipCase(Benchmarks.RESTORE, p)));
         steps.forEach(p -> out.add(Map.of("benchmark", Benchmarks.TRAINING_STEP, "params", p)));
+        optimizerSteps.forEach(p -> out.add(clipCase(Benchmarks.OPTIMIZER_STEP, p)));
         return out;
     }
 
