@@ -140,6 +140,10 @@ public final class HistoryRun {
             String params = "strategy=" + runs.column("strategy").getString(r) + " lr=" + runs.column("lr").getString(r) + " seed=" + runs.column("seed").getString(r);
             for (String metric : SWEEP_METRICS) {
                 if (!runs.columnNames().contains(metric) || runs.column(metric).isMissing(r)) continue;
+                if (!(runs.column(metric) instanceof tech.tablesaw.api.NumericColumn<?>)) {
+                    throw new IllegalArgumentException(folder + ": runs.csv's column '" + metric + "' is not numeric (row " + (r + 1)
+                            + " holds '" + runs.column(metric).getString(r) + "'); rerun the sweep or leave the folder out");
+                }
                 double v = ((Number) runs.column(metric).get(r)).doubleValue();
                 out.add(new Measurement(benchmark + " " + params + " " + metric, benchmark, params, metric, metric.equals("wall_s") ? "s" : "", false, v));
             }

@@ -26,8 +26,11 @@ public final class TrendFigures {
     public static List<Path> write(List<HistoryDatabase.Point> points, List<ChangePoints.Change> changes, Path dir) throws IOException {
         Files.createDirectories(dir);
         Map<String, Map<String, List<HistoryDatabase.Point>>> byMethod = new LinkedHashMap<>();
+        // one figure per method and fingerprint: machines with one CPU model but another JVM or flags are told apart by number
+        List<String> fingerprints = points.stream().map(HistoryDatabase.Point::fingerprint).distinct().sorted().toList();
         for (HistoryDatabase.Point p : points) {
-            String method = p.series().split(" ", 2)[0] + " on " + p.fingerprint().split(" \\| ")[0];
+            String method = p.series().split(" ", 2)[0] + " on " + p.fingerprint().split(" \\| ")[0]
+                    + (fingerprints.size() > 1 ? " (machine " + (fingerprints.indexOf(p.fingerprint()) + 1) + ")" : "");
             byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(p.series() + "\u0000" + p.fingerprint(), k -> new ArrayList<>()).add(p);
         }
         List<Path> files = new ArrayList<>();
@@ -47,6 +50,11 @@ public final class TrendFigures {
             }
             files.addAll(FigureWriter.write(f, dir));
             md.append("![").append(e.getKey()).append("](").append(f.id()).append(".svg)\n\n");
+        }
+        if (fingerprints.size() > 1) {
+            md.append("Machines:\n\n");
+            for (int i = 0; i < fingerprints.size(); i++) md.append("- machine ").append(i + 1).append(": ").append(fingerprints.get(i)).append('\n');
+            md.append('\n');
         }
         md.append("## Change points\n\n");
         if (changes.isEmpty()) md.append("None.\n");

@@ -204,6 +204,44 @@ class HistoryTest {
     }
 
     @Test
+    void aSweepWhoseMetricIsNotANumberIsRefusedInOneLine(@TempDir Path d) throws Exception {
+        Path sweep = Files.createDirectories(d.resolve("bad-sweep"));
+        Path src = Path.of("results", "reference", "sweeps", "digits-quick");
+        Files.copy(src.resolve("environment.json"), sweep.resolve("environment.json"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(src.resolve("runs.csv")));
+        int col = List.of(lines.get(0).split(",")).indexOf("final_loss");
+        int row = 1;
+        while (lines.get(row).contains("\"")) row++; // a row without quoted commas, so splitting on commas finds the column
+        String[] cells = lines.get(row).split(",", -1);
+        cells[col] = "lots";
+        lines.set(row, String.join(",", cells));
+        Files.write(sweep.resolve("runs.csv"), lines);
+        Outcome o = history("add", sweep.toString(), "--db", d.resolve("h.duckdb").toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("bad-sweep").contains("'final_loss' is not numeric").hasLineCount(1);
+    }
+
+    @Test
+    void machinesWithOneCpuModelButAnotherJvmGetFiguresOfTheirOwn(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        List<String> add = new ArrayList<>(List.of("add"));
+        for (int i = 0; i < 8; i++) {
+            Path run = benchRun(d, "r" + i, String.format("c%06d", i), i + 1, "CPU X", new Object[] {"X.m", "avgt", 100.0 + i});
+            if (i % 2 == 1) { // the same CPU, another JVM version
+                Path env = run.resolve("environment.json");
+                Files.writeString(env, Files.readString(env).replace("17.0.15", "21.0.2"));
+            }
+            add.add(run.toString());
+        }
+        add.addAll(List.of("--db", db.toString()));
+        history(add.toArray(String[]::new));
+        Path fig = d.resolve("fig");
+        assertThat(history("changes", "--db", db.toString(), "--figures", fig.toString()).exit()).isZero();
+        String md = Files.readString(fig.resolve("trends.md"));
+        assertThat(md).contains("X.m on CPU X (machine 1)").contains("X.m on CPU X (machine 2)").contains("JVM 21.0.2").contains("JVM 17.0.15");
+    }
+
+    @Test
     void aSweepFolderAddsItsRunsFinalValues(@TempDir Path d) throws Exception {
         Path db = d.resolve("h.duckdb");
         Path sweep = Path.of("results", "reference", "sweeps", "digits-quick");
