@@ -65,7 +65,7 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
     public int execute(List<Combo> combos, Map<String, String> leftOut) throws IOException, InterruptedException {
         Profile p = settings.profileNamed();
         String java = settings.javaBinary();
-        List<String> forkArgs = forkArgs();
+        List<String> forkArgs = forkArgs(settings);
         PytorchPeer.Probe torch = settings.peers().contains(PytorchPeer.NAME) ? PytorchPeer.probe() : null;
         record(combos, leftOut, environment(p, java, forkArgs, torch));
         out.println("results: " + dir);
@@ -89,7 +89,7 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
     }
 
     /** The benchmark forks' JVM flags: the Vector API, the heap, quiet compile commands, ND4J's native cache and limits. */
-    List<String> forkArgs() {
+    static List<String> forkArgs(Settings settings) {
         return List.of(BenchSupport.VECTOR, "-Xmx" + settings.forkHeap(),
                 BenchSupport.QUIET_COMPILE_COMMANDS, BenchSupport.KERNELS_NOT_INLINED,
                 "-Dorg.bytedeco.javacpp.cachedir=" + Path.of(settings.javacppCache()).toAbsolutePath(),

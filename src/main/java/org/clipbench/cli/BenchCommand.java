@@ -30,26 +30,8 @@ import picocli.CommandLine.Option;
                 "environment.json, grid.json, logs/, summary.md. Rerun with --resume DIR after an interruption."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--profile", description = "smoke (CI, ~3 min), quick (default, ~10 min) or full (hours)")
-    String profile = "quick";
-
-    @Option(names = "--backends", split = ",", description = "only these backends: arrays,vector,ejml,commons-math,nd4j")
-    List<String> backends;
-
-    @Option(names = "--strategies", split = ",", description = "only these strategies (see the strategies command)")
-    List<String> strategies;
-
-    @Option(names = {"--data", "--sizes"}, split = ",", description = "only these data sets: flat-N (e.g. flat-4K, flat-16M), resnet18, gpt2-small, many-small (--sizes: its older name)")
-    List<String> dataSets;
-
-    @Option(names = "--dtypes", split = ",", description = "only these dtypes: f32,f64")
-    List<String> dtypes;
-
-    @Option(names = "--threads", split = ",", description = "only these thread counts, e.g. 1,2")
-    List<String> threads;
-
-    @Option(names = "--benchmarks", split = ",", description = "only these benchmark classes: BandwidthBenchmark,NormBenchmark,ClipBenchmark,DpClipBenchmark,RestoreBenchmark,TrainingStepBenchmark")
-    List<String> benchmarks;
+    @picocli.CommandLine.Mixin
+    GridOptions grid = new GridOptions();
 
     @Option(names = "--jvm", description = "run the benchmark forks on this java binary (e.g. another JDK); recorded in environment.json")
     Path jvm;
@@ -129,9 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) takeSettingsFrom(resume);
-        Profile p = Profile.named(profile);
+        Profile p = Profile.named(grid.profile);
         List<String> chosenPeers = choosePeers(peers, p);
-        Filters filters = new Filters(backends, strategies, dataSets, dtypes, threads, benchmarks).validate();
+        Filters filters = grid.filters();
         BenchRunner.parseJmhOptions(BenchRun.Settings.splitJmhOptions(jmh)); // fail on bad JMH options before anything is written
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
@@ -157,7 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume " + dir + ": no grid.json there; is it a results folder of a bench run?");
         }
         BenchRun.Settings rs = settingsOf(dir);
-        profile = rs.profile();
+        grid.profile = rs.profile();
         jmh = rs.jmh();
         jvm = rs.jvm() == null ? null : Path.of(rs.jvm());
         forkHeap = rs.forkHeap();

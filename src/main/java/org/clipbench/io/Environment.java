@@ -121,12 +121,18 @@ public final class Environment {
 
     /** Short sha and dirty flag of the working tree, or "unknown" outside a git checkout. */
     public static Map<String, Object> git() {
+        return gitOf(Path.of("."));
+    }
+
+    /** As {@link #git()}, of the checkout in {@code dir} (an A/B's base worktree). */
+    public static Map<String, Object> gitOf(Path dir) {
         Map<String, Object> g = new LinkedHashMap<>();
-        String sha = run(List.of("git", "rev-parse", "--short", "HEAD"));
+        String at = dir.toString();
+        String sha = run(List.of("git", "-C", at, "rev-parse", "--short", "HEAD"));
         g.put("sha", sha == null || sha.isBlank() ? "unknown" : sha.trim());
-        String committed = run(List.of("git", "log", "-1", "--format=%cI"));
+        String committed = run(List.of("git", "-C", at, "log", "-1", "--format=%cI"));
         if (committed != null && !committed.isBlank()) g.put("commit_time", committed.trim()); // orders runs in the history
-        String status = run(List.of("git", "status", "--porcelain", "--untracked-files=no"));
+        String status = run(List.of("git", "-C", at, "status", "--porcelain", "--untracked-files=no"));
         g.put("dirty", status != null && !status.isBlank());
         return g;
     }

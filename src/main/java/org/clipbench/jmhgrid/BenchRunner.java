@@ -42,6 +42,8 @@ public final class BenchRunner {
     private final List<String> forkArgs;
     private final CommandLineOptions raw;
     private final PrintStream out;
+    /** The jar the forks load the benchmarks from, or null for this JVM's class path (an A/B's base build). */
+    private final Path forkJar;
 
     /** The outcome of a run: how many ran, were already there, and which failed (with JMH's message). */
     public record Outcome(int ran, int resumed, List<String> failures, int reruns) {
@@ -55,6 +57,27 @@ public final class BenchRunner {
         this.forkArgs = List.copyOf(forkArgs);
         this.out = out;
         this.raw = parseJmhOptions(rawJmhOptions);
+        this.forkJar = null;
+    }
+
+    private BenchRunner(BenchRunner b, Path dir, Path forkJar) {
+        this.dir = dir;
+        this.settings = b.settings;
+        this.javaBin = b.javaBin;
+        this.forkArgs = b.forkArgs;
+        this.out = b.out;
+        this.raw = b.raw;
+        this.forkJar = forkJar;
+    }
+
+    /**
+     * The same runner writing into another folder with forks that load the benchmark classes from {@code jar}
+     * (null: this JVM's class path). This JVM stays the JMH host, so the jar must carry the same JMH version
+     * and the same benchmark methods and parameters (AbCompatibility checks). Runs made this way are never
+     * rerun for steady state: an A/B pair must be measured alike on both sides.
+     */
+    public BenchRunner forking(Path intoDir, Path jar) {
+        return new BenchRunner(this, intoDir, jar == null ? null : jar.toAbsolutePath());
     }
 
     /** JMH's own command-line options (e.g. "-f 2 -prof gc"); IllegalArgumentException if JMH rejects them. */
@@ -112,44 +135,11 @@ public final class BenchRunner {
         List<String> failures = new ArrayList<>();
         for (Combo c : combos) {
             index++;
-            Path done = resultFile(dir, c);
-            if (Files.exists(done)) {
-                String why = invalidResult(done);
-                if (why == null) {
-                    resumed++;
-                    continue;
-                }
-                out.printf("%s: %s; moved to %s, running it again%n", dir.relativize(done), why, dir.relativize(moveAside(done)));
-            }
-            String head = String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c);
-            Path tmp = dir.resolve("jmh").resolve("." + c.id() + ".partial");
-            try {
-                Collection<RunResult> results = new Runner(options(c, tmp, 1)).run();
-                if (results.isEmpty()) throw new RunnerException("JMH produced no result (no benchmark matched)");
-                AtomicFiles.move(tmp, done);
-                ran++;
-                String unsteady = unsteadiness(done);
-                if (unsteady != null && settings.rerunWarmupFactor() > 0 && !raw.getWarmupIterations().hasValue()) {
-                    // not at steady state: once more with longer warm-up; the rerun's result replaces the first
-                    out.printf("%s: not at steady state (%s); rerunning with %dx the warm-up%n", head, unsteady, settings.rerunWarmupFactor());
-                    results = new Runner(options(c, tmp, settings.rerunWarmupFactor())).run();
-                    if (results.isEmpty()) throw new RunnerException("JMH produced no result on the rerun");
-                    AtomicFiles.move(tmp, done);
-                    String still = unsteadiness(done);
-                    out.printf("%s: rerun %s%n", head, still == null ? "reached steady state" : "still not steady (" + still + "): flagged");
-                    reruns++;
-                }
-                for (RunResult r : results) {
-                    var p = r.getPrimaryResult();
-                    out.printf(Locale.ROOT, "%s%s: %.1f ± %.1f %s%n", head,
-                            results.size() > 1 ? " " + r.getParams().getBenchmark().replaceAll(".*\\.", "") : "",
-                            p.getScore(), p.getScoreError(), p.getScoreUnit());
-                }
-            } catch (RunnerException e) {
-                Files.deleteIfExists(tmp);
-                String why = rootMessage(e);
-                failures.add(c + " :: " + why);
-                out.printf("%s: FAILED (%s); log: %s%n", head, why, dir.relativize(logFile(c)));
+            switch (runOne(c, String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c), failures)) {
+                case RAN -> ran++;
+                case RAN_TWICE -> { ran++; reruns++; }
+                case ALREADY_DONE -> resumed++;
+                case FAILED -> { }
             }
         }
         if (!failures.isEmpty()) {
@@ -158,6 +148,55 @@ public final class BenchRunner {
             Files.deleteIfExists(dir.resolve("failures.txt"));
         }
         return new Outcome(ran, resumed, failures, reruns);
+    }
+
+    /** What became of one combination. */
+    public enum Status { RAN, RAN_TWICE, ALREADY_DONE, FAILED }
+
+    /**
+     * Runs one combination into jmh/&lt;id&gt;.json unless a valid result is already there; a failure is
+     * added to {@code failures} (combination :: JMH's message). {@code head} starts each printed line.
+     */
+    public Status runOne(Combo c, String head, List<String> failures) throws IOException {
+        Files.createDirectories(dir.resolve("jmh"));
+        Files.createDirectories(dir.resolve("logs"));
+        Path done = resultFile(dir, c);
+        if (Files.exists(done)) {
+            String why = invalidResult(done);
+            if (why == null) return Status.ALREADY_DONE;
+            out.printf("%s: %s; moved to %s, running it again%n", dir.relativize(done), why, dir.relativize(moveAside(done)));
+        }
+        Path tmp = dir.resolve("jmh").resolve("." + c.id() + ".partial");
+        try {
+            Collection<RunResult> results = new Runner(options(c, tmp, 1)).run();
+            if (results.isEmpty()) throw new RunnerException("JMH produced no result (no benchmark matched)");
+            AtomicFiles.move(tmp, done);
+            Status status = Status.RAN;
+            String unsteady = unsteadiness(done);
+            if (unsteady != null && forkJar == null && settings.rerunWarmupFactor() > 0 && !raw.getWarmupIterations().hasValue()) {
+                // not at steady state: once more with longer warm-up; the rerun's result replaces the first
+                out.printf("%s: not at steady state (%s); rerunning with %dx the warm-up%n", head, unsteady, settings.rerunWarmupFactor());
+                results = new Runner(options(c, tmp, settings.rerunWarmupFactor())).run();
+                if (results.isEmpty()) throw new RunnerException("JMH produced no result on the rerun");
+                AtomicFiles.move(tmp, done);
+                String still = unsteadiness(done);
+                out.printf("%s: rerun %s%n", head, still == null ? "reached steady state" : "still not steady (" + still + "): flagged");
+                status = Status.RAN_TWICE;
+            }
+            for (RunResult r : results) {
+                var p = r.getPrimaryResult();
+                out.printf(Locale.ROOT, "%s%s: %.1f ± %.1f %s%n", head,
+                        results.size() > 1 ? " " + r.getParams().getBenchmark().replaceAll(".*\\.", "") : "",
+                        p.getScore(), p.getScoreError(), p.getScoreUnit());
+            }
+            return status;
+        } catch (RunnerException e) {
+            Files.deleteIfExists(tmp);
+            String why = rootMessage(e);
+            failures.add(c + " :: " + why);
+            out.printf("%s: FAILED (%s); log: %s%n", head, why, dir.relativize(logFile(c)));
+            return Status.FAILED;
+        }
     }
 
     /** Why a result file's iterations are not at steady state (measurement.SteadyState), or null when they are. */
@@ -225,11 +264,32 @@ public final class BenchRunner {
         Path w = dir.resolve("java-omp" + threads + ".sh");
         if (!Files.exists(w)) {
             String script = "#!/bin/sh\n# JMH fork launcher: ND4J reads OMP_NUM_THREADS once, at native load\n"
-                    + "OMP_NUM_THREADS=" + threads + "\nexport OMP_NUM_THREADS\nexec '" + javaBin.replace("'", "'\\''") + "' \"$@\"\n";
+                    + "OMP_NUM_THREADS=" + threads + "\nexport OMP_NUM_THREADS\n"
+                    + (forkJar == null ? "" : classPathSwap(forkJar))
+                    + "exec '" + quoted(javaBin) + "' \"$@\"\n";
             AtomicFiles.writeString(w, script);
             Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return w;
+    }
+
+    /**
+     * Shell lines that replace the class path JMH gives its fork (the argument after -cp) by {@code jar}:
+     * the fork then runs that build's benchmark code and reports to this JVM, the host.
+     */
+    static String classPathSwap(Path jar) {
+        return "# the fork loads the benchmarks from another build's jar: the argument after -cp is replaced\n"
+                + "n=$#; swap=0\n"
+                + "for a in \"$@\"; do\n"
+                + "  if [ $swap = 1 ]; then a='" + quoted(jar.toString()) + "'; swap=0; fi\n"
+                + "  [ \"$a\" = -cp ] && swap=1\n"
+                + "  set -- \"$@\" \"$a\"\n"
+                + "done\n"
+                + "shift $n\n";
+    }
+
+    private static String quoted(String s) {
+        return s.replace("'", "'\\''");
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,0 +1,100 @@
+package org.clipbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The A/B per combination end to end, through the shaded jar: both builds' forks of each combination run
+ * back to back (base first in odd rounds, candidate first in even ones), and the base's forks really load
+ * the base jar: a base jar without the norm benchmark's generated class fails exactly its base forks.
+ */
+class AbPerCombinationIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path ROOT = Path.of("target", "it-runs", "ab");
+    static final String[] GRID = {"--profile", "quick", "--benchmarks", "NormBenchmark", "--backends", "arrays", "--data", "flat-4K",
+            "--dtypes", "f64", "--jmh", "-wi 1 -w 100ms -i 2 -r 100ms"};
+
+    @Test
+    void pairsRunBackToBackPerCombinationAndTheBaseForksRunTheBaseJar() throws Exception {
+        SmokeProfileIT.deleteRecursively(ROOT);
+        Path base = ROOT.resolve("base-checkout");
+        Files.createDirectories(base.resolve("target"));
+        Files.copy(Path.of("target", "benchmarks.jar"), base.resolve("target").resolve("benchmarks.jar"));
+
+        Path out = ROOT.resolve("aa");
+        Files.createDirectories(out);
+        Process p = SmokeProfileIT.start(ROOT.resolve("aa.log"), args(base, out, "2"));
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(ROOT.resolve("aa.log"));
+        assertThat(p.exitValue()).as(log).isZero();
+        List<String> order = log.lines().filter(l -> l.matches("\\[\\d+/\\d+ round \\d/2 (base|candidate)\\] .*: [0-9.]+ ± .*"))
+                .map(l -> l.replaceAll("^\\[(\\d+)/\\d+ round (\\d)/2 (\\w+)\\].*", "$1 $2 $3")).toList();
+        int combos = JSON.readTree(out.resolve("grid.json").toFile()).size();
+        List<String> expected = new ArrayList<>();
+        for (int c = 1; c <= combos; c++) {
+            expected.addAll(List.of(c + " 1 base", c + " 1 candidate", c + " 2 candidate", c + " 2 base"));
+        }
+        assertThat(order).as(log).isEqualTo(expected);
+        for (String side : List.of("base-1", "base-2", "candidate-1", "candidate-2")) {
+            assertThat(JSON.readTree(out.resolve(side).resolve("results.json").toFile())).as(side).hasSize(combos);
+            JsonNode env = JSON.readTree(out.resolve(side).resolve("environment.json").toFile());
+            assertThat(env.path("ab_side").asText()).isEqualTo(side.substring(0, side.indexOf('-')));
+        }
+        assertThat(Files.readString(out.resolve("base-1").resolve("java-omp1.sh"))).contains("-cp", base.resolve("target").toAbsolutePath().toString());
+        assertThat(Files.readString(out.resolve("candidate-1").resolve("java-omp1.sh"))).doesNotContain("-cp");
+
+        // a base jar without the norm benchmark's generated code: its forks fail, the candidate's run
+        Path broken = ROOT.resolve("broken-checkout");
+        Files.createDirectories(broken.resolve("target"));
+        Path jar = Files.copy(Path.of("target", "benchmarks.jar"), broken.resolve("target").resolve("benchmarks.jar"), StandardCopyOption.REPLACE_EXISTING);
+        try (var zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toAbsolutePath().toUri()), Map.of())) {
+            Files.delete(zip.getPath("org/clipbench/bench/jmh_generated/NormBenchmark_norm_jmhTest.class"));
+        }
+        Path out2 = ROOT.resolve("broken");
+        Files.createDirectories(out2);
+        Process q = SmokeProfileIT.start(ROOT.resolve("broken.log"), args(broken, out2, "1"));
+        assertThat(q.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String log2 = Files.readString(ROOT.resolve("broken.log"));
+        assertThat(q.exitValue()).as(log2).isEqualTo(1);
+        List<String> failures = Files.readAllLines(out2.resolve("failures.txt"));
+        assertThat(failures).isNotEmpty().allMatch(f -> f.startsWith("base round 1: NormBenchmark"));
+        assertThat(JSON.readTree(out2.resolve("candidate-1").resolve("results.json").toFile())).hasSize(combos);
+    }
+
+    @Test
+    void aBaseWithOtherBenchmarkParametersIsRefusedWithExitFour() throws Exception {
+        Path base = ROOT.resolve("no-jmh-checkout");
+        Files.createDirectories(base.resolve("target"));
+        Path jar = Files.copy(Path.of("target", "benchmarks.jar"), base.resolve("target").resolve("benchmarks.jar"), StandardCopyOption.REPLACE_EXISTING);
+        try (var zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toAbsolutePath().toUri()), Map.of())) {
+            Path list = zip.getPath("META-INF/BenchmarkList");
+            Files.writeString(list, Files.readString(list).replace(" 4 kind ", " 4 kink "));
+        }
+        Path out = ROOT.resolve("refused");
+        Files.createDirectories(out);
+        Process p = SmokeProfileIT.start(ROOT.resolve("refused.log"), args(base, out, "1"));
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(ROOT.resolve("refused.log"));
+        assertThat(p.exitValue()).as(log).isEqualTo(4);
+        assertThat(log).contains("cannot run this build's forks pair by pair", "NormBenchmark.norm has parameters");
+        assertThat(out.resolve("ab.json")).doesNotExist();
+    }
+
+    private static String[] args(Path base, Path out, String rounds) {
+        List<String> a = new ArrayList<>(List.of("ab", "--base", base.toString(), "--out", out.toString(), "--rounds", rounds));
+        a.addAll(List.of(GRID));
+        return a.toArray(String[]::new);
+    }
+}
