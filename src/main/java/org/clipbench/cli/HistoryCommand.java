@@ -41,6 +41,7 @@ final class HistoryCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add results folders (bench or sweep) to the history, in one transaction;",
+            "an A/B folder of run-bench.sh --compare-to adds its verdicts (marked on the trend figures), not its runs;",
             "a run already there (same content) is skipped; a folder that cannot be read is refused with its name and nothing is added."})
     static final class Add extends Db implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "results folders")
@@ -49,9 +50,13 @@ final class HistoryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<HistoryRun.Read> runs = new ArrayList<>();
-            for (Path f : folders) runs.add(HistoryRun.read(f)); // all read and checked before anything is written
+            List<org.clipbench.history.AbVerdicts.Read> abs = new ArrayList<>();
+            for (Path f : folders) { // all read and checked before anything is written
+                if (org.clipbench.history.AbVerdicts.isAb(f)) abs.add(org.clipbench.history.AbVerdicts.read(f));
+                else runs.add(HistoryRun.read(f));
+            }
             try (HistoryDatabase h = HistoryDatabase.openForWriting(db)) {
-                HistoryDatabase.Added a = h.add(runs);
+                HistoryDatabase.Added a = h.add(runs, abs);
                 System.out.printf("%s: %d run(s) added, %d already there%n", db, a.added().size(), a.alreadyThere().size());
                 a.alreadyThere().forEach(f -> System.out.println("  already there: " + f));
             } catch (SQLException e) {
@@ -73,7 +78,8 @@ final class HistoryCommand implements Runnable {
 
     @Command(name = "query", mixinStandardHelpOptions = true, description = {"Run SQL on the history (read-only) and print the result.",
             "Tables: runs(run_key, kind, folder, git_sha, dirty, commit_time, run_time, fingerprint, cpu_model, cores, jvm, jvm_flags, added_at),",
-            "measurements(run_key, series, benchmark, params, metric, unit, higher_is_better, value)."})
+            "measurements(run_key, series, benchmark, params, metric, unit, higher_is_better, value),",
+            "ab_verdicts(ab_key, folder, series, fingerprint, base_sha, candidate_sha, candidate_commit_time, run_time, ratio, ci_low, ci_high, p_adjusted, verdict)."})
     static final class Query extends Db implements Callable<Integer> {
         @Parameters(index = "0", description = "the SQL, e.g. \"SELECT series, avg(value) FROM measurements GROUP BY series\"")
         String sql;
@@ -144,8 +150,10 @@ final class HistoryCommand implements Runnable {
             if (!(minEffect >= 0)) throw new IllegalArgumentException("--min-effect must be >= 0");
             EDivisive.Settings s = new EDivisive.Settings(significance, permutations, 3, 1);
             List<HistoryDatabase.Point> points;
+            List<HistoryDatabase.AbMark> marks;
             try (HistoryDatabase h = HistoryDatabase.openForReading(db)) {
                 points = h.points(benchmarks);
+                marks = h.abMarks(benchmarks);
             } catch (SQLException e) {
                 throw badInput("history changes", e);
             }
@@ -158,7 +166,7 @@ final class HistoryCommand implements Runnable {
             List<ChangePoints.Change> changes = ChangePoints.find(points, s, minEffect);
             System.out.print(ChangePoints.text(changes, series.size()));
             if (figures != null) {
-                org.clipbench.history.TrendFigures.write(points, changes, figures);
+                org.clipbench.history.TrendFigures.write(points, changes, marks, figures);
                 System.out.println("trend figures: " + figures.resolve("trends.md"));
             }
             return changes.stream().anyMatch(ChangePoints.Change::worse) ? 1 : 0;

@@ -31,6 +31,10 @@ public final class HistoryDatabase implements AutoCloseable {
               run_key VARCHAR NOT NULL REFERENCES runs(run_key), series VARCHAR NOT NULL, benchmark VARCHAR NOT NULL, params VARCHAR,
               metric VARCHAR NOT NULL, unit VARCHAR, higher_is_better BOOLEAN NOT NULL, value DOUBLE NOT NULL,
               PRIMARY KEY (run_key, series));
+            CREATE TABLE IF NOT EXISTS ab_verdicts (
+              ab_key VARCHAR NOT NULL, folder VARCHAR NOT NULL, series VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, base_sha VARCHAR,
+              candidate_sha VARCHAR, candidate_commit_time TIMESTAMPTZ, run_time TIMESTAMPTZ, ratio DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+              p_adjusted DOUBLE, verdict VARCHAR NOT NULL, PRIMARY KEY (ab_key, series));
             """;
 
     private final Connection db;
@@ -59,21 +63,26 @@ public final class HistoryDatabase implements AutoCloseable {
         return new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), p));
     }
 
-    /** What an add did: runs added and runs already present (by content). */
+    /** What an add did: runs (and A/Bs) added and those already present (by content). */
     public record Added(List<String> added, List<String> alreadyThere) {
     }
 
-    /** Adds the runs in one transaction: all of them, or (on any error) none. */
     public Added add(List<HistoryRun.Read> runs) throws SQLException {
+        return add(runs, List.of());
+    }
+
+    /** Adds the runs and the A/B verdicts in one transaction: all of them, or (on any error) none. */
+    public Added add(List<HistoryRun.Read> runs, List<AbVerdicts.Read> abs) throws SQLException {
         List<String> added = new ArrayList<>(), there = new ArrayList<>();
         db.setAutoCommit(false);
-        try (PreparedStatement exists = db.prepareStatement("SELECT 1 FROM runs WHERE run_key = ?");
+        try (PreparedStatement exists = db.prepareStatement("SELECT 1 FROM runs WHERE run_key = ? UNION ALL SELECT 1 FROM ab_verdicts WHERE ab_key = ?");
              PreparedStatement run = db.prepareStatement("INSERT INTO runs (run_key, kind, folder, git_sha, dirty, commit_time, run_time, fingerprint, "
                      + "cpu_model, cores, jvm, jvm_flags) VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?)");
              PreparedStatement m = db.prepareStatement("INSERT INTO measurements VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (HistoryRun.Read r : runs) {
                 HistoryRun.Run x = r.run();
                 exists.setString(1, x.key());
+                exists.setString(2, x.key());
                 try (ResultSet rs = exists.executeQuery()) {
                     if (rs.next() || added.contains(x.key())) {
                         there.add(x.folder());
@@ -92,6 +101,18 @@ public final class HistoryDatabase implements AutoCloseable {
                 m.executeBatch();
                 added.add(x.key());
             }
+            for (AbVerdicts.Read ab : abs) {
+                exists.setString(1, ab.key());
+                exists.setString(2, ab.key());
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next() || added.contains(ab.key())) {
+                        there.add(ab.folder());
+                        continue;
+                    }
+                }
+                insertVerdicts(ab);
+                added.add(ab.key());
+            }
             db.commit();
         } catch (SQLException | RuntimeException e) {
             db.rollback();
@@ -100,6 +121,54 @@ public final class HistoryDatabase implements AutoCloseable {
             db.setAutoCommit(true);
         }
         return new Added(added, there);
+    }
+
+    private void insertVerdicts(AbVerdicts.Read ab) throws SQLException {
+        try (PreparedStatement v = db.prepareStatement("INSERT INTO ab_verdicts VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), "
+                + "CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?)")) {
+            for (AbVerdicts.Verdict y : ab.verdicts()) {
+                Object[] values = {ab.key(), ab.folder(), y.series(), ab.fingerprint(), ab.baseSha(), ab.candidateSha(), ab.candidateCommitTime(),
+                        ab.runTime(), finiteOrNull(y.ratio()), finiteOrNull(y.ciLow()), finiteOrNull(y.ciHigh()), finiteOrNull(y.pAdjusted()), y.verdict()};
+                for (int i = 0; i < values.length; i++) v.setObject(i + 1, values[i]);
+                v.addBatch();
+            }
+            v.executeBatch();
+        }
+    }
+
+    /** An unreliable row may lack an interval: SQL NULL, not NaN. */
+    private static Double finiteOrNull(double x) {
+        return Double.isFinite(x) ? x : null;
+    }
+
+    /** A verdict of an A/B as the trend figures mark it. */
+    public record AbMark(String series, String fingerprint, String baseSha, String candidateSha, double ratio, double ciLow, double ciHigh,
+                         double pAdjusted, String verdict) {
+    }
+
+    /** Every A/B verdict of the series whose name contains any of the filters (all when none), oldest first. */
+    public List<AbMark> abMarks(List<String> seriesFilters) throws SQLException {
+        String sql = "SELECT series, fingerprint, base_sha, candidate_sha, ratio, ci_low, ci_high, p_adjusted, verdict FROM ab_verdicts "
+                + "ORDER BY candidate_commit_time NULLS LAST, run_time, series";
+        List<AbMark> out = new ArrayList<>();
+        try (Statement t = db.createStatement();
+             ResultSet has = t.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ab_verdicts'")) {
+            if (has.next() && has.getInt(1) == 0) return out; // a history written before A/B verdicts were kept
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                String series = rs.getString(1);
+                if (!seriesFilters.isEmpty() && seriesFilters.stream().noneMatch(series::contains)) continue;
+                out.add(new AbMark(series, rs.getString(2), rs.getString(3), rs.getString(4), doubleOrNaN(rs, 5), doubleOrNaN(rs, 6),
+                        doubleOrNaN(rs, 7), doubleOrNaN(rs, 8), rs.getString(9)));
+            }
+        }
+        return out;
+    }
+
+    private static double doubleOrNaN(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : v;
     }
 
     /** A query's result: column names and rows of text (null for SQL NULL). */

@@ -24,6 +24,16 @@ public final class TrendFigures {
     }
 
     public static List<Path> write(List<HistoryDatabase.Point> points, List<ChangePoints.Change> changes, Path dir) throws IOException {
+        return write(points, changes, List.of(), dir);
+    }
+
+    /**
+     * As above, with A/B verdicts marked: a SLOWER or FASTER verdict is drawn on the series it judged, at the
+     * candidate commit's point when the series has one, else half a step after the base commit's last point
+     * (a pull request's commit is no point on main's line); trends.md lists every verdict.
+     */
+    public static List<Path> write(List<HistoryDatabase.Point> points, List<ChangePoints.Change> changes, List<HistoryDatabase.AbMark> marks,
+                                   Path dir) throws IOException {
         Files.createDirectories(dir);
         Map<String, Map<String, List<HistoryDatabase.Point>>> byMethod = new LinkedHashMap<>();
         // one figure per method and fingerprint: machines with one CPU model but another JVM or flags are told apart by number
@@ -48,6 +58,7 @@ public final class TrendFigures {
                 String name = s.get(0).series().contains(" ") ? s.get(0).series().split(" ", 2)[1] : s.get(0).series();
                 f.add(name, x, y);
             }
+            addVerdictMarks(f, e.getValue().values(), marks);
             files.addAll(FigureWriter.write(f, dir));
             md.append("![").append(e.getKey()).append("](").append(f.id()).append(".svg)\n\n");
         }
@@ -56,6 +67,7 @@ public final class TrendFigures {
             for (int i = 0; i < fingerprints.size(); i++) md.append("- machine ").append(i + 1).append(": ").append(fingerprints.get(i)).append('\n');
             md.append('\n');
         }
+        md.append(verdictTable(marks));
         md.append("## Change points\n\n");
         if (changes.isEmpty()) md.append("None.\n");
         int n = 0;
@@ -71,6 +83,48 @@ public final class TrendFigures {
         AtomicFiles.writeString(summary, md.toString());
         files.add(summary);
         return files;
+    }
+
+    /** Markers for the A/B verdicts (slower, faster) of the figure's series, at the x the class comment says. */
+    static void addVerdictMarks(Figure f, java.util.Collection<List<HistoryDatabase.Point>> series, List<HistoryDatabase.AbMark> marks) {
+        for (String verdict : List.of("SLOWER", "FASTER")) {
+            List<double[]> at = new ArrayList<>();
+            for (List<HistoryDatabase.Point> s : series) {
+                HistoryDatabase.Point first = s.get(0);
+                for (HistoryDatabase.AbMark m : marks) {
+                    if (!m.verdict().equals(verdict) || !m.series().equals(first.series()) || !m.fingerprint().equals(first.fingerprint())) continue;
+                    double[] xy = markAt(s, m);
+                    if (xy != null) at.add(xy);
+                }
+            }
+            if (at.isEmpty()) continue;
+            f.add(new Figure.Series("A/B " + verdict.toLowerCase(Locale.ROOT), at.stream().mapToDouble(p -> p[0]).toArray(),
+                    at.stream().mapToDouble(p -> p[1]).toArray(), null, null, false, true));
+        }
+    }
+
+    /** Where a verdict goes on a series (x, value relative to the first run), or null when neither commit is on it. */
+    static double[] markAt(List<HistoryDatabase.Point> s, HistoryDatabase.AbMark m) {
+        int candidate = -1, base = -1;
+        for (int i = 0; i < s.size(); i++) {
+            if (s.get(i).gitSha().equals(m.candidateSha())) candidate = i;
+            if (s.get(i).gitSha().equals(m.baseSha())) base = i;
+        }
+        double first = s.get(0).value();
+        if (candidate >= 0) return new double[] {candidate + 1, s.get(candidate).value() / first};
+        if (base >= 0) return new double[] {base + 1.5, s.get(base).value() / first * m.ratio()};
+        return null;
+    }
+
+    /** The A/B verdicts as a table (all of them, the quiet ones too: they say a build was checked). */
+    static String verdictTable(List<HistoryDatabase.AbMark> marks) {
+        if (marks.isEmpty()) return "";
+        StringBuilder md = new StringBuilder("## A/B verdicts\n\n| series | base | candidate | ratio | 95% CI | p adj | verdict |\n| --- | --- | --- | ---: | --- | ---: | --- |\n");
+        for (HistoryDatabase.AbMark m : marks) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | [%.3f, %.3f] | %.3g | %s |%n", m.series(), m.baseSha(), m.candidateSha(),
+                    m.ratio(), m.ciLow(), m.ciHigh(), m.pAdjusted(), m.verdict().equals("NO_CHANGE") ? "~" : m.verdict()));
+        }
+        return md.append('\n').toString();
     }
 
     /** One series with its segments' medians (dashed) and the change points of that series marked. */

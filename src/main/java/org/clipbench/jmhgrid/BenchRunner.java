@@ -44,6 +44,8 @@ public final class BenchRunner {
     private final PrintStream out;
     /** The jar the forks load the benchmarks from, or null for this JVM's class path (an A/B's base build). */
     private final Path forkJar;
+    /** Whether an unsteady result is run again with longer warm-up (never in an A/B: both sides are measured alike). */
+    private final boolean steadyStateReruns;
 
     /** The outcome of a run: how many ran, were already there, and which failed (with JMH's message). */
     public record Outcome(int ran, int resumed, List<String> failures, int reruns) {
@@ -58,6 +60,7 @@ public final class BenchRunner {
         this.out = out;
         this.raw = parseJmhOptions(rawJmhOptions);
         this.forkJar = null;
+        this.steadyStateReruns = true;
     }
 
     private BenchRunner(BenchRunner b, Path dir, Path forkJar) {
@@ -68,6 +71,7 @@ public final class BenchRunner {
         this.out = b.out;
         this.raw = b.raw;
         this.forkJar = forkJar;
+        this.steadyStateReruns = false;
     }
 
     /**
@@ -150,6 +154,11 @@ public final class BenchRunner {
         return new Outcome(ran, resumed, failures, reruns);
     }
 
+    /** Whether an unsteady result is run again with longer warm-up: yes, but not for the forks of an A/B. */
+    public boolean rerunsUnsteady() {
+        return steadyStateReruns;
+    }
+
     /** What became of one combination. */
     public enum Status { RAN, RAN_TWICE, ALREADY_DONE, FAILED }
 
@@ -173,7 +182,7 @@ public final class BenchRunner {
             AtomicFiles.move(tmp, done);
             Status status = Status.RAN;
             String unsteady = unsteadiness(done);
-            if (unsteady != null && forkJar == null && settings.rerunWarmupFactor() > 0 && !raw.getWarmupIterations().hasValue()) {
+            if (unsteady != null && steadyStateReruns && settings.rerunWarmupFactor() > 0 && !raw.getWarmupIterations().hasValue()) {
                 // not at steady state: once more with longer warm-up; the rerun's result replaces the first
                 out.printf("%s: not at steady state (%s); rerunning with %dx the warm-up%n", head, unsteady, settings.rerunWarmupFactor());
                 results = new Runner(options(c, tmp, settings.rerunWarmupFactor())).run();

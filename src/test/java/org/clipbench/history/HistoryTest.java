@@ -250,4 +250,78 @@ class HistoryTest {
         // 36 runs, none diverged: a final loss, an error rate and a wall time each
         assertThat(q.out()).contains("eval_error_rate | 36").contains("final_loss | 36").contains("wall_s | 36");
     }
+
+    /** An A/B folder (ab.json, base-k/, candidate-k/) adds its verdicts, once; the trend figure marks the slower one and trends.md lists both. */
+    @Test
+    void anAbFolderAddsItsVerdictsWhichTheTrendFiguresMark(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        Random rng = new Random(5);
+        List<String> add = new ArrayList<>(List.of("add"));
+        for (int i = 0; i < 6; i++) {
+            add.add(benchRun(d, "r" + i, "c" + i, i + 1, "CPU X", new Object[] {"X.m", "avgt", 100 * (1 + 0.01 * rng.nextGaussian())},
+                    new Object[] {"Y.m", "avgt", 50 * (1 + 0.01 * rng.nextGaussian())}).toString());
+        }
+        Path ab = Files.createDirectories(d.resolve("ab"));
+        JSON.writeValue(ab.resolve("ab.json").toFile(), Map.of("schema", 1, "rounds", 5, "base", Map.of("git", Map.of("sha", "c5"))));
+        for (int k = 1; k <= 5; k++) {
+            // X.m 30% slower in the candidate, Y.m unchanged; a little noise per fork
+            benchRun(ab, "base-" + k, "c5", 6, "CPU X", new Object[] {"X.m", "avgt", 100 * (1 + 0.01 * rng.nextGaussian())},
+                    new Object[] {"Y.m", "avgt", 50 * (1 + 0.01 * rng.nextGaussian())});
+            benchRun(ab, "candidate-" + k, "pr1", 7, "CPU X", new Object[] {"X.m", "avgt", 130 * (1 + 0.01 * rng.nextGaussian())},
+                    new Object[] {"Y.m", "avgt", 50 * (1 + 0.01 * rng.nextGaussian())});
+        }
+        add.add(ab.toString());
+        add.addAll(List.of("--db", db.toString()));
+        Outcome first = history(add.toArray(String[]::new));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("7 run(s) added, 0 already there");
+        assertThat(history("add", ab.toString(), "--db", db.toString()).out()).contains("0 run(s) added, 1 already there");
+        assertThat(history("query", "SELECT series, base_sha, candidate_sha, verdict FROM ab_verdicts ORDER BY series", "--db", db.toString()).out())
+                .contains("X.m backend=arrays", "c5", "pr1", "SLOWER").contains("NO_CHANGE");
+
+        Path fig = d.resolve("fig");
+        Outcome changes = history("changes", "--db", db.toString(), "--figures", fig.toString());
+        assertThat(changes.exit()).as(changes.err()).isZero();
+        assertThat(Files.readString(fig.resolve("trends.md"))).contains("## A/B verdicts")
+                .containsPattern("\\| X\\.m backend=arrays \\| c5 \\| pr1 \\| 1\\.[23]\\d\\d \\| .* \\| SLOWER \\|")
+                .containsPattern("\\| Y\\.m backend=arrays \\| c5 \\| pr1 \\| .* \\| ~ \\|");
+        assertThat(fig.resolve(TrendFigures.slug("trend-X.m on CPU X") + ".svg")).exists();
+        // the figure of X.m gets a marker series for the slower verdict, at the base's point (c5 is the 6th run) times the ratio; Y.m none
+        List<HistoryDatabase.Point> points;
+        List<HistoryDatabase.AbMark> marks;
+        try (HistoryDatabase h = HistoryDatabase.openForReading(db)) {
+            points = h.points(List.of());
+            marks = h.abMarks(List.of());
+        }
+        for (String series : List.of("X.m backend=arrays", "Y.m backend=arrays")) {
+            var f = org.clipbench.analysis.Figure.line("t");
+            TrendFigures.addVerdictMarks(f, List.of(points.stream().filter(p -> p.series().equals(series)).toList()), marks);
+            if (series.startsWith("X")) {
+                assertThat(f.series()).singleElement().satisfies(m -> {
+                    assertThat(m.name()).isEqualTo("A/B slower");
+                    assertThat(m.markersOnly()).isTrue();
+                    assertThat(m.x()).containsExactly(6.5);
+                });
+            } else {
+                assertThat(f.series()).isEmpty();
+            }
+        }
+    }
+
+    /** A pull request's commit is not on the line: its verdict sits half a step after the base's point, at the base's value times the ratio. */
+    @Test
+    void aVerdictWhoseCandidateIsNotInTheSeriesSitsAfterItsBase() {
+        List<HistoryDatabase.Point> s = List.of(point("c1", 100), point("c2", 110));
+        assertThat(TrendFigures.markAt(s, mark("c2", "pr", 1.2))).containsExactly(2.5, 1.1 * 1.2);
+        assertThat(TrendFigures.markAt(s, mark("c1", "c2", 1.2))).containsExactly(2, 1.1);
+        assertThat(TrendFigures.markAt(s, mark("zz", "pr", 1.2))).isNull();
+    }
+
+    private static HistoryDatabase.Point point(String sha, double v) {
+        return new HistoryDatabase.Point("X.m", "f", sha, null, null, "avgt", "ns/op", false, v);
+    }
+
+    private static HistoryDatabase.AbMark mark(String base, String candidate, double ratio) {
+        return new HistoryDatabase.AbMark("X.m", "f", base, candidate, ratio, ratio, ratio, 0.01, "SLOWER");
+    }
 }

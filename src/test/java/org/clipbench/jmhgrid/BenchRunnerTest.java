@@ -46,4 +46,13 @@ class BenchRunnerTest {
         assertThat(BenchRunner.invalidResult(Files.writeString(dir.resolve("cut.json"), "[{\"benchmark\": \"x\", \"primaryMetric\": {\"sc")))
                 .contains("cannot be read");
     }
+
+    /** An A/B reran an unsteady candidate fork with longer warm-up and not its base pair: both sides must be measured alike. */
+    @Test
+    void theForksOfAnAbAreNeverRerunForSteadyState(@TempDir Path dir) throws Exception {
+        BenchRunner r = new BenchRunner(dir, new JmhSettings(1, 1, 10, 1, 10, false, 1, 3), "java", List.of(), List.of(), System.out);
+        assertThat(r.rerunsUnsteady()).isTrue();
+        assertThat(r.forking(dir.resolve("candidate-1"), null).rerunsUnsteady()).isFalse();
+        assertThat(r.forking(dir.resolve("base-1"), dir.resolve("base.jar")).rerunsUnsteady()).isFalse();
+    }
 }
