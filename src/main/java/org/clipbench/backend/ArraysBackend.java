@@ -430,9 +430,9 @@ public class ArraysBackend implements Backend {
         ArrayTensor tp = a(p), tg = a(g), tb = buf == null ? null : a(buf);
         sameLayout(tp, tg);
         if (tb != null) sameLayout(tp, tb);
-        int len = (int) p.size();
-        if (tp.f64 != null) k.sgdStep(tp.f64, tb == null ? null : tb.f64, tg.f64, tp.offset, len, gScale, gClip, lr, mu);
-        else k.sgdStep(tp.f32, tb == null ? null : tb.f32, tg.f32, tp.offset, len, gScale, gClip, lr, mu);
+        // element-wise: each thread steps its own range of every operand (one offset, checked above)
+        if (tp.f64 != null) each(tp, (off, len) -> k.sgdStep(tp.f64, tb == null ? null : tb.f64, tg.f64, off, len, gScale, gClip, lr, mu));
+        else each(tp, (off, len) -> k.sgdStep(tp.f32, tb == null ? null : tb.f32, tg.f32, off, len, gScale, gClip, lr, mu));
     }
 
     @Override
@@ -442,9 +442,8 @@ public class ArraysBackend implements Backend {
         sameLayout(tp, tg);
         sameLayout(tp, tm);
         sameLayout(tp, tv);
-        int len = (int) p.size();
-        if (tp.f64 != null) k.adamStep(tp.f64, tm.f64, tv.f64, tg.f64, tp.offset, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
-        else k.adamStep(tp.f32, tm.f32, tv.f32, tg.f32, tp.offset, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay);
+        if (tp.f64 != null) each(tp, (off, len) -> k.adamStep(tp.f64, tm.f64, tv.f64, tg.f64, off, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay));
+        else each(tp, (off, len) -> k.adamStep(tp.f32, tm.f32, tv.f32, tg.f32, off, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay));
     }
 
     /** The step kernels index every operand with one offset: the tensors must sit at the same place of same-layout storage. */

@@ -32,7 +32,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
 
     /** The optimizers and the clips that fold into a one-pass step (OptimizerStepBenchmark). */
     static final List<String> STEP_OPTIMIZERS = List.of("sgd", "adamw");
-    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value");
+    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value", "autoclip", "zclip");
 
     /**
      * Every benchmark class, every backend and every strategy once, at minimal settings: checks that
@@ -51,7 +51,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
                         "strategy", List.of("global-norm:c=1")),
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
-                step(List.of("adamw"), List.of("global-norm"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M"))),
+                step(List.of("adamw"), List.of("global-norm", "zclip"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M"))),
                 List.of());
     }
 
@@ -98,7 +98,13 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100"), "backend", List.of("vector"),
                         "dtype", List.of("f64"), "strategy", List.of("none", "global-norm:c=1")),
                 step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18")),
-                step(STEP_OPTIMIZERS, FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18"))),
+                step(STEP_OPTIMIZERS, FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18")),
+                step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("gpt2-small")),
+                step(List.of("adamw"), List.of("global-norm", "value"), List.of("separate", "fused"), List.of("vector"), List.of("f32"),
+                        List.of("gpt2-small")),
+                step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18"), List.of("2")),
+                step(List.of("adamw"), List.of("global-norm"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18"),
+                        List.of("2"))),
                 List.of("pytorch"));
     }
 
@@ -119,9 +125,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
                                 "autoclip:p=10", "zclip")),
                 step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector"), List.of("f64", "f32"),
-                        List.of("flat-16M", "resnet18", "gpt2-small")),
+                        List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
                 step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector"),
-                        List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"))), List.of("pytorch"));
+                        List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2"))), List.of("pytorch"));
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> data,
@@ -133,8 +139,13 @@ public record Profile(String name, String description, JmhSettings settings, Lis
     /** The optimizer-step rows: the clip separate or folded into the step (strategy none: the step alone). */
     private static Block step(List<String> optimizers, List<String> strategies, List<String> modes, List<String> backends, List<String> dtypes,
                               List<String> data) {
+        return step(optimizers, strategies, modes, backends, dtypes, data, List.of("1"));
+    }
+
+    private static Block step(List<String> optimizers, List<String> strategies, List<String> modes, List<String> backends, List<String> dtypes,
+                              List<String> data, List<String> threads) {
         return Block.of(Benchmarks.OPTIMIZER_STEP, "optimizer", optimizers, "strategy", strategies, "fusion", modes, "backend", backends,
-                "dtype", dtypes, "data", data);
+                "dtype", dtypes, "data", data, "threads", threads);
     }
 
     private static Block dp(List<String> strategies, List<String> backends, List<String> data, List<String> batch, String regime) {

@@ -64,7 +64,7 @@ public final class VectorKernels implements ArrayKernels {
             DoubleVector v = DoubleVector.fromArray(D, a, i);
             s0 = v.fma(v, s0);
         }
-        double s = sumLanes(s0.add(s1).add(s2.add(s3)));
+        double s = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (; i < end; i++) {
             s += a[i] * a[i];
         }
@@ -138,7 +138,7 @@ public final class VectorKernels implements ArrayKernels {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        double sum = sumLanes(s0.add(s1));
+        double sum = Lanes.sum(s0.add(s1));
         for (; i < end; i++) {
             double y = a[i] * s;
             sum += y * y;
@@ -169,7 +169,7 @@ public final class VectorKernels implements ArrayKernels {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        float s = sumLanes(s0.add(s1));
+        float s = Lanes.sum(s0.add(s1));
         for (; i < end; i++) {
             s += a[i] * a[i];
         }
@@ -198,7 +198,7 @@ public final class VectorKernels implements ArrayKernels {
                     .convertShape(VectorOperators.F2D, D, 0);
             acc = x.fma(x, acc);
         }
-        double s = sumLanes(acc);
+        double s = Lanes.sum(acc);
         for (; i < end; i++) {
             double x = a[i];
             s += x * x;
@@ -225,7 +225,7 @@ public final class VectorKernels implements ArrayKernels {
                 s0 = v0.fma(v0, s0);
                 s1 = v1.fma(v1, s1);
             }
-            double block = sumLanes(s0.add(s1));
+            double block = Lanes.sum(s0.add(s1));
             for (; i < stop; i++) {
                 block += a[i] * a[i]; // float product: the same overflow behaviour as the lanes
             }
@@ -247,7 +247,7 @@ public final class VectorKernels implements ArrayKernels {
         for (int bound = end - step; i <= bound; i += step) {
             acc = acc.add(DoubleVector.fromArray(D, a, i).abs());
         }
-        double s = sumLanes(acc);
+        double s = Lanes.sum(acc);
         for (; i < end; i++) {
             s += Math.abs(a[i]);
         }
@@ -265,7 +265,7 @@ public final class VectorKernels implements ArrayKernels {
             acc = acc.add(((DoubleVector) FloatVector.fromArray(F_AS_D, a, i)
                     .convertShape(VectorOperators.F2D, D, 0)).abs());
         }
-        double s = sumLanes(acc);
+        double s = Lanes.sum(acc);
         for (; i < end; i++) {
             s += Math.abs(a[i]);
         }
@@ -374,7 +374,7 @@ public final class VectorKernels implements ArrayKernels {
         for (int bound = end - step; i <= bound; i += step) {
             probe = probe.add(DoubleVector.fromArray(D, a, i).mul(0.0));
         }
-        double p = sumLanes(probe);
+        double p = Lanes.sum(probe);
         for (; i < end; i++) {
             p += a[i] * 0.0;
         }
@@ -391,7 +391,7 @@ public final class VectorKernels implements ArrayKernels {
         for (int bound = end - step; i <= bound; i += step) {
             probe = probe.add(FloatVector.fromArray(F, a, i).mul(0.0f));
         }
-        float p = sumLanes(probe);
+        float p = Lanes.sum(probe);
         for (; i < end; i++) {
             p += a[i] * 0.0f;
         }
@@ -560,7 +560,7 @@ public final class VectorKernels implements ArrayKernels {
         for (int bound = len - step; p <= bound; p += step) {
             acc = DoubleVector.fromArray(D, x, xOff + p).fma(DoubleVector.fromArray(D, y, yOff + p), acc);
         }
-        double s = sumLanes(acc);
+        double s = Lanes.sum(acc);
         for (; p < len; p++) s += x[xOff + p] * y[yOff + p];
         return s;
     }
@@ -635,21 +635,6 @@ public final class VectorKernels implements ArrayKernels {
             FloatVector.fromArray(F, dy, dOff + i).mul(d).intoArray(dy, dOff + i);
         }
         ScalarKernels.INSTANCE.activationBackward(f, y, yOff + i, dy, dOff + i, len - i);
-    }
-
-    /**
-     * The sum of the lanes. The Vector API leaves the order of a floating-point reduceLanes(ADD)
-     * unspecified; on JDK 17 the interpreter and C2 both add in lane order, which
-     * VectorDeterminismTest checks (same bits cold and hot). A lane-by-lane loop would fix the order
-     * by construction but costs ~20 ns a lane (lane(i) with a variable index is not intrinsified):
-     * it made the f32 norm, which reduces once per 1024 elements, three times slower.
-     */
-    static double sumLanes(DoubleVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
-    }
-
-    static float sumLanes(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class OptimizerStep {
             throw new IllegalArgumentException(clipSpec + ": clips per example or updates, not a gradient before the step");
         }
         if (mode == Mode.FUSED && !(c instanceof FoldableClip)) {
-            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold none, global-norm, per-tensor and value)");
+            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold none, global-norm, per-tensor, value, autoclip and zclip)");
         }
         return new OptimizerStep(rule, c, mode, params, ctx);
     }

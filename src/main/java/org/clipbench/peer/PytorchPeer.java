@@ -73,6 +73,9 @@ public final class PytorchPeer {
      * What the peer measures of a grid: its ClipBenchmark, RestoreBenchmark and TrainingStepBenchmark cases, and
      * the separate OptimizerStepBenchmark cases (PyTorch has no clip folded into its step), as rows of backend pytorch.
      */
+    /** The clips the peer's optimizer steps know (torch has clip_grad_norm_ and clip_grad_value_; per tensor is a loop of the first). */
+    static final List<String> PEER_STEP_CLIPS = List.of("none", "global-norm", "per-tensor", "value");
+
     public static List<Map<String, Object>> cases(List<Combo> grid) {
         Set<Map<String, String>> clips = new LinkedHashSet<>(), restores = new LinkedHashSet<>(), steps = new LinkedHashSet<>(),
                 optimizerSteps = new LinkedHashSet<>();
@@ -93,7 +96,8 @@ public final class PytorchPeer {
                 Map<String, String> restore = new LinkedHashMap<>(clip);
                 restore.keySet().removeAll(List.of("strategy", "regime", "norm"));
                 if (org.clipbench.bench.ClipBenchmark.methodFor(p.get("data")).equals("clip")) restores.add(restore); // else untimed
-            } else if (c.benchmark().equals(Benchmarks.OPTIMIZER_STEP) && p.get("fusion").equals("separate")) {
+            } else if (c.benchmark().equals(Benchmarks.OPTIMIZER_STEP) && p.get("fusion").equals("separate")
+                    && PEER_STEP_CLIPS.contains(p.get("strategy"))) {
                 Map<String, String> step = new LinkedHashMap<>(p);
                 step.put("backend", NAME);
                 optimizerSteps.add(step);

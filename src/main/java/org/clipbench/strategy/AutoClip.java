@@ -17,7 +17,7 @@ import org.clipbench.params.ParamSet;
  * beyond the largest double (finite entries) cannot be stored either: that step is clipped exactly to
  * the threshold of the history before it (never clipped when the history is empty).
  */
-public final class AutoClip extends AbstractClipStrategy {
+public final class AutoClip extends AbstractClipStrategy implements FoldableClip {
     private final double percentile;
     private final int window;
     private final boolean perTensor;
@@ -46,7 +46,7 @@ public final class AutoClip extends AbstractClipStrategy {
     }
 
     /** The current threshold of history h: the p-th percentile (R_7), or +Inf for an empty history. */
-    double threshold(int h) {
+    public double threshold(int h) {
         ArrayDeque<Double> hist = histories.get(h);
         if (hist.isEmpty()) return Double.POSITIVE_INFINITY;
         double[] v = hist.stream().mapToDouble(Double::doubleValue).toArray();
@@ -103,5 +103,31 @@ public final class AutoClip extends AbstractClipStrategy {
         }
         double pre = GradNorms.combine(norms, 2);
         return ClipReport.perUnit(pre, GradNorms.combine(posts, 2), Double.NaN, scales, clipped);
+    }
+
+    /** Finite norms fold into the step: the same history updates and factors as {@link #apply}. */
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        double[] norms = perTensor ? GradNorms.tensorNorms(g, 2, ctx.normKind()) : new double[] {GradNorms.global(g, 2, ctx.normKind())};
+        for (double n : norms) if (!Double.isFinite(n)) return null; // apply decides, with its history
+        List<ArrayDeque<Double>> before = new ArrayList<>();
+        histories.forEach(h -> before.add(new ArrayDeque<>(h)));
+        double thresholdBefore = lastThreshold;
+        double[] scale = new double[g.size()];
+        for (int i = 0; i < norms.length; i++) {
+            double c = step(i, norms[i]);
+            if (!perTensor) lastThreshold = c;
+            double f = norms[i] <= c ? 1 : GradNorms.plainUnitFactor(g, perTensor ? List.of(i) : null, norms[i], 2, c, eps);
+            if (Double.isNaN(f)) {
+                histories.clear();
+                histories.addAll(before);
+                lastThreshold = thresholdBefore;
+                return null;
+            }
+            if (perTensor) scale[i] = f;
+            else java.util.Arrays.fill(scale, f);
+        }
+        return new Fold(scale, Double.POSITIVE_INFINITY);
     }
 }

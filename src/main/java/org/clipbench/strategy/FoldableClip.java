@@ -19,9 +19,14 @@ public interface FoldableClip {
     /** What to apply as the gradient is read: g_i -> clamp(g_i * scale[tensor], -clamp, clamp). */
     record Fold(double[] scale, double clamp) {
         public static Fold identity(int tensors) {
-            double[] ones = new double[tensors];
-            java.util.Arrays.fill(ones, 1.0);
-            return new Fold(ones, Double.POSITIVE_INFINITY);
+            return uniform(tensors, 1.0);
+        }
+
+        /** One factor for every tensor (a global-norm rule), no clamp. */
+        public static Fold uniform(int tensors, double factor) {
+            double[] f = new double[tensors];
+            java.util.Arrays.fill(f, factor);
+            return new Fold(f, Double.POSITIVE_INFINITY);
         }
     }
 }

@@ -16,7 +16,7 @@ import org.clipbench.params.ParamSet;
  * Better than the reference: a NaN or Inf norm never enters the statistics or the warm-up buffer; a
  * norm beyond the largest double (finite entries) is clipped exactly to the ceiling.
  */
-public final class ZClip extends AbstractClipStrategy {
+public final class ZClip extends AbstractClipStrategy implements FoldableClip {
     private static final double APPLY_EPS = 1e-6;
 
     private final double alpha;
@@ -93,9 +93,47 @@ public final class ZClip extends AbstractClipStrategy {
     @Override
     protected ClipReport apply(ParamSet g, ClipContext ctx) {
         double n = GradNorms.global(g, 2, ctx.normKind());
-        double effective = maxNorm;
         // a norm beyond the largest double on finite entries is a spike like any other (z = +Inf)
         boolean finite = Double.isFinite(n) || n == Double.POSITIVE_INFINITY && initialized && GradNorms.allFinite(g);
+        double effective = threshold(n, finite);
+        // NaN norm: NaN > effective is false, so the NaN factor below is forced to propagate
+        GradNorms.UnitClip r = n <= effective ? new GradNorms.UnitClip(1, n)
+                : GradNorms.clipUnit(g, null, n, 2, effective, 1, APPLY_EPS);
+        // an overflowing norm of a finite gradient is not a non-finite gradient
+        return ClipReport.whole(n, r.postNorm(), effective, r.factor(), r.clipped()).withNonFinite(!finite);
+    }
+
+    /** A finite norm folds into the step: the same state update and factor as {@link #apply}. */
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        double n = GradNorms.global(g, 2, ctx.normKind());
+        if (!Double.isFinite(n)) return null; // NaN, Inf, an overflowing norm: apply decides, with its state
+        State before = new State(new ArrayList<>(buffer), initialized, mean, var, lastThreshold);
+        double effective = threshold(n, true);
+        double f = n <= effective ? 1 : GradNorms.plainUnitFactor(g, null, n, 2, effective, APPLY_EPS);
+        if (Double.isNaN(f)) {
+            restore(before);
+            return null;
+        }
+        return Fold.uniform(g.size(), f);
+    }
+
+    private record State(List<Double> buffer, boolean initialized, double mean, double var, double lastThreshold) {
+    }
+
+    private void restore(State s) {
+        buffer.clear();
+        buffer.addAll(s.buffer());
+        initialized = s.initialized();
+        mean = s.mean();
+        var = s.var();
+        lastThreshold = s.lastThreshold();
+    }
+
+    /** This step's threshold for norm n, updating the warm-up buffer or the EMA (a non-finite norm updates nothing). */
+    private double threshold(double n, boolean finite) {
+        double effective = maxNorm;
         if (finite && !initialized) {
             buffer.add(n);
             if (buffer.size() >= warmup) {
@@ -119,10 +157,6 @@ public final class ZClip extends AbstractClipStrategy {
             }
         }
         lastThreshold = effective;
-        // NaN norm: NaN > effective is false, so the NaN factor below is forced to propagate
-        GradNorms.UnitClip r = n <= effective ? new GradNorms.UnitClip(1, n)
-                : GradNorms.clipUnit(g, null, n, 2, effective, 1, APPLY_EPS);
-        // an overflowing norm of a finite gradient is not a non-finite gradient
-        return ClipReport.whole(n, r.postNorm(), effective, r.factor(), r.clipped()).withNonFinite(!finite);
+        return effective;
     }
 }

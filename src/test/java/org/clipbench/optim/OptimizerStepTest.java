@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * tensors of 37 elements (SIMD tails) and a flat buffer.
  */
 class OptimizerStepTest {
-    static final List<String> CLIPS = List.of("none", "global-norm:c=1", "per-tensor:c=0.5", "value:c=0.5", "global-norm:c=1e9");
+    static final List<String> CLIPS = List.of("none", "global-norm:c=1", "per-tensor:c=0.5", "value:c=0.5", "global-norm:c=1e9",
+            "zclip:warmup=2,maxNorm=1", "autoclip:p=10", "autoclip:p=10,scope=tensor");
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -99,6 +100,52 @@ class OptimizerStepTest {
         ParamSet q = ParamSet.gaussian(ejml, SHAPE, DType.F64, Layout.SEPARATE, 1, 1);
         OptimizerStep s = OptimizerStep.of(OptimizerStep.Rule.SGD, "none", OptimizerStep.Mode.SEPARATE, q, ClipContext.defaults());
         assertThatThrownBy(() -> s.step(q.copy(), 0.1)).isInstanceOf(UnsupportedCombinationException.class).hasMessageContaining("ejml");
+    }
+
+    /**
+     * With 2 threads each thread steps its own range (from ArraysBackend.PARALLEL_MIN elements on): the
+     * same parameters as one thread, bit for bit, for the element-wise step, separate and fused (the clip's
+     * norm is summed in another order, so with a norm clip only fused = separate holds, as above).
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("threadCases")
+    void twoThreadsStepEveryElementAsOneDoes(String backend, DType dtype, OptimizerStep.Rule rule) {
+        ParamShape big = ParamShapes.flat("flat-big", 2 * org.clipbench.backend.ArraysBackend.PARALLEL_MIN + 37);
+        List<List<double[]>> out = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            Backend b = Backends.create(backend, threads);
+            ParamSet params = ParamSet.gaussian(b, big, dtype, Layout.SEPARATE, 7, 0.5);
+            OptimizerStep step = OptimizerStep.of(rule, "value:c=0.5", OptimizerStep.Mode.FUSED, params, ClipContext.defaults());
+            for (int k = 1; k <= 2; k++) step.step(ParamSet.gaussian(b, big, dtype, Layout.SEPARATE, 100 + k, 1.0), 0.05);
+            out.add(params.toDoubles());
+        }
+        assertThat(out.get(1).get(0)).containsExactly(out.get(0).get(0));
+    }
+
+    static List<Arguments> threadCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String backend : List.of("arrays", "vector"))
+            for (DType dtype : DType.values())
+                for (OptimizerStep.Rule rule : List.of(OptimizerStep.Rule.MOMENTUM, OptimizerStep.Rule.ADAMW)) out.add(Arguments.of(backend, dtype, rule));
+        return out;
+    }
+
+    /** A stateful fold that cannot fold (here a factor below the smallest normal double) leaves its state as it was: the clip then updates it once. */
+    @Test
+    void aStatefulFoldThatGivesUpLeavesItsStateUntouched() {
+        Backend b = Backends.create("arrays", 1);
+        ParamSet g = ParamSet.gaussian(b, SHAPE, DType.F64, Layout.SEPARATE, 3, 1.0);
+        var z = (org.clipbench.strategy.ZClip) Strategies.create("zclip:warmup=1,maxNorm=1e-310");
+        assertThat(z.fold(g, ClipContext.defaults())).isNull();
+        assertThat(z.initialized()).as("the warm-up of one step was not counted by the fold that gave up").isFalse();
+        var folding = (org.clipbench.strategy.ZClip) Strategies.create("zclip:warmup=1,maxNorm=1");
+        assertThat(java.util.Arrays.stream(folding.fold(g, ClipContext.defaults()).scale()).allMatch(f -> f < 1)).isTrue();
+        assertThat(folding.initialized()).isTrue();
+        var auto = (org.clipbench.strategy.AutoClip) Strategies.create("autoclip:p=0");
+        auto.clip(ParamSet.gaussian(b, SHAPE, DType.F64, Layout.SEPARATE, 4, 1e-308), ClipContext.defaults()); // a tiny norm in the history
+        double before = auto.threshold(0);
+        assertThat(auto.fold(g, ClipContext.defaults())).as("a factor ~1e-307 / 12 is below the smallest normal").isNull();
+        assertThat(auto.threshold(0)).isEqualTo(before);
     }
 
     @Test
