@@ -301,6 +301,48 @@ public final class Nd4jBackend implements Backend {
         n(out).a.assign(n(m).a.div(denominator).muli(scale));
     }
 
+    // ---------------------------------------------------------------- optimizer steps, with ND4J's own ops
+
+    /**
+     * SGD (momentum when buf is given) as a JVM library on ND4J writes it: one ND4J op per term, each a
+     * pass over memory (and a temporary per non-in-place op), in the order of the one-pass kernel's
+     * arithmetic (ScalarKernels.sgdStep), so parameters come out bit-identical to it. The clip's
+     * factor and clamp are applied to a copy of the gradient first: ND4J has no op that folds them into
+     * the step, so "fused" is a pass here as "separate" is.
+     */
+    @Override
+    public void sgdStep(Tensor p, Tensor buf, Tensor g, double gScale, double gClip, double lr, double mu) {
+        INDArray step = clippedCopy(n(g).a, gScale, gClip);
+        if (buf != null) step = n(buf).a.muli(mu).addi(step);
+        n(p).a.addi(step.mul(-lr));
+    }
+
+    /**
+     * Adam(W) as {@link #sgdStep}: ND4J ops in the order of ScalarKernels.adamStep (f64 within 1e-14: ND4J's
+     * native division and sqrt round differently in the last bit here and there; f32 forms the step in f32).
+     */
+    @Override
+    public void adamStep(Tensor p, Tensor m, Tensor v, Tensor g, double gScale, double gClip, double stepScale, double b1, double b2,
+                         double vScale, double eps, double decay) {
+        INDArray gi = clippedCopy(n(g).a, gScale, gClip), pa = n(p).a;
+        INDArray ma = n(m).a.muli(b1).addi(gi.mul(1 - b1));
+        INDArray va = n(v).a.muli(b2).addi(gi.mul(1 - b2).muli(gi)); // (c2 * g) * g, as the kernel
+        INDArray step = ma.mul(stepScale).divi(Transforms.sqrt(va.mul(vScale), false).addi(eps));
+        if (decay != 0) step.addi(pa.mul(decay));
+        pa.addi(step);
+    }
+
+    /** g * scale, clamped to [-clip, clip] when clip is finite: a new array (the gradient is left as it is). */
+    private static INDArray clippedCopy(INDArray g, double scale, double clip) {
+        INDArray out = g.mul(scale);
+        if (clip < Double.POSITIVE_INFINITY) {
+            ClipByValue op = new ClipByValue(out, -clip, clip);
+            op.addOutputArgument(out);
+            Nd4j.exec(op);
+        }
+        return out;
+    }
+
     private static Nd4jTensor n(Tensor t) {
         if (t instanceof Nd4jTensor nt) return nt;
         throw new IllegalArgumentException("tensor " + t + " does not belong to the nd4j backend");

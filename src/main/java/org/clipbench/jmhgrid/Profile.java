@@ -102,6 +102,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("gpt2-small")),
                 step(List.of("adamw"), List.of("global-norm", "value"), List.of("separate", "fused"), List.of("vector"), List.of("f32"),
                         List.of("gpt2-small")),
+                step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("nd4j"), List.of("f32"), List.of("resnet18")),
+                step(List.of("adamw"), List.of("global-norm", "value"), List.of("separate", "fused"), List.of("nd4j"), List.of("f32"), List.of("resnet18")),
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18"), List.of("2")),
                 step(List.of("adamw"), List.of("global-norm"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18"),
                         List.of("2"))),
@@ -124,9 +126,9 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
                                 "autoclip:p=10", "zclip")),
-                step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector"), List.of("f64", "f32"),
+                step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector", "nd4j"), List.of("f64", "f32"),
                         List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
-                step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector"),
+                step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector", "nd4j"),
                         List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2"))), List.of("pytorch"));
     }
 

@@ -57,9 +57,7 @@ class AbPerCombinationIT {
 
         // a base jar without the norm benchmark's generated code: its forks fail, the candidate's run
         Path broken = ROOT.resolve("broken-checkout");
-        Files.createDirectories(broken.resolve("target"));
-        Path jar = Files.copy(Path.of("target", "benchmarks.jar"), broken.resolve("target").resolve("benchmarks.jar"), StandardCopyOption.REPLACE_EXISTING);
-        try (var zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toAbsolutePath().toUri()), Map.of())) {
+        try (var zip = jarCopyIn(broken)) {
             Files.delete(zip.getPath("org/clipbench/bench/jmh_generated/NormBenchmark_norm_jmhTest.class"));
         }
         Path out2 = ROOT.resolve("broken");
@@ -75,10 +73,8 @@ class AbPerCombinationIT {
 
     @Test
     void aBaseWithOtherBenchmarkParametersIsRefusedWithExitFour() throws Exception {
-        Path base = ROOT.resolve("no-jmh-checkout");
-        Files.createDirectories(base.resolve("target"));
-        Path jar = Files.copy(Path.of("target", "benchmarks.jar"), base.resolve("target").resolve("benchmarks.jar"), StandardCopyOption.REPLACE_EXISTING);
-        try (var zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toAbsolutePath().toUri()), Map.of())) {
+        Path base = ROOT.resolve("other-params-checkout");
+        try (var zip = jarCopyIn(base)) {
             Path list = zip.getPath("META-INF/BenchmarkList");
             Files.writeString(list, Files.readString(list).replace(" 4 kind ", " 4 kink "));
         }
@@ -90,6 +86,13 @@ class AbPerCombinationIT {
         assertThat(p.exitValue()).as(log).isEqualTo(4);
         assertThat(log).contains("cannot run this build's forks pair by pair", "NormBenchmark.norm has parameters");
         assertThat(out.resolve("ab.json")).doesNotExist();
+    }
+
+    /** A checkout holding a copy of this build's jar, opened for editing (the edits land when it is closed). */
+    private static java.nio.file.FileSystem jarCopyIn(Path checkout) throws Exception {
+        Files.createDirectories(checkout.resolve("target"));
+        Path jar = Files.copy(Path.of("target", "benchmarks.jar"), checkout.resolve("target").resolve("benchmarks.jar"), StandardCopyOption.REPLACE_EXISTING);
+        return FileSystems.newFileSystem(URI.create("jar:" + jar.toAbsolutePath().toUri()), Map.of());
     }
 
     private static String[] args(Path base, Path out, String rounds) {
