@@ -446,6 +446,35 @@ public class ArraysBackend implements Backend {
         else each(tp, (off, len) -> k.adamStep(tp.f32, tm.f32, tv.f32, tg.f32, off, len, gScale, gClip, stepScale, b1, b2, vScale, eps, decay));
     }
 
+    /** Row by row, each row's range stepped by the kernel with that row's factor (bit-identical to scaling the rows first). */
+    @Override
+    public void sgdStepRows(Tensor p, Tensor buf, Tensor g, double[] rowScale, double lr, double mu) {
+        ArrayTensor tp = a(p), tg = a(g), tb = buf == null ? null : a(buf);
+        sameLayout(tp, tg);
+        if (tb != null) sameLayout(tp, tb);
+        int cols = tp.cols();
+        for (int r = 0; r < tp.rows(); r++) {
+            int off = tp.offset + r * cols;
+            if (tp.f64 != null) k.sgdStep(tp.f64, tb == null ? null : tb.f64, tg.f64, off, cols, rowScale[r], Double.POSITIVE_INFINITY, lr, mu);
+            else k.sgdStep(tp.f32, tb == null ? null : tb.f32, tg.f32, off, cols, rowScale[r], Double.POSITIVE_INFINITY, lr, mu);
+        }
+    }
+
+    @Override
+    public void adamStepRows(Tensor p, Tensor m, Tensor v, Tensor g, double[] rowScale, double stepScale, double b1, double b2,
+                             double vScale, double eps, double decay) {
+        ArrayTensor tp = a(p), tm = a(m), tv = a(v), tg = a(g);
+        sameLayout(tp, tg);
+        sameLayout(tp, tm);
+        sameLayout(tp, tv);
+        int cols = tp.cols();
+        for (int r = 0; r < tp.rows(); r++) {
+            int off = tp.offset + r * cols;
+            if (tp.f64 != null) k.adamStep(tp.f64, tm.f64, tv.f64, tg.f64, off, cols, rowScale[r], Double.POSITIVE_INFINITY, stepScale, b1, b2, vScale, eps, decay);
+            else k.adamStep(tp.f32, tm.f32, tv.f32, tg.f32, off, cols, rowScale[r], Double.POSITIVE_INFINITY, stepScale, b1, b2, vScale, eps, decay);
+        }
+    }
+
     /** The step kernels index every operand with one offset: the tensors must sit at the same place of same-layout storage. */
     private static void sameLayout(ArrayTensor a, ArrayTensor b) {
         requireSameShape(a, b);

@@ -104,6 +104,17 @@ public interface Backend {
         throw new UnsupportedCombinationException(name() + ": no one-pass optimizer step kernel (arrays and vector have one)");
     }
 
+    /** {@link #sgdStep} with one gradient factor per row (a per-unit clip folded in, AGC), no clamp. */
+    default void sgdStepRows(Tensor p, Tensor buf, Tensor g, double[] rowScale, double lr, double mu) {
+        throw new UnsupportedCombinationException(name() + ": no one-pass optimizer step with per-row factors (arrays and vector have one)");
+    }
+
+    /** {@link #adamStep} with one gradient factor per row, no clamp. */
+    default void adamStepRows(Tensor p, Tensor m, Tensor v, Tensor g, double[] rowScale, double stepScale, double b1, double b2,
+                              double vScale, double eps, double decay) {
+        throw new UnsupportedCombinationException(name() + ": no one-pass optimizer step with per-row factors (arrays and vector have one)");
+    }
+
     // ---------------------------------------------------------------- for models (matrices are rows x cols)
 
     /** c = alpha * op(a) * op(b) + beta * c, op = transpose when the flag is set. */

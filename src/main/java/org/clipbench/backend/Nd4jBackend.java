@@ -312,7 +312,16 @@ public final class Nd4jBackend implements Backend {
      */
     @Override
     public void sgdStep(Tensor p, Tensor buf, Tensor g, double gScale, double gClip, double lr, double mu) {
-        INDArray step = clippedCopy(n(g).a, gScale, gClip);
+        sgd(p, buf, clippedCopy(n(g).a, gScale, gClip), lr, mu);
+    }
+
+    /** Per-row factors: one broadcast multiply into a copy of the gradient (as scaleRows), then the step's ops. */
+    @Override
+    public void sgdStepRows(Tensor p, Tensor buf, Tensor g, double[] rowScale, double lr, double mu) {
+        sgd(p, buf, rowScaledCopy(n(g), rowScale), lr, mu);
+    }
+
+    private static void sgd(Tensor p, Tensor buf, INDArray step, double lr, double mu) {
         if (buf != null) step = n(buf).a.muli(mu).addi(step);
         n(p).a.addi(step.mul(-lr));
     }
@@ -324,12 +333,28 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void adamStep(Tensor p, Tensor m, Tensor v, Tensor g, double gScale, double gClip, double stepScale, double b1, double b2,
                          double vScale, double eps, double decay) {
-        INDArray gi = clippedCopy(n(g).a, gScale, gClip), pa = n(p).a;
+        adam(p, m, v, clippedCopy(n(g).a, gScale, gClip), stepScale, b1, b2, vScale, eps, decay);
+    }
+
+    @Override
+    public void adamStepRows(Tensor p, Tensor m, Tensor v, Tensor g, double[] rowScale, double stepScale, double b1, double b2,
+                             double vScale, double eps, double decay) {
+        adam(p, m, v, rowScaledCopy(n(g), rowScale), stepScale, b1, b2, vScale, eps, decay);
+    }
+
+    private static void adam(Tensor p, Tensor m, Tensor v, INDArray gi, double stepScale, double b1, double b2, double vScale, double eps,
+                             double decay) {
+        INDArray pa = n(p).a;
         INDArray ma = n(m).a.muli(b1).addi(gi.mul(1 - b1));
         INDArray va = n(v).a.muli(b2).addi(gi.mul(1 - b2).muli(gi)); // (c2 * g) * g, as the kernel
         INDArray step = ma.mul(stepScale).divi(Transforms.sqrt(va.mul(vScale), false).addi(eps));
         if (decay != 0) step.addi(pa.mul(decay));
         pa.addi(step);
+    }
+
+    private static INDArray rowScaledCopy(Nd4jTensor g, double[] rowScale) {
+        INDArray f = Nd4j.createFromArray(java.util.Arrays.copyOf(rowScale, g.rows())).castTo(dt(g.dtype())).reshape(g.rows(), 1);
+        return g.a.mulColumnVector(f);
     }
 
     /** g * scale, clamped to [-clip, clip] when clip is finite: a new array (the gradient is left as it is). */

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * if a call did not clip, and every combination runs in its own fork. Stateful rules (autoclip, zclip)
  * adapt to a gradient that comes back every call and stop clipping it, so they run in the spikes regime
  * (every 8th call restores a 10x gradient, which they clip), and the trial fails unless some calls and
- * not all clipped.
+ * not all clipped. AGC reads the weights the step moves, so for it the parameters are restored too, untimed.
  */
 // warm-up: the step kernels are simple streaming loops; a few calls of 1M+ elements reach steady state (as ClipBenchmark's clipFresh)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
@@ -63,6 +63,7 @@ public class OptimizerStepBenchmark {
 
         private ParamSet pristine;
         private ParamSet spike;
+        private ParamSet pristineParams;
         private Regime regime;
         private boolean lastWasSpike;
         private ParamSet grads;
@@ -88,8 +89,12 @@ public class OptimizerStepBenchmark {
                 spike = pristine.copy();
                 GradNorms.scaleAll(spike, Regime.SPIKE_SCALE);
             }
-            String spec = Strategies.create(strategy).calibration().spec(strategy, clips ? regime : Regime.NEVER, pristine, null);
             ParamSet params = ParamSet.gaussian(b, shape, d, Layout.SEPARATE, 2, 0.02);
+            boolean readsParameters = Strategies.create(strategy).readsParameters();
+            // AGC's threshold follows the weights, which the step moves: they are restored with the gradient, untimed
+            pristineParams = readsParameters ? params.copy() : null;
+            String spec = Strategies.create(strategy).calibration().spec(strategy, clips ? regime : Regime.NEVER, pristine,
+                    readsParameters ? params : null);
             step = OptimizerStep.of(OptimizerStep.Rule.named(optimizer), spec, OptimizerStep.Mode.valueOf(fusion.toUpperCase(java.util.Locale.ROOT)),
                     params, ClipContext.fast(NormKind.FAST_SAFE));
         }
@@ -125,6 +130,7 @@ public class OptimizerStepBenchmark {
             Workload w = workload;
             w.lastWasSpike = w.spike != null && w.calls % Regime.SPIKE_PERIOD == Regime.SPIKE_PERIOD - 1;
             w.grads.copyFrom(w.lastWasSpike ? w.spike : w.pristine);
+            if (w.pristineParams != null) w.step.params().copyFrom(w.pristineParams);
         }
     }
 

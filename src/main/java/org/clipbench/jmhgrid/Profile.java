@@ -32,7 +32,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
 
     /** The optimizers and the clips that fold into a one-pass step (OptimizerStepBenchmark). */
     static final List<String> STEP_OPTIMIZERS = List.of("sgd", "adamw");
-    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value", "autoclip", "zclip");
+    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value", "autoclip", "zclip", "agc");
 
     /**
      * Every benchmark class, every backend and every strategy once, at minimal settings: checks that

@@ -48,7 +48,7 @@ public final class OptimizerStep {
         this.clip = clip;
         this.mode = mode;
         this.params = params;
-        this.ctx = ctx;
+        this.ctx = clip.readsParameters() ? ctx.withParams(params) : ctx; // AGC reads the parameters being stepped
         this.first = rule == Rule.SGD ? null : params.zerosLike();
         this.second = rule.adam() ? params.zerosLike() : null;
     }
@@ -59,7 +59,7 @@ public final class OptimizerStep {
             throw new IllegalArgumentException(clipSpec + ": clips per example or updates, not a gradient before the step");
         }
         if (mode == Mode.FUSED && !(c instanceof FoldableClip)) {
-            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold none, global-norm, per-tensor, value, autoclip and zclip)");
+            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold none, global-norm, per-tensor, value, autoclip, zclip and agc)");
         }
         return new OptimizerStep(rule, c, mode, params, ctx);
     }
@@ -72,13 +72,18 @@ public final class OptimizerStep {
             clipped = clip.clip(grads, ctx).clipped();
             fold = FoldableClip.Fold.identity(grads.size());
         } else {
-            clipped = fold.clamp() < Double.POSITIVE_INFINITY || java.util.Arrays.stream(fold.scale()).anyMatch(f -> f != 1);
+            clipped = fold.changes();
         }
         t++;
         Backend b = params.backend();
         double c1 = 1 - Math.pow(B1, t), c2 = 1 - Math.pow(B2, t);
         for (int i = 0; i < grads.size(); i++) {
             double s = fold.scale()[i];
+            double[] rows = fold.rowsOf(i);
+            if (rows != null) {
+                stepRows(b, i, grads, rows, lr, c1, c2);
+                continue;
+            }
             switch (rule) {
                 case SGD -> b.sgdStep(params.tensor(i), null, grads.tensor(i), s, fold.clamp(), lr, 0);
                 case MOMENTUM -> b.sgdStep(params.tensor(i), first.tensor(i), grads.tensor(i), s, fold.clamp(), lr, MU);
@@ -87,6 +92,16 @@ public final class OptimizerStep {
             }
         }
         return clipped;
+    }
+
+    /** Tensor i stepped row by row, each row's gradient read times its own factor (a per-unit clip folded in). */
+    private void stepRows(Backend b, int i, ParamSet grads, double[] rows, double lr, double c1, double c2) {
+        switch (rule) {
+            case SGD -> b.sgdStepRows(params.tensor(i), null, grads.tensor(i), rows, lr, 0);
+            case MOMENTUM -> b.sgdStepRows(params.tensor(i), first.tensor(i), grads.tensor(i), rows, lr, MU);
+            case ADAM, ADAMW -> b.adamStepRows(params.tensor(i), first.tensor(i), second.tensor(i), grads.tensor(i), rows,
+                    -lr / c1, B1, B2, 1 / c2, EPS, rule == Rule.ADAMW ? -lr * WD : 0);
+        }
     }
 
     public ParamSet params() {

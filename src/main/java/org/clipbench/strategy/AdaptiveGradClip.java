@@ -22,7 +22,7 @@ import org.clipbench.backend.TensorSpec;
  * Non-finite: a NaN unit norm makes that unit NaN; an Inf unit norm zeroes its finite entries. A unit
  * of finite entries whose norm overflows a double is clipped exactly.
  */
-public final class AdaptiveGradClip extends AbstractClipStrategy {
+public final class AdaptiveGradClip extends AbstractClipStrategy implements FoldableClip {
     private final double lambda;
     private final double eps;
     private final double floor;
@@ -115,8 +115,8 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
         return MemoryTraffic.normThenScale(scaledShare).plusParameterReads(1); // the weight norms read the parameters
     }
 
-    @Override
-    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+    /** The parameters of the context, checked against the gradient. */
+    private ParamSet parametersFor(ParamSet g, ClipContext ctx) {
         ParamSet w = ctx.params();
         if (w == null) {
             throw new IllegalArgumentException(spec() + " needs the parameters: pass them with ClipContext.withParams");
@@ -125,6 +125,51 @@ public final class AdaptiveGradClip extends AbstractClipStrategy {
             throw new IllegalArgumentException(spec() + ": " + g.size() + " gradient tensors but " + w.size() + " parameter tensors");
         }
         validateFor(g.shape());
+        return w;
+    }
+
+    /**
+     * Finite unit norms fold into the step: per tensor one factor per row (scope unit) or one factor
+     * (scope tensor), the same r = lambda max(||W_i||, eps) / max(||G_i||, floor) as {@link #apply} where
+     * it changes the unit; null when a norm is not finite or a factor is below the smallest normal (apply
+     * then scales in exact steps).
+     */
+    @Override
+    public Fold fold(ParamSet g, ClipContext ctx) {
+        if (ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        ParamSet w = parametersFor(g, ctx);
+        Backend b = g.backend();
+        double[] scale = new double[g.size()];
+        double[][] rowScale = new double[g.size()][];
+        for (int t = 0; t < g.size(); t++) {
+            Tensor gt = g.tensor(t);
+            boolean rows = unitWise && gt.rows() > 1;
+            int units = rows ? gt.rows() : 1;
+            double[] gn = new double[units], wn = new double[units], f = new double[units];
+            if (rows) {
+                b.rowNorms2(gt, ctx.normKind(), gn);
+                b.rowNorms2(w.tensor(t), ctx.normKind(), wn);
+            } else {
+                gn[0] = b.norm2(gt, ctx.normKind());
+                wn[0] = b.norm2(w.tensor(t), ctx.normKind());
+            }
+            for (int i = 0; i < units; i++) {
+                if (!Double.isFinite(gn[i])) return null;
+                double r = lambda * Math.max(wn[i], eps) / Math.max(gn[i], floor);
+                f[i] = 1;
+                if (exempt.contains(gt.name()) || !ScaledNorm.of(gn[i]).changes(r)) continue;
+                if (GradNorms.normalizingShift(r, g.dtype()) != 0) return null;
+                f[i] = r;
+            }
+            if (rows) rowScale[t] = f;
+            scale[t] = rows ? 1 : f[0];
+        }
+        return new Fold(scale, Double.POSITIVE_INFINITY, rowScale);
+    }
+
+    @Override
+    protected ClipReport apply(ParamSet g, ClipContext ctx) {
+        ParamSet w = parametersFor(g, ctx);
         Backend b = g.backend();
         List<Double> scales = new ArrayList<>();
         int clipped = 0;

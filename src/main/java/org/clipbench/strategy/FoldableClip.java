@@ -16,8 +16,30 @@ public interface FoldableClip {
      */
     Fold fold(ParamSet g, ClipContext ctx);
 
-    /** What to apply as the gradient is read: g_i -> clamp(g_i * scale[tensor], -clamp, clamp). */
-    record Fold(double[] scale, double clamp) {
+    /**
+     * What to apply as the gradient is read: g_i -> clamp(g_i * scale[tensor], -clamp, clamp), or where
+     * rowScale[tensor] is given (a per-unit rule, AGC), g_i * rowScale[tensor][row of i].
+     */
+    record Fold(double[] scale, double clamp, double[][] rowScale) {
+        public Fold(double[] scale, double clamp) {
+            this(scale, clamp, null);
+        }
+
+        /** The row factors of a tensor, or null when one factor serves the whole tensor. */
+        public double[] rowsOf(int tensor) {
+            return rowScale == null ? null : rowScale[tensor];
+        }
+
+        /** Whether applying it changes any gradient entry (a factor other than 1, or a clamp). */
+        public boolean changes() {
+            if (clamp < Double.POSITIVE_INFINITY) return true;
+            for (int t = 0; t < scale.length; t++) {
+                double[] rows = rowsOf(t);
+                if (rows == null ? scale[t] != 1 : java.util.Arrays.stream(rows).anyMatch(f -> f != 1)) return true;
+            }
+            return false;
+        }
+
         public static Fold identity(int tensors) {
             return uniform(tensors, 1.0);
         }

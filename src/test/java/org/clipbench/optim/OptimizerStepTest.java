@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizerStepTest {
     static final List<String> CLIPS = List.of("none", "global-norm:c=1", "per-tensor:c=0.5", "value:c=0.5", "global-norm:c=1e9",
-            "zclip:warmup=2,maxNorm=1", "autoclip:p=10", "autoclip:p=10,scope=tensor");
+            "zclip:warmup=2,maxNorm=1", "autoclip:p=10", "autoclip:p=10,scope=tensor", "agc:lambda=0.01", "agc:lambda=0.01,scope=tensor");
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -42,7 +42,10 @@ class OptimizerStepTest {
         return out;
     }
 
-    static final ParamShape SHAPE = ParamShapes.manySmall(4, 37);
+    /** Vectors of 37 (SIMD tails) and 3 x 37 matrices (AGC's units are their rows). */
+    static final ParamShape SHAPE = new ParamShape("mixed", List.of(new org.clipbench.backend.TensorSpec("a", 1, 37, "l0"),
+            new org.clipbench.backend.TensorSpec("b", 3, 37, "l0"), new org.clipbench.backend.TensorSpec("c", 1, 37, "l1"),
+            new org.clipbench.backend.TensorSpec("d", 5, 37, "l1")));
 
     static ParamSet run(Backend b, DType dtype, Layout layout, OptimizerStep.Rule rule, String clip, String how) {
         ParamSet params = ParamSet.gaussian(b, SHAPE, dtype, layout, 7, 0.5);
@@ -55,7 +58,7 @@ class OptimizerStepTest {
             if (fused != null) {
                 fused.step(g, 0.05);
             } else {
-                strategy.clip(g, ctx);
+                strategy.clip(g, strategy.readsParameters() ? ctx.withParams(params) : ctx);
                 ParamSet update = params.zerosLike();
                 library.update(params, g, 0.05, update);
                 library.apply(params, update);
@@ -73,7 +76,15 @@ class OptimizerStepTest {
         List<double[]> library = run(b, dtype, layout, rule, clip, "library").toDoubles();
         List<double[]> start = ParamSet.gaussian(b, SHAPE, dtype, layout, 7, 0.5).toDoubles();
         for (int i = 0; i < separate.size(); i++) {
-            assertThat(fused.get(i)).as("fused = separate, tensor " + i).containsExactly(separate.get(i));
+            if (backend.equals("vector") && rule.adam() && clip.equals("agc:lambda=0.01")) {
+                // row by row, other elements fall in the SIMD twin's scalar tail, whose Adam arithmetic rounds differently: to the ulp
+                for (int j = 0; j < fused.get(i).length; j++) {
+                    double x = separate.get(i)[j], ulp = dtype == DType.F32 ? Math.ulp((float) x) : Math.ulp(x);
+                    assertThat(fused.get(i)[j]).as("fused ~ separate, tensor " + i).isCloseTo(x, org.assertj.core.data.Offset.offset(4 * ulp));
+                }
+            } else {
+                assertThat(fused.get(i)).as("fused = separate, tensor " + i).containsExactly(separate.get(i));
+            }
             assertThat(separate.get(i)).as("the step moved the parameters").isNotEqualTo(start.get(i));
             if ((backend.equals("vector") || backend.equals("nd4j")) && rule.adam() && (dtype == DType.F32 || backend.equals("nd4j"))) {
                 // SIMD and ND4J f32 Adam form the step in f32; ND4J's native f64 division and sqrt differ in the last bit here and there
@@ -93,7 +104,7 @@ class OptimizerStepTest {
         assertThat(run(b, DType.F64, Layout.SEPARATE, OptimizerStep.Rule.ADAMW, "global-norm:c=1e9", "FUSED").toDoubles())
                 .usingRecursiveComparison().isEqualTo(run(b, DType.F64, Layout.SEPARATE, OptimizerStep.Rule.ADAMW, "none", "FUSED").toDoubles());
         ParamSet p = ParamSet.gaussian(b, SHAPE, DType.F64, Layout.SEPARATE, 1, 1);
-        assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "agc:lambda=0.05", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
+        assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "average-norm:c=0.1", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
                 .hasMessageContaining("does not fold");
         assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "dp-flat:C=1,sigma=0.5,seed=3", OptimizerStep.Mode.SEPARATE, p, ClipContext.defaults()))
                 .hasMessageContaining("per example");
