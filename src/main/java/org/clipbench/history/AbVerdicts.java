@@ -57,8 +57,8 @@ public final class AbVerdicts {
         Compare.Result r;
         try {
             r = Compare.compare(base, candidate, Compare.Settings.defaults());
-        } catch (JmhResults.BadInputException bad) {
-            throw new IllegalArgumentException(bad.getMessage());
+        } catch (JmhResults.BadInputException | IllegalArgumentException bad) {
+            throw new IllegalArgumentException(folder + ": its rounds cannot be compared (" + bad.getMessage() + "); rerun the A/B or leave this folder out");
         }
         List<Verdict> verdicts = new ArrayList<>();
         for (Compare.Row row : r.rows()) {

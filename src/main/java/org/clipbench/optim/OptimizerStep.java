@@ -94,7 +94,7 @@ public final class OptimizerStep {
         return clipped;
     }
 
-    /** Tensor i stepped row by row, each row's gradient read times its own factor (a per-unit clip folded in). */
+    /** Tensor i stepped row by row, each row's gradient read times its own factor (a per-unit clip folded in); one thread. */
     private void stepRows(Backend b, int i, ParamSet grads, double[] rows, double lr, double c1, double c2) {
         switch (rule) {
             case SGD -> b.sgdStepRows(params.tensor(i), null, grads.tensor(i), rows, lr, 0);

@@ -276,6 +276,14 @@ class HistoryTest {
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("7 run(s) added, 0 already there");
         assertThat(history("add", ab.toString(), "--db", db.toString()).out()).contains("0 run(s) added, 1 already there");
+        // an A/B whose base rounds hold no results is refused in one line naming the folder
+        Path empty = Files.createDirectories(d.resolve("ab-empty"));
+        JSON.writeValue(empty.resolve("ab.json").toFile(), Map.of("schema", 1, "rounds", 1));
+        Files.createDirectories(empty.resolve("base-1"));
+        benchRun(empty, "candidate-1", "pr2", 8, "CPU X", new Object[] {"X.m", "avgt", 100.0});
+        Outcome refused = history("add", empty.toString(), "--db", db.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err().strip()).startsWith("error: " + empty).contains("cannot be compared").doesNotContain("\n");
         assertThat(history("query", "SELECT series, base_sha, candidate_sha, verdict FROM ab_verdicts ORDER BY series", "--db", db.toString()).out())
                 .contains("X.m backend=arrays", "c5", "pr1", "SLOWER").contains("NO_CHANGE");
 
