@@ -48,6 +48,7 @@ public record AbRun(Path dir, BenchRun.Settings settings, Filters filters, Path 
     /** Runs every pair (pairs already in the folder are kept); 1 when a fork failed on either side, else 0. */
     public int execute(List<Combo> combos) throws IOException {
         Profile p = settings.profileNamed();
+        refuseAnotherAb(combos, p);
         BenchRunner host = new BenchRunner(dir, p.settings(), settings.javaBinary(), BenchRun.forkArgs(settings), settings.jmhArgs(), out);
         record(combos, p);
         List<String> failures = new ArrayList<>();
@@ -78,6 +79,25 @@ public record AbRun(Path dir, BenchRun.Settings settings, Filters filters, Path 
         System.err.println("failed forks (see " + dir.resolve("failures.txt") + "; a combination the base cannot run is left out of the comparison):");
         failures.forEach(f -> System.err.println("  " + f));
         return 1;
+    }
+
+    /**
+     * A folder that already holds an A/B is continued only when it is this one (same grid, base jar,
+     * rounds, profile and JMH options): its finished pairs are kept. Anything else would mix two A/Bs.
+     */
+    private void refuseAnotherAb(List<Combo> combos, Profile p) throws IOException {
+        Path abFile = dir.resolve("ab.json"), gridFile = dir.resolve("grid.json");
+        if (!Files.exists(abFile)) return;
+        var before = BenchRun.JSON.readTree(abFile.toFile());
+        List<String> differ = new ArrayList<>();
+        if (before.path("rounds").asInt() != rounds) differ.add("rounds " + before.path("rounds").asInt());
+        if (!before.path("base").path("jar").asText().equals(jarOf(base).toAbsolutePath().toString())) differ.add("base " + before.path("base").path("jar").asText());
+        if (!before.path("profile").asText().equals(p.name())) differ.add("profile " + before.path("profile").asText());
+        if (!before.path("jmh").asText().equals(settings.jmh() == null ? "" : settings.jmh())) differ.add("JMH options '" + before.path("jmh").asText() + "'");
+        if (!Files.exists(gridFile) || !BenchRun.JSON.readTree(gridFile.toFile()).equals(BenchRun.JSON.valueToTree(combos))) differ.add("another grid");
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(dir + " holds another A/B (" + String.join(", ", differ) + "); give --out a new folder");
+        }
     }
 
     /** ab.json, grid.json, and each side's environment.json with that side's git. */

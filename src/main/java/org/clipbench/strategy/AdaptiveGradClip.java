@@ -97,14 +97,7 @@ public final class AdaptiveGradClip extends AbstractClipStrategy implements Fold
         for (int t = 0; t < g.size(); t++) {
             TensorSpec s = g.shape().tensors().get(t);
             int units = s.rows() > 1 ? s.rows() : 1;
-            double[] gn = new double[units], wn = new double[units];
-            if (units > 1) {
-                b.rowNorms2(g.tensor(t), NormKind.SAFE, gn);
-                b.rowNorms2(w.tensor(t), NormKind.SAFE, wn);
-            } else {
-                gn[0] = b.norm2(g.tensor(t), NormKind.SAFE);
-                wn[0] = b.norm2(w.tensor(t), NormKind.SAFE);
-            }
+            double[] gn = unitNorms(b, g.tensor(t), units > 1, NormKind.SAFE), wn = unitNorms(b, w.tensor(t), units > 1, NormKind.SAFE);
             for (int i = 0; i < units; i++) out.add(gn[i] / Math.max(wn[i], eps));
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
@@ -113,6 +106,22 @@ public final class AdaptiveGradClip extends AbstractClipStrategy implements Fold
     @Override
     public MemoryTraffic traffic(double scaledShare) {
         return MemoryTraffic.normThenScale(scaledShare).plusParameterReads(1); // the weight norms read the parameters
+    }
+
+    /** The L2 norm of each unit of a tensor: its rows, or the whole tensor as one unit. */
+    private static double[] unitNorms(Backend b, Tensor t, boolean rows, NormKind kind) {
+        double[] n = new double[rows ? t.rows() : 1];
+        if (rows) b.rowNorms2(t, kind, n);
+        else n[0] = b.norm2(t, kind);
+        return n;
+    }
+
+    /** The parameter tensor wt, after checking that it has the gradient tensor's shape. */
+    private Tensor sameShape(Tensor gt, Tensor wt) {
+        if (!gt.sameShape(wt)) {
+            throw new IllegalArgumentException(spec() + ": gradient " + gt + " and parameter " + wt + " differ in shape");
+        }
+        return wt;
     }
 
     /** The parameters of the context, checked against the gradient. */
@@ -145,14 +154,8 @@ public final class AdaptiveGradClip extends AbstractClipStrategy implements Fold
             Tensor gt = g.tensor(t);
             boolean rows = unitWise && gt.rows() > 1;
             int units = rows ? gt.rows() : 1;
-            double[] gn = new double[units], wn = new double[units], f = new double[units];
-            if (rows) {
-                b.rowNorms2(gt, ctx.normKind(), gn);
-                b.rowNorms2(w.tensor(t), ctx.normKind(), wn);
-            } else {
-                gn[0] = b.norm2(gt, ctx.normKind());
-                wn[0] = b.norm2(w.tensor(t), ctx.normKind());
-            }
+            double[] gn = unitNorms(b, gt, rows, ctx.normKind()), wn = unitNorms(b, sameShape(gt, w.tensor(t)), rows, ctx.normKind());
+            double[] f = new double[units];
             for (int i = 0; i < units; i++) {
                 if (!Double.isFinite(gn[i])) return null;
                 double r = lambda * Math.max(wn[i], eps) / Math.max(gn[i], floor);
@@ -176,21 +179,9 @@ public final class AdaptiveGradClip extends AbstractClipStrategy implements Fold
         double[] tensorNorms = new double[g.size()];
         for (int t = 0; t < g.size(); t++) {
             Tensor gt = g.tensor(t);
-            Tensor wt = w.tensor(t);
-            if (!gt.sameShape(wt)) {
-                throw new IllegalArgumentException(spec() + ": gradient " + gt + " and parameter " + wt + " differ in shape");
-            }
             boolean rows = unitWise && gt.rows() > 1;
             int units = rows ? gt.rows() : 1;
-            double[] gn = new double[units];
-            double[] wn = new double[units];
-            if (rows) {
-                b.rowNorms2(gt, ctx.normKind(), gn);
-                b.rowNorms2(wt, ctx.normKind(), wn);
-            } else {
-                gn[0] = b.norm2(gt, ctx.normKind());
-                wn[0] = b.norm2(wt, ctx.normKind());
-            }
+            double[] gn = unitNorms(b, gt, rows, ctx.normKind()), wn = unitNorms(b, sameShape(gt, w.tensor(t)), rows, ctx.normKind());
             tensorNorms[t] = GradNorms.combine(gn, 2);
             if (exempt.contains(gt.name())) continue;
             ScaledNorm[] gs = scaledUnitNorms(b, gt, rows, gn);

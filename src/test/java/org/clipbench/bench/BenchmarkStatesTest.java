@@ -48,6 +48,43 @@ class BenchmarkStatesTest {
         }
     }
 
+    static List<Arguments> foldingStrategies() {
+        List<Arguments> out = new ArrayList<>();
+        for (String s : Strategies.names()) {
+            if (!(Strategies.create(s) instanceof org.clipbench.strategy.FoldableClip)) continue;
+            for (String fusion : List.of("separate", "fused")) out.add(Arguments.of(s, fusion));
+        }
+        return out;
+    }
+
+    /**
+     * Every rule that folds, separate and fused, clips as its regime says over enough calls for ZClip's
+     * warm-up, with the restore JMH runs before each call (AGC's weights restored too: the step moves them).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("foldingStrategies")
+    void optimizerStepBenchmarkClipsAsItsRegimeSays(String strategy, String fusion) {
+        OptimizerStepBenchmark.Workload w = new OptimizerStepBenchmark.Workload();
+        w.optimizer = "adamw";
+        w.strategy = strategy;
+        w.fusion = fusion;
+        w.backend = "arrays";
+        w.dtype = "f32";
+        w.data = "flat-1M";
+        w.threads = 1;
+        w.setup();
+        OptimizerStepBenchmark bench = new OptimizerStepBenchmark();
+        OptimizerStepBenchmark.FreshGradient fresh = new OptimizerStepBenchmark.FreshGradient();
+        fresh.bind(w);
+        for (int i = 0; i < 10 * Regime.SPIKE_PERIOD + 3; i++) {
+            fresh.restore();
+            assertThat(bench.step(fresh)).isNotNull();
+        }
+        w.check(); // throws if the calls did not clip as the regime asks
+        assertThat(OptimizerStepBenchmark.regimeOf(strategy)).isEqualTo(strategy.equals("none") ? Regime.NEVER
+                : List.of("autoclip", "zclip").contains(strategy) ? Regime.SPIKES : Regime.ALWAYS);
+    }
+
     /** JMH calls FreshGradient's restore before each clipFresh call, with the same Workload (a bug had two). */
     @Test
     void clipFreshClipsTheGradientItsInvocationSetupRestored() {
