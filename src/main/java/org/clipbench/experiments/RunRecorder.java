@@ -18,6 +18,7 @@ final class RunRecorder {
     private final Trainer.SpikeCounter spikes = new Trainer.SpikeCounter();
     private double first = Double.NaN, last = Double.NaN, best = Double.POSITIVE_INFINITY;
     private long clipped, skipped, done, toTarget = -1, divergedAt = -1;
+    private double clippedShare; // sum over steps of clipped units / units: a gate reads its mean, not 'any unit clipped'
     private boolean diverged;
 
     RunRecorder(Trainer.Settings settings, long startNanos) {
@@ -56,6 +57,7 @@ final class RunRecorder {
         if (toTarget < 0 && loss <= settings.targetLoss()) toTarget = k + 1;
         if (settings.stopAtTarget() && toTarget >= 0) return false;
         if (o.report().clipped()) clipped++;
+        if (o.report().units() > 0) clippedShare += (double) o.report().clippedUnits() / o.report().units();
         if (o.report().skipped()) skipped++;
         return true;
     }
@@ -67,6 +69,7 @@ final class RunRecorder {
         curve.add(new Trainer.Point(k, "grad_norm_post", Double.isNaN(r.postNorm()) ? r.preNorm() * r.minScale() : r.postNorm()));
         curve.add(new Trainer.Point(k, "clipped", r.clipped() ? 1 : 0));
         curve.add(new Trainer.Point(k, "lr", lr));
+        if (Double.isFinite(r.threshold())) curve.add(new Trainer.Point(k, "clip_threshold", r.threshold())); // C_t of adaptive rules
         curve.add(new Trainer.Point(k, "elapsed_s", (System.nanoTime() - startNanos) / 1e9));
         if (!Double.isNaN(o.smoothness())) {
             curve.add(new Trainer.Point(k, "smoothness", o.smoothness()));
@@ -89,7 +92,7 @@ final class RunRecorder {
     }
 
     Trainer.Result result(Map<String, Double> finalEval) {
-        return new Trainer.Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, skipped, spikes.count(), finalEval,
+        return new Trainer.Result(diverged, divergedAt, toTarget, done, first, last, best, clipped, clippedShare, skipped, spikes.count(), finalEval,
                 List.copyOf(curve), (System.nanoTime() - startNanos) / 1e9);
     }
 }

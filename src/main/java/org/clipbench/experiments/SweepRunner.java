@@ -162,6 +162,7 @@ public final class SweepRunner {
         row.put("final_loss", res.finalLoss());
         row.put("best_loss", res.bestLoss());
         row.put("clip_fraction", res.clipFraction());
+        row.put("clip_share", res.clipShare());
         row.put("skipped_steps", res.skippedSteps());
         row.put("loss_spikes", res.lossSpikes());
         row.put("wall_s", res.wallSeconds());
@@ -207,7 +208,7 @@ public final class SweepRunner {
         textCols.addAll(problemKeys);
         if (docs.stream().anyMatch(d -> d.get("run").has("dp_sampling"))) textCols.add("dp_sampling"); // only for sweeps that chose a sampling
         List<String> numCols = new ArrayList<>(List.of("lr", "seed", "steps", "steps_run", "diverged_at", "steps_to_target", "first_loss",
-                "final_loss", "best_loss", "clip_fraction", "skipped_steps", "loss_spikes", "wall_s"));
+                "final_loss", "best_loss", "clip_fraction", "clip_share", "skipped_steps", "loss_spikes", "wall_s"));
         numCols.addAll(privacyKeys);
         numCols.addAll(evalKeys);
         Table runs = Table.create("runs");

@@ -93,12 +93,21 @@ public final class Trainer {
     }
 
     /** What a run ends with. */
-    /** lossSpikes: steps whose loss jumped (see {@link SpikeCounter}). */
+    /**
+     * lossSpikes: steps whose loss jumped (see {@link SpikeCounter}). clippedSteps counts steps in which any unit was
+     * clipped; clippedShareSum adds each step's share of units clipped (examples of a lot, tensors, layers), so
+     * {@link #clipShare} tells a DP run that clips one example in 256 from one that clips them all.
+     */
     public record Result(boolean diverged, long divergedAt, long stepsToTarget, long steps, double firstLoss, double finalLoss, double bestLoss,
-                         long clippedSteps, long skippedSteps, long lossSpikes, Map<String, Double> finalEval, List<Point> curve,
+                         long clippedSteps, double clippedShareSum, long skippedSteps, long lossSpikes, Map<String, Double> finalEval, List<Point> curve,
                          double wallSeconds) {
         public double clipFraction() {
             return steps == 0 ? 0 : (double) clippedSteps / steps;
+        }
+
+        /** Mean share of units clipped per step (units clipped / units, averaged over the steps taken). */
+        public double clipShare() {
+            return steps == 0 ? 0 : clippedShareSum / steps;
         }
     }
 

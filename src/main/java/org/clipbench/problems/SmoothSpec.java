@@ -2,7 +2,7 @@ package org.clipbench.problems;
 
 import static org.clipbench.problems.ProblemSpec.or;
 
-/** {"type": "smooth"}: a one-dimensional (L0, L1)-smooth function (function cosh2 or poly4) from x0 (5). */
+/** {"type": "smooth"}: a one-dimensional (L0, L1)-smooth function (function cosh2 or poly4; quadratic and logcosh are controls that are not (L0, L1)-smooth in the growing sense) from x0 (5). */
 public record SmoothSpec(String type, String function, Double x0, Double lossScale) implements ProblemSpec {
     @Override
     public Problem buildUnscaled() {

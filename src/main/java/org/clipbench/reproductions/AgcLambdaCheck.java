@@ -81,7 +81,7 @@ final class AgcLambdaCheck implements Check {
     public Verdict judge(Map<String, SweepResults> results) {
         List<SweepResults> sweeps = new ArrayList<>(results.values());
         sweeps.sort(Comparator.comparingDouble(AgcLambdaCheck::batch));
-        Evidence.Rows rows = new Evidence.Rows("#batch", "#lr", "strategy", "#seeds", "#diverged", "#mean_accuracy", "ci95", "#clip_fraction");
+        Evidence.Rows rows = new Evidence.Rows("#batch", "#lr", "strategy", "#seeds", "#diverged", "#mean_accuracy", "ci95", "#clip_fraction", "#clip_share");
         double[] bestLambda = new double[sweeps.size()];
         for (int k = 0; k < sweeps.size(); k++) {
             SweepResults s = sweeps.get(k);
@@ -89,7 +89,7 @@ final class AgcLambdaCheck implements Check {
                 Table r = Evidence.runs(s, strategy, Double.NaN);
                 double[] acc = Evidence.accuracy(r, chance);
                 rows.add(batch(s), r.numberColumn("lr").getDouble(0), strategy, r.rowCount(), Evidence.divergedCount(r), Evidence.mean(acc),
-                        Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)), Gates.clipFraction(r));
+                        Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)), Gates.clipFraction(r), Gates.clipShare(r));
             }
             bestLambda[k] = bestLambda(s);
         }

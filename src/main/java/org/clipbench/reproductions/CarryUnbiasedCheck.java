@@ -35,7 +35,7 @@ final class CarryUnbiasedCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#plateau_mean", "ci95", "#clip_fraction", "test");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#plateau_mean", "ci95", "#clip_fraction", "#clip_share", "test");
         SweepResults s = results.get(sweep);
         if (s == null) return Verdict.inconclusive("no '" + sweep + "' sweep", rows.table());
         Findings f = new Findings();
@@ -55,8 +55,8 @@ final class CarryUnbiasedCheck implements Check {
                 continue;
             }
             double[] ciPlain = Evidence.bootstrap(pp, Evidence::mean);
-            rows.add(clipped, lr, pp.length, Evidence.mean(pp), Evidence.interval(ciPlain), Gates.clipFraction(plain), "biased: beyond " + Evidence.num(minBias));
-            rows.add(carried, lr, pc.length, Evidence.mean(pc), Evidence.interval(Evidence.bootstrap(pc, Evidence::mean)), Gates.clipFraction(carry),
+            rows.add(clipped, lr, pp.length, Evidence.mean(pp), Evidence.interval(ciPlain), Gates.clipFraction(plain), Gates.clipShare(plain), "biased: beyond " + Evidence.num(minBias));
+            rows.add(carried, lr, pc.length, Evidence.mean(pc), Evidence.interval(Evidence.bootstrap(pc, Evidence::mean)), Gates.clipFraction(carry), Gates.clipShare(carry),
                     "unbiased: TOST within " + Evidence.num(margin));
             String where = "lr " + Evidence.num(lr);
             if (ciPlain[1] <= -minBias || ciPlain[0] >= minBias) {

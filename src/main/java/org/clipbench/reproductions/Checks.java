@@ -33,6 +33,33 @@ public final class Checks {
         REGISTRY.put("automatic-clipping", AutomaticClippingCheck::new);
     }
 
+    /**
+     * The decision rule of a check as this build has it: "name vN sha", from reproductions/check-rules.txt. The sha is
+     * of the check's source and of every class of this package it uses (CheckRulesTest recomputes it and fails on
+     * drift, asking for a new version), so a preset's content hash changes when the way its verdict is decided does.
+     */
+    public static String rule(String name) {
+        String line = RULES.get(name);
+        if (line == null) throw new IllegalStateException("check '" + name + "' has no line in reproductions/check-rules.txt");
+        return name + " " + line;
+    }
+
+    private static final Map<String, String> RULES = readRules();
+
+    private static Map<String, String> readRules() {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (var in = Checks.class.getResourceAsStream("/reproductions/check-rules.txt")) {
+            if (in == null) return out;
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && !line.startsWith("#")) out.put(f[0], f[1] + " " + f[2]);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("reproductions/check-rules.txt cannot be read", e);
+        }
+        return out;
+    }
+
     public static Set<String> names() {
         return REGISTRY.keySet();
     }

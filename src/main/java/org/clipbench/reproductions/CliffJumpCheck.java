@@ -40,19 +40,22 @@ final class CliffJumpCheck implements Check {
     public Verdict judge(Map<String, SweepResults> results) {
         SweepResults s = results.get(sweep);
         Table base = Evidence.runs(s, baseline, lr), clip = Evidence.runs(s, clipped, lr);
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#largest_step", "#best_loss", "#final_loss", "#clip_fraction", "final_w", "final_b");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#largest_step", "#best_loss", "#final_loss", "#clip_fraction", "#clip_share", "final_w", "final_b");
         if (base.rowCount() == 0 || clip.rowCount() == 0) return Verdict.inconclusive("the sweep has no runs of " + baseline + " and " + clipped + " at lr " + lr, rows.table());
         Path pb = path(s, base.stringColumn("run_id").get(0)), pc = path(s, clip.stringColumn("run_id").get(0));
         for (var e : List.of(Map.entry(base, pb), Map.entry(clip, pc))) {
             Table r = e.getKey();
             Path p = e.getValue();
             rows.add(r.stringColumn("strategy").get(0), lr, p.maxStep(), r.numberColumn("best_loss").getDouble(0), r.numberColumn("final_loss").getDouble(0),
-                    r.numberColumn("clip_fraction").getDouble(0), p.w().length > 0 ? Evidence.num(p.w()[p.w().length - 1]) : "",
+                    r.numberColumn("clip_fraction").getDouble(0), Gates.clipShare(r), p.w().length > 0 ? Evidence.num(p.w()[p.w().length - 1]) : "",
                     p.b().length > 0 ? Evidence.num(p.b()[p.b().length - 1]) : "");
         }
         double bestBase = base.numberColumn("best_loss").getDouble(0), bestClip = clip.numberColumn("best_loss").getDouble(0);
         if (clip.numberColumn("clip_fraction").getDouble(0) == 0) {
             return Verdict.inconclusive("the clipped run never clipped: the gradient stayed below the threshold, so the wall was not met", rows.table());
+        }
+        if (bestBase <= 0 || pc.maxStep() <= 0) {
+            return Verdict.inconclusive("the plain run started at the minimum or the clipped run never moved: nothing to compare", rows.table());
         }
         String numbers = String.format("largest step %s (plain) vs %s (clipped), %sx; best loss %s vs %s", Evidence.num(pb.maxStep()),
                 Evidence.num(pc.maxStep()), Evidence.num(pb.maxStep() / pc.maxStep()), Evidence.num(bestBase), Evidence.num(bestClip));

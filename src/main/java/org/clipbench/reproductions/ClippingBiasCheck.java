@@ -77,7 +77,7 @@ final class ClippingBiasCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#lr", "#seeds", "#plateau_mean", "ci95", "#clip_fraction", "test");
+        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#lr", "#seeds", "#plateau_mean", "ci95", "#clip_fraction", "#clip_share", "test");
         Findings f = new Findings();
         SweepResults chen = results.get(twoPoint);
         if (chen != null) judgeTwoPoint(chen, rows, f);
@@ -102,7 +102,7 @@ final class ClippingBiasCheck implements Check {
             Table r = Evidence.runs(chen, strategy, Double.NaN);
             if (r.rowCount() == 0) continue;
             double xT = Evidence.values(r, "eval_x", Double.NaN)[0];
-            rows.add(twoPoint, strategy, r.numberColumn("lr").getDouble(0), r.rowCount(), Double.NaN, "", Gates.clipFraction(r), "final x " + Evidence.num(xT));
+            rows.add(twoPoint, strategy, r.numberColumn("lr").getDouble(0), r.rowCount(), Double.NaN, "", Gates.clipFraction(r), Gates.clipShare(r), "final x " + Evidence.num(xT));
             if (strategy.equals(perSample) && !(Math.abs(xT - x0) <= 1e-9)) f.failures().add("per-sample clipping moved x from " + Evidence.num(x0) + " to " + Evidence.num(xT));
             if (strategy.equals(baseline) && !(Math.abs(xT) <= 1e-3)) f.doubts().add("plain GD on the two-point problem ended at " + Evidence.num(xT) + ", not 0");
         }
@@ -120,7 +120,7 @@ final class ClippingBiasCheck implements Check {
             if (p.length < 2) continue;
             double[] ci = Evidence.bootstrap(p, Evidence::mean);
             double m = Evidence.mean(p);
-            rows.add(skewed, clipped, lr, p.length, m, Evidence.interval(ci), Gates.clipFraction(r), "bias: interval beyond " + Evidence.num(minBias));
+            rows.add(skewed, clipped, lr, p.length, m, Evidence.interval(ci), Gates.clipFraction(r), Gates.clipShare(r), "bias: interval beyond " + Evidence.num(minBias));
             boolean beyond = ci[1] <= -minBias || ci[0] >= minBias, within = ci[0] > -minBias && ci[1] < minBias;
             if (within) f.failures().add(where + ": clipped plateau " + Evidence.num(m) + " " + Evidence.interval(ci) + " is within " + Evidence.num(minBias) + " of 0 (no bias)");
             else if (!beyond) f.doubts().add(where + ": the interval of the clipped plateau " + Evidence.interval(ci) + " reaches " + Evidence.num(minBias) + " from 0");
@@ -152,7 +152,7 @@ final class ClippingBiasCheck implements Check {
             String where = s.name() + " noise, " + strategy + ", lr " + Evidence.num(lr);
             double[] p = finite(plateaus(s, r), where, f);
             if (p.length < 2) continue;
-            rows.add(s.name(), strategy, lr, p.length, Evidence.mean(p), Evidence.interval(Evidence.bootstrap(p, Evidence::mean)), Gates.clipFraction(r),
+            rows.add(s.name(), strategy, lr, p.length, Evidence.mean(p), Evidence.interval(Evidence.bootstrap(p, Evidence::mean)), Gates.clipFraction(r), Gates.clipShare(r),
                     "unbiased: TOST within " + Evidence.num(maxSymmetric));
             // a biased control means the setup, not the claim, is wrong: plain SGD off 0 leaves the verdict undecided
             f.equivalence(where + ": the plateau", p, maxSymmetric, alpha, strategy.equals(clipped), "");
@@ -172,7 +172,7 @@ final class ClippingBiasCheck implements Check {
             Table r = Evidence.runs(s, arm, Double.NaN);
             double[] p = finite(plateaus(s, r), thresholds + ", " + arm, f);
             rows.add(thresholds, arm, r.numberColumn("lr").getDouble(0), p.length, Evidence.mean(p), Evidence.interval(Evidence.bootstrap(p, Evidence::mean)),
-                    Gates.clipFraction(r), "|plateau| falls as c grows");
+                    Gates.clipFraction(r), Gates.clipShare(r), "|plateau| falls as c grows");
             bySeed.add(plateausBySeed(s, r));
         }
         int steps = arms.size() - 1;

@@ -67,7 +67,7 @@ final class DpNoiseCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#epsilon", "#seeds", "#mean_accuracy", "ci95", "#diverged", "#clip_fraction");
+        Evidence.Rows rows = new Evidence.Rows("sweep", "strategy", "#sigma", "#epsilon", "#seeds", "#mean_accuracy", "ci95", "#diverged", "#clip_fraction", "#clip_share");
         SweepResults s = results.get(sigmaSweep);
         for (String sweep : List.of(sigmaSweep, boundSweep, variantsSweep)) {
             SweepResults x = results.get(sweep);
@@ -77,7 +77,7 @@ final class DpNoiseCheck implements Check {
                 double[] acc = Evidence.accuracy(r, 0.1);
                 // sigma and epsilon as the runs recorded them (a target epsilon sets sigma; fixed batches have no epsilon)
                 rows.add(sweep, strategy, recorded(r, "dp_noise_multiplier", sigma(strategy)), recorded(r, "dp_epsilon", Double.NaN), r.rowCount(), Evidence.mean(acc), Evidence.interval(Evidence.bootstrap(acc, Evidence::mean)),
-                        Evidence.divergedCount(r), Gates.clipFraction(r));
+                        Evidence.divergedCount(r), Gates.clipFraction(r), Gates.clipShare(r));
             }
         }
         Table t = rows.table();

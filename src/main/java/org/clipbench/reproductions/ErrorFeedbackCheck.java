@@ -35,7 +35,7 @@ final class ErrorFeedbackCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#distance_mean", "ci95", "#clip_fraction", "test");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#distance_mean", "ci95", "#clip_fraction", "#clip_share", "test");
         SweepResults s = results.get(sweep);
         if (s == null) return Verdict.inconclusive("no '" + sweep + "' sweep", rows.table());
         Findings f = new Findings();
@@ -49,9 +49,9 @@ final class ErrorFeedbackCheck implements Check {
             double[] dPlain = distances(plain), dNaive = distances(clipped), dFed = distances(fed);
             if (dPlain.length < 2 || dNaive.length < 2 || dFed.length < 2) return Verdict.inconclusive(where + ": fewer than two runs in an arm", rows.table());
             double[] ciPlain = Evidence.bootstrap(dPlain, Evidence::mean), ciNaive = Evidence.bootstrap(dNaive, Evidence::mean), ciFed = Evidence.bootstrap(dFed, Evidence::mean);
-            rows.add(baseline, lr, dPlain.length, Evidence.mean(dPlain), Evidence.interval(ciPlain), Gates.clipFraction(plain), "gate: converges");
-            rows.add(naive, lr, dNaive.length, Evidence.mean(dNaive), Evidence.interval(ciNaive), Gates.clipFraction(clipped), "stalls above " + Evidence.num(stall));
-            rows.add(feedback, lr, dFed.length, Evidence.mean(dFed), Evidence.interval(ciFed), Gates.clipFraction(fed), "converges below " + Evidence.num(converged));
+            rows.add(baseline, lr, dPlain.length, Evidence.mean(dPlain), Evidence.interval(ciPlain), Gates.clipFraction(plain), Gates.clipShare(plain), "gate: converges");
+            rows.add(naive, lr, dNaive.length, Evidence.mean(dNaive), Evidence.interval(ciNaive), Gates.clipFraction(clipped), Gates.clipShare(clipped), "stalls above " + Evidence.num(stall));
+            rows.add(feedback, lr, dFed.length, Evidence.mean(dFed), Evidence.interval(ciFed), Gates.clipFraction(fed), Gates.clipShare(fed), "converges below " + Evidence.num(converged));
             String gate = Gates.clipped(naive + " at " + where, clipped);
             if (gate == null) gate = Gates.clipped(feedback + " at " + where, fed);
             if (gate == null && !(Evidence.mean(dPlain) < converged)) {

@@ -9,9 +9,21 @@ import tech.tablesaw.api.Table;
  * rejected), an undecided one, and what was established. The verdict follows from them: not reproduced when
  * anything failed, inconclusive when anything is undecided, else reproduced; the reason lists them in that order.
  */
-record Findings(List<String> failures, List<String> doubts, List<String> established) {
+record Findings(List<String> failures, List<String> doubts, List<String> established, List<String> demonstrations) {
     Findings() {
-        this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    /**
+     * Adds what `part` found as a demonstration: a part of the claim that holds by construction in the setting run
+     * (by algebra, or an identity in the regime the runs were in), so its test could not have failed. It is shown,
+     * with why, and never decides the verdict.
+     */
+    void demonstration(Findings part, String why) {
+        List<String> lines = new ArrayList<>(part.established);
+        lines.addAll(part.doubts);
+        lines.addAll(part.failures);
+        if (!lines.isEmpty()) demonstrations.add(String.join("; ", lines) + " [demonstration, not a test: " + why + "]");
     }
 
     /**
@@ -28,10 +40,13 @@ record Findings(List<String> failures, List<String> doubts, List<String> establi
     }
 
     Verdict verdict(Table evidence) {
-        String numbers = String.join("; ", established);
+        List<String> shown = new ArrayList<>(established);
+        shown.addAll(demonstrations);
+        String numbers = String.join("; ", shown);
         String tail = numbers.isEmpty() ? "" : "; " + numbers;
         if (!failures.isEmpty()) return Verdict.notReproduced(String.join("; ", failures) + tail, evidence);
         if (!doubts.isEmpty()) return Verdict.inconclusive(String.join("; ", doubts) + tail, evidence);
+        if (established.isEmpty()) return Verdict.inconclusive("no tested part decided: only demonstrations" + tail, evidence);
         return Verdict.reproduced(numbers, evidence);
     }
 }

@@ -15,10 +15,13 @@ import org.clipbench.experiments.SweepConfig;
  * A published claim and how ClipBench tests it: the paper, the claim in one sentence, the testable
  * statement, the budget compared with the paper's, the sweeps that produce the evidence (ordinary sweep
  * configs, run by the sweep runner) and the check that turns their results into a verdict. Presets live
- * in src/main/resources/reproductions/ID.json; version changes whenever a preset's setup changes.
+ * in src/main/resources/reproductions/ID.json; version changes whenever a preset's setup changes. rule names the
+ * check's decision rule as this build has it ("check vN sha", see {@link Checks#rule}); a preset read from the jar
+ * gets it, and a results folder records it, so the content hash covers how the verdict is decided, not only the JSON.
  */
 public record Reproduction(String id, int version, String paper, String claim, String statement, String budget,
-                           List<SweepConfig> sweeps, String check, JsonNode checkParams) {
+                           List<SweepConfig> sweeps, String check, JsonNode checkParams,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String rule) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -29,7 +32,7 @@ public record Reproduction(String id, int version, String paper, String claim, S
     public static Reproduction preset(String id) {
         try (InputStream in = Reproduction.class.getResourceAsStream("/reproductions/" + id + ".json")) {
             if (in == null) throw new IllegalArgumentException("unknown reproduction '" + id + "': choose from " + PRESETS);
-            return JSON.readValue(in, Reproduction.class).validated();
+            return JSON.readValue(in, Reproduction.class).withRule().validated();
         } catch (IOException e) {
             throw new IllegalStateException("reproduction preset " + id + " is broken: " + e.getMessage(), e);
         }
@@ -41,6 +44,11 @@ public record Reproduction(String id, int version, String paper, String claim, S
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not a reproduction file: " + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    /** This preset with its check's decision rule as this build has it. */
+    Reproduction withRule() {
+        return new Reproduction(id, version, paper, claim, statement, budget, sweeps, check, checkParams, Checks.rule(check));
     }
 
     /** The presets named in a comma-separated list ("all" or empty: every one). */

@@ -21,7 +21,7 @@ import org.clipbench.experiments.SweepConfig;
  * not finished every run makes the verdict inconclusive, with the count.
  */
 public record ReproductionResults(Path dir, Reproduction reproduction, Map<String, SweepResults> sweeps, Verdict verdict,
-                                  String robustness, List<Figure> figures, double seconds, String command) {
+                                  List<String> gatesPassed, String robustness, List<Figure> figures, double seconds, String command) {
 
     static final String FILE = "reproduction.json", TIMING = "timing.json";
 
@@ -68,19 +68,22 @@ public record ReproductionResults(Path dir, Reproduction reproduction, Map<Strin
         Check check = Checks.create(r.check(), r.checkParams());
         Verdict v;
         String robustness = "";
+        List<String> gates = List.of();
         List<Figure> figures = List.of();
         if (!incomplete.isEmpty()) {
             v = Verdict.inconclusive("incomplete (resume the run to finish it): " + String.join("; ", incomplete), Evidence.rowsPlaceholder());
         } else {
             try {
+                Gates.startLog();
                 v = check.judge(sweeps);
+                gates = Gates.passedSinceStart();
                 robustness = robustness(r, check, sweeps, v);
                 figures = check.figures(sweeps, r.id());
             } catch (RuntimeException e) {
                 throw new BadInputException(dir, "the check '" + r.check() + "' could not read these results: " + e);
             }
         }
-        return new ReproductionResults(dir, r, sweeps, v, robustness, figures, seconds, command);
+        return new ReproductionResults(dir, r, sweeps, v, gates, robustness, figures, seconds, command);
     }
 
     /**

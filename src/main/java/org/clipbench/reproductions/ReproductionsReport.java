@@ -25,18 +25,19 @@ public final class ReproductionsReport {
             Reproduction p = r.reproduction();
             sb.append("## ").append(p.id()).append("\n\n");
             sb.append("**Paper.** ").append(p.paper()).append(" (preset version ").append(p.version()).append(", hash ").append(p.contentHash())
-                    .append(")\n\n");
+                    .append(p.rule() == null ? "; decision rule not recorded" : "; decision rule " + p.rule()).append(")\n\n");
             Reproduction shipped = p.shipped();
             if (shipped != null && !shipped.contentHash().equals(p.contentHash())) {
                 sb.append("**Note.** These results answer the preset they record (above); this build ships version ").append(shipped.version())
                         .append(", hash ").append(shipped.contentHash()).append(shipped.version() == p.version()
-                                ? ": the same version with other content, an edit without a version bump" : "").append(".\n\n");
+                                ? ": the same version with other content or another decision rule (" + shipped.rule() + "), an edit without a version bump" : "").append(".\n\n");
             }
             sb.append("**Claim.** ").append(p.claim()).append("\n\n");
             sb.append("**Testable statement.** ").append(p.statement()).append("\n\n");
             sb.append("**Budget.** ").append(p.budget()).append("\n\n");
             sb.append("**Verdict: ").append(r.verdict().outcome().label()).append(".** ").append(r.verdict().reason()).append("\n\n");
             if (r.verdict().numbers().rowCount() > 0) sb.append(Markdown.table(r.verdict().numbers())).append('\n');
+            if (!r.gatesPassed().isEmpty()) sb.append("**Gates passed.** ").append(String.join("; ", r.gatesPassed())).append(".\n\n");
             if (!r.robustness().isEmpty()) sb.append("**Robustness.** ").append(r.robustness()).append(".\n\n");
             for (Figure f : r.figures()) {
                 if (!f.isEmpty()) {

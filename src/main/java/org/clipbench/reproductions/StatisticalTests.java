@@ -87,4 +87,21 @@ final class StatisticalTests {
         double q = se == 0 ? 0 : new org.apache.commons.math3.distribution.TDistribution(null, d.length - 1).inverseCumulativeProbability(1 - alpha);
         return new double[] {mean - q * se, mean + q * se};
     }
+
+    /**
+     * Newcombe's hybrid score interval (method 10 of Newcombe 1998) for the difference of two proportions
+     * kA/nA - kB/nB at the given two-sided level, built from each arm's Wilson score interval (Commons Math). Its
+     * upper end below a margin is the non-inferiority test on counts ("A fails no more often than B, by more than
+     * the margin") at one-sided level (1 - level) / 2: equality shown by a test, not by a p-value above alpha.
+     */
+    static double[] newcombeDifference(int kA, int nA, int kB, int nB, double level) {
+        if (nA <= 0 || nB <= 0) throw new IllegalArgumentException("the interval needs trials in both arms");
+        var wilson = new org.apache.commons.math3.stat.interval.WilsonScoreInterval();
+        var a = wilson.createInterval(nA, kA, level);
+        var b = wilson.createInterval(nB, kB, level);
+        double pA = (double) kA / nA, pB = (double) kB / nB, d = pA - pB;
+        double lower = d - Math.sqrt(Math.pow(pA - a.getLowerBound(), 2) + Math.pow(b.getUpperBound() - pB, 2));
+        double upper = d + Math.sqrt(Math.pow(a.getUpperBound() - pA, 2) + Math.pow(pB - b.getLowerBound(), 2));
+        return new double[] {lower, upper};
+    }
 }

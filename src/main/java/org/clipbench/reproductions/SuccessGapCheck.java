@@ -41,7 +41,7 @@ final class SuccessGapCheck implements Check {
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         Evidence.Rows rows = new Evidence.Rows("strategy", "#length", "#seeds", "#solved", "#success_rate", "ci95", "#diverged",
-                "#median_error_rate", "#clip_fraction");
+                "#median_error_rate", "#clip_fraction", "#clip_share");
         List<SweepResults> byLength = new ArrayList<>(results.values());
         byLength.sort(Comparator.comparingDouble(SuccessGapCheck::length));
         double[] lastRate = new double[2];
@@ -55,7 +55,7 @@ final class SuccessGapCheck implements Check {
                 int solved = (int) java.util.Arrays.stream(success).filter(v -> v >= 0.5).count();
                 rows.add(strategy, length(s), r.rowCount(), solved, r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount(),
                         Evidence.interval(Evidence.binomial(r.rowCount(), solved)), Evidence.divergedCount(r),
-                        Evidence.median(Evidence.values(r, "eval_error_rate", 1)), Gates.clipFraction(r));
+                        Evidence.median(Evidence.values(r, "eval_error_rate", 1)), Gates.clipFraction(r), Gates.clipShare(r));
                 lastRate[k] = r.rowCount() == 0 ? Double.NaN : (double) solved / r.rowCount();
                 lastSolved[k] = solved;
                 lastSeeds[k] = r.rowCount();

@@ -30,15 +30,15 @@ final class TailQuantileCheck implements Check {
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#median_loss", "#tail_loss", "tail_ci95", "#clip_fraction");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#median_loss", "#tail_loss", "tail_ci95", "#clip_fraction", "#clip_share");
         SweepResults sb = results.get(baselineSweep), sc = results.get(clippedSweep);
         if (sb == null || sc == null) return Verdict.inconclusive("no '" + (sb == null ? baselineSweep : clippedSweep) + "' sweep", rows.table());
         Table rb = Evidence.runs(sb, baseline, Double.NaN), rc = Evidence.runs(sc, clipped, Double.NaN);
         double[] lb = Evidence.values(rb, "eval_loss", Double.POSITIVE_INFINITY), lc = Evidence.values(rc, "eval_loss", Double.POSITIVE_INFINITY);
         if (lb.length < 20 || lc.length < 20) return Verdict.inconclusive("fewer than 20 runs per arm: a tail quantile needs many seeds", rows.table());
         String q = Evidence.pct(quantile);
-        rows.add(baseline, rb.numberColumn("lr").getDouble(0), lb.length, Evidence.median(lb), tail(lb), Evidence.interval(Evidence.bootstrap(lb, this::tail)), Gates.clipFraction(rb));
-        rows.add(clipped, rc.numberColumn("lr").getDouble(0), lc.length, Evidence.median(lc), tail(lc), Evidence.interval(Evidence.bootstrap(lc, this::tail)), Gates.clipFraction(rc));
+        rows.add(baseline, rb.numberColumn("lr").getDouble(0), lb.length, Evidence.median(lb), tail(lb), Evidence.interval(Evidence.bootstrap(lb, this::tail)), Gates.clipFraction(rb), Gates.clipShare(rb));
+        rows.add(clipped, rc.numberColumn("lr").getDouble(0), lc.length, Evidence.median(lc), tail(lc), Evidence.interval(Evidence.bootstrap(lc, this::tail)), Gates.clipFraction(rc), Gates.clipShare(rc));
         Table t = rows.table();
         Verdict gated = Gates.firstFailure("", t, Gates.clipped(clipped, rc), learned(baseline, rb, lb), learned(clipped, rc, lc));
         if (gated != null) return gated;

@@ -8,19 +8,27 @@ import org.clipbench.analysis.SweepResults;
 import tech.tablesaw.api.Table;
 
 /**
- * ZClip (Kumar et al. 2025), adapted: at the highest learning rate, the share of seeds that diverge,
- * decided by Fisher's exact test (one-sided, level `alpha`), not by the point estimates. Reproduced when
- * no clipping diverges more often than ZClip (p < alpha) by at least `gap`, and fixed clipping does not
- * diverge less often than ZClip (that test's p >= alpha). Not reproduced when ZClip diverges more often
- * than no clipping, or more often than fixed clipping (p < alpha); inconclusive otherwise, and when no
- * clipping never diverges (nothing to prevent). Loss spikes (see Trainer) are reported alongside.
- * Gate: ZClip and fixed clipping both clipped at that rate. With `withoutCeiling` (an ablation arm, ZClip
- * with maxNorm = inf): not reproduced when that arm diverges more often than ZClip (Fisher, p < alpha), since
- * the stability is then the fixed ceiling's, the same threshold as the fixed arm, not the z-score rule's.
+ * ZClip (Kumar et al. 2025), adapted: at the highest learning rate, how many seeds fail, decided by tests on counts,
+ * not by point estimates. A run fails when it diverged or, with `failError`, when its held-out error ends above it
+ * (a run that stays finite but learns nothing is not "stable training"). Gates first, on every arm the verdict rests
+ * on (ZClip, fixed clipping and, when the preset has it, the ablation `withoutCeiling`: ZClip with maxNorm = inf):
+ * each clipped (a clipped share of at least {@link Gates#MIN_CLIPPED_SHARE}) and none of its diverged runs diverged
+ * before clipping at all (inside ZClip's warm-up it clips nothing; the preset warms the learning rate up as LLM
+ * pre-training does, so that ZClip's statistics form at small steps). No clipping must fail somewhere, else there is
+ * nothing to prevent. Then:
+ * <ul>
+ * <li>no clipping fails more often than ZClip (Fisher's exact test, one-sided, level `alpha`) and by at least `gap`;</li>
+ * <li>ZClip fails no more often than fixed clipping, by more than `margin` (the upper end of Newcombe's 90% interval of
+ *     the difference in failure rates below `margin`: non-inferiority at one-sided 5%);</li>
+ * <li>the stability is the z-score rule's: ZClip without its ceiling fails no more often than ZClip, by the same test.</li>
+ * </ul>
+ * Reproduced when all hold; not reproduced when ZClip fails significantly more often than no clipping or than fixed
+ * clipping, or the ablation fails significantly more often than ZClip (Fisher, one-sided): then the stability is the
+ * ceiling's, which is the fixed arm's threshold; inconclusive otherwise. Loss spikes are reported alongside.
  */
 final class ZClipCheck implements Check {
     private final String baseline, fixed, zclip, withoutCeiling;
-    private final double gap, alpha, lr;
+    private final double gap, alpha, lr, margin, failError;
 
     ZClipCheck(Checks.Params p) {
         lr = p.number("lr", Double.NaN); // NaN: the highest rate of the sweep
@@ -30,61 +38,88 @@ final class ZClipCheck implements Check {
         withoutCeiling = p.text("withoutCeiling", ""); // the ablation arm: ZClip with maxNorm = inf ("" when the preset has none)
         gap = p.number("gap", 0.3);
         alpha = p.number("alpha", 0.05);
+        margin = p.number("margin", 0.2);
+        failError = p.number("failError", Double.NaN); // NaN: only divergence fails a run
+    }
+
+    /** Runs that failed: diverged, or (with failError) ended with a held-out error above it or none at all. */
+    int failures(Table runs) {
+        double[] err = Evidence.values(runs, "eval_error_rate", Double.NaN);
+        int k = 0;
+        for (int i = 0; i < runs.rowCount(); i++) {
+            if (Evidence.diverged(runs, i) || (!Double.isNaN(failError) && !(err[i] <= failError))) k++;
+        }
+        return k;
+    }
+
+    private String failedWord() {
+        return Double.isNaN(failError) ? "diverged" : "failed (diverged or error above " + Evidence.pct(failError) + ")";
     }
 
     @Override
     public Verdict judge(Map<String, SweepResults> results) {
         SweepResults s = results.values().iterator().next();
-        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#divergence_rate", "ci95", "#median_spikes", "#clip_fraction");
+        Evidence.Rows rows = new Evidence.Rows("strategy", "#lr", "#seeds", "#diverged", "#failed", "#failure_rate", "ci95", "#median_spikes", "#clip_fraction", "#clip_share");
         List<Double> lrs = Evidence.lrs(s);
         for (double lr : lrs) {
             for (String strategy : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
                 Table r = Evidence.runs(s, strategy, lr);
-                int k = Evidence.divergedCount(r);
-                rows.add(strategy, lr, r.rowCount(), k, (double) k / r.rowCount(), Evidence.interval(Evidence.binomial(r.rowCount(), k)),
-                        Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)), Gates.clipFraction(r));
+                int k = failures(r);
+                rows.add(strategy, lr, r.rowCount(), Evidence.divergedCount(r), k, (double) k / r.rowCount(), Evidence.interval(Evidence.binomial(r.rowCount(), k)),
+                        Evidence.median(Evidence.values(r, "loss_spikes", Double.NaN)), Gates.clipFraction(r), Gates.clipShare(r));
             }
         }
-        double top = Double.isNaN(lr) ? lrs.get(lrs.size() - 1) : lr;
-        Table rNone = Evidence.runs(s, baseline, top), rFixed = Evidence.runs(s, fixed, top), rZ = Evidence.runs(s, zclip, top);
-        for (String arm : List.of(baseline, fixed, zclip)) {
-            if (Evidence.runs(s, arm, top).rowCount() == 0) {
-                return Verdict.inconclusive("at lr " + Evidence.num(top) + " there are no runs of " + arm + ": nothing to compare", rows.table());
-            }
-        }
-        int kNone = Evidence.divergedCount(rNone), kFixed = Evidence.divergedCount(rFixed), kZ = Evidence.divergedCount(rZ);
-        double none = rate(s, baseline, top), fix = rate(s, fixed, top), z = rate(s, zclip, top);
-        double pBetter = StatisticalTests.fisherGreater(kNone, rNone.rowCount(), kZ, rZ.rowCount());
-        double pFixedBetter = StatisticalTests.fisherGreater(kZ, rZ.rowCount(), kFixed, rFixed.rowCount());
-        double pWorse = StatisticalTests.fisherGreater(kZ, rZ.rowCount(), kNone, rNone.rowCount());
-        String numbers = String.format("at lr %s, diverged: no clipping %s, fixed %s, ZClip %s; Fisher's exact test, one-sided: "
-                        + "no clipping diverges more than ZClip p = %s, ZClip more than fixed p = %s (alpha %s)", Evidence.num(top), Evidence.pct(none),
-                Evidence.pct(fix), Evidence.pct(z), Evidence.num(pBetter), Evidence.num(pFixedBetter), Evidence.num(alpha));
         Table t = rows.table();
-        if (none == 0) return Verdict.inconclusive(numbers + ": no clipping never diverges here, so there is nothing to prevent", t);
-        Verdict gated = Gates.firstFailure(numbers, t, Gates.clipped(zclip + " at lr " + Evidence.num(top), rZ),
-                Gates.clipped(fixed + " at lr " + Evidence.num(top), rFixed));
+        double top = Double.isNaN(lr) ? lrs.get(lrs.size() - 1) : lr;
+        String at = "at lr " + Evidence.num(top);
+        List<String> arms = new ArrayList<>(List.of(baseline, fixed, zclip));
+        if (!withoutCeiling.isEmpty()) arms.add(withoutCeiling);
+        for (String arm : arms) {
+            if (Evidence.runs(s, arm, top).rowCount() == 0) return Verdict.inconclusive(at + " there are no runs of " + arm + ": nothing to compare", t);
+        }
+        Table rNone = Evidence.runs(s, baseline, top), rFixed = Evidence.runs(s, fixed, top), rZ = Evidence.runs(s, zclip, top);
+        int kNone = failures(rNone), kFixed = failures(rFixed), kZ = failures(rZ);
+        int nNone = rNone.rowCount(), nFixed = rFixed.rowCount(), nZ = rZ.rowCount();
+        String numbers = String.format("%s, %s: no clipping %d of %d, fixed %d of %d, ZClip %d of %d", at, failedWord(), kNone, nNone, kFixed, nFixed, kZ, nZ);
+        List<String> gates = new ArrayList<>();
+        for (String arm : arms.subList(1, arms.size())) {
+            Table r = Evidence.runs(s, arm, top);
+            gates.add(Gates.clipped(arm + " " + at, r));
+            gates.add(Gates.clippedBeforeDiverging(arm + " " + at, r));
+        }
+        Verdict gated = Gates.firstFailure(numbers, t, gates.toArray(String[]::new));
         if (gated != null) return gated;
+        if (kNone == 0) return Verdict.inconclusive(numbers + ": no clipping never fails here, so there is nothing to prevent", t);
+        Findings f = new Findings();
+        double pBetter = StatisticalTests.fisherGreater(kNone, nNone, kZ, nZ), pWorse = StatisticalTests.fisherGreater(kZ, nZ, kNone, nNone);
+        String vsNone = "no clipping fails more often than ZClip (Fisher one-sided p = " + Evidence.num(pBetter) + ")";
+        if (pWorse < alpha) f.failures().add("ZClip fails more often than no clipping (Fisher p = " + Evidence.num(pWorse) + ")");
+        else if (pBetter < alpha && (double) kNone / nNone - (double) kZ / nZ >= gap) f.established().add(vsNone + ", by at least " + Evidence.pct(gap));
+        else f.doubts().add(vsNone + " is not shown by " + Evidence.pct(gap));
+        noWorse(f, "ZClip", kZ, nZ, "fixed clipping (" + fixed + ")", kFixed, nFixed, ": the fixed threshold is as stable");
         if (!withoutCeiling.isEmpty()) {
-            // the ablation: is the stability ZClip's z-score rule's, or its fixed ceiling's (the fixed arm's threshold)?
             Table rFree = Evidence.runs(s, withoutCeiling, top);
-            if (rFree.rowCount() == 0) return Verdict.inconclusive(numbers + "; at lr " + Evidence.num(top) + " there are no runs of " + withoutCeiling, t);
-            int kFree = Evidence.divergedCount(rFree);
-            double pCeiling = StatisticalTests.fisherGreater(kFree, rFree.rowCount(), kZ, rZ.rowCount());
-            numbers += String.format("; without its ceiling (%s) ZClip diverges %s, more than with it p = %s", withoutCeiling,
-                    Evidence.pct((double) kFree / rFree.rowCount()), Evidence.num(pCeiling));
-            if (pCeiling < alpha) {
-                return Verdict.notReproduced(numbers + ": the stability comes from ZClip's fixed ceiling, which is the fixed arm's threshold, "
-                        + "not from its z-score rule", t);
-            }
+            int kFree = failures(rFree);
+            numbers += String.format(", ZClip without its ceiling (%s) %d of %d", withoutCeiling, kFree, rFree.rowCount());
+            noWorse(f, "ZClip without its ceiling", kFree, rFree.rowCount(), "ZClip", kZ, nZ,
+                    ": the stability comes from ZClip's fixed ceiling, which is the fixed arm's threshold, not from its z-score rule");
         }
-        if (pBetter < alpha && none - z >= gap && pFixedBetter >= alpha) {
-            return Verdict.reproduced(numbers + (fix == 0 ? "; unlike the paper's report, fixed clipping did not diverge here either" : ""), t);
-        }
-        if (pWorse < alpha) return Verdict.notReproduced(numbers + ": ZClip diverges more often than no clipping (p = " + Evidence.num(pWorse) + ")", t);
-        if (pFixedBetter < alpha) return Verdict.notReproduced(numbers + ": ZClip diverges more often than fixed clipping", t);
-        return Verdict.inconclusive(numbers + ": needed p < " + Evidence.num(alpha) + " and ZClip at least " + Evidence.num(100 * gap)
-                + " points below no clipping", t);
+        Verdict v = f.verdict(t);
+        return new Verdict(v.outcome(), numbers + "; " + v.reason(), t);
+    }
+
+    /**
+     * "a fails no more often than b": established by non-inferiority (Newcombe's 90% interval of the difference in
+     * failure rates below `margin`), failed when a fails more often by Fisher's one-sided test, else a doubt.
+     */
+    private void noWorse(Findings f, String a, int kA, int nA, String b, int kB, int nB, String failureTail) {
+        double[] ci = StatisticalTests.newcombeDifference(kA, nA, kB, nB, 1 - 2 * alpha);
+        double p = StatisticalTests.fisherGreater(kA, nA, kB, nB);
+        String shown = a + " fails " + Evidence.pct((double) kA / nA) + " against " + b + "'s " + Evidence.pct((double) kB / nB) + ", difference "
+                + Evidence.pct(1 - 2 * alpha) + " interval " + Evidence.interval(ci);
+        if (p < alpha) f.failures().add(shown + ", more often (Fisher one-sided p = " + Evidence.num(p) + ")" + failureTail);
+        else if (ci[1] < margin) f.established().add(shown + ", below the margin " + Evidence.num(margin) + ": no more often");
+        else f.doubts().add(shown + " reaches the margin " + Evidence.num(margin) + " (Fisher p = " + Evidence.num(p) + ")");
     }
 
     /** The claim at the next lower learning rate, where it should still hold if it is not an artefact of the top rate. */

@@ -25,9 +25,13 @@ public record ClipContext(NormKind normKind, NonFinitePolicy nonFinite, boolean 
         return new ClipContext(kind, NonFinitePolicy.PROPAGATE, false, null, 0);
     }
 
-    /** What training uses: no extra passes, the run's policy and parameters. */
+    /**
+     * What training uses: the run's policy and parameters, measuring. A run's report must say what was clipped: without
+     * measuring, value clipping clamps every tensor without counting, and its runs recorded a clipped share of 0 (a
+     * gate then called a clipping arm unclipped). The extra pass is one norm of the gradient, small beside a step.
+     */
     public static ClipContext training(NonFinitePolicy policy, ParamSet params) {
-        return new ClipContext(NormKind.SAFE, policy, false, params, 0);
+        return new ClipContext(NormKind.SAFE, policy, true, params, 0);
     }
 
     public ClipContext withParams(ParamSet p) {

@@ -30,6 +30,21 @@ class ReproductionSupportTest {
         return Trainer.Settings.builder(steps, lr).maxCurvePoints(50).targetGradNorm(target).stopAtTarget(true).build();
     }
 
+    /** Every smooth function's derivatives against central differences of the one below (controls included). */
+    @Test
+    void smoothFunctionDerivativesMatchFiniteDifferences() {
+        for (SmoothFunction.Kind k : SmoothFunction.Kind.values()) {
+            SmoothFunction f = new SmoothFunction(k, 0);
+            for (double x : new double[] {-3, -0.7, 0.3, 1.1, 4}) {
+                double h = 1e-5;
+                assertThat(f.derivative(x)).as("%s f' at %s", k, x).isCloseTo((f.value(x + h) - f.value(x - h)) / (2 * h), within(1e-6 * (1 + Math.abs(f.derivative(x)))));
+                assertThat(f.secondDerivative(x)).as("%s f'' at %s", k, x)
+                        .isCloseTo((f.derivative(x + h) - f.derivative(x - h)) / (2 * h), within(1e-6 * (1 + Math.abs(f.secondDerivative(x)))));
+            }
+        }
+        assertThat(new SmoothFunction(SmoothFunction.Kind.LOGCOSH, 0).value(800)).isEqualTo(800 - Math.log(2)); // no overflow of cosh
+    }
+
     @Test
     void gradientTargetCountsUpdatesAndStopsThere() {
         // f = e^x + e^-x, f'(x) = 2 sinh x; from x0 = 2 with lr 0.1 each update multiplies x by about 1 - 0.2 cosh x

@@ -55,6 +55,43 @@ class TrainerTest {
         assertThat(r.finalEval().keySet()).containsExactly("alpha", "mid", "zeta");
     }
 
+    /**
+     * A run says what its clip did: value clipping's runs recorded clip_fraction and clip_share 0 while clamping
+     * every step (training did not measure, and value clipping counts only when it does), so a gate called the arm
+     * unclipped. One tensor of one: the share is the fraction of steps that clamped, and the threshold curve is C.
+     */
+    @Test
+    void valueClippingRecordsWhatItClipped() {
+        SmoothFunction f = new SmoothFunction(SmoothFunction.Kind.COSH2, 3); // |f'(3)| = 20: clamped at 1 until x is near 0.88
+        Trainer.Result r = Trainer.train(f, ARRAYS, DType.F64, Strategies.create("value:c=1"), Optimizers.create("sgd"), 1, settings(40, 0.1));
+        assertThat(r.clippedSteps()).isGreaterThan(5);
+        assertThat(r.clipShare()).isEqualTo(r.clipFraction()).isEqualTo((double) r.clippedSteps() / r.steps());
+        assertThat(r.curve()).filteredOn(p -> p.metric().equals("clip_threshold")).extracting(Trainer.Point::value).containsOnly(1.0);
+    }
+
+    /** The clipped share counts units: DP-SGD at a bound every example exceeds clips all of them, at a huge bound none. */
+    @Test
+    void clippedShareCountsTheExamplesOfALot() {
+        var cfg = SweepConfig.read(writeTemp("""
+                {"name": "share", "problem": {"type": "mlp", "dataset": "digits", "depth": 1, "width": 8, "batch": 16},
+                 "lrs": [0.1], "strategies": ["dp-flat:C=0.000001,sigma=0", "dp-flat:C=1000000,sigma=0"], "seeds": [1], "steps": 5}"""));
+        for (String strategy : cfg.strategies()) {
+            Trainer.Result r = Trainer.train(cfg.problem().build(), ARRAYS, DType.F64, Strategies.create(strategy), Optimizers.create("sgd"), 1, cfg.settings(0.1));
+            assertThat(r.clipShare()).as(strategy).isEqualTo(strategy.contains("C=0.000001") ? 1.0 : 0.0);
+        }
+    }
+
+    static java.nio.file.Path writeTemp(String json) {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("sweep", ".json");
+            java.nio.file.Files.writeString(f, json);
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void clippingTamesTheExplodingStartAndDivergenceIsAResult() {
         // f = e^x + e^-x from x0 = 10: the first gradient is ~2.2e4, so lr 0.1 jumps far away and the loss explodes

@@ -33,7 +33,13 @@ class ReproductionPresetsTest {
         assertThat(r.budget()).isNotBlank();
         assertThat(Checks.names()).contains(r.check());
         for (SweepConfig s : r.sweeps()) {
-            if (!DETERMINISTIC.contains(id + "/" + s.name())) {
+            if (s.name().equals("explore")) {
+                // an exploration sweep tunes (e.g. each arm's learning rate); its seeds never judge, and never confirm
+                assertThat(s.seeds()).as(id + " exploration seeds").hasSizeGreaterThanOrEqualTo(3);
+                for (SweepConfig other : r.sweeps()) {
+                    if (other != s) assertThat(other.seeds()).as(id + "/" + other.name() + " seeds apart from exploration").doesNotContainAnyElementsOf(s.seeds());
+                }
+            } else if (!DETERMINISTIC.contains(id + "/" + s.name())) {
                 assertThat(s.seeds()).as(id + "/" + s.name() + " seeds").hasSizeGreaterThanOrEqualTo(10);
             }
         }
@@ -42,7 +48,7 @@ class ReproductionPresetsTest {
     @Test
     void everyPresetFileIsInThePaperProfile() throws Exception {
         try (var files = Files.list(Path.of("src/main/resources/reproductions"))) {
-            List<String> ids = files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
+            List<String> ids = files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json")).map(f -> f.replace(".json", "")).sorted().toList();
             assertThat(ids).containsExactlyInAnyOrderElementsOf(Reproduction.PRESETS);
         }
     }
@@ -103,21 +109,29 @@ class ReproductionPresetsTest {
         assertThat(agc.checkParams().get("large").asDouble()).isEqualTo(0.16);
 
         // version 3: Fisher's exact test with the ablation without ZClip's ceiling, on fresh confirmation seeds 21-30
+        // version 4: an lr warm-up of 100 steps (ZClip's own warm-up sees small steps), every arm gated (clipped before it
+        // diverged), failure = diverged or error above 50%, non-inferiority on counts (Newcombe), 20 fresh seeds 41-60
         Reproduction zclip = Reproduction.preset("zclip-stability");
-        assertThat(zclip.version()).isEqualTo(3);
-        assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
+        assertThat(zclip.version()).isEqualTo(4);
+        assertThat(zclip.sweeps().get(0).seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(41, 60).boxed().toList());
+        assertThat(zclip.sweeps().get(0).warmup()).isEqualTo(100);
+        assertThat(zclip.checkParams().get("margin").asDouble()).isEqualTo(0.2);
+        assertThat(zclip.checkParams().get("failError").asDouble()).isEqualTo(0.5);
+        assertThat(zclip.statement()).contains("warmed up linearly over the first 100 steps").contains("41-60").contains("Newcombe's 90% interval");
         assertThat(zclip.sweeps().get(0).strategies()).contains("zclip", "zclip:maxNorm=inf");
         assertThat(zclip.checkParams().get("withoutCeiling").asText()).isEqualTo("zclip:maxNorm=inf");
         assertThat(zclip.checkParams().get("alpha").asDouble()).isEqualTo(0.05);
 
         // version 2: the loss scale s with the learning rate 1/s (plain SGD takes the same steps at every scale), seeds 21-30
+        // version 3: the transfer (parts 2) is a demonstration, not a test; fresh seeds 31-40
         Reproduction auto = Reproduction.preset("autoclip-percentile");
-        assertThat(auto.version()).isEqualTo(2);
+        assertThat(auto.version()).isEqualTo(3);
+        assertThat(auto.statement()).contains("a demonstration, not a test");
         assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(0.01, 1.0, 100.0);
         assertThat(auto.sweeps()).allSatisfy(s -> {
             assertThat(s.lrs().get(0) * s.problem().lossScale()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
             assertThat(s.strategies()).contains("none", "autoclip:p=10", "autoclip:p=100", "global-norm:c=1,eps=0");
-            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
+            assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(31, 40).boxed().toList());
         });
         // clipping-bias version 2: the threshold sweep, confirmation seeds 11-20, no run stopped as diverged
         Reproduction bias = Reproduction.preset("clipping-bias");
@@ -128,13 +142,20 @@ class ReproductionPresetsTest {
         assertThat(bias.sweeps()).allSatisfy(s -> assertThat(s.divergenceFactor()).isEqualTo(1e300));
 
         Reproduction dp = Reproduction.preset("dp-sgd");
-        // version 4: arms at equal epsilon (Poisson lots, accounted), fresh seeds 21-30
-        assertThat(dp.version()).isEqualTo(4);
+        // version 4: arms at equal epsilon (Poisson lots, accounted), fresh seeds 21-30; version 5 says it tests a weaker claim
+        assertThat(dp.version()).isEqualTo(5);
+        assertThat(dp.statement()).contains("weaker claim than the paper's numbers");
         assertThat(dp.sweep("epsilon").strategies()).containsExactly("none", "dp-flat:C=1,epsilon=8", "dp-flat:C=1,epsilon=2", "dp-flat:C=1,epsilon=0.5");
         assertThat(dp.sweeps()).allSatisfy(s -> {
             assertThat(s.poissonSampling()).isTrue();
             assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
         });
+        // dp-adaptive-quantile version 2: the count centred (sensitivity 1/2), each arm at its own lr tuned on exploration seeds
+        Reproduction adaptive = Reproduction.preset("dp-adaptive-quantile");
+        assertThat(adaptive.version()).isEqualTo(2);
+        assertThat(adaptive.checkParams().get("explore").asText()).isEqualTo("explore");
+        assertThat(adaptive.sweep("explore").lrs()).isEqualTo(adaptive.sweep("equal-epsilon").lrs()).hasSize(5);
+        assertThat(adaptive.statement()).contains("centred").contains("user-level").contains("clip_threshold");
         for (String id : java.util.List.of("dp-adaptive-quantile", "dp-automatic-clipping")) {
             assertThat(Reproduction.preset(id).sweeps()).allSatisfy(s -> {
                 assertThat(s.poissonSampling()).isTrue();
@@ -158,10 +179,10 @@ class ReproductionPresetsTest {
         Reproduction recorded = Reproduction.read(java.nio.file.Path.of("results/reference/paper/dp-sgd/reproduction.json"));
         assertThat(recorded.contentHash()).isEqualTo(shipped.contentHash()).hasSize(12);
         Reproduction edited = new Reproduction(shipped.id(), shipped.version(), shipped.paper(), shipped.claim(), shipped.statement() + " ",
-                shipped.budget(), shipped.sweeps(), shipped.check(), shipped.checkParams());
+                shipped.budget(), shipped.sweeps(), shipped.check(), shipped.checkParams(), shipped.rule());
         assertThat(edited.contentHash()).isNotEqualTo(shipped.contentHash());
         String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(java.nio.file.Path.of("results/reference/paper/dp-sgd"))), "", "m");
-        assertThat(md).contains("(preset version 4, hash " + shipped.contentHash() + ")").doesNotContain("**Note.**");
+        assertThat(md).contains("(preset version 5, hash " + shipped.contentHash() + "; decision rule " + shipped.rule() + ")").doesNotContain("**Note.**");
     }
 
     /** Results of an edited preset (same version, other content) say so beside the verdict. */

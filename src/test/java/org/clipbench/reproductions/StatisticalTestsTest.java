@@ -59,4 +59,12 @@ class StatisticalTestsTest {
         assertThat(adjusted).containsExactly(new double[] {0.06, 0.03, 0.06}, within(1e-12));
         assertThat(StatisticalTests.holm(new double[] {0.9, 0.8})).containsExactly(1.0, 1.0);
     }
+
+    /** Newcombe 1998, Table II, example (a): 56/70 - 48/80, method 10 gives 0.0524 to 0.3339 at 95%. */
+    @Test
+    void newcombeHybridScoreIntervalMatchesThePaper() {
+        double[] ci = StatisticalTests.newcombeDifference(56, 70, 48, 80, 0.95);
+        org.assertj.core.api.Assertions.assertThat(ci[0]).isCloseTo(0.0524, org.assertj.core.api.Assertions.within(5e-5));
+        org.assertj.core.api.Assertions.assertThat(ci[1]).isCloseTo(0.3339, org.assertj.core.api.Assertions.within(5e-5));
+    }
 }
