@@ -30,7 +30,8 @@ public final class JmhResults {
     private JmhResults() {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** The columns every loaded table has; every other column is a JMH parameter. */
     /**
@@ -115,6 +116,52 @@ public final class JmhResults {
         return copy;
     }
 
+    /** Nanoseconds per unit of a JMH average-time score unit; every table, ratio and GB/s here is derived from ns/op. */
+    private static final Map<String, Double> NANOS = Map.of("ns/op", 1.0, "us/op", 1e3, "\u00b5s/op", 1e3, "ms/op", 1e6, "s/op", 1e9);
+
+    /**
+     * An average-time record with its score, error and iterations in ns/op, checked: a known time unit, and no
+     * iteration at or below zero (a time cannot be; a NaN is left for the reader to name). JMH's -tu us wrote us/op
+     * that were read as ns/op (GB/s 1000 times too high). Records of other modes are returned as they are.
+     */
+    static JsonNode inNanoseconds(JsonNode record, Path f) {
+        String name = record.get("benchmark").asText();
+        String mode = record.path("mode").asText("");
+        if (!mode.equals("avgt")) return record; // compare and history read other modes as they are; the report refuses them
+        JsonNode pm = record.get("primaryMetric");
+        String unit = pm.path("scoreUnit").asText("");
+        Double factor = NANOS.get(unit);
+        if (factor == null) throw new BadInputException(f, name + " has the score unit '" + unit + "'; expected a time per call (ns/op, us/op, ms/op or s/op)");
+        for (JsonNode fork : pm.path("rawData")) {
+            for (JsonNode v : fork) {
+                if (v.isNumber() && !(v.asDouble() > 0)) {
+                    throw new BadInputException(f, name + " has an iteration of " + v.asDouble() + " " + unit + "; a time per call must be above 0: rerun it");
+                }
+            }
+        }
+        if (pm.path("score").isNumber() && !(pm.get("score").asDouble() > 0)) {
+            throw new BadInputException(f, name + " has a score of " + pm.get("score").asDouble() + " " + unit + "; a time per call must be above 0: rerun it");
+        }
+        if (factor == 1.0) return record;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = record.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) copy.get("primaryMetric");
+        for (String k : List.of("score", "scoreError")) if (m.path(k).isNumber()) m.put(k, m.get(k).asDouble() * factor);
+        if (m.path("scoreConfidence").isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode c = m.putArray("scoreConfidence");
+            for (JsonNode v : pm.get("scoreConfidence")) c.add(v.asDouble() * factor);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode forks = m.putArray("rawData");
+        for (JsonNode fork : pm.path("rawData")) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = forks.addArray();
+            for (JsonNode v : fork) {
+                if (v.isNumber()) out.add(v.asDouble() * factor);
+                else out.add(v);
+            }
+        }
+        m.put("scoreUnit", "ns/op");
+        return copy;
+    }
+
     /** A JMH record and the name of the input it came from. */
     private record Sourced(JsonNode record, String source) {
     }
@@ -138,7 +185,7 @@ public final class JmhResults {
                     if (!r.hasNonNull("benchmark") || !r.hasNonNull("primaryMetric")) {
                         throw new BadInputException(f, "a record lacks 'benchmark' or 'primaryMetric': not JMH JSON");
                     }
-                    records.add(new Sourced(withCurrentParamNames(r), in.getFileName().toString()));
+                    records.add(new Sourced(inNanoseconds(withCurrentParamNames(r), f), in.getFileName().toString()));
                 }
             }
         }

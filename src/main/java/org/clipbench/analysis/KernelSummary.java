@@ -34,6 +34,14 @@ public final class KernelSummary {
     }
 
     public static Tables build(Table jmh) {
+        // every figure here (ns/op, GB/s, overhead, speed-up) is derived from a time per call: a throughput score read
+        // as one was 1e8 GB/s
+        for (int r = 0; r < jmh.rowCount(); r++) {
+            if (!jmh.stringColumn("mode").get(r).equals("avgt")) {
+                throw new IllegalArgumentException(jmh.stringColumn("benchmark").get(r) + "." + jmh.stringColumn("method").get(r) + " was measured in JMH mode '"
+                        + jmh.stringColumn("mode").get(r) + "'; the report reads average time per call (avgt): rerun without -bm");
+            }
+        }
         Table t = withDerived(jmh);
         Table bw = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.BANDWIDTH));
         // GB/s of a copy hardly depends on the element type, so one dtype serves both

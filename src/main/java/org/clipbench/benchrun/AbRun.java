@@ -87,7 +87,10 @@ public record AbRun(Path dir, BenchRun.Settings settings, Filters filters, Path 
      */
     private void refuseAnotherAb(List<Combo> combos, Profile p) throws IOException {
         Path abFile = dir.resolve("ab.json"), gridFile = dir.resolve("grid.json");
-        if (!Files.exists(abFile)) return;
+        if (!Files.exists(abFile)) {
+            org.clipbench.io.RunFolder.requireEmptyOrOnly(dir, "an A/B", name -> name.startsWith("base-") || name.startsWith("candidate-"));
+            return;
+        }
         var before = BenchRun.JSON.readTree(abFile.toFile());
         List<String> differ = new ArrayList<>();
         if (before.path("rounds").asInt() != rounds) differ.add("rounds " + before.path("rounds").asInt());

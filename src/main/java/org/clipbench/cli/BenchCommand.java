@@ -115,17 +115,37 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> chosenPeers = choosePeers(peers, p);
         Filters filters = grid.filters();
         BenchRunner.parseJmhOptions(BenchRun.Settings.splitJmhOptions(jmh)); // fail on bad JMH options before anything is written
+        if (!forkHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
+            throw new IllegalArgumentException("--fork-heap " + forkHeap + ": give a heap size as java's -Xmx takes it, e.g. 6g or 4096m");
+        }
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
+        if (jvm != null) requireJava(jvm);
         Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
         if (plan == null) return 0; // a dry run
+        org.clipbench.jmhgrid.JmhLock.requireFree();
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
                 javacppCache.toString(), noSweep, chosenPeers);
         try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
             return new BenchRun(folder.dir(), settings, filters, shard, resume != null, System.out).execute(plan.combos(), plan.leftOut());
+        }
+    }
+
+    /** --jvm must be a java that starts: '-version' must name a version (an executable such as /bin/true failed every fork later). */
+    static void requireJava(Path jvm) throws InterruptedException {
+        String out;
+        try {
+            Process p = new ProcessBuilder(jvm.toString(), "-version").redirectErrorStream(true).start();
+            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": cannot be started (" + e.getMessage() + "); give a java binary, e.g. /usr/lib/jvm/java-21-openjdk-amd64/bin/java");
+        }
+        if (!out.matches("(?s).*\\bversion \"[0-9].*")) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": not a java binary ('-version' printed no Java version); give one, e.g. /usr/lib/jvm/java-21-openjdk-amd64/bin/java");
         }
     }
 

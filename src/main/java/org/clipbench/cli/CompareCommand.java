@@ -56,6 +56,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         if (base.size() == 1 && candidate.size() == 1 && org.clipbench.compare.RunsCompare.isSweepFolder(base.get(0))
                 && org.clipbench.compare.RunsCompare.isSweepFolder(candidate.get(0))) {
+            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("--tolerance " + tolerance + ": give a finite relative change >= 0, e.g. 1e-9");
+            }
             var runs = org.clipbench.compare.RunsCompare.compare(base.get(0), candidate.get(0), tolerance);
             String t = org.clipbench.compare.RunsCompare.text(runs, tolerance);
             System.out.print(t);

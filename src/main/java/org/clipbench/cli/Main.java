@@ -33,13 +33,24 @@ public final class Main implements Runnable {
             if (System.getProperty(COMMAND_PROPERTY) == null) System.setProperty(COMMAND_PROPERTY, String.join(" ", args));
             System.exit(commandLine().execute(args));
         }
-        String near = args.length > 0 ? nearestCommand(args[0]) : null;
-        if (near != null) {
-            System.err.println("error: unknown command '" + args[0] + "'; did you mean '" + near + "'? (commands: "
-                    + String.join(", ", new java.util.TreeSet<>(COMMANDS.stream().filter(c -> !c.startsWith("-")).toList())) + ")");
+        String wrong = rootError(args);
+        if (wrong != null) {
+            System.err.println("error: " + wrong);
             System.exit(2);
         }
         org.openjdk.jmh.Main.main(args); // anything else is JMH's own command line (options, benchmark regexes)
+    }
+
+    /**
+     * Why the first word is neither a command nor JMH's (null when it may be JMH's): a typo of a command, or a
+     * double-dash option (JMH's take one dash; such a word went to JMH, which failed with exit 1).
+     */
+    static String rootError(String[] args) {
+        if (args.length == 0 || COMMANDS.contains(args[0])) return null;
+        String commands = String.join(", ", new java.util.TreeSet<>(COMMANDS.stream().filter(c -> !c.startsWith("-")).toList()));
+        if (args[0].startsWith("--")) return "unknown option '" + args[0] + "': start with a command (" + commands + "), or --help";
+        String near = nearestCommand(args[0]);
+        return near == null ? null : "unknown command '" + args[0] + "'; did you mean '" + near + "'? (commands: " + commands + ")";
     }
 
     /** A command one or two edits away from the word (a typo), or null: a JMH benchmark regex is passed on. */
@@ -74,6 +85,7 @@ public final class Main implements Runnable {
     /** Bad input and IO problems are the user's to fix (exit 2); anything else is a bug of ours (exit 3). */
     static boolean isBadInput(Throwable ex) {
         return ex instanceof IllegalArgumentException || ex instanceof org.clipbench.analysis.JmhResults.BadInputException
+                || ex instanceof org.clipbench.backend.UnsupportedCombinationException // e.g. nd4j without its OMP_NUM_THREADS: the environment's to fix
                 || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException;
     }
 

@@ -46,6 +46,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("results", "runs",
                 BenchCommand.folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), null) + "-paper");
         java.nio.file.Files.createDirectories(dir);
+        org.clipbench.io.RunFolder.requireEmptyOrOnly(dir, "paper reproductions", name -> Reproduction.PRESETS.contains(name)
+                || java.util.Set.of("environment.json", "report", "reproductions.md", "README.md", "slurm").contains(name));
         String command = System.getProperty(Main.COMMAND_PROPERTY, "reproduce");
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("command_line", command);

@@ -58,6 +58,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", description = "replace the file's seeds, e.g. 1,2,3 (or a count with --seed-count)")
     List<Long> seeds;
 
+    /** More seeds than any sweep here needs (its grid is built in memory: 2e9 ran out of it). */
+    static final int MAX_SEEDS = 100_000;
+
     @Option(names = "--seed-count", description = "use seeds 1..N")
     Integer seedCount;
 
@@ -98,7 +101,8 @@ public final class SweepCommand implements Callable<Integer> {
         } else {
             cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
             if (seedCount != null) {
-                if (seedCount < 1) throw new IllegalArgumentException("--seed-count must be at least 1");
+                if (seeds != null) throw new IllegalArgumentException("--seeds and --seed-count both name the seeds; give one of them");
+                if (seedCount < 1 || seedCount > MAX_SEEDS) throw new IllegalArgumentException("--seed-count " + seedCount + ": give 1 to " + MAX_SEEDS);
                 seeds = java.util.stream.LongStream.rangeClosed(1, seedCount).boxed().toList();
             }
             cfg = cfg.with(lrs, strategies, seeds, steps);

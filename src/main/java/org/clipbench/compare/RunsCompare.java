@@ -41,11 +41,21 @@ public final class RunsCompare {
     static Table read(Path dir) throws IOException {
         Path f = dir.resolve("runs.csv");
         if (!Files.isRegularFile(f)) throw new JmhResults.BadInputException(dir, "has no runs.csv: not a sweep folder");
+        Table t;
         try {
-            return Table.read().usingOptions(CsvReadOptions.builder(f.toFile()).build());
+            t = Table.read().usingOptions(CsvReadOptions.builder(f.toFile()).columnTypesPartial(java.util.Map.of("run_id", tech.tablesaw.api.ColumnType.STRING)).build());
         } catch (RuntimeException e) {
-            throw new JmhResults.BadInputException(f, "cannot be read as a runs table: " + e.getMessage());
+            throw new JmhResults.BadInputException(f, "cannot be read as a runs table (empty or not CSV?): " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
+        if (!t.columnNames().contains("run_id") || t.rowCount() == 0) {
+            throw new JmhResults.BadInputException(f, "holds no runs (" + (t.columnNames().contains("run_id") ? "a header only" : "no run_id column")
+                    + "): finish the sweep (sweep --resume) or choose another folder");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String id : t.stringColumn("run_id")) {
+            if (!seen.add(id)) throw new JmhResults.BadInputException(f, "lists run " + id + " twice: a runs table must name each run once; rebuild it");
+        }
+        return t;
     }
 
     public static Result compare(Path base, Path candidate, double tolerance) throws IOException {

@@ -31,7 +31,9 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
                           @JsonInclude(JsonInclude.Include.NON_NULL) String sampling,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Double delta) {
 
+    // strict: a key given twice (which one counts?) and text after the document are errors, not silently dropped
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // seeds: [1.5] is an error, not seed 1
 
     /** A sweep name is part of a folder name: letters, digits, '.', '_' and '-', not starting with a dot. */
@@ -40,7 +42,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public static SweepConfig read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("sweep file " + file + " does not exist");
         try {
-            return JSON.readValue(file.toFile(), SweepConfig.class).validated();
+            return org.clipbench.io.StrictJson.read(JSON, file, SweepConfig.class).validated();
         } catch (IOException e) {
             throw new IllegalArgumentException("sweep file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -50,7 +52,7 @@ public record SweepConfig(String name, ProblemSpec problem, String backend, Stri
     public static SweepConfig preset(String name) {
         try (InputStream in = SweepConfig.class.getResourceAsStream("/sweeps/" + name + ".json")) {
             if (in == null) throw new IllegalArgumentException("unknown sweep preset '" + name + "': choose one of " + presets());
-            return JSON.readValue(in, SweepConfig.class).validated();
+            return org.clipbench.io.StrictJson.read(JSON, in, SweepConfig.class).validated();
         } catch (IOException e) {
             throw new IllegalStateException("preset " + name + " is broken: " + e.getMessage(), e);
         }

@@ -62,8 +62,9 @@ public final class SweepRunner {
         try (var s = Files.list(runsDir)) {
             for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) Files.deleteIfExists(p);
         }
-        AtomicFiles.write(dir.resolve("sweep.json"), JSON.writeValueAsBytes(cfg));
         List<RunSpec> all = cfg.runs();
+        requireOnlyRunsOf(all, runsDir);
+        AtomicFiles.write(dir.resolve("sweep.json"), JSON.writeValueAsBytes(cfg));
         List<RunSpec> pending = new ArrayList<>();
         int resumed = 0;
         for (int i = 0; i < all.size(); i++) {
@@ -102,6 +103,23 @@ public final class SweepRunner {
         }
         int rows = writeTables(dir);
         return new Outcome(pending.size(), resumed, diverged, rows);
+    }
+
+    /**
+     * Every finished run in the folder belongs to this grid: after sweep.json was edited, a resume would otherwise keep
+     * the old grid's runs beside the new one's and mix them in runs.csv.
+     */
+    private static void requireOnlyRunsOf(List<RunSpec> grid, Path runsDir) throws IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (RunSpec r : grid) ids.add(r.id() + ".json");
+        List<String> foreign;
+        try (var s = Files.list(runsDir)) {
+            foreign = s.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json") && !ids.contains(n)).sorted().toList();
+        }
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException(runsDir + " holds " + foreign.size() + " run(s) of another grid (e.g. " + foreign.get(0)
+                    + "): sweep.json was changed after they ran; restore it, or write this sweep to another folder");
+        }
     }
 
     /** A folder that already holds another sweep (other grid or settings) is not written into. */

@@ -43,10 +43,21 @@ public final class HistoryDatabase implements AutoCloseable {
         this.db = db;
     }
 
+    /**
+     * DuckDB may install and load extensions on its own when a file or a statement asks for one (a SQLite file given as
+     * --db, an INSTALL): that downloads at run time, which ClipBench never does. Both are off.
+     */
+    static Properties offline() {
+        Properties p = new Properties();
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        return p;
+    }
+
     /** Opens (creating when missing) the history for writing. */
     public static HistoryDatabase openForWriting(Path file) throws SQLException, IOException {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
-        HistoryDatabase h = new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()));
+        HistoryDatabase h = new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), offline()));
         try (Statement s = h.db.createStatement()) {
             s.execute(SCHEMA);
         }
@@ -58,7 +69,7 @@ public final class HistoryDatabase implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no history database here; create one with 'history add RUN_FOLDER --db " + file + "'");
         }
-        Properties p = new Properties();
+        Properties p = offline();
         p.setProperty("duckdb.read_only", "true");
         return new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), p));
     }

@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes that never leave a half-written file: write a sibling temp file, then rename over the target. */
+/**
+ * Writes that never leave a half-written file: write a sibling temp file, then rename over the target. The temp file
+ * is created as an ordinary file (its mode from the umask, like any file the user makes), not by createTempFile,
+ * whose 0600 made every result unreadable to the user's group.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -13,9 +17,10 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + "."
+                + System.nanoTime() + ".tmp");
         try {
-            Files.write(tmp, content);
+            Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);

@@ -79,4 +79,20 @@ public final class RunFolder implements AutoCloseable {
         if (lock.isValid()) lock.release();
         channel.close();
     }
+
+    /**
+     * A folder given to a command that writes one kind of results (a paper run, an A/B) must be empty or hold only that
+     * kind: entries `ours` accepts, and hidden files (the lock). Anything else (a bench run, a sweep, someone's files)
+     * would be written over or mixed in; the message names one entry that is in the way.
+     */
+    public static void requireEmptyOrOnly(Path dir, String kind, java.util.function.Predicate<String> ours) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var s = java.nio.file.Files.list(dir)) {
+            var foreign = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && !ours.test(n)).sorted().findFirst();
+            if (foreign.isPresent()) {
+                throw new IllegalArgumentException(dir + " holds something other than " + kind + " (" + foreign.get() + "): give --out an empty folder, or one of "
+                        + kind + " to resume");
+            }
+        }
+    }
 }

@@ -92,6 +92,18 @@ public final class BenchRunner {
         } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
             throw new IllegalArgumentException("--jmh: JMH does not accept " + rawJmhOptions + ": " + e.getMessage());
         }
+        for (int i = 0; i < rawJmhOptions.size(); i++) {
+            String raw = rawJmhOptions.get(i);
+            if (raw.equals("-bm") && i + 1 < rawJmhOptions.size() && rawJmhOptions.get(i + 1).equals("avgt")) continue;
+            String why = switch (raw) {
+                case "-p" -> "benchmark parameters come from the grid (--backends, --strategies, --data, --dtypes, --threads); a -p here was ignored";
+                case "-rf", "-rff" -> "ClipBench writes JMH's JSON results itself (results.json and jmh/); another result format was ignored";
+                case "-o" -> "ClipBench keeps JMH's log in the run folder; an -o file was ignored";
+                case "-bm" -> "ClipBench measures average time per call (avgt), which every figure is derived from; another mode would be read as ns/op";
+                default -> null;
+            };
+            if (why != null) throw new IllegalArgumentException("--jmh " + raw + ": not allowed: " + why);
+        }
         for (ProfilerConfig p : o.getProfilers()) {
             try {
                 org.openjdk.jmh.profile.ProfilerFactory.getProfilerOrException(p);

@@ -76,6 +76,10 @@ public final class Grid {
         for (int i = 0; i < combos.size(); i++) {
             if (i % n == k - 1) mine.add(combos.get(i));
         }
+        if (mine.isEmpty() && !combos.isEmpty()) {
+            throw new IllegalArgumentException("--shard " + k + "/" + n + ": this shard holds no combination (the grid has " + combos.size()
+                    + "); use at most " + combos.size() + " shards");
+        }
         return new Grid(List.copyOf(mine), leftOut);
     }
 

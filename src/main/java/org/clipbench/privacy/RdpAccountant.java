@@ -72,6 +72,8 @@ public final class RdpAccountant {
 
     /** Epsilon of DP-SGD: `steps` steps at sampling rate q and noise multiplier sigma, over the default orders. */
     public static Spent epsilon(double q, double sigma, long steps, double delta, Conversion conversion) {
+        // an infinite multiplier made the fractional-order series loop for ever; a finite one is what a run can have
+        if (!(sigma > 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("the noise multiplier sigma must be finite and above 0, not " + sigma);
         return epsilon(DEFAULT_ORDERS, rdp(q, sigma, steps, DEFAULT_ORDERS), delta, conversion);
     }
 
@@ -85,7 +87,11 @@ public final class RdpAccountant {
         if (epsilon(q, hi, steps, delta, conversion).epsilon() > targetEpsilon) {
             throw new IllegalArgumentException("epsilon " + targetEpsilon + " is out of reach even at sigma " + hi + "; allow a larger epsilon or fewer steps");
         }
-        if (epsilon(q, lo, steps, delta, conversion).epsilon() <= targetEpsilon) return lo;
+        if (epsilon(q, lo, steps, delta, conversion).epsilon() <= targetEpsilon) {
+            // the search's floor is not an answer: the noise this epsilon needs is below it (nearly none)
+            throw new IllegalArgumentException("epsilon " + targetEpsilon + " is met even at sigma " + lo + ", the smallest noise this search tries: "
+                    + "so large an epsilon protects next to nothing; ask for a smaller one (DP-SGD runs use about 0.5 to 10)");
+        }
         while (hi / lo > 1 + 1e-6) {
             double mid = Math.sqrt(lo * hi);
             if (epsilon(q, mid, steps, delta, conversion).epsilon() > targetEpsilon) lo = mid;

@@ -23,7 +23,8 @@ public record Reproduction(String id, int version, String paper, String claim, S
                            List<SweepConfig> sweeps, String check, JsonNode checkParams,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String rule) {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Every preset, in the order the paper profile runs them (cheapest first). */
     public static final List<String> PRESETS = List.of("pascanu-cliff", "zhang-smoothness", "clipping-bias", "u-clip-bias", "clip21-workers", "heavy-tailed-noise", "heavy-tail-high-probability", "clipped-sgd-stability",
@@ -40,7 +41,7 @@ public record Reproduction(String id, int version, String paper, String claim, S
 
     public static Reproduction read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), Reproduction.class).validated();
+            return org.clipbench.io.StrictJson.read(JSON, file, Reproduction.class).validated();
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not a reproduction file: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -55,7 +56,9 @@ public record Reproduction(String id, int version, String paper, String claim, S
     public static List<Reproduction> select(String names) {
         if (names == null || names.equals("all")) return PRESETS.stream().map(Reproduction::preset).toList();
         if (names.isBlank()) throw new IllegalArgumentException("--only is empty: name reproductions (see --list), or leave --only out for all");
-        return java.util.Arrays.stream(names.split(",")).map(String::trim).map(Reproduction::preset).toList();
+        List<String> ids = java.util.Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (ids.isEmpty()) throw new IllegalArgumentException("--only '" + names + "' names no reproduction: name some (see --list), or leave --only out for all");
+        return ids.stream().map(Reproduction::preset).toList();
     }
 
     /** Checks the whole preset: every sweep valid, sweep names unique, the check known and happy with its parameters. */

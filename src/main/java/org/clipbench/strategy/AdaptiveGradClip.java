@@ -62,9 +62,10 @@ public final class AdaptiveGradClip extends AbstractClipStrategy implements Fold
      */
     private static ScaledNorm[] scaledUnitNorms(Backend b, Tensor gt, boolean rows, double[] norms) {
         ScaledNorm[] out = new ScaledNorm[norms.length];
+        // every unit gets its plain norm first: a tensor holding a real Inf returns early, and its units must not be null
+        for (int i = 0; i < norms.length; i++) out[i] = ScaledNorm.of(norms[i]);
         double[] values = null;
         for (int i = 0; i < norms.length; i++) {
-            out[i] = ScaledNorm.of(norms[i]);
             if (norms[i] != Double.POSITIVE_INFINITY) continue;
             if (values == null) {
                 if (!b.allFinite(gt)) return out;

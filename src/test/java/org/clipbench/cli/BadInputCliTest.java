@@ -26,7 +26,7 @@ import picocli.CommandLine;
 class BadInputCliTest {
     @TempDir
     static Path tmp;
-    static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB;
+    static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
     static void fixtures() throws Exception {
@@ -42,6 +42,19 @@ class BadInputCliTest {
         sweepB = Files.createDirectories(tmp.resolve("sweep-b"));
         Files.writeString(sweepA.resolve("runs.csv"), "run_id,final_loss\nr1,0.5\n");
         Files.writeString(sweepB.resolve("runs.csv"), "run_id,final_loss\nr2,0.5\n");
+        // issue 29: numbers that cannot be true were accepted, and reported as results
+        negative = Files.writeString(tmp.resolve("negative.json"), json.replaceFirst("(\"rawData\": \\[\\s*\\[\\s*)990\\.0", "$1-990.0"));
+        zero = Files.writeString(tmp.resolve("zero.json"), json.replaceFirst("\"score\": 1000\\.0", "\"score\": 0.0"));
+        thrpt = Files.writeString(tmp.resolve("thrpt.json"), json.replace("\"avgt\"", "\"thrpt\"").replace("ns/op", "ops/ns"));
+        headerOnly = Files.createDirectories(tmp.resolve("sweep-header-only"));
+        Files.writeString(headerOnly.resolve("runs.csv"), "run_id,final_loss\n");
+        twiceListed = Files.createDirectories(tmp.resolve("sweep-twice"));
+        Files.writeString(twiceListed.resolve("runs.csv"), "run_id,final_loss\nr1,0.5\nr1,0.6\n");
+        String sweep = "{\"name\": \"x\", \"problem\": {\"type\": \"mean\"}, \"lrs\": [0.1], \"strategies\": [\"none\"], \"seeds\": [1]}";
+        dupKey = Files.writeString(tmp.resolve("dup.json"), sweep.replace("{\"name\": \"x\",", "{\"name\": \"x\", \"name\": \"y\","));
+        trailing = Files.writeString(tmp.resolve("trailing.json"), sweep + " {\"more\": 1}");
+        benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
+        Files.writeString(benchFolder.resolve("results.json"), json);
     }
 
     record Row(String what, Function<Path, String[]> args, String fragment) {
@@ -93,6 +106,29 @@ class BadInputCliTest {
         r.add(row("report of a missing folder", "no such results folder", t -> a("report", tmp.resolve("missing"))));
         r.add(row("reproduce --only ''", "--only is empty", t -> a("reproduce", "--only", "", "--out", t.resolve("p"))));
         r.add(row("reproduce --only unknown", "unknown", t -> a("reproduce", "--only", "nope", "--out", t.resolve("p"))));
+        // issue 29: silent wrong answers and crashes, each now one line and exit 2
+        r.add(row("compare, a negative iteration", "a time per call must be above 0", t -> a("compare", good, negative)));
+        r.add(row("compare, throughput against average time", "rerun both the same way", t -> a("compare", good, thrpt)));
+        r.add(row("compare --tolerance NaN", "give a finite relative change", t -> a("compare", sweepA, sweepA, "--tolerance", "NaN")));
+        r.add(row("compare, a header-only runs.csv", "holds no runs (a header only)", t -> a("compare", headerOnly, sweepA)));
+        r.add(row("compare, a run listed twice", "lists run r1 twice", t -> a("compare", twiceListed, sweepA)));
+        r.add(row("sweep, a key given twice", "Duplicate field 'name'", t -> a("sweep", "--config", dupKey, "--out", t.resolve("s"))));
+        r.add(row("sweep, text after the document", "text after the end of the JSON document", t -> a("sweep", "--config", trailing, "--out", t.resolve("s"))));
+        r.add(row("sweep --seeds with --seed-count", "give one of them", t -> a("sweep", "--preset", "smoke", "--seeds", "1,2", "--seed-count", "3", "--out", t.resolve("s"))));
+        r.add(row("sweep --seed-count 2e9 (ran out of memory)", "give 1 to 100000", t -> a("sweep", "--preset", "smoke", "--seed-count", "2000000000", "--out", t.resolve("s"))));
+        r.add(row("sweep --resume after sweep.json was edited", "run(s) of another grid", t -> editedSweep(t)));
+        r.add(row("reproduce --only ',,'", "names no reproduction", t -> a("reproduce", "--only", ",,", "--out", t.resolve("p"))));
+        r.add(row("reproduce --out at a bench run", "holds something other than paper reproductions", t -> a("reproduce", "--only", "pascanu-cliff", "--out", benchFolder)));
+        r.add(row("privacy --target-epsilon 1e9 (printed the search floor)", "protects next to nothing",
+                t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--target-epsilon", "1e9")));
+        r.add(row("privacy --sigma Infinity (never returned)", "must be finite", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "Infinity")));
+        r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
+        r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
+        r.add(row("bench --jmh -p (ignored)", "--jmh -p: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
+        r.add(row("bench --jmh -o (ignored)", "--jmh -o: not allowed", t -> a("bench", "--jmh", "-o log.txt", "--dry-run")));
+        r.add(row("bench --jmh -bm thrpt (read as ns/op)", "--jmh -bm: not allowed", t -> a("bench", "--jmh", "-bm thrpt", "--dry-run")));
+        r.add(row("bench, an empty shard", "this shard holds no combination", t -> a("bench", "--profile", "smoke", "--shard", "999/1000", "--dry-run")));
+        r.add(row("bench --jvm /bin/true", "not a java binary", t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--jvm", "/bin/true", "--out", t.resolve("b"))));
         return r.stream().map(Arguments::of);
     }
 
@@ -122,6 +158,20 @@ class BadInputCliTest {
         return args.toArray(String[]::new);
     }
 
+    /** A finished sweep whose sweep.json is then edited (another learning rate), resumed. */
+    static String[] editedSweep(Path t) {
+        Path d = t.resolve("s");
+        assertThat(run(new StringWriter(), "sweep", "--preset", "smoke", "--quiet", "--threads", "1", "--steps", "2", "--lrs", "0.1",
+                "--out", d.toString())).isZero();
+        try {
+            Path f = d.resolve("sweep.json");
+            Files.writeString(f, Files.readString(f).replaceFirst("\\[\\s*0\\.1\\s*\\]", "[ 0.2 ]"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return a("sweep", "--resume", d, "--quiet");
+    }
+
     static String[] otherSweepInFolder(Path t) {
         Path d = t.resolve("s");
         assertThat(run(new StringWriter(), "sweep", "--preset", "smoke", "--quiet", "--threads", "1", "--steps", "2", "--lrs", "0.1",
@@ -147,12 +197,35 @@ class BadInputCliTest {
         assertThat(e.lines().count()).as(row.what() + ": one line: " + e).isEqualTo(1);
     }
 
+    /** report keeps going past an input it cannot use (exit 1, the rest reported): a score of 0 ns/op is such an input, named. */
+    @Test
+    void reportNamesAZeroScoreAndExits1(@TempDir Path t) {
+        StringWriter err = new StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out, oldErr = System.err;
+        System.setOut(new java.io.PrintStream(out, true));
+        System.setErr(new java.io.PrintStream(out, true));
+        int code;
+        try {
+            code = run(err, "report", zero.toString(), "--out", t.resolve("r").toString());
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        assertThat(code).isNotZero();
+        assertThat(out + err.toString()).contains("a time per call must be above 0");
+    }
+
     @Test
     void aTypoedCommandIsNamedInsteadOfReachingJmh() {
         assertThat(Main.nearestCommand("swep")).isEqualTo("sweep");
         assertThat(Main.nearestCommand("compre")).isEqualTo("compare");
         assertThat(Main.nearestCommand("ClipBenchmark")).isNull(); // a JMH benchmark regex goes to JMH
         assertThat(Main.nearestCommand("-f")).isNull();
+        assertThat(Main.rootError(new String[] {"--nosuchoption"})).startsWith("unknown option '--nosuchoption'"); // went to JMH: exit 1
+        assertThat(Main.rootError(new String[] {"swep"})).contains("did you mean 'sweep'");
+        assertThat(Main.rootError(new String[] {"-f", "1", "ClipBenchmark"})).isNull(); // JMH's own
+        assertThat(Main.rootError(new String[] {"--help"})).isNull();
     }
 
     @Test

@@ -20,6 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The history database end to end through the command line: add, idempotence, refusals, transactions, queries, exports and the change-point gate. */
 class HistoryTest {
+    /** DuckDB installs and loads extensions on demand unless told not to: that would download at run time (issue 29). */
+    @org.junit.jupiter.api.Test
+    void theDatabaseNeverFetchesExtensions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path t) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + t.resolve("h.duckdb"), HistoryDatabase.offline());
+             var s = c.createStatement();
+             var r = s.executeQuery("SELECT current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions')")) {
+            org.assertj.core.api.Assertions.assertThat(r.next()).isTrue();
+            org.assertj.core.api.Assertions.assertThat(r.getBoolean(1)).isFalse();
+            org.assertj.core.api.Assertions.assertThat(r.getBoolean(2)).isFalse();
+        }
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** A bench results folder: environment.json (commit, time, machine) and a JMH results.json of one benchmark per (name, mode, level). */

@@ -100,6 +100,14 @@ class NonFiniteAndConfigTest {
         assertThat(Grads.t(g, 0)).doesNotContain(Double.NaN);
         assertThat(Grads.t(g, 1)).containsOnly(Double.NaN);
 
+        // AGC under propagate: +Inf in a row gives that row factor 0 times Inf (NaN), like PyTorch; it threw a NullPointerException
+        ParamSet w = ParamSet.zeros(Grads.ARRAYS, SHAPE, DType.F64, Layout.SEPARATE);
+        for (int t = 0; t < 2; t++) Grads.ARRAYS.assign(w.tensor(t), new double[] {1, 1, 1, 1, 1, 1});
+        g = grads(Double.POSITIVE_INFINITY);
+        ClipReport agc = Strategies.gradient("agc:lambda=0.01").clip(g, ctx(NonFinitePolicy.PROPAGATE).withParams(w));
+        assertThat(agc.nonFinite()).isTrue();
+        assertThat(Grads.t(g, 1)).contains(Double.NaN);
+
         AutoClip ac = (AutoClip) Strategies.gradient("autoclip:p=50");
         ac.clip(grads(1), ClipContext.defaults());
         double before = ac.threshold(0);

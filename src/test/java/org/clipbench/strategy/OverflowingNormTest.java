@@ -112,6 +112,32 @@ class OverflowingNormTest {
         }
     }
 
+    /**
+     * The other end: a finite gradient so small that c / ||g|| exceeds the largest float (nine f32 entries of 1e-40, norm
+     * 3e-40). The rules that scale up returned +Inf entries with nonFinite false: the factor was cast to f32 before the
+     * multiply. Now it is applied as a power of two in exact steps and a factor in [1, 2). (f64: 1e-300, whose factor a double holds.)
+     */
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("cases")
+    void rulesThatScaleUpKeepATinyGradientFinite(String backend, DType d, Layout layout, NonFinitePolicy policy) {
+        Backend b = Backends.create(backend, 1);
+        ClipContext ctx = ClipContext.defaults().withPolicy(policy);
+        double tiny = d == DType.F64 ? 1e-300 : 1e-40, tol = d == DType.F64 ? 1e-12 : 1e-4; // f32 1e-40 is subnormal: fewer digits
+        for (String spec : List.of("normalized", "auto-s:gamma=0", "renorm")) {
+            ParamSet g = filled(b, d, layout, tiny);
+            ClipReport r = Strategies.gradient(spec).clip(g, ctx);
+            String what = backend + " " + d + " " + layout + " " + policy + " " + spec;
+            for (double x : g.toDoubles().get(0)) assertThat(x).as(what).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(tol));
+            assertThat(r.nonFinite()).as(what + " nonFinite").isFalse();
+        }
+        for (String spec : List.of("dp-auto-v:C=1,sigma=0")) {
+            ParamSet example = filled(b, d, layout, tiny), sum = filled(b, d, layout, 0);
+            ClipReport r = Strategies.perExample(spec).clipAndAggregate(List.of(example), sum, ctx);
+            for (double x : sum.toDoubles().get(0)) assertThat(x).as(backend + " " + d + " " + spec).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(tol));
+            assertThat(r.nonFinite()).isFalse();
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("cases")
     void dpRulesClipEachOverflowingExampleToTheBound(String backend, DType d, Layout layout, NonFinitePolicy policy) {
