@@ -149,9 +149,11 @@ public final class BenchRunner {
         Files.createDirectories(dir.resolve("logs"));
         int ran = 0, resumed = 0, index = 0, reruns = 0;
         List<String> failures = new ArrayList<>();
+        long start = System.nanoTime();
         for (Combo c : combos) {
             index++;
-            switch (runOne(c, String.format(Locale.ROOT, "[%d/%d] %s", index, combos.size(), c), failures)) {
+            String progress = progress(index, combos.size(), index - 1 - resumed, (System.nanoTime() - start) / 1e9);
+            switch (runOne(c, String.format(Locale.ROOT, "[%s] %s", progress, c), failures)) {
                 case RAN -> ran++;
                 case RAN_TWICE -> { ran++; reruns++; }
                 case ALREADY_DONE -> resumed++;
@@ -164,6 +166,21 @@ public final class BenchRunner {
             Files.deleteIfExists(dir.resolve("failures.txt"));
         }
         return new Outcome(ran, resumed, failures, reruns);
+    }
+
+    /**
+     * "i/n, 3m05s, ~4m10s left": where a run is, its time so far and the time the combinations left would take at the
+     * mean time of those measured so far (resumed ones took none); no estimate before the first is measured.
+     */
+    static String progress(int index, int total, int measured, double elapsedSeconds) {
+        String s = index + "/" + total + ", " + duration(elapsedSeconds);
+        if (measured > 0) s += ", ~" + duration(elapsedSeconds / measured * (total - index + 1)) + " left";
+        return s;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     /** Whether an unsteady result is run again with longer warm-up: yes, but not for the forks of an A/B. */

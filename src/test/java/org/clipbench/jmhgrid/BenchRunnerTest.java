@@ -55,4 +55,14 @@ class BenchRunnerTest {
         assertThat(r.forking(dir.resolve("candidate-1"), null).rerunsUnsteady()).isFalse();
         assertThat(r.forking(dir.resolve("base-1"), dir.resolve("base.jar")).rerunsUnsteady()).isFalse();
     }
+
+    /** The quick profile says where it is and how long the rest will take (issue 30): elapsed, and the mean per measured combination times those left. */
+    @org.junit.jupiter.api.Test
+    void progressShowsElapsedTimeAndAnEstimateOfTheRest() {
+        org.assertj.core.api.Assertions.assertThat(BenchRunner.progress(1, 10, 0, 0.2)).isEqualTo("1/10, 0s");
+        // 3 measured in 90 s: 30 s each; combinations 4 to 10 are left (7 x 30 s)
+        org.assertj.core.api.Assertions.assertThat(BenchRunner.progress(4, 10, 3, 90)).isEqualTo("4/10, 1m30s, ~3m30s left");
+        // resumed combinations took no time and do not count: 1 measured in 10 s, 2 left
+        org.assertj.core.api.Assertions.assertThat(BenchRunner.progress(9, 10, 1, 10)).isEqualTo("9/10, 10s, ~20s left");
+    }
 }
