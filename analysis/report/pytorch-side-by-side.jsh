@@ -15,18 +15,20 @@ String mark(String steady) { return steady.equals("yes") ? "" : " †"; }
 /** The clip rows of every JVM backend joined to PyTorch's row of the same data set, dtype and threads. */
 Table sideBySide(Table clipping) {
     Table gn = clipping.where(clipping.stringColumn("strategy").isEqualTo("global-norm").and(clipping.stringColumn("regime").isEqualTo("always")).and(clipping.stringColumn("layout").isEqualTo("separate")));
-    Table peer = gn.where(gn.stringColumn("backend").isEqualTo("pytorch")).selectColumns("dtype", "data", "threads", "net_ns", "net_error", "steady");
+    Table peer = gn.where(gn.stringColumn("backend").isEqualTo("pytorch")).selectColumns("dtype", "data", "threads", "net_ns", "net_error", "samples", "steady");
+    peer.column("samples").setName("pytorch_samples");
     peer.column("net_ns").setName("pytorch_ns");
     peer.column("net_error").setName("pytorch_error");
     peer.column("steady").setName("pytorch_steady");
     Table j = gn.where(gn.stringColumn("backend").isNotEqualTo("pytorch")).joinOn("dtype", "data", "threads").inner(peer).sortOn("dtype", "threads", "data", "backend");
     j = j.where(j.doubleColumn("net_ns").isNotMissing().and(j.doubleColumn("pytorch_ns").isNotMissing())); // no net time (its restore not measured): nothing to compare
     Table out = Table.create("side by side");
-    for (String c : List.of("data", "dtype", "threads", "PyTorch", "backend", "net time", "× PyTorch [99.9% interval]", "eff. GB/s", "% of STREAM-model time")) out.addColumns(StringColumn.create(c));
+    for (String c : List.of("data", "dtype", "threads", "PyTorch", "backend", "net time", "× PyTorch [95% interval]", "eff. GB/s", "% of STREAM-model time")) out.addColumns(StringColumn.create(c));
     for (int r = 0; r < j.rowCount(); r++) {
         // a speed-up only from two positive times at steady state whose interval is bounded and narrow (Derived says why not)
-        Derived x = Derived.ratio(j.doubleColumn("pytorch_ns").getDouble(r), j.doubleColumn("pytorch_error").getDouble(r), j.stringColumn("pytorch_steady").get(r).equals("yes"),
-                j.doubleColumn("net_ns").getDouble(r), j.doubleColumn("net_error").getDouble(r), j.stringColumn("steady").get(r).equals("yes"));
+        Derived x = Derived.ratio(j.doubleColumn("pytorch_ns").getDouble(r), Derived.halfWidth95(j.doubleColumn("pytorch_error").getDouble(r), j.intColumn("pytorch_samples").get(r)),
+                j.stringColumn("pytorch_steady").get(r).equals("yes"), j.doubleColumn("net_ns").getDouble(r),
+                Derived.halfWidth95(j.doubleColumn("net_error").getDouble(r), j.intColumn("samples").get(r)), j.stringColumn("steady").get(r).equals("yes"));
         boolean netShown = j.doubleColumn("net_ns").getDouble(r) > 0 && j.stringColumn("steady").get(r).equals("yes");
         out.stringColumn("data").append(j.stringColumn("data").get(r));
         out.stringColumn("dtype").append(j.stringColumn("dtype").get(r));
@@ -34,7 +36,7 @@ Table sideBySide(Table clipping) {
         out.stringColumn("PyTorch").append(time(j.doubleColumn("pytorch_ns").getDouble(r)) + mark(j.stringColumn("pytorch_steady").get(r)));
         out.stringColumn("backend").append(j.stringColumn("backend").get(r));
         out.stringColumn("net time").append(time(j.doubleColumn("net_ns").getDouble(r)) + mark(j.stringColumn("steady").get(r)));
-        out.stringColumn("× PyTorch [99.9% interval]").append(x.cell("%.2f"));
+        out.stringColumn("× PyTorch [95% interval]").append(x.cell("%.2f"));
         out.stringColumn("eff. GB/s").append(netShown ? String.format(Locale.ROOT, "%.1f", j.doubleColumn("eff_gbps").getDouble(r)) : "— (no positive steady net time)");
         double pct = j.doubleColumn("pct_achievable").getDouble(r);
         // the STREAM model is an estimate, not a ceiling (docs/results.md): above 105% the row says so instead of reading as a finding

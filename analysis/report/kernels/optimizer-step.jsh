@@ -29,7 +29,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
     steps.addColumns(threadsOf);
     Table out = Table.create("Clipping inside the optimizer step", StringColumn.create("optimizer"), StringColumn.create("backend"),
             StringColumn.create("dtype"), StringColumn.create("data"), StringColumn.create("threads"), StringColumn.create("strategy"), StringColumn.create("fusion"),
-            DoubleColumn.create("step_ms"), DoubleColumn.create("step_without_clip_ms"), DoubleColumn.create("overhead_pct"),
+            DoubleColumn.create("step_ms"), DoubleColumn.create("step_without_clip_ms"), DoubleColumn.create("overhead_pct"), StringColumn.create("overhead_95pct_interval"),
             DoubleColumn.create("model_overhead_pct"), DoubleColumn.create("measured_over_model"),
             DoubleColumn.create("read_pass_ms"), DoubleColumn.create("read_model_overhead_pct"), DoubleColumn.create("measured_over_read_model"));
     // GB/s of a read pass per data set and threads, from the bandwidth reference of the same run
@@ -49,7 +49,8 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                 .and(steps.stringColumn("threads_of").isEqualTo(k[4])));
         Table none = grp.where(grp.stringColumn("strategy").isEqualTo("none"));
         if (none.rowCount() == 0) continue;
-        double base = none.doubleColumn("median").get(0);
+        double base = none.doubleColumn("median").get(0), baseError = Derived.halfWidth95(none.doubleColumn("error").get(0), none.intColumn("samples").get(0));
+        boolean baseSteady = none.stringColumn("steady").get(0).equals("yes");
         double stepPasses = OptimizerStep.stepPasses(OptimizerStep.Rule.named(k[0]));
         for (Row r : grp) {
             if (r.getString("strategy").equals("none")) continue;
@@ -65,9 +66,14 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
             out.stringColumn("fusion").append(r.getString("fusion"));
             out.doubleColumn("step_ms").append(t / 1e6);
             out.doubleColumn("step_without_clip_ms").append(base / 1e6);
-            out.doubleColumn("overhead_pct").append(100 * (t / base - 1));
+            // shown only with a bounded interval from both times' JMH errors, both steady, and not faster than no clip beyond
+            // noise (issue 29: a PyTorch step 'without clip' of 1.3 s against 22 ms with it read as -98%)
+            Derived overhead = Derived.overheadPercent(t, Derived.halfWidth95(r.getDouble("error"), r.getInt("samples")), r.getString("steady").equals("yes"), base, baseError, baseSteady);
+            out.doubleColumn("overhead_pct").append(overhead.shown() ? 100 * (t / base - 1) : Double.NaN);
+            out.stringColumn("overhead_95pct_interval").append(overhead.shown() ? String.format(Locale.ROOT, "[%.1f, %.1f]", overhead.lower(), overhead.upper())
+                    : "— (" + overhead.refusal() + ")");
             out.doubleColumn("model_overhead_pct").append(100 * model);
-            out.doubleColumn("measured_over_model").append(model == 0 || Double.isNaN(model) ? Double.NaN : (t / base - 1) / model);
+            out.doubleColumn("measured_over_model").append(model == 0 || Double.isNaN(model) || !overhead.shown() ? Double.NaN : (t / base - 1) / model);
             // one read pass over this gradient at the measured read bandwidth: elements x bytes / (GB/s) = ns
             Double gbps = readGbps.get(k[3] + "|" + k[4]);
             double readNs = gbps == null || !(gbps > 0) ? Double.NaN
@@ -76,7 +82,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                     : org.clipbench.bench.OptimizerStepBenchmark.extraPasses(r.getString("strategy"), r.getString("fusion")) * readNs / base;
             out.doubleColumn("read_pass_ms").append(readNs / 1e6);
             out.doubleColumn("read_model_overhead_pct").append(100 * readModel);
-            out.doubleColumn("measured_over_read_model").append(readModel == 0 || Double.isNaN(readModel) ? Double.NaN : (t / base - 1) / readModel);
+            out.doubleColumn("measured_over_read_model").append(readModel == 0 || Double.isNaN(readModel) || !overhead.shown() ? Double.NaN : (t / base - 1) / readModel);
         }
     }
     out = out.sortOn("optimizer", "backend", "dtype", "data", "threads", "strategy", "fusion");
@@ -84,7 +90,8 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
         ScriptOutput.table(out.name(), out);
         // one figure per data set and dtype: measured overhead and the model's, per optimizer, clip and fusion
         for (String g : new TreeSet<>(out.stringColumn("data").asList())) {
-            Table d = out.where(out.stringColumn("data").isEqualTo(g));
+            Table d = out.where(out.stringColumn("data").isEqualTo(g).and(out.doubleColumn("overhead_pct").isNotMissing())); // refused rows are not findings
+            if (d.rowCount() == 0) continue;
             List<String> cats = new ArrayList<>();
             double[] measured = new double[d.rowCount()], model = new double[d.rowCount()], readModel = new double[d.rowCount()];
             for (int i = 0; i < d.rowCount(); i++) {
@@ -100,7 +107,8 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                     .axes("optimizer, backend, dtype, clip, fusion", "% of the step without clipping")
                     .estimates("measured", measured, measured, measured).estimates("traffic model", model, model, model)
                     .estimates("read passes at measured bandwidth", readModel, readModel, readModel)
-                    .caption("Measured: median step time with the clip over the step without it, minus 1. Traffic model: the clip's extra "
+                    .caption("Measured: median step time with the clip over the step without it, minus 1; rows refused in the table "
+                            + "(a time not steady, an interval unbounded or wider than 2x, or faster than no clip beyond noise) are left out. Traffic model: the clip's extra "
                             + "passes over the gradient divided by the step's own passes (SGD 3, Adam 7). Read passes: the clip's extra passes "
                             + "priced at the read bandwidth measured in the same run (BandwidthBenchmark.read), over the step's time."));
         }

@@ -71,7 +71,7 @@ public final class KernelSummary {
             Table c = clipping;
             clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
-                    "threads", "score", "error", "median", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
+                    "threads", "score", "error", "median", "samples", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
                     "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
