@@ -107,6 +107,43 @@ public final class KernelSummary {
         return new Tables(bandwidth, norms, overhead(norms), clipping, dp, steps);
     }
 
+    /**
+     * The report's first lines: this machine, the default kernel (global-norm, vector backend, separate tensors, always
+     * clipping, the default safe norm) against PyTorch in the same run per data set, dtype and threads, each speed-up with its 95% interval or
+     * refused with the reason ({@link Derived}), and how many results were at steady state. Empty without PyTorch rows.
+     */
+    public static String headline(Tables t, String machine) {
+        Table c = t.clipping();
+        StringBuilder md = new StringBuilder("## Headline\n\n");
+        md.append("**Machine**: ").append(machine == null || machine.isBlank() ? "not recorded" : machine).append(".\n\n");
+        int steady = 0, all = 0;
+        for (Table x : List.of(t.clipping(), t.norms(), t.bandwidth(), t.dp())) {
+            if (!x.columnNames().contains("steady")) continue;
+            all += x.rowCount();
+            steady += x.stringColumn("steady").isEqualTo("yes").size();
+        }
+        md.append("**Steady state**: ").append(steady).append(" of ").append(all).append(" kernel results were at steady state when measured.\n\n");
+        if (c.rowCount() == 0 || !c.stringColumn("backend").contains("pytorch")) return md.toString();
+        Table gn = c.where(c.stringColumn("strategy").isEqualTo("global-norm").and(c.stringColumn("regime").isEqualTo("always"))
+                .and(c.stringColumn("layout").isEqualTo("separate")));
+        md.append("**The default kernel against PyTorch** (global-norm, vector backend, separate tensors; PyTorch's `clip_grad_norm_` in the same run; "
+                + "PyTorch's time over ours, 95% interval; refused cells say why):\n\n| data | dtype | threads | vector | PyTorch | speed-up |\n| --- | --- | ---: | ---: | ---: | --- |\n");
+        for (int r = 0; r < gn.rowCount(); r++) {
+            if (!gn.stringColumn("backend").get(r).equals("vector")) continue;
+            String data = gn.stringColumn("data").get(r), dtype = gn.stringColumn("dtype").get(r), threads = gn.stringColumn("threads").get(r);
+            Table p = gn.where(gn.stringColumn("backend").isEqualTo("pytorch").and(gn.stringColumn("data").isEqualTo(data))
+                    .and(gn.stringColumn("dtype").isEqualTo(dtype)).and(gn.stringColumn("threads").isEqualTo(threads)));
+            if (p.rowCount() == 0) continue;
+            Derived x = Derived.ratio(p.doubleColumn("net_ns").getDouble(0), Derived.halfWidth95(p.doubleColumn("net_error").getDouble(0), p.intColumn("samples").get(0)),
+                    p.stringColumn("steady").get(0).equals("yes"), gn.doubleColumn("net_ns").getDouble(r),
+                    Derived.halfWidth95(gn.doubleColumn("net_error").getDouble(r), gn.intColumn("samples").get(r)), gn.stringColumn("steady").get(r).equals("yes"));
+            md.append("| ").append(data).append(" | ").append(dtype).append(" | ").append(threads).append(" | ")
+                    .append(Markdown.number(gn.doubleColumn("net_ns").getDouble(r))).append(" ns | ")
+                    .append(Markdown.number(p.doubleColumn("net_ns").getDouble(0))).append(" ns | ").append(x.cell("%.2fx")).append(" |\n");
+        }
+        return md.append('\n').toString();
+    }
+
     /** x_arrays: the arrays backend's net time over this row's, same strategy, dtype, data, layout, regime and threads. */
     static Table withSpeedupOverArrays(Table clipping) {
         Table arrays = clipping.where(clipping.stringColumn("backend").isEqualTo("arrays"))

@@ -93,4 +93,14 @@ class KernelSummaryTest {
         double expected = 2 * unit / 60 + unit * (2 / 40.0 - 1 / 60.0);
         assertThat(expected).isCloseTo(unit / 60 + 2 * unit / 40, within(1e-6)); // = one read plus one copy
     }
+
+    /** The report opens with the machine, the steady-state count and the default kernel against PyTorch, each speed-up shown or refused. */
+    @org.junit.jupiter.api.Test
+    void theHeadlineComesFirstAndRefusesAnUnsteadySpeedUp() throws Exception {
+        KernelSummary.Tables t = KernelSummary.build(JmhResults.load(java.util.List.of(java.nio.file.Path.of("src/test/resources/fixtures/bench-peer"))));
+        String md = KernelSummary.headline(t, "AMD EPYC, 2 cores");
+        org.assertj.core.api.Assertions.assertThat(md).startsWith("## Headline\n\n**Machine**: AMD EPYC, 2 cores.")
+                .containsPattern("\\*\\*Steady state\\*\\*: \\d+ of \\d+ kernel results")
+                .contains("| flat-4K | f64 | 1 | 500 ns | 4000 ns | — (not at steady state) |");
+    }
 }
