@@ -3,7 +3,7 @@
 #   ./run-bench.sh                      quick profile (~10 min on 2 cores)
 #   ./run-bench.sh --profile smoke      every benchmark class once (~3 min)
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
-#   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~33 min on 2 cores)
+#   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~50 min on 2 cores)
 #   ./run-bench.sh --reproduce ID[,ID]  some of them (./run-bench.sh --reproduce --list names them)
 #   ./run-bench.sh --report-only DIR... tables, figures and index.html of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
