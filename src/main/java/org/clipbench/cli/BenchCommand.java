@@ -115,6 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> chosenPeers = choosePeers(peers, p);
         Filters filters = grid.filters();
         BenchRunner.parseJmhOptions(BenchRun.Settings.splitJmhOptions(jmh)); // fail on bad JMH options before anything is written
+        if (resume == null) BenchRunner.refuseGridParameters(BenchRun.Settings.splitJmhOptions(jmh), org.clipbench.jmhgrid.Grid.build(p, filters).combos());
         if (!forkHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
             throw new IllegalArgumentException("--fork-heap " + forkHeap + ": give a heap size as java's -Xmx takes it, e.g. 6g or 4096m");
         }

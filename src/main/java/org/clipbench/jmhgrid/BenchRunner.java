@@ -96,7 +96,6 @@ public final class BenchRunner {
             String raw = rawJmhOptions.get(i);
             if (raw.equals("-bm") && i + 1 < rawJmhOptions.size() && rawJmhOptions.get(i + 1).equals("avgt")) continue;
             String why = switch (raw) {
-                case "-p" -> "benchmark parameters come from the grid (--backends, --strategies, --data, --dtypes, --threads); a -p here was ignored";
                 case "-rf", "-rff" -> "ClipBench writes JMH's JSON results itself (results.json and jmh/); another result format was ignored";
                 case "-o" -> "ClipBench keeps JMH's log in the run folder; an -o file was ignored";
                 case "-bm" -> "ClipBench measures average time per call (avgt), which every figure is derived from; another mode would be read as ns/op";
@@ -115,6 +114,23 @@ public final class BenchRunner {
             }
         }
         return o;
+    }
+
+    /**
+     * A -p of a parameter the grid sets (backend, data, threads, ...) was silently overridden by the grid: refused,
+     * naming it. A -p of one the grid leaves alone (NormBenchmark's repeat, say) is JMH's to apply.
+     */
+    public static void refuseGridParameters(List<String> rawJmhOptions, List<Combo> grid) {
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        for (Combo c : grid) set.addAll(c.params().keySet());
+        for (int i = 0; i + 1 < rawJmhOptions.size(); i++) {
+            if (!rawJmhOptions.get(i).equals("-p")) continue;
+            String name = rawJmhOptions.get(i + 1).split("=", 2)[0];
+            if (set.contains(name)) {
+                throw new IllegalArgumentException("--jmh -p " + name + ": not allowed: the grid sets '" + name + "' for every combination (a -p of it "
+                        + "was ignored); choose it with the grid's filters (--backends, --strategies, --data, --dtypes, --threads)");
+            }
+        }
     }
 
     /** Why a finished-looking result file is not a result (empty, truncated, no score), or null when it is one. */
