@@ -27,7 +27,9 @@ public record Derived(double value, double lower, double upper, String refusal) 
             return refused("a time at or below 0 (" + time(num) + ", " + time(den) + "): its restore or baseline took longer than the whole call");
         }
         if (!numSteady || !denSteady) return refused("not at steady state");
-        double en = Double.isFinite(numErr) ? Math.abs(numErr) : 0, ed = Double.isFinite(denErr) ? Math.abs(denErr) : 0;
+        // no error estimate (a single measurement) is no interval: a figure without one would look exact
+        if (!Double.isFinite(numErr) || !Double.isFinite(denErr)) return refused("no error estimate for a time (one measurement)");
+        double en = Math.abs(numErr), ed = Math.abs(denErr);
         double lo = (num - en) / (den + ed), hi = den - ed > 0 ? (num + en) / (den - ed) : Double.POSITIVE_INFINITY;
         double value = num / den;
         if (!(lo > 0) || !Double.isFinite(hi)) return new Derived(Double.NaN, lo, hi, "its interval reaches 0 or has no upper end: the times are too noisy");

@@ -22,6 +22,7 @@ class DerivedTest {
         // nd4j AdamW: 386 +- 1220 ms: an interval with no upper end
         assertThat(Derived.overheadPercent(500e6, 100e6, true, 386e6, 1220e6, true).refusal()).contains("too noisy");
         assertThat(Derived.ratio(100, 1, true, 50, 1, false).refusal()).isEqualTo("not at steady state");
+        assertThat(Derived.ratio(100, Double.NaN, true, 50, 1, true).refusal()).startsWith("no error estimate"); // it looked exact
     }
 
     @Test
