@@ -142,42 +142,73 @@ class SmokeProfileIT {
         assertThat(rows.stream().skip(1).map(l -> l.split(",")[0])).doesNotHaveDuplicates().hasSize(12);
     }
 
+    static final String[] NORM_FILTER = {"--profile", "quick", "--no-sweep", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector",
+            "--sizes", "flat-4K", "--dtypes", "f64"};
+    // Warm-up 4 x 300 ms: with 2 x 200 ms the vector rows of a CI run were still 22-38% off their speed in most forks
+    // (so the steady-state check rightly called 3 of 6 injected-slowdown rows unreliable instead of slower)
+    static final String WARM_UP = "-wi 4 -w 300ms -i 3 -r 100ms";
+
+    /** One bench run of the six flat-4K norms (arrays and vector; naive, safe, fast-safe) with these JMH options. */
+    static void runNorms(Path root, Path dir, String jmh) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("bench"));
+        args.addAll(List.of(NORM_FILTER));
+        args.addAll(List.of("--out", dir.toString(), "--jmh", jmh));
+        Path log = root.resolve(dir.getFileName() + ".log");
+        Process p = start(log, args.toArray(String[]::new));
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+    }
+
     /**
-     * Regression detection end to end, on the same build: an A/A comparison of two runs must call at most
-     * two of six benchmarks slower (each has a 5% false-alarm chance by construction), and a variant that
-     * computes every norm twice must be called slower everywhere. The A and B sides are measured in
-     * alternating one-fork rounds (A B, B A, ...): run back to back, a 2-core machine's drift between two
-     * 3-minute runs (10-20% here once, every row in the same direction) is a real difference, not a false alarm.
+     * Regression detection end to end, every build: a variant that computes every norm twice (the benchmark's
+     * repeat parameter, which the grid leaves alone) must be called slower by compare, with exit code 1. Three
+     * forks a side keep it to about 2 minutes; the false-alarm side (A/A) runs in the heavy profile below.
      */
     @Test
-    void aaComparisonStaysQuietAndAnInjectedSlowdownIsCaught() throws Exception {
+    void anInjectedSlowdownIsCaughtEndToEnd() throws Exception {
         Path root = Path.of("target", "it-runs");
-        String[] filter = {"--profile", "quick", "--no-sweep", "--benchmarks", "NormBenchmark", "--backends", "arrays,vector",
-                "--sizes", "flat-4K", "--dtypes", "f64"};
+        Path base = root.resolve("slowdown-base"), slow = root.resolve("slowdown-slow");
+        for (Path dir : List.of(base, slow)) deleteRecursively(dir);
+        Files.createDirectories(root);
+        runNorms(root, base, "-f 3 " + WARM_UP);
+        runNorms(root, slow, "-f 3 " + WARM_UP + " -p repeat=2");
+        var injected = org.clipbench.compare.Compare.compare(List.of(base), List.of(slow),
+                new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat"), true));
+        List<org.clipbench.compare.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
+        assertThat(slowNorms).hasSize(6);
+        // a fork still speeding up makes its row unreliable, which is no missed regression; every row must show the 2x
+        assertThat(slowNorms).as(org.clipbench.compare.Compare.text(injected)).allMatch(r -> r.ratio() > 1.4
+                && (r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER || r.verdict() == org.clipbench.compare.Compare.Verdict.UNRELIABLE));
+        assertThat(slowNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count())
+                .as(org.clipbench.compare.Compare.text(injected)).isGreaterThanOrEqualTo(4);
+        Process cmp = start(root.resolve("slowdown-compare.log"), "compare", base.toString(), slow.toString(), "--ignore-params", "repeat");
+        assertThat(cmp.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(cmp.exitValue()).as("exit 1 on a regression").isEqualTo(1);
+    }
+
+    /**
+     * The false-alarm side, on the same build (heavy: 10 bench runs, about 5 minutes; mvn -B verify -Pheavy):
+     * an A/A comparison must call at most two of six benchmarks slower (each has a 5% false-alarm chance by
+     * construction). The A and B sides are measured in alternating one-fork rounds (A B, then B A, ...): run
+     * back to back, a 2-core machine's drift between two 3-minute runs (10-20% here once, every row in the
+     * same direction) is a real difference, not a false alarm.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("heavy")
+    void anAaComparisonStaysQuiet() throws Exception {
+        Path root = Path.of("target", "it-runs");
         // one fork per round, five rounds per side: forks, not iterations, are the samples (one fork's iterations share its JIT and layout).
-        // Warm-up 4 x 300 ms: with 2 x 200 ms the vector rows of a CI run were still 22-38% off their speed in most forks
-        // (so the steady-state check rightly called 3 of 6 injected-slowdown rows unreliable instead of slower)
-        String warmUp = "-wi 4 -w 300ms -i 3 -r 100ms";
-        String oneFork = "-f 1 " + warmUp;
         int rounds = 5;
         List<Path> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
         for (int i = 1; i <= rounds; i++) {
             a.add(root.resolve("aa-a" + i));
             b.add(root.resolve("aa-b" + i));
         }
-        Path slow = root.resolve("aa-slow");
         List<Path> order = new java.util.ArrayList<>();
         for (int i = 0; i < rounds; i++) order.addAll(i % 2 == 0 ? List.of(a.get(i), b.get(i)) : List.of(b.get(i), a.get(i)));
-        order.add(slow);
         for (Path dir : order) deleteRecursively(dir);
-        for (Path dir : order) {
-            List<String> args = new java.util.ArrayList<>(List.of("bench"));
-            args.addAll(List.of(filter));
-            args.addAll(List.of("--out", dir.toString(), "--jmh", dir == slow ? "-f 5 " + warmUp + " -p repeat=2" : oneFork));
-            Process p = start(root.resolve(dir.getFileName() + ".log"), args.toArray(String[]::new));
-            assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).as(Files.readString(root.resolve(dir.getFileName() + ".log"))).isZero();
-        }
+        Files.createDirectories(root);
+        for (Path dir : order) runNorms(root, dir, "-f 1 " + WARM_UP);
         // the runs also hold their roofline (STREAM copy and read at flat-4K): the comparison of interest is the 6 norms
         var aa = org.clipbench.compare.Compare.compare(a, b, org.clipbench.compare.Compare.Settings.defaults());
         List<org.clipbench.compare.Compare.Row> aaNorms = aa.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
@@ -186,21 +217,6 @@ class SmokeProfileIT {
         assertThat(aaNorms).hasSize(6);
         assertThat(aaNorms).allMatch(org.clipbench.compare.Compare.Row::forkLevel);
         assertThat(falseAlarms).as(org.clipbench.compare.Compare.text(aa)).isLessThanOrEqualTo(2);
-
-        var injected = org.clipbench.compare.Compare.compare(a, List.of(slow),
-                new org.clipbench.compare.Compare.Settings(0.05, 0.05, 2000, 1, List.of("repeat"), true));
-        List<org.clipbench.compare.Compare.Row> slowNorms = injected.rows().stream().filter(r -> r.key().startsWith("NormBenchmark")).toList();
-        assertThat(slowNorms).hasSize(6);
-        // this test's short warm-up can leave a fork still speeding up: the steady-state check then calls that row
-        // unreliable, which is no missed regression; every row must still show the 2x and at least 4 of 6 be called slower
-        // (a run on the 2-core machine had 2 rows still falling in their forks: 4 slower + 2 unreliable, no row missed)
-        assertThat(slowNorms).as(org.clipbench.compare.Compare.text(injected)).allMatch(r -> r.ratio() > 1.4
-                && (r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER || r.verdict() == org.clipbench.compare.Compare.Verdict.UNRELIABLE));
-        assertThat(slowNorms.stream().filter(r -> r.verdict() == org.clipbench.compare.Compare.Verdict.SLOWER).count())
-                .as(org.clipbench.compare.Compare.text(injected)).isGreaterThanOrEqualTo(4);
-        Process cmp = start(root.resolve("aa-compare.log"), "compare", a.get(0).toString(), slow.toString(), "--ignore-params", "repeat");
-        assertThat(cmp.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(cmp.exitValue()).as("exit 1 on a regression").isEqualTo(1);
     }
 
     static int finished(Path jmh) throws Exception {
