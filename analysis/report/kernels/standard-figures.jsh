@@ -118,6 +118,7 @@ Figure threadScaling(Table clip, Table bandwidth) {
 
 /** Each safe norm's time over its baseline's, per backend, dtype and size (ordinary values), with the interval from both ends. */
 Figure normOverhead(Table o) {
+    o = o.where(o.doubleColumn("x_baseline").isNotMissing()); // refused ratios (column "refused" says why) are no findings
     Table ord = o.where(o.stringColumn("values").isEqualTo("ordinary"));
     if (ord.rowCount() == 0) ord = o;
     Table keyed = ord.copy();
@@ -129,8 +130,8 @@ Figure normOverhead(Table o) {
     List<String> cases = Plots.sorted(keyed, "case");
     Figure f = Figure.dots("safe-norm-overhead", cases)
             .title("Cost of an overflow-safe L2 norm").axes("backend, dtype, size", "time / naive (or library) norm")
-            .caption("1.0 = as fast as the plain sum of squares; ordinary values. Whiskers: from the ends of both JMH 99.9% "
-                    + "intervals (the norm's and its baseline's), so at least as wide as the ratio's own.");
+            .caption("1.0 = as fast as the plain sum of squares; ordinary values. Whiskers: from the ends of both 95% "
+                    + "intervals (the norm's and its baseline's), so at least as wide as the ratio's own; ratios the report refused are not drawn.");
     Plots.addMedianEstimates(f, keyed.copy().addColumns(keyed.doubleColumn("x_lower").copy().setName("x_baseline_lower"),
             keyed.doubleColumn("x_upper").copy().setName("x_baseline_upper")), "kind", "case", cases, "x_baseline");
     Plots.markUnsteady(f, ord, null, null);

@@ -21,9 +21,10 @@ import tech.tablesaw.api.Table;
  * clipping (the clip alone: restore subtracted on small data, untimed on large). Efficiency comes from a
  * traffic model: each rule states the passes over memory a call makes ({@link MemoryTraffic}), so a
  * call moves passes x elements x dtype bytes. {@code eff_gbps} divides those bytes by the time the row
- * reports for the call (the net time of a clip); {@code achievable_ns} is the time
- * the same bytes take at the STREAM copy bandwidth of the same data size and thread count from the
- * same run, and {@code pct_achievable} = achievable_ns / net_ns: 100% is a kernel at the memory limit.
+ * reports for the call (the net time of a clip); {@code achievable_ns} is the memory limit of the
+ * call's passes ({@link MemoryLimit}: read and in-place passes at the rates of the same data size, dtype
+ * and thread count from the same run), and {@code pct_achievable} = achievable_ns / net_ns: 100% is a
+ * kernel at the memory limit; a row above it by more than 5% carries a flag saying why.
  */
 public final class KernelSummary {
     private KernelSummary() {
@@ -44,16 +45,16 @@ public final class KernelSummary {
         }
         Table t = withDerived(jmh);
         Table bw = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.BANDWIDTH));
-        // GB/s of a copy hardly depends on the element type, so one dtype serves both
-        Table copy = rates(bw);
+        MemoryLimit limit = MemoryLimit.of(bw);
 
         Table bandwidth = bw.selectColumns("data", "dtype", "threads", "method", "gbps");
         bandwidth = bandwidth.sortOn("dtype", "threads", "method");
 
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.NORM));
         norms = withTraffic(norms, "score", r -> new MemoryTraffic(1, 0, 0)); // a norm reads the data once
-        norms = joinCopy(norms, copy).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error",
+        norms = withLimit(norms, limit).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error", "samples",
                 "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady");
+        norms = withFlags(norms, "score");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
@@ -70,9 +71,10 @@ public final class KernelSummary {
             clipping = withRestoreSteadiness(clipping);
             Table c = clipping;
             clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
-            clipping = joinCopy(clipping, copy).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
+            clipping = withLimit(clipping, limit).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
                     "threads", "score", "error", "median", "samples", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
                     "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
+            clipping = withFlags(clipping, "net_ns");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
@@ -147,45 +149,66 @@ public final class KernelSummary {
     /** x_arrays: the arrays backend's net time over this row's, same strategy, dtype, data, layout, regime and threads. */
     static Table withSpeedupOverArrays(Table clipping) {
         Table arrays = clipping.where(clipping.stringColumn("backend").isEqualTo("arrays"))
-                .selectColumns("strategy", "dtype", "data", "layout", "regime", "threads", "net_ns");
+                .selectColumns("strategy", "dtype", "data", "layout", "regime", "threads", "net_ns", "net_error", "samples", "steady");
         arrays.column("net_ns").setName("arrays_net_ns");
+        arrays.column("net_error").setName("arrays_net_error");
+        arrays.column("samples").setName("arrays_samples");
+        arrays.column("steady").setName("arrays_steady");
         Table j = clipping.joinOn("strategy", "dtype", "data", "layout", "regime", "threads").leftOuter(arrays);
-        j.addColumns(j.doubleColumn("arrays_net_ns").divide(j.doubleColumn("net_ns")).setName("x_arrays"));
-        j.removeColumns("arrays_net_ns");
+        DoubleColumn x = DoubleColumn.create("x_arrays"), lo = DoubleColumn.create("x_arrays_lower"), hi = DoubleColumn.create("x_arrays_upper");
+        for (int r = 0; r < j.rowCount(); r++) {
+            if (j.doubleColumn("arrays_net_ns").isMissing(r)) {
+                x.appendMissing();
+                lo.appendMissing();
+                hi.appendMissing();
+                continue;
+            }
+            // the arrays backend's net time over this row's: shown only when Derived vouches for it (both positive, steady, a narrow interval)
+            Derived d = Derived.ratio(j.doubleColumn("arrays_net_ns").getDouble(r),
+                    Derived.halfWidth95(j.doubleColumn("arrays_net_error").getDouble(r), j.intColumn("arrays_samples").get(r)),
+                    j.stringColumn("arrays_steady").get(r).equals("yes"), j.doubleColumn("net_ns").getDouble(r),
+                    Derived.halfWidth95(j.doubleColumn("net_error").getDouble(r), j.intColumn("samples").get(r)), j.stringColumn("steady").get(r).equals("yes"));
+            x.append(d.value());
+            lo.append(d.shown() ? d.lower() : Double.NaN);
+            hi.append(d.shown() ? d.upper() : Double.NaN);
+        }
+        j.addColumns(x, lo, hi);
+        j.removeColumns("arrays_net_ns", "arrays_net_error", "arrays_samples", "arrays_steady");
         return j;
     }
 
-    /** Time of each safe kind relative to the naive (or library) norm of the same backend, data and size. */
+    /**
+     * Time of each safe kind relative to the naive (or library) norm of the same backend, data and size, with its 95%
+     * interval; refused (empty, the reason in "refused") when Derived will not vouch for it.
+     */
     static Table overhead(Table norms) {
         if (norms.rowCount() == 0) return norms;
         Table base = norms.where(norms.stringColumn("kind").isIn("naive"));
         Table lib = norms.where(norms.stringColumn("kind").isIn("library"));
         // backends measured without "naive" (EJML, Commons Math, ND4J in the quick profile) compare to their library norm
         Table libOnly = lib.where(lib.stringColumn("backend").isNotIn(base.stringColumn("backend").unique().asList()));
-        base = base.append(libOnly).selectColumns("backend", "dtype", "data", "values", "threads", "ns_op", "error");
+        base = base.append(libOnly).selectColumns("backend", "dtype", "data", "values", "threads", "ns_op", "error", "samples", "steady");
         base.column("ns_op").setName("baseline_ns");
         base.column("error").setName("baseline_error");
+        base.column("samples").setName("baseline_samples");
+        base.column("steady").setName("baseline_steady");
         Table j = norms.where(norms.stringColumn("kind").isIn("safe", "fast-safe"))
                 .joinOn("backend", "dtype", "data", "values", "threads").inner(base);
-        DoubleColumn ratio = j.doubleColumn("ns_op").divide(j.doubleColumn("baseline_ns")).setName("x_baseline");
-        j.addColumns(ratio);
-        // the ratio's interval from the ends of both JMH intervals: conservative, and needs no model of their joint error
-        // (a time is not negative: a JMH interval reaching below 0 gives a lower bound of 0)
-        DoubleColumn lower = j.doubleColumn("ns_op").subtract(j.doubleColumn("error")).divide(j.doubleColumn("baseline_ns").add(j.doubleColumn("baseline_error")));
-        j.addColumns(lower.map(v -> Math.max(0, v)).setName("x_lower"), upperRatio(j));
-        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline", "x_lower", "x_upper", "steady")
-                .sortOn("data", "dtype", "backend", "values", "kind");
-    }
-
-    /** The ratio's upper bound; unbounded (infinite) when the baseline's interval reaches down to 0. */
-    private static DoubleColumn upperRatio(Table j) {
-        DoubleColumn upper = DoubleColumn.create("x_upper");
+        DoubleColumn x = DoubleColumn.create("x_baseline"), lo = DoubleColumn.create("x_lower"), hi = DoubleColumn.create("x_upper");
+        StringColumn refused = StringColumn.create("refused");
         for (int r = 0; r < j.rowCount(); r++) {
-            double denominator = j.doubleColumn("baseline_ns").getDouble(r) - j.doubleColumn("baseline_error").getDouble(r);
-            double numerator = j.doubleColumn("ns_op").getDouble(r) + j.doubleColumn("error").getDouble(r);
-            upper.append(denominator > 0 ? numerator / denominator : Double.POSITIVE_INFINITY);
+            Derived d = Derived.ratio(j.doubleColumn("ns_op").getDouble(r), Derived.halfWidth95(j.doubleColumn("error").getDouble(r), j.intColumn("samples").get(r)),
+                    j.stringColumn("steady").get(r).equals("yes"), j.doubleColumn("baseline_ns").getDouble(r),
+                    Derived.halfWidth95(j.doubleColumn("baseline_error").getDouble(r), j.intColumn("baseline_samples").get(r)),
+                    j.stringColumn("baseline_steady").get(r).equals("yes"));
+            x.append(d.value());
+            lo.append(d.shown() ? d.lower() : Double.NaN);
+            hi.append(d.shown() ? d.upper() : Double.NaN);
+            refused.append(d.shown() ? "" : d.refusal());
         }
-        return upper;
+        j.addColumns(x, lo, hi, refused);
+        return j.selectColumns("backend", "dtype", "data", "values", "kind", "ns_op", "baseline_ns", "x_baseline", "x_lower", "x_upper", "refused", "steady")
+                .sortOn("data", "dtype", "backend", "values", "kind");
     }
 
     /**
@@ -252,13 +275,42 @@ public final class KernelSummary {
         return out;
     }
 
-    /** Clipping rows whose net time is shorter than the memory model allows (by more than 10%). */
-    static List<String> belowTheModel(Table clipping) {
+    /** A row at more than this % of its memory limit needs a stated reason (its flag). */
+    public static final double LIMIT_PCT = 105;
+
+    /**
+     * The column "flag": why a row's derived figures must not be read as findings, empty when they can. A time at or
+     * below 0 (a restore measured apart that took longer than the call), or a row faster than the memory limit of its
+     * passes by more than 5%: a net time that is the difference of two measurements, or a kernel and the limit's
+     * primitives measured in different forks, where the memory system differed.
+     */
+    static Table withFlags(Table t, String timeColumn) {
+        StringColumn flag = StringColumn.create("flag");
+        for (int r = 0; r < t.rowCount(); r++) {
+            double ns = t.doubleColumn(timeColumn).getDouble(r), pct = t.doubleColumn("pct_achievable").getDouble(r);
+            boolean subtracted = t.columnNames().contains("restore") && t.stringColumn("restore").get(r).equals("subtracted");
+            if (!(ns > 0)) {
+                flag.append("no time: the restore measured alone took as long as the whole call");
+            } else if (pct > LIMIT_PCT) {
+                flag.append(String.format(java.util.Locale.ROOT, "above the memory limit (%.0f%%): ", pct) + (subtracted
+                        ? "its net time is the call minus a restore measured apart, most of the call"
+                        : "the limit's read and in-place passes ran slower in their own forks than this kernel's passes in its fork"));
+            } else {
+                flag.append("");
+            }
+        }
+        Table out = t.copy();
+        out.addColumns(flag);
+        return out;
+    }
+
+    /** Rows whose flag says why their figures are not findings: "row: flag". */
+    static List<String> flagged(Table t) {
         List<String> out = new ArrayList<>();
-        if (clipping.rowCount() == 0) return out;
-        for (int r = 0; r < clipping.rowCount(); r++) {
-            double pct = clipping.doubleColumn("pct_achievable").getDouble(r);
-            if (pct > 110) out.add(String.format(java.util.Locale.ROOT, "%s: %.0f%%", describeRow(clipping, r), pct));
+        if (!t.columnNames().contains("flag")) return out;
+        for (int r = 0; r < t.rowCount(); r++) {
+            String f = t.stringColumn("flag").get(r);
+            if (!f.isEmpty()) out.add(describeRow(t, r) + ": " + f);
         }
         return out;
     }
@@ -282,27 +334,6 @@ public final class KernelSummary {
 
     private static MemoryTraffic times(MemoryTraffic t, double k) {
         return t == null ? null : new MemoryTraffic(k * t.gradientReads(), k * t.gradientWrites(), k * t.parameterReads());
-    }
-
-    /**
-     * The memory rates of the same run per data set and thread count: copy_gbps and read_gbps (STREAM
-     * convention), and write_ns_per_byte, what a copy spends per byte beyond reading it
-     * (2 / copy - 1 / read), i.e. the cost of writing including the write-allocate read.
-     */
-    static Table rates(Table bw) {
-        Table copy = bw.where(bw.stringColumn("method").isEqualTo("copy")).selectColumns("data", "threads", "gbps");
-        copy.column("gbps").setName("copy_gbps");
-        Table read = bw.where(bw.stringColumn("method").isEqualTo("read")).selectColumns("data", "threads", "gbps");
-        read.column("gbps").setName("read_gbps");
-        Table j = copy.joinOn("data", "threads").leftOuter(read);
-        DoubleColumn write = DoubleColumn.create("write_ns_per_byte");
-        for (int r = 0; r < j.rowCount(); r++) {
-            double c = j.doubleColumn("copy_gbps").getDouble(r), rd = j.doubleColumn("read_gbps").getDouble(r);
-            double w = 2 / c - 1 / rd;
-            // without a read rate (or a noisy one), every byte is costed at the copy rate
-            write.append(Double.isFinite(w) && w > 0 ? w : 1 / c);
-        }
-        return j.addColumns(write);
     }
 
     /**
@@ -333,23 +364,22 @@ public final class KernelSummary {
     }
 
     /**
-     * achievable_ns: the read bytes at the same run's STREAM read rate plus the written bytes at what a
-     * copy spends per written byte (same data size and threads); pct_achievable = achievable / timed ns.
+     * achievable_ns: the memory limit of the row's passes ({@link MemoryLimit}: read and in-place passes at the
+     * same run's rates for the same data set, dtype and threads, later passes credited with what the cache can
+     * hold); pct_achievable = achievable / timed ns, 100% is a kernel at the limit.
      */
-    private static Table joinCopy(Table t, Table rates) {
-        if (t.rowCount() == 0) {
-            t.addColumns(DoubleColumn.create("achievable_ns"), DoubleColumn.create("pct_achievable"));
-            return t;
-        }
-        Table j = t.joinOn("data", "threads").leftOuter(rates);
+    private static Table withLimit(Table t, MemoryLimit limit) {
         DoubleColumn achievable = DoubleColumn.create("achievable_ns");
-        for (int r = 0; r < j.rowCount(); r++) {
-            double read = j.doubleColumn("read_gbps").getDouble(r);
-            double readNs = j.doubleColumn("read_bytes").getDouble(r) / (Double.isFinite(read) ? read : j.doubleColumn("copy_gbps").getDouble(r));
-            achievable.append(readNs + j.doubleColumn("write_bytes").getDouble(r) * j.doubleColumn("write_ns_per_byte").getDouble(r));
+        for (int r = 0; r < t.rowCount(); r++) {
+            double unit = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
+            MemoryTraffic m = new MemoryTraffic(t.doubleColumn("read_bytes").getDouble(r) / unit, t.doubleColumn("write_bytes").getDouble(r) / unit, 0);
+            boolean known = Double.isFinite(m.gradientReads()) && Double.isFinite(m.gradientWrites());
+            achievable.append(known ? limit.ns(t.stringColumn("data").get(r), t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r), unit, m)
+                    : Double.NaN);
         }
-        j.addColumns(achievable, achievable.divide(j.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"));
-        return j;
+        Table out = t.copy();
+        out.addColumns(achievable, achievable.divide(out.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"));
+        return out;
     }
 
     /**
@@ -405,14 +435,14 @@ public final class KernelSummary {
             unsteady.forEach(u -> sb.append("- ").append(u).append('\n'));
             parts.add(sb.toString());
         }
-        List<String> below = belowTheModel(s.clipping());
-        if (!below.isEmpty()) {
+        List<String> flagged = new ArrayList<>(flagged(s.norms()));
+        flagged.addAll(flagged(s.clipping()));
+        if (!flagged.isEmpty()) {
             StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
-                    "**Net time below the memory model**: %d clipping rows took less than their bytes need at this run's memory "
-                    + "rates (pct_achievable over 110%%). Where the restore was subtracted (column `restore`), the net time carries the "
-                    + "error of a separately measured restore that is most of the call: read those as \"about as fast as the restore\". "
-                    + "Where it ran untimed, a later pass of the call found part of the data still in cache from an earlier one, which single-pass STREAM rates do not model (on this kind of machine a large L3 holds much of a 16M-element set).%n", below.size()));
-            below.forEach(u -> sb.append("- ").append(u).append('\n'));
+                    "**Flagged rows**: %d kernel rows carry a flag (column `flag`): their time is not positive, or they ran faster than "
+                    + "the memory limit of their passes (pct_achievable over %.0f%%), which the limit's own measurements contradict; "
+                    + "read their GB/s and %% of the limit as unexplained, not as findings.%n", flagged.size(), LIMIT_PCT));
+            flagged.forEach(u -> sb.append("- ").append(u).append('\n'));
             parts.add(sb.toString());
         }
         if (s.bandwidth().rowCount() > 0) {

@@ -18,7 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The memory-system reference, measured in the same run as the kernels: STREAM's copy (b = a), scale
  * (b = s a) and triad (a = b + s c) on Java arrays of the same sizes, 1 or 2 threads. Bytes moved per
  * op are 2N, 2N and 3N elements (STREAM's convention: write-allocate traffic not counted). The loops
- * have no reductions, so C2 vectorises them: this is the best a JVM kernel can stream.
+ * have no reductions, so C2 vectorises them: this is the best a JVM kernel can stream. Besides them, the
+ * two passes an in-place clip is made of: {@link #read} (a reduction) and {@link #scaleInPlace} (a = s a,
+ * 2N elements, with no write-allocate since every written line was just read); the report's limit for a
+ * clip is built from these two.
  */
 // warm-up this benchmark needs (profiles scale it): STREAM loops: compiled within the first iteration
 @Warmup(iterations = 3, time = 300, timeUnit = TimeUnit.MILLISECONDS)
@@ -79,6 +82,20 @@ public class BandwidthBenchmark {
         else split((f, t) -> System.arraycopy(fa, f, fb, f, t - f));
         return a != null ? b : fb;
     }
+
+    /**
+     * a = s a in place, alternating s = 0.5 and 2 so that the values stay exact and never reach the subnormal
+     * range (a slow path on x86), and the factor is not a constant C2 could fold.
+     */
+    @Benchmark
+    public Object scaleInPlace() {
+        double q = (halve = !halve) ? 0.5 : 2.0;
+        if (a != null) split((f, t) -> { for (int i = f; i < t; i++) a[i] *= q; });
+        else split((f, t) -> { float fq = (float) q; for (int i = f; i < t; i++) fa[i] *= fq; });
+        return a != null ? a : fa;
+    }
+
+    private boolean halve;
 
     @Benchmark
     public Object scale() {

@@ -137,10 +137,13 @@ public final class Grid {
     }
 
     /**
-     * The memory-rate rows (STREAM copy and read) of every data size and thread count a kept measurement
+     * The memory-rate rows (copy, read, in-place scale) of every data size and thread count a kept measurement
      * uses stay in the grid whatever the dtype, backend or benchmark filters say: the report's roofline
      * must come from the same run.
      */
+    /** The bandwidth methods the report's memory limit is priced with (analysis.MemoryLimit). */
+    static final List<String> ROOFLINE_METHODS = List.of("copy", "read", "scaleInPlace");
+
     private static void keepTheRoofline(Map<String, Combo> kept, java.util.Collection<Combo> runnable, Filters filters) {
         java.util.Set<String> used = new java.util.HashSet<>();
         for (Combo c : kept.values()) {
@@ -149,7 +152,7 @@ public final class Grid {
             if (data != null) used.add(data + "|" + c.params().getOrDefault("threads", "1"));
         }
         for (Combo c : runnable) {
-            if (!c.benchmark().equals(Benchmarks.BANDWIDTH) || !List.of("copy", "read").contains(c.params().getOrDefault("method", "copy"))) continue;
+            if (!c.benchmark().equals(Benchmarks.BANDWIDTH) || !ROOFLINE_METHODS.contains(c.params().getOrDefault("method", "copy"))) continue;
             if (used.contains(c.params().get("data") + "|" + c.params().get("threads"))) kept.putIfAbsent(c.id(), c);
         }
     }

@@ -1,0 +1,70 @@
+package org.clipbench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every refused figure of a report in one list: summary.md shows a figure it will not vouch for as
+ * "— (why)" in its table (analysis.Derived); this collects those cells, each with its table, row and
+ * column, so that a reader sees at once what the run could not say.
+ */
+final class RefusedCells {
+    private RefusedCells() {
+    }
+
+    static final String MARK = "— (";
+
+    /** One line per refused cell of the Markdown tables in md: "table: row: column: why". */
+    static List<String> in(String md) {
+        List<String> out = new ArrayList<>();
+        String title = "";
+        List<String> header = List.of();
+        boolean inTable = false;
+        for (String line : md.split("\n")) {
+            if (line.startsWith("#")) title = line.replaceFirst("^#+\\s*", "");
+            if (!line.startsWith("|")) {
+                inTable = false;
+                continue;
+            }
+            List<String> cells = cells(line);
+            if (!inTable) {
+                header = cells;
+                inTable = true;
+                continue;
+            }
+            if (cells.stream().allMatch(c -> c.matches(":?-+:?"))) continue; // the alignment row
+            for (int i = 0; i < cells.size(); i++) {
+                String c = cells.get(i);
+                if (!c.startsWith(MARK)) continue;
+                String why = c.substring(MARK.length(), c.endsWith(")") ? c.length() - 1 : c.length());
+                String column = i < header.size() ? header.get(i) : "column " + (i + 1);
+                out.add(title + ": " + rowLabel(cells) + ": " + column + ": " + why);
+            }
+        }
+        return out;
+    }
+
+    /** The row's identifying cells: its first three that are not refusals. */
+    private static String rowLabel(List<String> cells) {
+        return String.join(" ", cells.stream().limit(3).filter(c -> !c.startsWith(MARK)).toList());
+    }
+
+    private static List<String> cells(String line) {
+        String inner = line.strip();
+        inner = inner.substring(1, inner.endsWith("|") && inner.length() > 1 ? inner.length() - 1 : inner.length());
+        List<String> out = new ArrayList<>();
+        for (String c : inner.split("(?<!\\\\)\\|", -1)) out.add(c.strip());
+        return out;
+    }
+
+    /** The section summary.md ends with: every refused cell, or that there was none. */
+    static String section(String md) {
+        List<String> refused = in(md);
+        StringBuilder sb = new StringBuilder("## Refused figures\n\n");
+        if (refused.isEmpty()) return sb.append("None: every derived figure in this report is shown with its interval.\n\n").toString();
+        sb.append(refused.size()).append(" figures are shown as \"—\" with the reason (analysis.Derived): a time at or below 0, a result not at "
+                + "steady state, or an interval too wide to vouch for.\n\n");
+        refused.forEach(r -> sb.append("- ").append(r).append('\n'));
+        return sb.append('\n').toString();
+    }
+}

@@ -1,0 +1,91 @@
+package org.clipbench.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.clipbench.strategy.MemoryTraffic;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/** The limit of a call from the run's read and in-place rates, with exact values. */
+class MemoryLimitTest {
+
+    static final double N4M = 4_194_304, N16M = 16_777_216;
+
+    /** Bandwidth rows: data, dtype, threads, method, gbps, elements, element_bytes. */
+    static Table bandwidth(Object[]... rows) {
+        Table t = Table.create("bw", StringColumn.create("data"), StringColumn.create("dtype"), StringColumn.create("threads"),
+                StringColumn.create("method"), DoubleColumn.create("gbps"), DoubleColumn.create("elements"), DoubleColumn.create("element_bytes"));
+        for (Object[] r : rows) {
+            t.stringColumn("data").append((String) r[0]);
+            t.stringColumn("dtype").append((String) r[1]);
+            t.stringColumn("threads").append("1");
+            t.stringColumn("method").append((String) r[2]);
+            t.doubleColumn("gbps").append((double) r[3]);
+            t.doubleColumn("elements").append((double) r[4]);
+            t.doubleColumn("element_bytes").append(((String) r[1]).equals("f32") ? 4.0 : 8.0);
+        }
+        return t;
+    }
+
+    static final MemoryTraffic GLOBAL_NORM = new MemoryTraffic(2, 1, 0), VALUE = new MemoryTraffic(1, 1, 0), NORM = new MemoryTraffic(1, 0, 0);
+
+    @Test
+    void aGlobalNormClipIsOneReadPassAndOneInPlacePass() {
+        // read 40 GB/s; in place 30 GB/s counting read + write: 64 MiB f32 take 1.678 ms to read, 4.474 ms in place
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f32", "read", 40.0, N16M},
+                new Object[] {"flat-16M", "f32", "scaleInPlace", 30.0, N16M}));
+        double bytes = N16M * 4;
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(bytes / 40 + 2 * bytes / 30, within(1e-6));
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, VALUE)).isCloseTo(2 * bytes / 30, within(1e-6));
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, NORM)).isCloseTo(bytes / 40, within(1e-6));
+        // no rate for another thread count: no limit, not a guess
+        assertThat(m.ns("flat-16M", "f32", "2", bytes, NORM)).isNaN();
+    }
+
+    @Test
+    void withoutAnInPlaceRateAWriteCostsWhatACopyAddsToARead() {
+        // copy 40 GB/s (STREAM counts read + write), read 60 GB/s: a written byte costs 2/40 - 1/60 ns
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f64", "copy", 40.0, N16M},
+                new Object[] {"flat-16M", "f64", "read", 60.0, N16M}));
+        double bytes = N16M * 8;
+        assertThat(m.ns("flat-16M", "f64", "1", bytes, GLOBAL_NORM)).isCloseTo(2 * bytes / 60 + bytes * (2 / 40.0 - 1 / 60.0), within(1e-6));
+    }
+
+    @Test
+    void theOtherDtypesRatesServeWhenTheRowsDtypeWasNotMeasured() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f64", "read", 50.0, N16M}));
+        assertThat(m.ns("flat-16M", "f32", "1", N16M * 4, NORM)).isCloseTo(N16M * 4 / 50, within(1e-6));
+    }
+
+    /**
+     * Beyond the cache, a later pass can find capacity / size of its bytes cached: 4M f32 (16 MiB) reads at 120
+     * GB/s, 3x the 16M set's 40 GB/s, so it is the cache; a 16M clip's in-place pass gets a quarter of its bytes
+     * at a third of the cost. A set below the knee gets no credit: its own rates are already cache rates.
+     */
+    @Test
+    void laterPassesBeyondTheCacheAreCreditedWithWhatTheCacheHolds() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-4M", "f32", "read", 120.0, N4M},
+                new Object[] {"flat-4M", "f32", "scaleInPlace", 90.0, N4M},
+                new Object[] {"flat-16M", "f32", "read", 40.0, N16M},
+                new Object[] {"flat-16M", "f32", "scaleInPlace", 30.0, N16M}));
+        double bytes = N16M * 4, inPlace = 2 * bytes / 30;
+        double expected = bytes / 40 + inPlace * 0.75 + inPlace * 0.25 * (40.0 / 120);
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(expected, within(1e-6));
+        assertThat(m.ns("flat-4M", "f32", "1", N4M * 4, GLOBAL_NORM)).isCloseTo(N4M * 4 / 120 + 2 * N4M * 4 / 90, within(1e-6));
+        // a lone pass has no later pass to credit
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, NORM)).isCloseTo(bytes / 40, within(1e-6));
+    }
+
+    /** Negative control: rates within 1.5x of each other are no knee, so nothing is credited. */
+    @Test
+    void ratesWithoutAKneeGiveNoCacheCredit() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-4M", "f32", "read", 55.0, N4M},
+                new Object[] {"flat-16M", "f32", "read", 40.0, N16M},
+                new Object[] {"flat-16M", "f32", "scaleInPlace", 30.0, N16M}));
+        double bytes = N16M * 4;
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(bytes / 40 + 2 * bytes / 30, within(1e-6));
+    }
+}
