@@ -94,22 +94,26 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
             if (d.rowCount() == 0) continue;
             List<String> cats = new ArrayList<>();
             double[] measured = new double[d.rowCount()], model = new double[d.rowCount()], readModel = new double[d.rowCount()];
+            double[] measuredLow = new double[d.rowCount()], measuredHigh = new double[d.rowCount()];
             for (int i = 0; i < d.rowCount(); i++) {
                 cats.add(d.getString(i, "optimizer") + " " + d.getString(i, "backend") + " " + d.getString(i, "dtype") + " "
                         + (d.getString(i, "threads").equals("1") ? "" : d.getString(i, "threads") + " threads ")
                         + d.getString(i, "strategy") + " " + d.getString(i, "fusion"));
                 measured[i] = d.doubleColumn("overhead_pct").getDouble(i);
+                String[] interval = d.getString(i, "overhead_95pct_interval").replaceAll("[\\[\\]]", "").split(",\\s*");
+                measuredLow[i] = Double.parseDouble(interval[0]);
+                measuredHigh[i] = Double.parseDouble(interval[1]);
                 model[i] = d.doubleColumn("model_overhead_pct").getDouble(i);
                 readModel[i] = d.doubleColumn("read_model_overhead_pct").getDouble(i);
             }
             ScriptOutput.figure(Figure.dots("optimizer-step-overhead-" + Plots.slug(g), cats)
                     .title(g + ": clipping overhead in the optimizer step, separate and fused")
                     .axes("optimizer, backend, dtype, clip, fusion", "% of the step without clipping")
-                    .estimates("measured", measured, measured, measured).estimates("traffic model", model, model, model)
+                    .estimates("measured", measured, measuredLow, measuredHigh).estimates("traffic model", model, model, model)
                     .estimates("read passes at measured bandwidth", readModel, readModel, readModel)
-                    .caption("Measured: median step time with the clip over the step without it, minus 1; rows refused in the table "
+                    .caption("Measured (black, with its 95% interval): median step time with the clip over the step without it, minus 1; rows refused in the table "
                             + "(a time not steady, an interval unbounded or wider than 2x, or faster than no clip beyond noise) are left out. Traffic model: the clip's extra "
-                            + "passes over the gradient divided by the step's own passes (SGD 3, Adam 7). Read passes: the clip's extra passes "
+                            + "passes over the gradient divided by the step's own passes (SGD 3, Adam 7) (grey). Read passes (orange): the clip's extra passes "
                             + "priced at the read bandwidth measured in the same run (BandwidthBenchmark.read), over the step's time."));
         }
     }

@@ -40,13 +40,17 @@ public final class Palette {
             new Color(0xE69F00), new Color(0x56B4E9), new Color(0x882D17), new Color(0x8DB600), new Color(0x604E97), new Color(0xBE0032),
             new Color(0x2B3D26), new Color(0xF38400));
 
+    /** Series that are roles in a figure, not things measured: a measurement in black, models in grey and orange. */
+    private static final Map<String, Color> ROLES = Map.of("measured", Color.BLACK, "traffic model", new Color(0x999999),
+            "read passes at measured bandwidth", new Color(0xE69F00));
+
     /** Shades for variants of one family: the family's own colour first. */
     private static final double[] SHADES = {0, -0.35, 0.35, -0.6};
 
     /** The colour of a series, from its name alone. */
     public static Color colorOf(String series) {
         String name = identity(series);
-        Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.get(name));
+        Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.getOrDefault(name, ROLES.get(name)));
         if (fixed != null) return fixed;
         String first = name.split(" ", 2)[0];
         if (BACKENDS.containsKey(first)) return BACKENDS.get(first); // "vector f32": a backend's series by dtype
@@ -63,7 +67,7 @@ public final class Palette {
         String name = identity(series);
         int colon = name.indexOf(':');
         String family = colon < 0 ? name.split(" ", 2)[0] : name.substring(0, colon);
-        return BACKENDS.containsKey(name) || NORM_KINDS.containsKey(name) || BACKENDS.containsKey(family) || STRATEGY_FAMILIES.containsKey(family);
+        return BACKENDS.containsKey(name) || NORM_KINDS.containsKey(name) || ROLES.containsKey(name) || BACKENDS.containsKey(family) || STRATEGY_FAMILIES.containsKey(family);
     }
 
     /** The part of a series name that names the thing: "global-norm:c=1 @ lr 0.1" is drawn as global-norm:c=1. */

@@ -63,6 +63,15 @@ class FigureStyleTest {
         assertThat(Math.abs(h1[0] - h2[0])).isLessThan(0.02f);
     }
 
+    /** Issue 29: the optimizer-step figure drew "measured" and "traffic model" in two hashed greens; a measurement and its models now differ. */
+    @Test
+    void aMeasurementAndItsModelsHaveDistinctFixedColours() {
+        List<String> roles = List.of("measured", "traffic model", "read passes at measured bandwidth");
+        assertThat(roles).allMatch(Palette::isFixed);
+        assertThat(roles.stream().map(Palette::colorOf).distinct()).hasSize(3);
+        assertThat(Palette.colorOf("measured")).isEqualTo(Color.BLACK);
+    }
+
     @Test
     void aCrowdedFigureBecomesSmallMultiplesWithSharedAxes() {
         Figure f = Figure.line("zclip-stability-loss").axes("step", "loss");
