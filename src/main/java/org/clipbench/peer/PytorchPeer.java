@@ -146,24 +146,49 @@ public final class PytorchPeer {
         try (InputStream in = PytorchPeer.class.getResourceAsStream("/peers/pytorch_peer.py")) {
             AtomicFiles.write(script, in.readAllBytes());
         }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("settings", Map.of("warmup_iterations", s.warmupIterations(), "warmup_ms", s.warmupMillis(),
-                "iterations", s.measurementIterations(), "iteration_ms", s.measurementMillis()));
-        request.put("cases", cases);
-        Path requestFile = work.resolve("pytorch-request.json");
-        AtomicFiles.write(requestFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(request));
-        Path tmp = work.resolve("pytorch-peer.json");
+        Map<String, Object> settings = Map.of("warmup_iterations", s.warmupIterations(), "warmup_ms", s.warmupMillis(),
+                "iterations", s.measurementIterations(), "iteration_ms", s.measurementMillis());
+        AtomicFiles.write(work.resolve("pytorch-request.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("settings", settings, "cases", cases)));
         Path log = Files.createDirectories(dir.resolve("logs")).resolve("pytorch-peer.log");
-        out.printf("pytorch peer (%s, torch %s): %d cases%n", probe.interpreter(), probe.version(), cases.size());
-        ProcessBuilder pb = new ProcessBuilder(probe.interpreter(), script.toString(), requestFile.toString(), tmp.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("OMP_NUM_THREADS"); // each case sets torch's threads itself
-        Process p = pb.start();
-        if (p.waitFor() != 0) return "the peer script failed (exit " + p.exitValue() + "); see " + dir.relativize(log);
+        Files.deleteIfExists(log);
+        out.printf("pytorch peer (%s, torch %s): %d cases, one interpreter each%n", probe.interpreter(), probe.version(), cases.size());
+        com.fasterxml.jackson.databind.node.ArrayNode rows = JSON.createArrayNode();
+        for (int i = 0; i < cases.size(); i++) {
+            String why = runCase(probe, script, work, cases.get(i), settings, log, rows);
+            if (why != null) return why + "; see " + dir.relativize(log);
+        }
+        Path tmp = work.resolve("pytorch-peer.json");
+        AtomicFiles.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows));
         String why = BenchRunner.invalidResult(tmp);
         if (why != null) return "the peer wrote no usable results (" + why + "); see " + dir.relativize(log);
         Files.createDirectories(result.getParent());
         AtomicFiles.move(tmp, result);
+        return null;
+    }
+
+    /**
+     * One case in its own interpreter, as JMH gives each combination its own JVM: one process that ran every case
+     * changed torch's thread count between cases, and its 2-thread rows went wild on a 2-core VM (a 64K restore of
+     * 7.9 ms, gpt2-small 9x slower on 2 threads than on 1). OpenMP's team is sized once, from OMP_NUM_THREADS,
+     * before torch starts. Appends the case's row to rows; returns why it failed, or null.
+     */
+    private static String runCase(Probe probe, Path script, Path work, Map<String, Object> c, Map<String, Object> settings, Path log,
+                                  com.fasterxml.jackson.databind.node.ArrayNode rows) throws IOException, InterruptedException {
+        Path request = work.resolve("pytorch-case.json"), caseOut = work.resolve("pytorch-case-result.json");
+        AtomicFiles.write(request, JSON.writeValueAsBytes(Map.of("settings", settings, "cases", List.of(c))));
+        Files.deleteIfExists(caseOut);
+        ProcessBuilder pb = new ProcessBuilder(probe.interpreter(), script.toString(), request.toString(), caseOut.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        @SuppressWarnings("unchecked")
+        String threads = ((Map<String, String>) c.get("params")).getOrDefault("threads", "1");
+        pb.environment().put("OMP_NUM_THREADS", threads);
+        Process p = pb.start();
+        if (p.waitFor() != 0) return "the peer script failed (exit " + p.exitValue() + ") on " + c.get("benchmark") + " " + c.get("params");
+        if (BenchRunner.invalidResult(caseOut) != null) return "the peer wrote no usable result for " + c.get("benchmark") + " " + c.get("params");
+        rows.addAll((com.fasterxml.jackson.databind.node.ArrayNode) JSON.readTree(caseOut.toFile()));
+        Files.delete(caseOut);
+        Files.deleteIfExists(caseOut.resolveSibling(caseOut.getFileName() + ".info"));
         return null;
     }
 
