@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchRunnerTest {
     @Test
     void restoreBenchmarkAloneSelectsTheRestoresOfTheProfile() {
-        Grid g = Grid.build(Profile.quick(), new Filters(List.of("vector"), null, List.of("flat-4K"), List.of("f64"), null,
+        Grid g = Grid.build(Profile.quick(), new Filters(List.of("vector"), null, List.of("flat-4K"), List.of("f32"), null,
                 List.of("RestoreBenchmark")).validate());
         assertThat(g.combos()).isNotEmpty().allSatisfy(c -> assertThat(c.benchmark()).isIn("RestoreBenchmark", "BandwidthBenchmark"));
         assertThat(g.combos()).anySatisfy(c -> assertThat(c.benchmark()).isEqualTo("RestoreBenchmark"));
