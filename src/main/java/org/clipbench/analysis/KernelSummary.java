@@ -52,9 +52,8 @@ public final class KernelSummary {
 
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.NORM));
         norms = withTraffic(norms, "score", r -> new MemoryTraffic(1, 0, 0)); // a norm reads the data once
-        norms = withLimit(norms, limit).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score", "error", "samples",
-                "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady");
-        norms = withFlags(norms, "score");
+        norms = withFlags(withLimit(norms, limit), "score", limit).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score",
+                "error", "samples", "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady", "flag");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
@@ -71,10 +70,9 @@ public final class KernelSummary {
             clipping = withRestoreSteadiness(clipping);
             Table c = clipping;
             clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
-            clipping = withLimit(clipping, limit).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
+            clipping = withFlags(withLimit(clipping, limit), "net_ns", limit).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
                     "threads", "score", "error", "median", "samples", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
-                    "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv");
-            clipping = withFlags(clipping, "net_ns");
+                    "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv", "flag");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
@@ -281,20 +279,25 @@ public final class KernelSummary {
     /**
      * The column "flag": why a row's derived figures must not be read as findings, empty when they can. A time at or
      * below 0 (a restore measured apart that took longer than the call), or a row faster than the memory limit of its
-     * passes by more than 5%: a net time that is the difference of two measurements, or a kernel and the limit's
-     * primitives measured in different forks, where the memory system differed.
+     * passes by more than 5%, with the likeliest reason: a net time that is the difference of two measurements; a set
+     * beyond the cache the run's sizes show, where a later pass found more in cache than the limit credits; or a
+     * kernel and the limit's primitives measured in different forks, where the memory system differed.
      */
-    static Table withFlags(Table t, String timeColumn) {
+    static Table withFlags(Table t, String timeColumn, MemoryLimit limit) {
         StringColumn flag = StringColumn.create("flag");
         for (int r = 0; r < t.rowCount(); r++) {
             double ns = t.doubleColumn(timeColumn).getDouble(r), pct = t.doubleColumn("pct_achievable").getDouble(r);
             boolean subtracted = t.columnNames().contains("restore") && t.stringColumn("restore").get(r).equals("subtracted");
+            double bytes = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
+            double cached = limit.cachedBytes(t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r));
             if (!(ns > 0)) {
                 flag.append("no time: the restore measured alone took as long as the whole call");
             } else if (pct > LIMIT_PCT) {
-                flag.append(String.format(java.util.Locale.ROOT, "above the memory limit (%.0f%%): ", pct) + (subtracted
-                        ? "its net time is the call minus a restore measured apart, most of the call"
-                        : "the limit's read and in-place passes ran slower in their own forks than this kernel's passes in its fork"));
+                String why = subtracted ? "its net time is the call minus a restore measured apart, most of the call"
+                        : bytes > cached ? String.format(java.util.Locale.ROOT, "a later pass found more in cache than the limit credits "
+                                + "(the run's sizes show %.0f MB cached; this set is %.0f MB)", cached / 1e6, bytes / 1e6)
+                        : "the limit's read and in-place passes ran slower in their own forks than this kernel's passes in its fork";
+                flag.append(String.format(java.util.Locale.ROOT, "above the memory limit (%.0f%%): ", pct) + why);
             } else {
                 flag.append("");
             }

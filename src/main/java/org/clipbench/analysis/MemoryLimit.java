@@ -86,6 +86,15 @@ public final class MemoryLimit {
         return passBytes * (perByte > 0 ? perByte : 1 / read.gbps());
     }
 
+    /**
+     * The bytes the limit takes the cache to hold for this dtype and thread count: those of the largest set read at
+     * least {@link #CACHED_SPEEDUP} times as fast as the largest; NaN without such a knee.
+     */
+    public double cachedBytes(String dtype, String threads) {
+        Rate cached = cachedSet(new Key("", dtype, threads));
+        return cached == null ? Double.NaN : cached.passBytes();
+    }
+
     /** The fraction of a later pass's bytes that can still be in cache: capacity / size beyond the knee, else 0. */
     private double laterPassCredit(Key k, double passBytes) {
         Rate cached = cachedSet(k);

@@ -75,6 +75,7 @@ class MemoryLimitTest {
         double expected = bytes / 40 + inPlace * 0.75 + inPlace * 0.25 * (40.0 / 120);
         assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(expected, within(1e-6));
         assertThat(m.ns("flat-4M", "f32", "1", N4M * 4, GLOBAL_NORM)).isCloseTo(N4M * 4 / 120 + 2 * N4M * 4 / 90, within(1e-6));
+        assertThat(m.cachedBytes("f32", "1")).isEqualTo(N4M * 4);
         // a lone pass has no later pass to credit
         assertThat(m.ns("flat-16M", "f32", "1", bytes, NORM)).isCloseTo(bytes / 40, within(1e-6));
     }
@@ -87,5 +88,6 @@ class MemoryLimitTest {
                 new Object[] {"flat-16M", "f32", "scaleInPlace", 30.0, N16M}));
         double bytes = N16M * 4;
         assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(bytes / 40 + 2 * bytes / 30, within(1e-6));
+        assertThat(m.cachedBytes("f32", "1")).isNaN();
     }
 }
