@@ -128,8 +128,12 @@ public final class KernelSummary {
                 .and(c.stringColumn("layout").isEqualTo("separate")));
         md.append("**The default kernel against PyTorch** (global-norm, vector backend, separate tensors; PyTorch's `clip_grad_norm_` in the same run; "
                 + "PyTorch's time over ours, 95% interval; refused cells say why):\n\n| data | dtype | threads | vector | PyTorch | speed-up |\n| --- | --- | ---: | ---: | ---: | --- |\n");
-        for (int r = 0; r < gn.rowCount(); r++) {
-            if (!gn.stringColumn("backend").get(r).equals("vector")) continue;
+        // by dtype, threads, then size (small to large), as a reader scans a ladder
+        List<Integer> rows = new ArrayList<>();
+        for (int r = 0; r < gn.rowCount(); r++) if (gn.stringColumn("backend").get(r).equals("vector")) rows.add(r);
+        rows.sort(java.util.Comparator.<Integer, String>comparing(r -> gn.stringColumn("dtype").get(r)).thenComparing(r -> gn.stringColumn("threads").get(r))
+                .thenComparingDouble(r -> elementsOf(gn.stringColumn("data").get(r))).thenComparing(r -> gn.stringColumn("data").get(r)));
+        for (int r : rows) {
             String data = gn.stringColumn("data").get(r), dtype = gn.stringColumn("dtype").get(r), threads = gn.stringColumn("threads").get(r);
             Table p = gn.where(gn.stringColumn("backend").isEqualTo("pytorch").and(gn.stringColumn("data").isEqualTo(data))
                     .and(gn.stringColumn("dtype").isEqualTo(dtype)).and(gn.stringColumn("threads").isEqualTo(threads)));
@@ -138,10 +142,18 @@ public final class KernelSummary {
                     p.stringColumn("steady").get(0).equals("yes"), gn.doubleColumn("net_ns").getDouble(r),
                     Derived.halfWidth95(gn.doubleColumn("net_error").getDouble(r), gn.intColumn("samples").get(r)), gn.stringColumn("steady").get(r).equals("yes"));
             md.append("| ").append(data).append(" | ").append(dtype).append(" | ").append(threads).append(" | ")
-                    .append(Markdown.number(gn.doubleColumn("net_ns").getDouble(r))).append(" ns | ")
-                    .append(Markdown.number(p.doubleColumn("net_ns").getDouble(0))).append(" ns | ").append(x.cell("%.2fx")).append(" |\n");
+                    .append(time(gn.doubleColumn("net_ns").getDouble(r))).append(" | ")
+                    .append(time(p.doubleColumn("net_ns").getDouble(0))).append(" | ").append(x.cell("%.2fx")).append(" |\n");
         }
         return md.append('\n').toString();
+    }
+
+    /** A time per call in the unit that reads best: 371 ns, 9.2 µs, 4.35 ms. */
+    static String time(double ns) {
+        if (!Double.isFinite(ns)) return "—";
+        if (Math.abs(ns) < 1e3) return String.format(java.util.Locale.ROOT, "%.0f ns", ns);
+        if (Math.abs(ns) < 1e6) return String.format(java.util.Locale.ROOT, "%.1f µs", ns / 1e3);
+        return String.format(java.util.Locale.ROOT, "%.2f ms", ns / 1e6);
     }
 
     /** x_arrays: the arrays backend's net time over this row's, same strategy, dtype, data, layout, regime and threads. */

@@ -21,12 +21,15 @@ public record DatasetModelSpec(String type, String dataset, Integer depth, Integ
         String kind = type.toLowerCase(Locale.ROOT);
         boolean logistic = kind.equals("logistic");
         DatasetTask d = DatasetTask.load(dataset, logistic ? Loss.SIGMOID_BINARY_CROSS_ENTROPY : Loss.SOFTMAX_CROSS_ENTROPY);
+        // width first: a huge width is the likelier mistake than a depth that a sane width makes too big
+        int units = ProblemSpec.sized("width", or(width, 64), (long) or(width, 64) * Math.max(or(width, 64), d.inputDim()));
+        int layers = ProblemSpec.sized("depth", or(depth, 1), (long) or(depth, 1) * units * units);
         var model = switch (kind) {
             case "logistic" -> Models.logistic(d.inputDim());
             case "softmax" -> Models.softmax(d.inputDim(), d.outputDim());
-            default -> Models.mlp(d.inputDim(), d.outputDim(), or(depth, 1), or(width, 64),
-                    Activation.parse(or(activation, "tanh")), Loss.SOFTMAX_CROSS_ENTROPY);
+            default -> Models.mlp(d.inputDim(), d.outputDim(), layers, units, Activation.parse(or(activation, "tanh")), Loss.SOFTMAX_CROSS_ENTROPY);
         };
-        return new ModelOnTask(model, d, or(batch, 20), 1);
+        long perExample = kind.equals("mlp") ? Math.max(units, d.inputDim()) : d.inputDim();
+        return new ModelOnTask(model, d, ProblemSpec.sized("batch", or(batch, 20), or(batch, 20) * perExample), 1);
     }
 }

@@ -6,6 +6,8 @@ import static org.clipbench.problems.ProblemSpec.or;
 public record PhaseRetrievalSpec(String type, Integer dim, Integer measurements, Integer batch, Double start, Double lossScale) implements ProblemSpec {
     @Override
     public Problem buildUnscaled() {
-        return new PhaseRetrieval(or(dim, 10), or(measurements, 100), or(batch, 1), or(start, 3.0));
+        return new PhaseRetrieval(ProblemSpec.sized("dim", or(dim, 10), (long) or(dim, 10) * or(measurements, 100)),
+                ProblemSpec.sized("measurements", or(measurements, 100), (long) or(dim, 10) * or(measurements, 100)),
+                ProblemSpec.sized("batch", or(batch, 1), (long) or(batch, 1) * or(dim, 10)), or(start, 3.0));
     }
 }

@@ -51,6 +51,22 @@ public interface ProblemSpec {
         }
     }
 
+    /**
+     * The most numbers one array of a run may hold. A width of 2^30 overflowed an int index and a batch of 1e9 ran
+     * the heap out, both reported as bugs; each size field is checked against this before anything is allocated.
+     */
+    long MAX_ELEMENTS = 1L << 26;
+
+    /** value, when the elements it implies fit a run; else IllegalArgumentException naming the field and the fix. */
+    static int sized(String field, int value, long elements) {
+        if (value < 1) throw new IllegalArgumentException("problem." + field + " is " + value + ": give a whole number >= 1");
+        if (elements > MAX_ELEMENTS || elements < 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "problem.%s %d needs %,d numbers in one array; at most %,d fit a run: lower problem.%s",
+                    field, value, elements, MAX_ELEMENTS, field));
+        }
+        return value;
+    }
+
     /** The type as written in the file. */
     String type();
 

@@ -8,6 +8,6 @@ import org.clipbench.tasks.NoiseDistribution;
 public record QuadraticSpec(String type, Integer dim, Double start, String noise, Double noiseScale, Double lossScale) implements ProblemSpec {
     @Override
     public Problem buildUnscaled() {
-        return new NoisyQuadratic(or(dim, 100), or(start, 0.01), NoiseDistribution.parse(or(noise, "gaussian"), or(noiseScale, 1.0)));
+        return new NoisyQuadratic(ProblemSpec.sized("dim", or(dim, 100), or(dim, 100)), or(start, 0.01), NoiseDistribution.parse(or(noise, "gaussian"), or(noiseScale, 1.0)));
     }
 }

@@ -6,6 +6,6 @@ import static org.clipbench.problems.ProblemSpec.or;
 public record QuarticSpec(String type, Integer dim, Double start, Double noiseScale, Double lossScale) implements ProblemSpec {
     @Override
     public Problem buildUnscaled() {
-        return new StochasticQuartic(or(dim, 10), or(start, 10.0), or(noiseScale, 1.0));
+        return new StochasticQuartic(ProblemSpec.sized("dim", or(dim, 10), or(dim, 10)), or(start, 10.0), or(noiseScale, 1.0));
     }
 }

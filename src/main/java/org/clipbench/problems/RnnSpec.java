@@ -16,9 +16,11 @@ public record RnnSpec(String type, String task, Integer length, Integer hidden, 
     @Override
     public Problem buildUnscaled() {
         if (task == null) throw new IllegalArgumentException("problem.task is missing for rnn: use temporal-order, temporal-order-3bit, addition or multiplication");
-        PathologicalTask t = new PathologicalTask(PathologicalTask.parseKind(task), or(length, 50));
-        ElmanRnn rnn = new ElmanRnn(t.inputDim(), or(hidden, 50), t.outputDim(), Activation.parse(or(activation, "tanh")),
+        int hiddenUnits = ProblemSpec.sized("hidden", or(hidden, 50), (long) or(hidden, 50) * or(hidden, 50));
+        int steps = ProblemSpec.sized("length", or(length, 50), (long) or(length, 50) * hiddenUnits * or(batch, 20));
+        PathologicalTask t = new PathologicalTask(PathologicalTask.parseKind(task), steps);
+        ElmanRnn rnn = new ElmanRnn(t.inputDim(), hiddenUnits, t.outputDim(), Activation.parse(or(activation, "tanh")),
                 t.loss(), or(everyStep, false), ElmanRnn.Init.parse(or(init, "smart")));
-        return new ModelOnTask(rnn, t, or(batch, 20), or(eval, 10_000));
+        return new ModelOnTask(rnn, t, ProblemSpec.sized("batch", or(batch, 20), (long) or(batch, 20) * steps * hiddenUnits), or(eval, 10_000));
     }
 }

@@ -87,6 +87,6 @@ class KernelSummaryTest {
         String md = KernelSummary.headline(t, "AMD EPYC, 2 cores");
         org.assertj.core.api.Assertions.assertThat(md).startsWith("## Headline\n\n**Machine**: AMD EPYC, 2 cores.")
                 .containsPattern("\\*\\*Steady state\\*\\*: \\d+ of \\d+ kernel results")
-                .contains("| flat-4K | f64 | 1 | 500 ns | 4000 ns | — (not at steady state) |");
+                .contains("| flat-4K | f64 | 1 | 500 ns | 4.0 µs | — (not at steady state) |");
     }
 }

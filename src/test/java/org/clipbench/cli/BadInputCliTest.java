@@ -26,6 +26,7 @@ import picocli.CommandLine;
 class BadInputCliTest {
     @TempDir
     static Path tmp;
+    static Path hugeWidth, hugeBatch, hugeDim;
     static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
@@ -53,6 +54,11 @@ class BadInputCliTest {
         String sweep = "{\"name\": \"x\", \"problem\": {\"type\": \"mean\"}, \"lrs\": [0.1], \"strategies\": [\"none\"], \"seeds\": [1]}";
         dupKey = Files.writeString(tmp.resolve("dup.json"), sweep.replace("{\"name\": \"x\",", "{\"name\": \"x\", \"name\": \"y\","));
         trailing = Files.writeString(tmp.resolve("trailing.json"), sweep + " {\"more\": 1}");
+        String mlp = "{\"name\": \"x\", \"problem\": {\"type\": \"mlp\", \"dataset\": \"breast-cancer\", \"width\": W, \"batch\": B}, \"lrs\": [0.1], "
+                + "\"strategies\": [\"none\"], \"seeds\": [1], \"steps\": 2}";
+        hugeWidth = Files.writeString(tmp.resolve("width.json"), mlp.replace("W", "1073741824").replace("B", "16"));
+        hugeBatch = Files.writeString(tmp.resolve("batch.json"), mlp.replace("W", "16").replace("B", "1000000000"));
+        hugeDim = Files.writeString(tmp.resolve("dim.json"), sweep.replace("{\"type\": \"mean\"}", "{\"type\": \"quadratic\", \"dim\": 2147483647}"));
         benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
         Files.writeString(benchFolder.resolve("results.json"), json);
     }
@@ -114,6 +120,9 @@ class BadInputCliTest {
         r.add(row("compare, a run listed twice", "lists run r1 twice", t -> a("compare", twiceListed, sweepA)));
         r.add(row("sweep, a key given twice", "Duplicate field 'name'", t -> a("sweep", "--config", dupKey, "--out", t.resolve("s"))));
         r.add(row("sweep, text after the document", "text after the end of the JSON document", t -> a("sweep", "--config", trailing, "--out", t.resolve("s"))));
+        r.add(row("sweep, mlp width 2^30 (an int overflow reported as a bug)", "lower problem.width", t -> a("sweep", "--config", hugeWidth, "--out", t.resolve("s"))));
+        r.add(row("sweep, mlp batch 1e9 (the heap ran out, reported as a bug)", "lower problem.batch", t -> a("sweep", "--config", hugeBatch, "--out", t.resolve("s"))));
+        r.add(row("sweep, quadratic dim 2^31-1", "lower problem.dim", t -> a("sweep", "--config", hugeDim, "--out", t.resolve("s"))));
         r.add(row("sweep --seeds with --seed-count", "give one of them", t -> a("sweep", "--preset", "smoke", "--seeds", "1,2", "--seed-count", "3", "--out", t.resolve("s"))));
         r.add(row("sweep --seed-count 2e9 (ran out of memory)", "give 1 to 100000", t -> a("sweep", "--preset", "smoke", "--seed-count", "2000000000", "--out", t.resolve("s"))));
         r.add(row("sweep --resume after sweep.json was edited", "run(s) of another grid", t -> editedSweep(t)));
