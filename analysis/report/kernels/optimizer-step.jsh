@@ -37,7 +37,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
     KernelSummary.Tables kernels = ScriptOutput.kernels();
     if (kernels != null) {
         Table bw = kernels.bandwidth();
-        for (Row r : bw) if (r.getString("method").equals("read")) readGbps.merge(r.getString("data") + "|" + r.getString("threads"), r.getDouble("gbps"), Math::max);
+        for (Row r : bw) if (r.getString("method").equals("read") || r.getString("method").equals("readFresh")) readGbps.merge(r.getString("data") + "|" + r.getString("threads"), r.getDouble("gbps"), Math::max);
     }
     Set<String> groups = new TreeSet<>();
     for (Row r : steps) groups.add(String.join("|", r.getString("optimizer"), r.getString("backend"), r.getString("dtype"), r.getString("data"),
@@ -107,7 +107,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                 readModel[i] = d.doubleColumn("read_model_overhead_pct").getDouble(i);
             }
             ScriptOutput.figure(Figure.dots("optimizer-step-overhead-" + Plots.slug(g), cats)
-                    .title(g + ": clipping overhead in the optimizer step, separate and fused")
+                    .title(g + ": clip cost in the optimizer step")
                     .axes("optimizer, backend, dtype, clip, fusion", "% of the step without clipping")
                     .estimates("measured", measured, measuredLow, measuredHigh).estimates("traffic model", model, model, model)
                     .estimates("read passes at measured bandwidth", readModel, readModel, readModel)

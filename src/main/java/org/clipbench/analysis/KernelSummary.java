@@ -291,9 +291,9 @@ public final class KernelSummary {
     /**
      * The column "flag": why a row's derived figures must not be read as findings, empty when they can. A time at or
      * below 0 (a restore measured apart that took longer than the call), or a row faster than the memory limit of its
-     * passes by more than 5%, with the likeliest reason: a net time that is the difference of two measurements; a set
-     * beyond the cache the run's sizes show, where a later pass found more in cache than the limit credits; or a
-     * kernel and the limit's primitives measured in different forks, where the memory system differed.
+     * passes by more than 5%, with what can explain it: a net time that is the difference of two measurements; else a
+     * kernel and the limit's primitives measured in different forks, where the memory system differed, or later passes
+     * that found more in cache than the limit credits.
      */
     static Table withFlags(Table t, String timeColumn, MemoryLimit limit) {
         StringColumn flag = StringColumn.create("flag");
@@ -306,9 +306,10 @@ public final class KernelSummary {
                 flag.append("no time: the restore measured alone took as long as the whole call");
             } else if (pct > LIMIT_PCT) {
                 String why = subtracted ? "its net time is the call minus a restore measured apart, most of the call"
-                        : bytes > cached ? String.format(java.util.Locale.ROOT, "a later pass found more in cache than the limit credits "
-                                + "(the run's sizes show %.0f MB cached; this set is %.0f MB)", cached / 1e6, bytes / 1e6)
-                        : "the limit's read and in-place passes ran slower in their own forks than this kernel's passes in its fork";
+                        : String.format(java.util.Locale.ROOT, "faster than the limit's own primitives ran in their forks: the memory system "
+                                + "differed between forks, or the kernel's later passes found more in cache than the limit credits (the run's sizes "
+                                + "show %s cached; this set is %.0f MB)", Double.isNaN(cached) ? "nothing" : String.format(java.util.Locale.ROOT, "%.0f MB", cached / 1e6),
+                                bytes / 1e6);
                 flag.append(String.format(java.util.Locale.ROOT, "above the memory limit (%.0f%%): ", pct) + why);
             } else {
                 flag.append("");
@@ -381,7 +382,8 @@ public final class KernelSummary {
     /**
      * achievable_ns: the memory limit of the row's passes ({@link MemoryLimit}: read and in-place passes at the
      * same run's rates for the same data set, dtype and threads, later passes credited with what the cache can
-     * hold); pct_achievable = achievable / timed ns, 100% is a kernel at the limit.
+     * hold; a clip timed right after an untimed restore starts with a read of freshly written data, as it does);
+     * pct_achievable = achievable / timed ns, 100% is a kernel at the limit.
      */
     private static Table withLimit(Table t, MemoryLimit limit) {
         DoubleColumn achievable = DoubleColumn.create("achievable_ns");
@@ -389,7 +391,8 @@ public final class KernelSummary {
             double unit = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
             MemoryTraffic m = new MemoryTraffic(t.doubleColumn("read_bytes").getDouble(r) / unit, t.doubleColumn("write_bytes").getDouble(r) / unit, 0);
             boolean known = Double.isFinite(m.gradientReads()) && Double.isFinite(m.gradientWrites());
-            achievable.append(known ? limit.ns(t.stringColumn("data").get(r), t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r), unit, m)
+            boolean fresh = t.columnNames().contains("restore") && t.stringColumn("restore").get(r).equals("untimed");
+            achievable.append(known ? limit.ns(t.stringColumn("data").get(r), t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r), unit, m, fresh)
                     : Double.NaN);
         }
         Table out = t.copy();
@@ -419,7 +422,7 @@ public final class KernelSummary {
             double streamPasses = !t.stringColumn("benchmark").get(r).equals(Benchmarks.BANDWIDTH) ? Double.NaN
                     : switch (t.stringColumn("method").get(r)) {
                         case "triad" -> 3;
-                        case "read" -> 1;
+                        case "read", "readFresh" -> 1;
                         default -> 2;
                     };
             boolean ns = t.stringColumn("unit").get(r).equals("ns/op");

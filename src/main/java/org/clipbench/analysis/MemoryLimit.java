@@ -13,7 +13,10 @@ import tech.tablesaw.api.Table;
  * the primitives an in-place kernel is made of, measured in the same run on the same data set, dtype and
  * thread count (BandwidthBenchmark): a read pass at the rate of {@code read} (a reduction), a pass that
  * reads and writes the same elements at the rate of {@code scaleInPlace} (no write-allocate: every line it
- * writes was just read), and a write-only pass at what {@code copy} spends beyond its read.
+ * writes was just read), and a write-only pass at what {@code copy} spends beyond its read. A call timed
+ * right after an untimed restore of its data (ClipBenchmark.clipFresh) makes its first read over freshly
+ * written lines and pays for writing them back as they are evicted: that pass is priced at {@code readFresh},
+ * the read measured the same way, where the run has it.
  *
  * <p>Cache: each primitive is measured repeatedly on one data set, so its rate already has the cache state
  * a kernel's pass on that set meets when the set fits in cache (every pass hits) or is far beyond it (every
@@ -59,11 +62,16 @@ public final class MemoryLimit {
      * as in-place passes; reads left over are read passes, writes left over are write passes.
      */
     public double ns(String data, String dtype, String threads, double passBytes, MemoryTraffic traffic) {
+        return ns(data, dtype, threads, passBytes, traffic, false);
+    }
+
+    /** As {@link #ns(String, String, String, double, MemoryTraffic)}, for a call whose data was restored just before it when freshData. */
+    public double ns(String data, String dtype, String threads, double passBytes, MemoryTraffic traffic, boolean freshData) {
         if (traffic == null || !(passBytes > 0)) return Double.NaN;
         Key k = new Key(data, dtype, threads);
-        Rate read = rate("read", k);
-        if (read == null) read = rate("copy", k); // results of a run that measured no read rate: a copy's is lower still
+        Rate read = readRate(k);
         if (read == null) return Double.NaN;
+        Rate firstRead = freshData && rate("readFresh", k) != null ? rate("readFresh", k) : read;
         Rate inPlace = rate("scaleInPlace", k);
         double reads = traffic.gradientReads() + traffic.parameterReads();
         double inPlacePasses = Math.min(reads, traffic.gradientWrites());
@@ -73,10 +81,11 @@ public final class MemoryLimit {
         double inPlaceNs = inPlace != null ? 2 * passBytes / inPlace.gbps() : readNs + writeNs(k, passBytes, read);
         double writeNs = writeNs(k, passBytes, read);
         double first = readPasses > 0 ? readNs : inPlacePasses > 0 ? inPlaceNs : writeNs;
+        double firstNs = readPasses > 0 ? passBytes / firstRead.gbps() : first; // fresh data: the first read pays the write-backs
         double total = readPasses * readNs + inPlacePasses * inPlaceNs + writePasses * writeNs;
         double later = total - first; // what later passes cost at this set's own rates
         double credit = laterPassCredit(k, passBytes);
-        return first + later * (1 - credit) + later * credit * cachedShare(k, read);
+        return firstNs + later * (1 - credit) + later * credit * cachedShare(k, read);
     }
 
     /** The ns a write-only pass takes: what a copy spends beyond reading (2/copy - 1/read per byte), else a read's. */
@@ -114,7 +123,8 @@ public final class MemoryLimit {
 
     /** The largest set of this dtype and thread count whose read rate marks it cache-resident; null without a knee. */
     private Rate cachedSet(Key k) {
-        Map<Key, Rate> read = rates.getOrDefault("read", Map.of());
+        Map<Key, Rate> read = new HashMap<>(rates.getOrDefault("readFresh", Map.of()));
+        read.putAll(rates.getOrDefault("read", Map.of())); // clean reads where the run has them
         List<Rate> same = new ArrayList<>();
         read.forEach((key, r) -> {
             if (key.dtype().equals(k.dtype()) && key.threads().equals(k.threads())) same.add(r);
@@ -127,6 +137,13 @@ public final class MemoryLimit {
             if (r.gbps() >= CACHED_SPEEDUP * largestRate) cached = r;
         }
         return cached;
+    }
+
+    /** The read rate of clean data: read; else readFresh (a run that measured only that); else a copy's, lower still. */
+    private Rate readRate(Key k) {
+        Rate r = rate("read", k);
+        if (r == null) r = rate("readFresh", k);
+        return r != null ? r : rate("copy", k);
     }
 
     /** The rate of a primitive for this data set, dtype and threads; else the same set and threads in another dtype. */

@@ -97,6 +97,34 @@ public class BandwidthBenchmark {
 
     private boolean halve;
 
+    /**
+     * The state a large clip meets (ClipBenchmark.clipFresh): its data restored, untimed, just before each call, so
+     * that the call pays for writing back the restore's dirty lines as they are evicted. A read of clean data does not.
+     */
+    @State(Scope.Thread)
+    public static class Fresh {
+        // as in ClipBenchmark.FreshGradient: the instance the fixtures get is held, so restore and read share arrays
+        private BandwidthBenchmark bench;
+
+        @Setup(Level.Trial)
+        public void bind(BandwidthBenchmark b) {
+            bench = b;
+        }
+
+        // Level.Invocation timestamps every call: harmless for the 1M elements and more it serves (100 µs or more a call)
+        @Setup(Level.Invocation)
+        public void restore() {
+            if (bench.a != null) System.arraycopy(bench.c, 0, bench.a, 0, bench.n);
+            else System.arraycopy(bench.fc, 0, bench.fa, 0, bench.n);
+        }
+    }
+
+    /** {@link #read} of data restored untimed before each call: the first pass of a clipFresh call. */
+    @Benchmark
+    public double readFresh(Fresh fresh) {
+        return fresh.bench.read();
+    }
+
     @Benchmark
     public Object scale() {
         double q = s;

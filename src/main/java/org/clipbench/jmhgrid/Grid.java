@@ -142,7 +142,7 @@ public final class Grid {
      * must come from the same run.
      */
     /** The bandwidth methods the report's memory limit is priced with (analysis.MemoryLimit). */
-    static final List<String> ROOFLINE_METHODS = List.of("copy", "read", "scaleInPlace");
+    static final List<String> ROOFLINE_METHODS = List.of("copy", "read", "readFresh", "scaleInPlace");
 
     private static void keepTheRoofline(Map<String, Combo> kept, java.util.Collection<Combo> runnable, Filters filters) {
         java.util.Set<String> used = new java.util.HashSet<>();

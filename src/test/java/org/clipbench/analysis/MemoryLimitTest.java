@@ -80,6 +80,20 @@ class MemoryLimitTest {
         assertThat(m.ns("flat-16M", "f32", "1", bytes, NORM)).isCloseTo(bytes / 40, within(1e-6));
     }
 
+    /** A clip timed right after an untimed restore reads freshly written data first: that pass at readFresh's rate, the rest as before. */
+    @Test
+    void aCallOnFreshlyRestoredDataStartsWithAFreshRead() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f32", "read", 40.0, N16M},
+                new Object[] {"flat-16M", "f32", "readFresh", 25.0, N16M},
+                new Object[] {"flat-16M", "f32", "scaleInPlace", 30.0, N16M}));
+        double bytes = N16M * 4;
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM, true)).isCloseTo(bytes / 25 + 2 * bytes / 30, within(1e-6));
+        assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM, false)).isCloseTo(bytes / 40 + 2 * bytes / 30, within(1e-6));
+        // a run that measured only the fresh read prices clean rows with it too (the only read it has)
+        MemoryLimit onlyFresh = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f32", "readFresh", 25.0, N16M}));
+        assertThat(onlyFresh.ns("flat-16M", "f32", "1", bytes, NORM)).isCloseTo(bytes / 25, within(1e-6));
+    }
+
     /** Negative control: rates within 1.5x of each other are no knee, so nothing is credited. */
     @Test
     void ratesWithoutAKneeGiveNoCacheCredit() {
