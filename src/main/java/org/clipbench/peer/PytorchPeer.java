@@ -188,6 +188,7 @@ public final class PytorchPeer {
         if (BenchRunner.invalidResult(caseOut) != null) return "the peer wrote no usable result for " + c.get("benchmark") + " " + c.get("params");
         rows.addAll((com.fasterxml.jackson.databind.node.ArrayNode) JSON.readTree(caseOut.toFile()));
         Files.delete(caseOut);
+        Files.delete(request); // pytorch-request.json keeps every case
         Files.deleteIfExists(caseOut.resolveSibling(caseOut.getFileName() + ".info"));
         return null;
     }
