@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class AbPerCombinationIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path ROOT = Path.of("target", "it-runs", "ab");
-    static final String[] GRID = {"--profile", "quick", "--benchmarks", "NormBenchmark", "--backends", "arrays", "--data", "flat-4K",
-            "--dtypes", "f64", "--jmh", "-wi 1 -w 100ms -i 2 -r 100ms"};
+    static final String[] GRID = {"--profile", "quick", "--benchmarks", "NormBenchmark", "--backends", "vector", "--data", "flat-4K",
+            "--dtypes", "f32", "--jmh", "-wi 1 -w 100ms -i 2 -r 100ms"};
 
     @Test
     void pairsRunBackToBackPerCombinationAndTheBaseForksRunTheBaseJar() throws Exception {
