@@ -39,19 +39,24 @@ class FaultInjectionIT {
         Path ref = ROOT.resolve("sweep-ref"), killed = ROOT.resolve("sweep-killed");
         runToEnd(ROOT.resolve("sweep-ref.log"), "sweep", "--config", config.toString(), "--out", ref.toString(), "--threads", "2", "--quiet");
 
+        // each attempt is killed at a random moment after its first new run lands (0-300 ms later), not after a fixed delay:
+        // a fixed 1-4 s let a fast machine finish the whole sweep in two attempts (2 kills of 6)
         SplittableRandom rnd = new SplittableRandom(20261202);
         int kills = 0;
         for (int attempt = 0; attempt < 6; attempt++) {
-            long delay = 1000 + rnd.nextLong(3000);
+            long delay = rnd.nextLong(300);
             Path log = ROOT.resolve("sweep-killed-" + attempt + ".log");
+            int before = count(killed.resolve("runs"));
             Process p = attempt == 0
                     ? SmokeProfileIT.start(log, "sweep", "--config", config.toString(), "--out", killed.toString(), "--threads", "2", "--quiet")
                     : SmokeProfileIT.start(log, "sweep", "--resume", killed.toString(), "--threads", "2", "--quiet");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (p.isAlive() && count(killed.resolve("runs")) <= before && System.nanoTime() < deadline) Thread.sleep(20);
             if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly(); // SIGKILL
                 p.waitFor(1, TimeUnit.MINUTES);
                 kills++;
-                System.out.printf("fault injection: sweep killed after %d ms (%d runs on disk)%n", delay, count(killed.resolve("runs")));
+                System.out.printf("fault injection: sweep killed %d ms after a run landed (%d runs on disk)%n", delay, count(killed.resolve("runs")));
             }
         }
         assertThat(kills).as("kills that hit a running sweep").isGreaterThanOrEqualTo(5);
