@@ -38,15 +38,24 @@ final class RefusedCells {
                 if (!c.startsWith(MARK)) continue;
                 String why = c.substring(MARK.length(), c.endsWith(")") ? c.length() - 1 : c.length());
                 String column = i < header.size() ? header.get(i) : "column " + (i + 1);
-                out.add(title + ": " + rowLabel(cells) + ": " + column + ": " + why);
+                out.add(title + ": " + rowLabel(cells, i) + ": " + column + ": " + why);
             }
         }
         return out;
     }
 
-    /** The row's identifying cells: its first three that are not refusals. */
-    private static String rowLabel(List<String> cells) {
-        return String.join(" ", cells.stream().limit(3).filter(c -> !c.startsWith(MARK)).toList());
+    /**
+     * The row's identifying cells: its first three, then the words (not numbers, not refusals) before the refused
+     * column, so that "adamw pytorch f32" also names its data set and clip.
+     */
+    private static String rowLabel(List<String> cells, int refusedColumn) {
+        List<String> label = new ArrayList<>();
+        for (int i = 0; i < refusedColumn; i++) {
+            String c = cells.get(i);
+            if (c.isEmpty() || c.startsWith(MARK) || i >= 3 && Character.isDigit(c.charAt(0))) continue;
+            label.add(c);
+        }
+        return String.join(" ", label);
     }
 
     private static List<String> cells(String line) {
@@ -62,8 +71,9 @@ final class RefusedCells {
         List<String> refused = in(md);
         StringBuilder sb = new StringBuilder("## Refused figures\n\n");
         if (refused.isEmpty()) return sb.append("None: every derived figure in this report is shown with its interval.\n\n").toString();
-        sb.append(refused.size()).append(" figures are shown as \"—\" with the reason (analysis.Derived): a time at or below 0, a result not at "
-                + "steady state, or an interval too wide to vouch for.\n\n");
+        sb.append(refused.size()).append(" figures are shown as \"—\" with the reason: a time at or below 0, a result not at steady state, an "
+                + "interval too wide to vouch for (analysis.Derived), or a figure beyond its physical bound (a step faster with the clip than without "
+                + "it, a clip faster than the memory limit of its passes).\n\n");
         refused.forEach(r -> sb.append("- ").append(r).append('\n'));
         return sb.append('\n').toString();
     }

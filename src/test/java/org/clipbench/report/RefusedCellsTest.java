@@ -18,16 +18,16 @@ class RefusedCellsTest {
 
             ### Optimizer step
 
-            | data | optimizer | overhead |
-            |---|---|---|
-            | resnet18 | adamw | — (impossible: the step with the clip is faster than without it beyond noise (-99% to -97%)) |
+            | data | optimizer | threads | strategy | step | overhead |
+            |---|---|---|---|---|---|
+            | resnet18 | adamw | 1 | value | 71.4 | — (impossible: the step with the clip is faster than without it beyond noise (-99% to -97%)) |
             """;
 
     @Test
     void everyRefusedCellIsListedWithItsTableRowColumnAndReason() {
         assertThat(RefusedCells.in(MD)).containsExactly(
                 "Headline: flat-16M f32 2: speed-up: not at steady state",
-                "Optimizer step: resnet18 adamw: overhead: impossible: the step with the clip is faster than without it beyond noise (-99% to -97%)");
+                "Optimizer step: resnet18 adamw 1 value: overhead: impossible: the step with the clip is faster than without it beyond noise (-99% to -97%)");
         assertThat(RefusedCells.section(MD)).startsWith("## Refused figures\n\n2 figures are shown as \"—\"");
     }
 
