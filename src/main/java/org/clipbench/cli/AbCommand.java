@@ -57,6 +57,7 @@ public final class AbCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--base " + base + ": no " + jar + "; build it there with mvn -B -q -DskipTests package");
         }
+        org.clipbench.jmhgrid.JmhLock.requireFree(); // as bench: said once up front, not by every fork failing on JMH's lock
         Profile p = Profile.named(grid.profile);
         Filters filters = grid.filters();
         String jmhOneFork = oneFork(jmh);

@@ -195,6 +195,25 @@ class BadInputCliTest {
         return cl.execute(args);
     }
 
+    /** ab, like bench, says up front that JMH's lock is held (issue 29: every fork failed on it instead). */
+    @Test
+    void abIsToldOnceThatJmhIsBusy(@TempDir Path t) throws Exception {
+        Path base = Files.createDirectories(t.resolve("base").resolve("target"));
+        Files.writeString(base.resolve("benchmarks.jar"), ""); // the lock is checked before the base jar is read
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", t.toString());
+        try (var ch = java.nio.channels.FileChannel.open(t.resolve("jmh.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var held = ch.lock()) {
+            StringWriter err = new StringWriter();
+            int code = run(err, "ab", "--base", t.resolve("base").toString(), "--profile", "quick", "--benchmarks", "NormBenchmark",
+                    "--backends", "vector", "--data", "flat-4K", "--dtypes", "f32", "--out", t.resolve("ab").toString());
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString()).contains("another JMH run on this machine holds").hasLineCount(1);
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void badInputIsOneLineAndExit2(Row row, @TempDir Path t) {
