@@ -66,11 +66,11 @@ final class RefusedCells {
         return out;
     }
 
-    /** The section summary.md ends with: every refused cell, or that there was none. */
+    /** The section summary.md ends with: every refused cell; empty when there is none. */
     static String section(String md) {
         List<String> refused = in(md);
+        if (refused.isEmpty()) return "";
         StringBuilder sb = new StringBuilder("## Refused figures\n\n");
-        if (refused.isEmpty()) return sb.append("None: every derived figure in this report is shown with its interval.\n\n").toString();
         sb.append(refused.size()).append(" figures are shown as \"—\" with the reason: a time at or below 0, a result not at steady state, an "
                 + "interval too wide to vouch for (analysis.Derived), or a figure beyond its physical bound (a step faster with the clip than without "
                 + "it, a clip faster than the memory limit of its passes).\n\n");

@@ -90,7 +90,7 @@ public final class Report {
             out.md().append("**Different machines.** ").append(machines).append("\n\n");
         }
         for (ReportSection section : SECTIONS) section.write(in, out);
-        if (!RefusedCells.in(out.md().toString()).isEmpty()) out.md().append(RefusedCells.section(out.md().toString()));
+        out.md().append(RefusedCells.section(out.md().toString()));
         if (out.html().isEmpty() && problems.isEmpty()) problems.add("no results found in " + inputs);
         if (!problems.isEmpty()) {
             out.md().append("## Inputs that could not be used\n\n");

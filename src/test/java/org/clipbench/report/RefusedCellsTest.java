@@ -34,6 +34,8 @@ class RefusedCellsTest {
     /** Negative control: a table with every figure shown lists nothing. */
     @Test
     void aTableWithoutRefusalsListsNothing() {
-        assertThat(RefusedCells.in(MD.lines().filter(l -> !l.contains("—")).reduce("", (a, b) -> a + b + "\n"))).isEqualTo(List.of());
+        String none = MD.lines().filter(l -> !l.contains("—")).reduce("", (a, b) -> a + b + "\n");
+        assertThat(RefusedCells.in(none)).isEqualTo(List.of());
+        assertThat(RefusedCells.section(none)).isEmpty();
     }
 }
