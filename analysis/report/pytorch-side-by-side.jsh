@@ -9,7 +9,8 @@ import java.util.*;
 import org.clipbench.analysis.*;
 import tech.tablesaw.api.*;
 
-String time(double ns) { return Double.isNaN(ns) ? "" : ns >= 1e6 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6) : ns >= 1e3 ? String.format(Locale.ROOT, "%.1f µs", ns / 1e3) : String.format(Locale.ROOT, "%.0f ns", ns); }
+/** A positive time in its unit, marked † when not at steady state; a time at or below 0 is refused with why. */
+String time(double ns, String steady) { return ns > 0 ? org.clipbench.io.Markdown.time(ns) + mark(steady) : "— (at or below 0: the restore measured apart took longer than the call)"; }
 String mark(String steady) { return steady.equals("yes") ? "" : " †"; }
 
 /** The clip rows of every JVM backend joined to PyTorch's row of the same data set, dtype and threads. */
@@ -26,16 +27,15 @@ Table sideBySide(Table clipping) {
     for (String c : List.of("data", "dtype", "threads", "PyTorch", "backend", "net time", "× PyTorch [95% interval]", "eff. GB/s", "% of memory limit")) out.addColumns(StringColumn.create(c));
     for (int r = 0; r < j.rowCount(); r++) {
         // a speed-up only from two positive times at steady state whose interval is bounded and narrow (Derived says why not)
-        Derived x = Derived.ratio(j.doubleColumn("pytorch_ns").getDouble(r), Derived.halfWidth95(j.doubleColumn("pytorch_error").getDouble(r), j.intColumn("pytorch_samples").get(r)),
-                j.stringColumn("pytorch_steady").get(r).equals("yes"), j.doubleColumn("net_ns").getDouble(r),
-                Derived.halfWidth95(j.doubleColumn("net_error").getDouble(r), j.intColumn("samples").get(r)), j.stringColumn("steady").get(r).equals("yes"));
+        Derived x = Derived.ratio(Derived.Time.of(j, r, "pytorch_ns", "pytorch_error", "pytorch_samples", "pytorch_steady"),
+                Derived.Time.of(j, r, "net_ns", "net_error", "samples", "steady"));
         boolean netShown = j.doubleColumn("net_ns").getDouble(r) > 0 && j.stringColumn("steady").get(r).equals("yes");
         out.stringColumn("data").append(j.stringColumn("data").get(r));
         out.stringColumn("dtype").append(j.stringColumn("dtype").get(r));
         out.stringColumn("threads").append(j.stringColumn("threads").get(r));
-        out.stringColumn("PyTorch").append(time(j.doubleColumn("pytorch_ns").getDouble(r)) + mark(j.stringColumn("pytorch_steady").get(r)));
+        out.stringColumn("PyTorch").append(time(j.doubleColumn("pytorch_ns").getDouble(r), j.stringColumn("pytorch_steady").get(r)));
         out.stringColumn("backend").append(j.stringColumn("backend").get(r));
-        out.stringColumn("net time").append(time(j.doubleColumn("net_ns").getDouble(r)) + mark(j.stringColumn("steady").get(r)));
+        out.stringColumn("net time").append(time(j.doubleColumn("net_ns").getDouble(r), j.stringColumn("steady").get(r)));
         out.stringColumn("× PyTorch [95% interval]").append(x.cell("%.2f"));
         out.stringColumn("eff. GB/s").append(netShown ? String.format(Locale.ROOT, "%.1f", j.doubleColumn("eff_gbps").getDouble(r)) : "— (no positive steady net time)");
         double pct = j.doubleColumn("pct_achievable").getDouble(r);

@@ -15,6 +15,28 @@ import java.util.Locale;
  * @param refusal why the figure is not shown, or null
  */
 public record Derived(double value, double lower, double upper, String refusal) {
+    /**
+     * A measured time per call as the derived figures take it: ns, the half-width of its 95% interval (from JMH's
+     * 99.9% error over its samples, {@link #halfWidth95}) and whether it was measured at steady state.
+     */
+    public record Time(double ns, double halfWidth95, boolean steady) {
+        /** Row r of a table, its time, JMH error, sample count and steady label ("yes") in the columns named. */
+        public static Time of(tech.tablesaw.api.Table t, int r, String nsColumn, String errorColumn, String samplesColumn, String steadyColumn) {
+            return new Time(t.doubleColumn(nsColumn).getDouble(r), Derived.halfWidth95(t.doubleColumn(errorColumn).getDouble(r), t.intColumn(samplesColumn).get(r)),
+                    t.stringColumn(steadyColumn).get(r).equals("yes"));
+        }
+    }
+
+    /** numerator / denominator of two measured times; see {@link #ratio(double, double, boolean, double, double, boolean)}. */
+    public static Derived ratio(Time numerator, Time denominator) {
+        return ratio(numerator.ns(), numerator.halfWidth95(), numerator.steady(), denominator.ns(), denominator.halfWidth95(), denominator.steady());
+    }
+
+    /** The overhead in percent of with over without; see {@link #overheadPercent(double, double, boolean, double, double, boolean)}. */
+    public static Derived overheadPercent(Time with, Time without) {
+        return overheadPercent(with.ns(), with.halfWidth95(), with.steady(), without.ns(), without.halfWidth95(), without.steady());
+    }
+
     /** The widest interval a shown figure may have: upper / lower at most this. */
     public static final double MAX_SPAN = 2.0;
 

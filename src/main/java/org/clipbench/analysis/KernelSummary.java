@@ -138,22 +138,13 @@ public final class KernelSummary {
             Table p = gn.where(gn.stringColumn("backend").isEqualTo("pytorch").and(gn.stringColumn("data").isEqualTo(data))
                     .and(gn.stringColumn("dtype").isEqualTo(dtype)).and(gn.stringColumn("threads").isEqualTo(threads)));
             if (p.rowCount() == 0) continue;
-            Derived x = Derived.ratio(p.doubleColumn("net_ns").getDouble(0), Derived.halfWidth95(p.doubleColumn("net_error").getDouble(0), p.intColumn("samples").get(0)),
-                    p.stringColumn("steady").get(0).equals("yes"), gn.doubleColumn("net_ns").getDouble(r),
-                    Derived.halfWidth95(gn.doubleColumn("net_error").getDouble(r), gn.intColumn("samples").get(r)), gn.stringColumn("steady").get(r).equals("yes"));
+            Derived x = Derived.ratio(Derived.Time.of(p, 0, "net_ns", "net_error", "samples", "steady"),
+                    Derived.Time.of(gn, r, "net_ns", "net_error", "samples", "steady"));
             md.append("| ").append(data).append(" | ").append(dtype).append(" | ").append(threads).append(" | ")
-                    .append(time(gn.doubleColumn("net_ns").getDouble(r))).append(" | ")
-                    .append(time(p.doubleColumn("net_ns").getDouble(0))).append(" | ").append(x.cell("%.2fx")).append(" |\n");
+                    .append(Markdown.time(gn.doubleColumn("net_ns").getDouble(r))).append(" | ")
+                    .append(Markdown.time(p.doubleColumn("net_ns").getDouble(0))).append(" | ").append(x.cell("%.2fx")).append(" |\n");
         }
         return md.append('\n').toString();
-    }
-
-    /** A time per call in the unit that reads best: 371 ns, 9.2 µs, 4.35 ms. */
-    static String time(double ns) {
-        if (!Double.isFinite(ns)) return "—";
-        if (Math.abs(ns) < 1e3) return String.format(java.util.Locale.ROOT, "%.0f ns", ns);
-        if (Math.abs(ns) < 1e6) return String.format(java.util.Locale.ROOT, "%.1f µs", ns / 1e3);
-        return String.format(java.util.Locale.ROOT, "%.2f ms", ns / 1e6);
     }
 
     /** x_arrays: the arrays backend's net time over this row's, same strategy, dtype, data, layout, regime and threads. */
@@ -174,10 +165,8 @@ public final class KernelSummary {
                 continue;
             }
             // the arrays backend's net time over this row's: shown only when Derived vouches for it (both positive, steady, a narrow interval)
-            Derived d = Derived.ratio(j.doubleColumn("arrays_net_ns").getDouble(r),
-                    Derived.halfWidth95(j.doubleColumn("arrays_net_error").getDouble(r), j.intColumn("arrays_samples").get(r)),
-                    j.stringColumn("arrays_steady").get(r).equals("yes"), j.doubleColumn("net_ns").getDouble(r),
-                    Derived.halfWidth95(j.doubleColumn("net_error").getDouble(r), j.intColumn("samples").get(r)), j.stringColumn("steady").get(r).equals("yes"));
+            Derived d = Derived.ratio(Derived.Time.of(j, r, "arrays_net_ns", "arrays_net_error", "arrays_samples", "arrays_steady"),
+                    Derived.Time.of(j, r, "net_ns", "net_error", "samples", "steady"));
             x.append(d.value());
             lo.append(d.shown() ? d.lower() : Double.NaN);
             hi.append(d.shown() ? d.upper() : Double.NaN);
@@ -207,10 +196,8 @@ public final class KernelSummary {
         DoubleColumn x = DoubleColumn.create("x_baseline"), lo = DoubleColumn.create("x_lower"), hi = DoubleColumn.create("x_upper");
         StringColumn refused = StringColumn.create("refused");
         for (int r = 0; r < j.rowCount(); r++) {
-            Derived d = Derived.ratio(j.doubleColumn("ns_op").getDouble(r), Derived.halfWidth95(j.doubleColumn("error").getDouble(r), j.intColumn("samples").get(r)),
-                    j.stringColumn("steady").get(r).equals("yes"), j.doubleColumn("baseline_ns").getDouble(r),
-                    Derived.halfWidth95(j.doubleColumn("baseline_error").getDouble(r), j.intColumn("baseline_samples").get(r)),
-                    j.stringColumn("baseline_steady").get(r).equals("yes"));
+            Derived d = Derived.ratio(Derived.Time.of(j, r, "ns_op", "error", "samples", "steady"),
+                    Derived.Time.of(j, r, "baseline_ns", "baseline_error", "baseline_samples", "baseline_steady"));
             x.append(d.value());
             lo.append(d.shown() ? d.lower() : Double.NaN);
             hi.append(d.shown() ? d.upper() : Double.NaN);

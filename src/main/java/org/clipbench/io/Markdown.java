@@ -31,6 +31,14 @@ public final class Markdown {
     }
 
     /** 3 significant digits, no exponent below 1e9. */
+    /** A time per call in the unit that reads best: 371 ns, 9.2 µs, 4.35 ms; "—" when there is none. */
+    public static String time(double ns) {
+        if (!Double.isFinite(ns)) return "—";
+        if (Math.abs(ns) < 1e3) return String.format(java.util.Locale.ROOT, "%.0f ns", ns);
+        if (Math.abs(ns) < 1e6) return String.format(java.util.Locale.ROOT, "%.1f µs", ns / 1e3);
+        return String.format(java.util.Locale.ROOT, "%.2f ms", ns / 1e6);
+    }
+
     public static String number(double v) {
         if (Double.isNaN(v)) return "";
         double a = Math.abs(v);

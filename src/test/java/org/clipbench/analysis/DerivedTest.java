@@ -50,4 +50,20 @@ class DerivedTest {
         Derived o = Derived.overheadPercent(num, numErr, true, den, denErr, true);
         if (o.shown()) assertThat(o.upper()).isGreaterThanOrEqualTo(0).isFinite();
     }
+
+    /** A table row read as a Time gives the same figure as its numbers passed one by one; an unsteady row is refused. */
+    @Test
+    void aTimeReadFromATableRowIsTheSameFigure() {
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("t", tech.tablesaw.api.DoubleColumn.create("ns", 300.0, 100.0),
+                tech.tablesaw.api.DoubleColumn.create("err", 9.0, 3.0), tech.tablesaw.api.IntColumn.create("n", 5, 5),
+                tech.tablesaw.api.StringColumn.create("steady", "yes", "still rising"));
+        Derived.Time a = Derived.Time.of(t, 0, "ns", "err", "n", "steady"), b = Derived.Time.of(t, 1, "ns", "err", "n", "steady");
+        assertThat(a.halfWidth95()).isEqualTo(Derived.halfWidth95(9.0, 5));
+        assertThat(Derived.ratio(a, new Derived.Time(100, Derived.halfWidth95(3.0, 5), true)))
+                .isEqualTo(Derived.ratio(300, Derived.halfWidth95(9.0, 5), true, 100, Derived.halfWidth95(3.0, 5), true));
+        assertThat(Derived.ratio(a, b).refusal()).isEqualTo("not at steady state");
+        assertThat(org.clipbench.io.Markdown.time(371)).isEqualTo("371 ns");
+        assertThat(org.clipbench.io.Markdown.time(9204)).isEqualTo("9.2 µs");
+        assertThat(org.clipbench.io.Markdown.time(4.354e6)).isEqualTo("4.35 ms");
+    }
 }
