@@ -30,6 +30,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
     Table out = Table.create("Clipping inside the optimizer step", StringColumn.create("optimizer"), StringColumn.create("backend"),
             StringColumn.create("dtype"), StringColumn.create("data"), StringColumn.create("threads"), StringColumn.create("strategy"), StringColumn.create("fusion"),
             DoubleColumn.create("step_ms"), DoubleColumn.create("step_without_clip_ms"), DoubleColumn.create("overhead_pct"), StringColumn.create("overhead_95pct_interval"),
+            DoubleColumn.create("overhead_lower_pct"), DoubleColumn.create("overhead_upper_pct"),
             DoubleColumn.create("model_overhead_pct"), DoubleColumn.create("measured_over_model"),
             DoubleColumn.create("read_pass_ms"), DoubleColumn.create("read_model_overhead_pct"), DoubleColumn.create("measured_over_read_model"));
     // GB/s of a read pass per data set and threads, from the bandwidth reference of the same run
@@ -49,10 +50,12 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                 .and(steps.stringColumn("threads_of").isEqualTo(k[4])));
         Table none = grp.where(grp.stringColumn("strategy").isEqualTo("none"));
         if (none.rowCount() == 0) continue;
-        double base = none.doubleColumn("median").get(0), baseError = Derived.halfWidth95(none.doubleColumn("error").get(0), none.intColumn("samples").get(0));
-        boolean baseSteady = none.stringColumn("steady").get(0).equals("yes");
+        // medians: one slow iteration (a GC) must not move a step time; the interval is JMH's, from every iteration
+        double base = none.doubleColumn("median").get(0);
+        Derived.Time without = Derived.Time.of(none, 0, "median", "error", "samples", "steady");
         double stepPasses = OptimizerStep.stepPasses(OptimizerStep.Rule.named(k[0]));
-        for (Row r : grp) {
+        for (int i = 0; i < grp.rowCount(); i++) {
+            Row r = grp.row(i);
             if (r.getString("strategy").equals("none")) continue;
             // the model is that of ClipBench's one-pass step; PyTorch's foreach steps make passes of their own, so no model for them
             double t = r.getDouble("median"), model = k[1].equals("pytorch") ? Double.NaN
@@ -68,10 +71,12 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
             out.doubleColumn("step_without_clip_ms").append(base / 1e6);
             // shown only with a bounded interval from both times' JMH errors, both steady, and not faster than no clip beyond
             // noise (issue 29: a PyTorch step 'without clip' of 1.3 s against 22 ms with it read as -98%)
-            Derived overhead = Derived.overheadPercent(t, Derived.halfWidth95(r.getDouble("error"), r.getInt("samples")), r.getString("steady").equals("yes"), base, baseError, baseSteady);
+            Derived overhead = Derived.overheadPercent(Derived.Time.of(grp, i, "median", "error", "samples", "steady"), without);
             out.doubleColumn("overhead_pct").append(overhead.shown() ? 100 * (t / base - 1) : Double.NaN);
             out.stringColumn("overhead_95pct_interval").append(overhead.shown() ? String.format(Locale.ROOT, "[%.1f, %.1f]", overhead.lower(), overhead.upper())
                     : "— (" + overhead.refusal() + ")");
+            out.doubleColumn("overhead_lower_pct").append(overhead.shown() ? overhead.lower() : Double.NaN);
+            out.doubleColumn("overhead_upper_pct").append(overhead.shown() ? overhead.upper() : Double.NaN);
             out.doubleColumn("model_overhead_pct").append(100 * model);
             out.doubleColumn("measured_over_model").append(model == 0 || Double.isNaN(model) || !overhead.shown() ? Double.NaN : (t / base - 1) / model);
             // one read pass over this gradient at the measured read bandwidth: elements x bytes / (GB/s) = ns
@@ -100,9 +105,8 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                         + (d.getString(i, "threads").equals("1") ? "" : d.getString(i, "threads") + " threads ")
                         + d.getString(i, "strategy") + " " + d.getString(i, "fusion"));
                 measured[i] = d.doubleColumn("overhead_pct").getDouble(i);
-                String[] interval = d.getString(i, "overhead_95pct_interval").replaceAll("[\\[\\]]", "").split(",\\s*");
-                measuredLow[i] = Double.parseDouble(interval[0]);
-                measuredHigh[i] = Double.parseDouble(interval[1]);
+                measuredLow[i] = d.doubleColumn("overhead_lower_pct").getDouble(i);
+                measuredHigh[i] = d.doubleColumn("overhead_upper_pct").getDouble(i);
                 model[i] = d.doubleColumn("model_overhead_pct").getDouble(i);
                 readModel[i] = d.doubleColumn("read_model_overhead_pct").getDouble(i);
             }
@@ -114,7 +118,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
                     .caption("Measured (black, with its 95% interval): median step time with the clip over the step without it, minus 1; rows refused in the table "
                             + "(a time not steady, an interval unbounded or wider than 2x, or faster than no clip beyond noise) are left out. Traffic model: the clip's extra "
                             + "passes over the gradient divided by the step's own passes (SGD 3, Adam 7) (grey). Read passes (orange): the clip's extra passes "
-                            + "priced at the read bandwidth measured in the same run (BandwidthBenchmark.read), over the step's time."));
+                            + "priced at the read bandwidth measured in the same run (BandwidthBenchmark.read, or readFresh where the run has only that), over the step's time."));
         }
     }
 }
