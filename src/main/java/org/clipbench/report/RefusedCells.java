@@ -52,7 +52,7 @@ final class RefusedCells {
         List<String> label = new ArrayList<>();
         for (int i = 0; i < refusedColumn; i++) {
             String c = cells.get(i);
-            if (c.isEmpty() || c.startsWith(MARK) || i >= 3 && Character.isDigit(c.charAt(0))) continue;
+            if (c.isEmpty() || c.startsWith(MARK) || i >= 3 && c.matches("[-+−]?[0-9.].*")) continue; // a number, maybe with its unit
             label.add(c);
         }
         return String.join(" ", label);
