@@ -9,7 +9,7 @@ import org.clipbench.kernel.ScalarKernels;
 /**
  * Tensors as Java arrays, computed by one {@link ArrayKernels} family: scalar loops ("arrays") or the
  * Vector API ("vector"). With threads > 1, ranges of at least {@link #PARALLEL_MIN} elements are
- * split into one chunk per thread on a private fork/join pool.
+ * split into chunks that a {@link WorkerTeam} of that many threads claims (the caller among them).
  */
 public class ArraysBackend implements Backend {
     /**
@@ -384,24 +384,22 @@ public class ArraysBackend implements Backend {
         void apply(int from, int to);
     }
 
-    /** Partial results over one chunk per thread (one chunk when single-threaded or small). */
+    /** Partial results over the team's chunks, in chunk order (one chunk when single-threaded or small). */
     private double[] reduce(ArrayTensor t, RangeReduce fn) {
         int n = (int) t.size();
-        int chunks = chunks(n);
-        if (chunks == 1) {
+        if (!split(n)) {
             return new double[] {fn.apply(t.offset, n)};
         }
-        return team.run((c, k) -> {
-            int from = (int) ((long) n * c / k);
-            int to = (int) ((long) n * (c + 1) / k);
+        return team.run(team.chunksFor(n), (c, k) -> {
+            int from = WorkerTeam.start(n, c, k);
+            int to = WorkerTeam.start(n, c + 1, k);
             return fn.apply(t.offset + from, to - from);
         });
     }
 
     private void each(ArrayTensor t, RangeAction fn) {
         int n = (int) t.size();
-        int chunks = chunks(n);
-        if (chunks == 1) {
+        if (!split(n)) {
             fn.apply(t.offset, n);
             return;
         }
@@ -414,12 +412,12 @@ public class ArraysBackend implements Backend {
     /** Splits by whole rows so a row is never shared between threads. */
     private void forRows(ArrayTensor t, RangeAction fn) {
         int rows = t.rows();
-        int chunks = Math.min(chunks((int) t.size()), rows);
+        int chunks = split((int) t.size()) ? Math.min(team.chunksFor(t.size()), rows) : 1;
         if (chunks <= 1) {
             fn.apply(0, rows);
             return;
         }
-        team.run((c, k) -> {
+        team.run(chunks, (c, k) -> {
             fn.apply(rows * c / k, rows * (c + 1) / k);
             return 0;
         });
@@ -481,8 +479,9 @@ public class ArraysBackend implements Backend {
         if (a.offset != b.offset) throw new IllegalArgumentException("step operands " + a + " and " + b + " sit at different offsets; give them one layout");
     }
 
-    private int chunks(int n) {
-        return team == null || n < PARALLEL_MIN ? 1 : threads;
+    /** Whether a range of n elements is split over the team (chunks of WorkerTeam.GRAIN, claimed by whoever is free). */
+    private boolean split(int n) {
+        return team != null && n >= PARALLEL_MIN;
     }
 
     private static ArrayTensor a(Tensor t) {

@@ -1,6 +1,7 @@
 package org.clipbench.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.clipbench.backend.WorkerTeam;
 import org.clipbench.params.ParamShapes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +39,7 @@ public class BandwidthBenchmark {
     private double[] a, b, c;
     private float[] fa, fb, fc;
     private double s = 0.5;
-    private org.clipbench.backend.WorkerTeam team;
+    private WorkerTeam team;
     private int n;
 
     @Setup(Level.Trial)
@@ -58,7 +59,7 @@ public class BandwidthBenchmark {
             java.util.Arrays.fill(fc, 2.0f);
         }
         // the same team the Java backends split their kernels over, so the roofline is measured the same way
-        team = threads > 1 ? new org.clipbench.backend.WorkerTeam(threads) : null;
+        team = threads > 1 ? new WorkerTeam(threads) : null;
     }
 
     private interface Range {
@@ -70,8 +71,8 @@ public class BandwidthBenchmark {
             r.run(0, n); // the backends' own split policy: below it, what 2 threads achieve is what 1 does
             return;
         }
-        team.run((k, chunks) -> {
-            r.run((int) ((long) n * k / chunks), (int) ((long) n * (k + 1) / chunks));
+        team.run(team.chunksFor(n), (k, chunks) -> {
+            r.run(WorkerTeam.start(n, k, chunks), WorkerTeam.start(n, k + 1, chunks));
             return 0;
         });
     }
@@ -142,7 +143,7 @@ public class BandwidthBenchmark {
     public double read() {
         if (team == null || n < org.clipbench.backend.ArraysBackend.PARALLEL_MIN) return sumRange(0, n);
         double total = 0;
-        for (double part : team.run((k, chunks) -> sumRange((int) ((long) n * k / chunks), (int) ((long) n * (k + 1) / chunks)))) {
+        for (double part : team.run(team.chunksFor(n), (k, chunks) -> sumRange(WorkerTeam.start(n, k, chunks), WorkerTeam.start(n, k + 1, chunks)))) {
             total += part;
         }
         return total;
