@@ -47,13 +47,13 @@ public final class KernelSummary {
         Table bw = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.BANDWIDTH));
         MemoryLimit limit = MemoryLimit.of(bw);
 
-        Table bandwidth = bw.selectColumns("data", "dtype", "threads", "method", "gbps");
+        Table bandwidth = bw.selectColumns("data", "dtype", "threads", "method", "gbps", "best_gbps");
         bandwidth = bandwidth.sortOn("dtype", "threads", "method");
 
         Table norms = t.where(t.stringColumn("benchmark").isEqualTo(Benchmarks.NORM));
         norms = withTraffic(norms, "score", r -> new MemoryTraffic(1, 0, 0)); // a norm reads the data once
         norms = withFlags(withLimit(norms, limit), "score", limit).selectColumns("backend", "dtype", "data", "kind", "values", "threads", "score",
-                "error", "samples", "passes", "eff_gbps", "achievable_ns", "pct_achievable", "steady", "flag");
+                "error", "samples", "passes", "eff_gbps", "achievable_ns", "pct_achievable", "limit", "steady", "flag");
         norms.column("score").setName("ns_op");
         norms = norms.sortOn("data", "dtype", "backend", "values", "kind");
 
@@ -72,7 +72,7 @@ public final class KernelSummary {
             clipping = withTraffic(clipping, "net_ns", r -> traffic(c.stringColumn("strategy").get(r), c.stringColumn("regime").get(r)));
             clipping = withFlags(withLimit(clipping, limit), "net_ns", limit).selectColumns("strategy", "backend", "dtype", "data", "layout", "regime",
                     "threads", "score", "error", "median", "samples", "restore_ns", "restore", "net_ns", "net_error", "passes", "eff_gbps", "achievable_ns",
-                    "pct_achievable", "alloc_b_op", "steady", "fork_cv", "iter_cv", "flag");
+                    "pct_achievable", "limit", "alloc_b_op", "steady", "fork_cv", "iter_cv", "flag");
             clipping = withSpeedupOverArrays(clipping);
             if (clipping.doubleColumn("alloc_b_op").isMissing().size() == clipping.rowCount()) {
                 clipping.removeColumns("alloc_b_op"); // measured only with -prof gc (full profile)
@@ -289,8 +289,11 @@ public final class KernelSummary {
             boolean subtracted = t.columnNames().contains("restore") && t.stringColumn("restore").get(r).equals("subtracted");
             double bytes = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
             double cached = limit.cachedBytes(t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r));
+            String refused = t.columnNames().contains("limit_refused") ? t.stringColumn("limit_refused").get(r) : "";
             if (!(ns > 0)) {
                 flag.append("no time: the restore measured alone took as long as the whole call");
+            } else if (!refused.isEmpty()) {
+                flag.append("no memory limit: " + refused);
             } else if (pct > LIMIT_PCT) {
                 String why = subtracted ? "its net time is the call minus a restore measured apart, most of the call"
                         : String.format(java.util.Locale.ROOT, "faster than the limit's own primitives ran in their forks: the memory system "
@@ -374,17 +377,32 @@ public final class KernelSummary {
      */
     private static Table withLimit(Table t, MemoryLimit limit) {
         DoubleColumn achievable = DoubleColumn.create("achievable_ns");
+        StringColumn kind = StringColumn.create("limit"), refused = StringColumn.create("limit_refused");
         for (int r = 0; r < t.rowCount(); r++) {
             double unit = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
             MemoryTraffic m = new MemoryTraffic(t.doubleColumn("read_bytes").getDouble(r) / unit, t.doubleColumn("write_bytes").getDouble(r) / unit, 0);
             boolean known = Double.isFinite(m.gradientReads()) && Double.isFinite(m.gradientWrites());
             boolean fresh = t.columnNames().contains("restore") && t.stringColumn("restore").get(r).equals("untimed");
-            achievable.append(known ? limit.ns(t.stringColumn("data").get(r), t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r), unit, m, fresh)
-                    : Double.NaN);
+            MemoryLimit.Limit l = known ? limit.limit(t.stringColumn("data").get(r), t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r), unit,
+                    m, fresh) : new MemoryLimit.Limit(Double.NaN, "", null);
+            achievable.append(l.ns());
+            kind.append(Double.isNaN(l.ns()) ? "" : l.kind());
+            refused.append(l.refused() == null ? "" : l.refused());
         }
         Table out = t.copy();
-        out.addColumns(achievable, achievable.divide(out.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"));
+        out.addColumns(achievable, achievable.divide(out.doubleColumn("timed_ns")).multiply(100).setName("pct_achievable"), kind, refused);
         return out;
+    }
+
+    /** The fastest iteration of any fork in JMH's raw iteration text ("a b c|d e"); NaN without one. */
+    static double bestIteration(String raw) {
+        double best = Double.NaN;
+        for (String x : raw.trim().split("[|\\s]+")) {
+            if (x.isEmpty()) continue;
+            double v = Double.parseDouble(x);
+            if (v > 0 && !(v >= best)) best = v;
+        }
+        return best;
     }
 
     /**
@@ -398,7 +416,7 @@ public final class KernelSummary {
             if (!t.columnNames().contains(c)) t.addColumns(StringColumn.create(c, t.rowCount()));
         }
         DoubleColumn elements = DoubleColumn.create("elements"), elementBytes = DoubleColumn.create("element_bytes");
-        DoubleColumn gbps = DoubleColumn.create("gbps");
+        DoubleColumn gbps = DoubleColumn.create("gbps"), bestGbps = DoubleColumn.create("best_gbps");
         for (int r = 0; r < t.rowCount(); r++) {
             String set = t.stringColumn("data").get(r);
             double n = elementsOf(set);
@@ -414,8 +432,9 @@ public final class KernelSummary {
                     };
             boolean ns = t.stringColumn("unit").get(r).equals("ns/op");
             gbps.append(ns ? streamPasses * n * eb / t.doubleColumn("score").getDouble(r) : Double.NaN);
+            bestGbps.append(ns ? streamPasses * n * eb / bestIteration(t.stringColumn("raw").get(r)) : Double.NaN);
         }
-        t.addColumns(elements, elementBytes, gbps);
+        t.addColumns(elements, elementBytes, gbps, bestGbps);
         return t;
     }
 

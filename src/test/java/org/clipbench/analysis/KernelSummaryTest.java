@@ -37,9 +37,12 @@ class KernelSummaryTest {
                 .isCloseTo(65.536, within(1e-9));
         Table norms = s.norms();
         int naive = norms.stringColumn("kind").indexOf("naive");
-        // a norm reads 4096 x 8 B once in 500 ns: 65.536 GB/s, exactly the copy bandwidth: 100% of achievable
+        // a norm reads 4096 x 8 B once in 500 ns: 65.536 GB/s, the copy's mean bandwidth; the limit takes the copy's best
+        // iteration (990 ns: 66.2 GB/s, noise only slows a primitive), so the norm ran at 99% of it
         assertThat(norms.doubleColumn("eff_gbps").get(naive)).isCloseTo(65.536, within(1e-9));
-        assertThat(norms.doubleColumn("pct_achievable").get(naive)).isCloseTo(100.0, within(1e-9));
+        assertThat(norms.doubleColumn("pct_achievable").get(naive)).isCloseTo(99.0, within(1e-9));
+        assertThat(s.bandwidth().where(s.bandwidth().stringColumn("method").isEqualTo("copy")).doubleColumn("best_gbps").get(0))
+                .isCloseTo(2 * 4096 * 8 / 990.0, within(1e-9));
         Table over = s.normOverhead();
         assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("safe"))).isCloseTo(2.0, within(1e-12));
         assertThat(over.doubleColumn("x_baseline").get(over.stringColumn("kind").indexOf("fast-safe"))).isCloseTo(1.05, within(1e-12));

@@ -16,12 +16,17 @@ class MemoryLimitTest {
 
     /** Bandwidth rows: data, dtype, threads, method, gbps, elements, element_bytes. */
     static Table bandwidth(Object[]... rows) {
+        return bandwidthOn("1", rows);
+    }
+
+    /** As {@link #bandwidth}, every row on the given thread count. */
+    static Table bandwidthOn(String threads, Object[]... rows) {
         Table t = Table.create("bw", StringColumn.create("data"), StringColumn.create("dtype"), StringColumn.create("threads"),
                 StringColumn.create("method"), DoubleColumn.create("gbps"), DoubleColumn.create("elements"), DoubleColumn.create("element_bytes"));
         for (Object[] r : rows) {
             t.stringColumn("data").append((String) r[0]);
             t.stringColumn("dtype").append((String) r[1]);
-            t.stringColumn("threads").append("1");
+            t.stringColumn("threads").append(r.length > 5 ? (String) r[5] : threads);
             t.stringColumn("method").append((String) r[2]);
             t.doubleColumn("gbps").append((double) r[3]);
             t.doubleColumn("elements").append((double) r[4]);
@@ -103,5 +108,63 @@ class MemoryLimitTest {
         double bytes = N16M * 4;
         assertThat(m.ns("flat-16M", "f32", "1", bytes, GLOBAL_NORM)).isCloseTo(bytes / 40 + 2 * bytes / 30, within(1e-6));
         assertThat(m.cachedBytes("f32", "1")).isNaN();
+    }
+
+    /** Noise only slows a primitive: a smaller set is never priced slower per byte than a larger one of the same run. */
+    @Test
+    void aSmallerSetIsNeverSlowerPerByteThanALargerOne() {
+        // the 4M read was disturbed (20 GB/s) while the 16M one ran at 35: the 4M limit uses 35
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-4M", "f32", "read", 20.0, N4M},
+                new Object[] {"flat-16M", "f32", "read", 35.0, N16M}));
+        assertThat(m.ns("flat-4M", "f32", "1", N4M * 4, NORM)).isCloseTo(N4M * 4 / 35, within(1e-6));
+        assertThat(m.ns("flat-16M", "f32", "1", N16M * 4, NORM)).isCloseTo(N16M * 4 / 35, within(1e-6));
+    }
+
+    /** 2 threads have at least the bandwidth of 1 (they could leave a core idle); a slower 2-thread rate is raised to it. */
+    @Test
+    void twoThreadsAreNeverPricedBelowOne() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f32", "read", 40.0, N16M, "1"},
+                new Object[] {"flat-16M", "f32", "read", 30.0, N16M, "2"}));
+        assertThat(m.ns("flat-16M", "f32", "2", N16M * 4, NORM)).isCloseTo(N16M * 4 / 40, within(1e-6));
+        // the other way round is no constraint: 2 threads faster than 1 keep their own rate
+        MemoryLimit faster = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f32", "read", 40.0, N16M, "1"},
+                new Object[] {"flat-16M", "f32", "read", 55.0, N16M, "2"}));
+        assertThat(faster.ns("flat-16M", "f32", "2", N16M * 4, NORM)).isCloseTo(N16M * 4 / 55, within(1e-6));
+        assertThat(faster.ns("flat-16M", "f32", "1", N16M * 4, NORM)).isCloseTo(N16M * 4 / 40, within(1e-6));
+    }
+
+    /** A primitive on 2 threads far slower than on 1 collapsed: rows it would price get no limit, and the reason. */
+    @Test
+    void aCollapsedPrimitiveRefusesTheLimitWithItsReason() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-1M", "f32", "readFresh", 80.0, 1048576.0, "1"},
+                new Object[] {"flat-1M", "f32", "readFresh", 10.0, 1048576.0, "2"},
+                new Object[] {"flat-1M", "f32", "scaleInPlace", 150.0, 1048576.0, "2"}));
+        MemoryLimit.Limit l = m.limit("flat-1M", "f32", "2", 1048576.0 * 4, GLOBAL_NORM, true);
+        assertThat(l.ns()).isNaN();
+        assertThat(l.refused()).isEqualTo("readFresh on 2 threads ran 8.0x slower than on 1 at its best (its threads were kept from running); "
+                + "no limit can be taken from it");
+        // negative control: 1.4x slower is within what 2 threads' overhead can cost, and is priced (at the 1-thread rate)
+        MemoryLimit ok = MemoryLimit.of(bandwidth(new Object[] {"flat-1M", "f32", "readFresh", 80.0, 1048576.0, "1"},
+                new Object[] {"flat-1M", "f32", "readFresh", 57.0, 1048576.0, "2"}));
+        MemoryLimit.Limit priced = ok.limit("flat-1M", "f32", "2", 1048576.0 * 4, NORM, true);
+        assertThat(priced.refused()).isNull();
+        assertThat(priced.ns()).isCloseTo(1048576.0 * 4 / 80, within(1e-6));
+    }
+
+    /** A row's best iteration, where the table has one, is its rate: the mean of a disturbed primitive is no limit. */
+    @Test
+    void theBestIterationIsTheRate() {
+        Table t = bandwidth(new Object[] {"flat-16M", "f32", "read", 30.0, N16M});
+        t.addColumns(DoubleColumn.create("best_gbps", new double[] {45.0}));
+        assertThat(MemoryLimit.of(t).ns("flat-16M", "f32", "1", N16M * 4, NORM)).isCloseTo(N16M * 4 / 45, within(1e-6));
+    }
+
+    /** Sets at or below the cache knee have a cache limit, larger ones a memory limit. */
+    @Test
+    void aSetThatFitsTheCacheHasACacheLimit() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-4M", "f32", "read", 120.0, N4M},
+                new Object[] {"flat-16M", "f32", "read", 40.0, N16M}));
+        assertThat(m.limit("flat-4M", "f32", "1", N4M * 4, NORM, false).kind()).isEqualTo("cache");
+        assertThat(m.limit("flat-16M", "f32", "1", N16M * 4, NORM, false).kind()).isEqualTo("memory");
     }
 }
