@@ -7,7 +7,7 @@
 #   ./run-bench.sh --reproduce ID[,ID]  some of them (./run-bench.sh --reproduce --list names them)
 #   ./run-bench.sh --report-only DIR... tables, figures and index.html of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression
-#   ./run-bench.sh --compare-to REF [--rounds N] [--by-grid] [bench filters]  same-machine A/B against a git ref, pair by pair
+#   ./run-bench.sh --compare-to REF [--rounds N] [--by-grid] [bench filters]  same-machine A/B against a git ref, pairs of forks until judged
 #   ./run-bench.sh --privacy --sampling-rate Q --steps T --sigma S   epsilon of a DP-SGD run (or --target-epsilon E for sigma)
 #   ./run-bench.sh --slurm N [bench options | sweep ... | --reproduce IDS | --profile paper] [--partition P] [--time T] [--account A] [--slurm-opt "..."]
 #                                       N shards as a Slurm job array plus a merge job (--slurm-dry-run: scripts only)
@@ -40,20 +40,24 @@ run() {
   java --add-modules=jdk.incubator.vector -Xmx2g -Dclipbench.command="$invocation" -jar "$JAR" "$@"
 }
 
-# Same-machine A/B: build GIT_REF in a worktree, then run both builds' forks of each combination back
-# to back (A B, then B A, ... per combination; the jar's ab command), and compare the pooled rounds.
-# A base that cannot serve this build's forks (another JMH version or other benchmark parameters), or
-# --by-grid, alternates whole grids instead (A B, B A, ... per round over the whole grid).
+# Same-machine A/B: build GIT_REF in a worktree, then run both builds' forks of each combination in rounds
+# (the jar's ab command: duets, one JVM per core, where a combination runs on one thread; rounds are added
+# until every row is judged), and compare the pairs. Exit 0: no regression; 1: a regression; 5: inconclusive.
+# A base that cannot serve this build's forks (other benchmark parameters), or --by-grid, alternates
+# whole grids instead (A B, B A, ... per round over the whole grid; --rounds of them, 5 by default).
 if [[ ${1:-} == --compare-to ]]; then
   shift
   ref=${1:-}
   [[ -n $ref ]] || { echo "error: --compare-to needs a git ref (commit, branch or tag)" >&2; exit 2; }
   shift
-  rounds=5 by_grid=0
+  rounds="" by_grid=0
   while [[ ${1:-} == --rounds || ${1:-} == --by-grid ]]; do
     if [[ $1 == --by-grid ]]; then by_grid=1; shift; continue; fi
     rounds=${2:-}
-    [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds '${rounds}': give a whole number of rounds >= 1, e.g. --rounds 5" >&2; exit 2; }
+    # at most 4 digits: a longer number wrapped around in bash's arithmetic and looped for ever (issue 36)
+    if [[ ! $rounds =~ ^[1-9][0-9]{0,3}$ ]] || ((rounds < 2 || rounds > 1000)); then
+      echo "error: --rounds '${rounds}': give a whole number of pairs from 2 to 1000, e.g. --rounds 8" >&2; exit 2
+    fi
     shift 2
   done
   sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
@@ -68,46 +72,42 @@ if [[ ${1:-} == --compare-to ]]; then
   fi
   out="results/runs/$(date -u +%Y%m%dT%H%M%SZ)-ab-${sha:0:7}-vs-$(git rev-parse --short HEAD)"
   mkdir -p "$out"
-  base_dirs=() cand_dirs=()
-  for ((k = 1; k <= rounds; k++)); do base_dirs+=("$out/base-$k") cand_dirs+=("$out/candidate-$k"); done
   ab_status=4
   if ((by_grid == 0)); then
     ab_status=0
-    run ab --base "$base_tree" --rounds "$rounds" --out "$out" "$@" || ab_status=$?
+    pairs=()
+    [[ -n $rounds ]] && pairs=(--pairs "$rounds" --max-pairs "$((rounds > 32 ? rounds : 32))")
+    run ab --base "$base_tree" "${pairs[@]}" --out "$out" "$@" || ab_status=$?
     case $ab_status in
-      0 | 1) ;;
       4) echo "so the A/B alternates whole grids instead (A B, B A, ... per round)" >&2 ;;
-      *) exit "$ab_status" ;;
+      *) echo "A/B results and tables in $out"; exit "$ab_status" ;;
     esac
   fi
-  if ((ab_status == 4)); then
-    run_base() {
-      # --data is --sizes before December 2026: the base may be older, and every version knows --sizes
-      local args=() a
-      for a in "$@"; do [[ $a == --data ]] && args+=(--sizes) || args+=("$a"); done
-      (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "${args[@]}" \
-          --jmh "-f 1" --out "$OLDPWD/$out/base-$k") > "$out/base-$k.log" 2>&1 || { echo "error: base run failed, see $out/base-$k.log" >&2; exit 1; }
-    }
-    run_candidate() {
-      run bench --no-sweep "$@" --jmh "-f 1" --out "$out/candidate-$k" > "$out/candidate-$k.log" 2>&1 \
-          || { echo "error: candidate run failed, see $out/candidate-$k.log" >&2; exit 1; }
-    }
-    # A B, then B A: whatever favours the first (or second) run of a round hits both sides alike
-    for ((k = 1; k <= rounds; k++)); do
-      if ((k % 2 == 1)); then
-        echo "round $k/$rounds: base ($ref), then candidate"
-        run_base "$@"; run_candidate "$@"
-      else
-        echo "round $k/$rounds: candidate, then base ($ref)"
-        run_candidate "$@"; run_base "$@"
-      fi
-    done
-  fi
-  base_list=$(IFS=,; echo "${base_dirs[*]}")
-  cand_list=$(IFS=,; echo "${cand_dirs[*]}")
+  rounds=${rounds:-5}
+  run_base() {
+    # --data is --sizes before December 2026: the base may be older, and every version knows --sizes
+    local args=() a
+    for a in "$@"; do [[ $a == --data ]] && args+=(--sizes) || args+=("$a"); done
+    (cd "$base_tree" && java --add-modules=jdk.incubator.vector -Xmx2g -jar target/benchmarks.jar bench --no-sweep "${args[@]}" \
+        --jmh "-f 1" --out "$OLDPWD/$out/base-$k") > "$out/base-$k.log" 2>&1 || { echo "error: base run failed, see $out/base-$k.log" >&2; exit 1; }
+  }
+  run_candidate() {
+    run bench --no-sweep "$@" --jmh "-f 1" --out "$out/candidate-$k" > "$out/candidate-$k.log" 2>&1 \
+        || { echo "error: candidate run failed, see $out/candidate-$k.log" >&2; exit 1; }
+  }
+  # A B, then B A: whatever favours the first (or second) run of a round hits both sides alike; round k's forks pair up
+  for ((k = 1; k <= rounds; k++)); do
+    if ((k % 2 == 1)); then
+      echo "round $k/$rounds: base ($ref), then candidate"
+      run_base "$@"; run_candidate "$@"
+    else
+      echo "round $k/$rounds: candidate, then base ($ref)"
+      run_candidate "$@"; run_base "$@"
+    fi
+  done
   status=0
-  run compare "$base_list" "$cand_list" --out "$out/compare.txt" || status=$?
-  run compare "$base_list" "$cand_list" --format markdown --out "$out/compare.md" > /dev/null || true
+  run compare --ab "$out" --out "$out/compare.txt" || status=$?
+  run compare --ab "$out" --format markdown --out "$out/compare.md" > /dev/null || true
   echo "A/B results and tables in $out"
   exit $status
 fi

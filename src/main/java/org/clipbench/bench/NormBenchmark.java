@@ -46,6 +46,12 @@ public class NormBenchmark {
      * detection (copies, because the JIT may merge repeated norms of the same unchanged array).
      */
     @Param("1") public int repeat;
+    /**
+     * Extra work as a fraction of the data: the norm reads (1 + extra) x n elements (a set that much larger), so a
+     * slowdown of about that fraction can be injected into one side of an A/B (ab --candidate-jmh "-p extra=0.1")
+     * to measure the gate's power (docs/regression-tracking.md). 0 in every profile.
+     */
+    @Param("0") public double extra;
 
     private Backend b;
     private Tensor[] tensors;
@@ -61,9 +67,13 @@ public class NormBenchmark {
             default -> throw new IllegalArgumentException("values must be ordinary or huge, not " + values);
         };
         if (repeat < 1) throw new IllegalArgumentException("repeat must be at least 1");
+        if (!(extra >= 0 && extra <= 10)) throw new IllegalArgumentException("extra must lie in [0, 10], not " + extra);
+        var shape = ParamShapes.get(data);
+        long n = shape.tensors().get(0).size(); // the norm is of the set's first tensor
+        if (extra > 0) shape = ParamShapes.flat(data + "+" + extra, Math.toIntExact(n + Math.round(extra * n)));
         tensors = new Tensor[repeat];
         for (int r = 0; r < repeat; r++) {
-            tensors[r] = ParamSet.gaussian(b, ParamShapes.get(data), d, org.clipbench.params.Layout.SEPARATE, 3, scale).tensor(0);
+            tensors[r] = ParamSet.gaussian(b, shape, d, org.clipbench.params.Layout.SEPARATE, 3, scale).tensor(0);
         }
         k = NormKind.parse(kind);
     }

@@ -10,20 +10,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Statistical comparison of two results folders or JMH JSON files; exit 1 on a regression. */
+/** Statistical comparison of two results folders or JMH JSON files, or of an A/B folder's pairs; exit 1 on a regression. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare BASE and CANDIDATE (results folders or JMH JSON files) per benchmark: medians, ratio with a",
-                "bootstrap 95%% CI, Mann-Whitney U p-value and its Benjamini-Hochberg adjustment over the rows, verdict. Exit 0: no significant regression; 1: at least one",
-                "benchmark significantly slower by at least --min-effect; 2: bad input.",
+        description = {"Compare BASE and CANDIDATE (results folders or JMH JSON files) per benchmark, or the pairs of an A/B folder (--ab DIR):",
+                "medians, ratio with a bootstrap 95%% CI, a rank test's p-value (Wilcoxon signed-rank on pairs, else Mann-Whitney U)",
+                "and its Benjamini-Hochberg adjustment over the rows, verdict. Exit 0: no regression, every row judged; 1: at least one",
+                "benchmark significantly slower by at least --min-effect (or every candidate fork slower than every base fork by more);",
+                "5: inconclusive (no regression found, but a row could not be judged: not at steady state, or its interval cannot",
+                "exclude a slowdown of --min-effect); 2: bad input.",
                 "Two sweep folders (with runs.csv) are compared run by run instead: exit 1 when a final metric moved",
                 "by more than --tolerance (relative)."})
 final class CompareCommand implements Callable<Integer> {
+    /** The exit code of a comparison that found no regression but could not judge every row: never a pass. */
+    static final int INCONCLUSIVE = 5;
 
-    @Parameters(index = "0", arity = "1", split = ",", description = "base results folder(s) or JMH JSON file(s); several, comma-separated, are pooled")
+    @Parameters(index = "0", arity = "0..1", split = ",", description = "base results folder(s) or JMH JSON file(s); several, comma-separated, are pooled")
     List<Path> base;
 
-    @Parameters(index = "1", arity = "1", split = ",", description = "candidate results folder(s) or JMH JSON file(s)")
+    @Parameters(index = "1", arity = "0..1", split = ",", description = "candidate results folder(s) or JMH JSON file(s)")
     List<Path> candidate;
+
+    @Option(names = "--ab", description = "an A/B folder (ab, run-bench.sh --compare-to): its base and candidate forks compared pair by pair")
+    Path ab;
 
     @Option(names = "--min-effect", description = "smallest relative change that counts (default 0.05 = 5%%)")
     double minEffect = 0.05;
@@ -54,6 +62,15 @@ final class CompareCommand implements Callable<Integer> {
         if (out != null && Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + ": is a folder; name a file, e.g. " + out.resolve("compare.txt"));
         }
+        Compare.Settings settings = new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams, !noFdr);
+        if (ab != null) {
+            if (base != null || candidate != null) throw new IllegalArgumentException("--ab " + ab + " compares that folder's pairs: give no BASE or CANDIDATE with it");
+            if (!Files.isDirectory(ab)) throw new IllegalArgumentException("--ab " + ab + ": no such folder; give the folder of an A/B run");
+            return report(Compare.compareAb(ab, settings));
+        }
+        if (base == null || candidate == null) {
+            throw new IllegalArgumentException("give BASE and CANDIDATE (results folders or JMH JSON files), or --ab DIR for an A/B folder");
+        }
         if (base.size() == 1 && candidate.size() == 1 && org.clipbench.compare.RunsCompare.isSweepFolder(base.get(0))
                 && org.clipbench.compare.RunsCompare.isSweepFolder(candidate.get(0))) {
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
@@ -65,7 +82,7 @@ final class CompareCommand implements Callable<Integer> {
             if (out != null) AtomicFiles.writeString(out, t);
             return runs.changedBeyondTolerance() ? 1 : 0;
         }
-        Compare.Result r = Compare.compare(base, candidate, new Compare.Settings(minEffect, alpha, 2000, 1, ignoreParams, !noFdr));
+        Compare.Result r = Compare.compare(base, candidate, settings);
         if (Files.isDirectory(base.get(0)) && Files.isDirectory(candidate.get(0))) {
             var diff = Compare.environmentDifferences(base.get(0), candidate.get(0));
             if (!diff.isEmpty()) {
@@ -74,6 +91,10 @@ final class CompareCommand implements Callable<Integer> {
                 System.err.println("  Compare builds on the same machine instead: run both in one session (see docs/regression-tracking.md).");
             }
         }
+        return report(r);
+    }
+
+    private int report(Compare.Result r) throws java.io.IOException {
         String table = switch (format) {
             case "markdown" -> Compare.markdown(r);
             case "csv" -> Compare.csv(r);
@@ -81,6 +102,11 @@ final class CompareCommand implements Callable<Integer> {
         };
         System.out.print(table);
         if (out != null) AtomicFiles.writeString(out, table);
-        return r.regressed() ? 1 : 0;
+        return exitCode(r);
+    }
+
+    /** 1 on a regression, else 5 when a row could not be judged, else 0. */
+    static int exitCode(Compare.Result r) {
+        return r.regressed() ? 1 : r.inconclusive() ? INCONCLUSIVE : 0;
     }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "clipbench", mixinStandardHelpOptions = true, version = "ClipBench 0.1.0",
         description = "Gradient clipping benchmark suite. Without a command, runs JMH with the given JMH options.",
         subcommands = {BenchCommand.class, SweepCommand.class, ReproduceCommand.class, CompareCommand.class, ReportCommand.class, StrategiesCommand.class, BackendsCommand.class,
-                NormsCommand.class, DocsCommand.class, PrivacyCommand.class, HistoryCommand.class, SlurmCommand.class, AbCommand.class})
+                NormsCommand.class, DocsCommand.class, PrivacyCommand.class, HistoryCommand.class, SlurmCommand.class, AbCommand.class,
+                GatePowerCommand.class})
 public final class Main implements Runnable {
 
     /** The words that select a picocli command (the subcommands above, read from the annotation) or its help. */

@@ -23,7 +23,9 @@ final class ReferencePages {
     static Map<String, String> all() {
         Map<String, String> pages = new LinkedHashMap<>();
         pages.put("strategies.md", fill("strategies.md", Map.of("{{strategies}}", Strategies.help(), "{{examples}}", examples())));
-        pages.put("backends.md", fill("backends.md", Map.of("{{backends}}", BackendsCommand.text(), "{{norms}}", NormsCommand.table())));
+        // the SIMD width is the machine's (256 or 512 bits): the committed page names the species, not one machine's width
+        String backends = BackendsCommand.text().replace(org.clipbench.kernel.VectorKernels.describeSpecies(), "preferred species");
+        pages.put("backends.md", fill("backends.md", Map.of("{{backends}}", backends, "{{norms}}", NormsCommand.table())));
         return pages;
     }
 

@@ -47,35 +47,28 @@ public final class AbVerdicts {
         } catch (IOException bad) {
             throw new IllegalArgumentException(folder + ": ab.json is not valid JSON (truncated?); rerun the A/B or leave this folder out");
         }
-        int rounds = ab.path("rounds").asInt(0);
-        if (rounds < 1) throw new IllegalArgumentException(folder + ": ab.json names no rounds; not an A/B folder of run-bench.sh --compare-to");
-        List<Path> base = new ArrayList<>(), candidate = new ArrayList<>();
-        for (int k = 1; k <= rounds; k++) {
-            base.add(side(folder, "base-" + k));
-            candidate.add(side(folder, "candidate-" + k));
-        }
+        List<Integer> rounds = Compare.rounds(folder);
+        if (rounds.isEmpty()) throw new IllegalArgumentException(folder + ": no base-k/ and candidate-k/ rounds; the A/B did not finish: rerun it or leave this folder out");
         Compare.Result r;
         try {
-            r = Compare.compare(base, candidate, Compare.Settings.defaults());
+            r = Compare.compareAb(folder, Compare.Settings.defaults());
         } catch (JmhResults.BadInputException | IllegalArgumentException bad) {
             throw new IllegalArgumentException(folder + ": its rounds cannot be compared (" + bad.getMessage() + "); rerun the A/B or leave this folder out");
         }
+        Path firstCandidate = folder.resolve("candidate-" + rounds.get(0));
         List<Verdict> verdicts = new ArrayList<>();
         for (Compare.Row row : r.rows()) {
             verdicts.add(new Verdict(row.key(), row.ratio(), row.ciLow(), row.ciHigh(), row.pAdjusted(), row.verdict().name()));
         }
-        HistoryRun.Run machine = HistoryRun.read(candidate.get(0)).run();
+        HistoryRun.Run machine = HistoryRun.read(firstCandidate).run();
+        List<Path> base = new ArrayList<>(), candidate = new ArrayList<>();
+        for (int k : rounds) {
+            base.add(folder.resolve("base-" + k));
+            candidate.add(folder.resolve("candidate-" + k));
+        }
         return new Read(contentKey(folder, base, candidate), folder.toAbsolutePath().normalize().toString(),
                 ab.path("base").path("git").path("sha").asText("unknown"), machine.gitSha(), machine.commitTime(), machine.runTime(),
                 machine.fingerprint(), verdicts);
-    }
-
-    private static Path side(Path folder, String name) {
-        Path side = folder.resolve(name);
-        if (!Files.isDirectory(side)) {
-            throw new IllegalArgumentException(folder + ": " + name + "/ is missing; the A/B did not finish: rerun it or leave this folder out");
-        }
-        return side;
     }
 
     /** ab.json and every side's results: the same A/B added twice, from anywhere, is one. */

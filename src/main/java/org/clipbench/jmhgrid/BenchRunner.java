@@ -166,15 +166,19 @@ public final class BenchRunner {
         int ran = 0, resumed = 0, index = 0, reruns = 0;
         List<String> failures = new ArrayList<>();
         long start = System.nanoTime();
+        org.clipbench.measurement.NoiseCanary canary = null; // timed between combinations: how quiet the machine was for each
         for (Combo c : combos) {
             index++;
+            if (canary == null && !Files.exists(resultFile(dir, c))) canary = org.clipbench.measurement.NoiseCanary.start(dir.resolve("canary.csv"));
             String progress = progress(index, combos.size(), index - 1 - resumed, (System.nanoTime() - start) / 1e9);
-            switch (runOne(c, String.format(Locale.ROOT, "[%s] %s", progress, c), failures)) {
+            Status status = runOne(c, String.format(Locale.ROOT, "[%s] %s", progress, c), failures);
+            switch (status) {
                 case RAN -> ran++;
                 case RAN_TWICE -> { ran++; reruns++; }
                 case ALREADY_DONE -> resumed++;
                 case FAILED -> { }
             }
+            if (canary != null && (status == Status.RAN || status == Status.RAN_TWICE)) canary.read(c.toString());
         }
         if (!failures.isEmpty()) {
             AtomicFiles.writeString(dir.resolve("failures.txt"), String.join("\n", failures) + "\n");

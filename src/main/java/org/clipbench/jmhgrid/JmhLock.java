@@ -34,6 +34,32 @@ public final class JmhLock {
         }
     }
 
+    /**
+     * Takes JMH's lock for this process until closed, and lets this process's own JMH runs go on without it: an A/B
+     * runs two of them at once (a duet), and each would otherwise refuse the lock the other holds. Other JMH runs on
+     * the machine see it held, as they would see one run's.
+     */
+    public static AutoCloseable hold() {
+        Path f = file();
+        try {
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                throw busy(f);
+            }
+            System.setProperty("jmh.ignoreLock", "true"); // read once, when JMH's Runner class loads
+            return () -> {
+                lock.release();
+                ch.close();
+            };
+        } catch (OverlappingFileLockException e) {
+            throw busy(f);
+        } catch (IOException e) {
+            return () -> { }; // an unwritable temp folder is JMH's to report
+        }
+    }
+
     private static IllegalArgumentException busy(Path f) {
         return new IllegalArgumentException("another JMH run on this machine holds " + f + ": wait for it to finish (two runs at once would also "
                 + "measure each other), or stop it");

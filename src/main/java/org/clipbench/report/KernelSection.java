@@ -23,6 +23,7 @@ final class KernelSection implements ReportSection {
         if (jmh == null || jmh.rowCount() == 0) return;
         KernelSummary.Tables t = in.kernels();
         out.md().append(KernelSummary.headline(t, out.environment().get("CPU"))); // what a reader wants first, then the details
+        out.md().append(org.clipbench.analysis.NoiseVerdict.headline(org.clipbench.analysis.NoiseVerdict.files(in.folders())));
         out.md().append("## Kernel summary\n\n").append(KernelSummary.markdown(t)).append('\n');
         out.writeCsv("kernels-clipping.csv", t.clipping());
         out.writeCsv("kernels-norms.csv", t.norms());

@@ -86,8 +86,16 @@ class BadInputCliTest {
                 t -> a("privacy", "--sampling-rate", "1.5", "--steps", "100", "--sigma", "1")));
         r.add(row("privacy with delta 0", "delta must be in (0, 1)", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "1", "--delta", "0")));
         r.add(row("privacy with no steps", "--steps must be at least 1", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "0", "--sigma", "1")));
-        r.add(row("compare, no argument", "Missing required parameter", t -> a("compare")));
-        r.add(row("compare, one argument", "Missing required parameter", t -> a("compare", good)));
+        r.add(row("compare, no argument", "give BASE and CANDIDATE", t -> a("compare")));
+        r.add(row("compare, one argument", "give BASE and CANDIDATE", t -> a("compare", good)));
+        r.add(row("compare --ab, not a folder", "--ab", t -> a("compare", "--ab", t.resolve("nowhere").toString())));
+        r.add(row("compare --ab with BASE", "give no BASE or CANDIDATE with it", t -> a("compare", "--ab", t.toString(), good)));
+        r.add(row("ab with an empty --base", "--base is empty", t -> a("ab", "--base", "", "--out", t.resolve("ab").toString())));
+        r.add(row("ab with one pair", "--pairs 1", t -> a("ab", "--base", t.toString(), "--pairs", "1", "--out", t.resolve("ab").toString())));
+        r.add(row("ab with a fork count of its own", "an A/B sets the forks itself", t -> a("ab", "--base", t.toString(), "--jmh", "-f 2", "--out",
+                t.resolve("ab").toString())));
+        r.add(row("ab with bad candidate JMH options", "--jmh: JMH does not accept", t -> a("ab", "--base", t.toString(), "--candidate-jmh", "-zz",
+                "--out", t.resolve("ab").toString())));
         r.add(row("compare --out at a folder", "is a folder", t -> a("compare", good, good, "--out", aFolder)));
         r.add(row("compare, missing input", "no such file or folder", t -> a("compare", good, tmp.resolve("missing.json"))));
         // bench

@@ -81,12 +81,24 @@ class CompareTest {
         assertThat(r.geomeanRatio()).isBetween(1.15, 1.25);
     }
 
+    /**
+     * Noise that hides a 5% slowdown is no pass: 20% noise on 10 iterations cannot exclude one, so the row is unreliable
+     * and the comparison inconclusive (it was "no change" and exit 0: the noisier the runner, the more regressions passed).
+     */
     @Test
-    void aTwoPercentShiftInNoisyDataIsNoSignificantChange(@TempDir Path d) throws Exception {
+    void aTwoPercentShiftInNoisyDataIsInconclusiveNotAPass(@TempDir Path d) throws Exception {
         var r = compare(jmh(d, "a.json", new Object[] {"X.m", "avgt", noisy(5, 10, 1000, 0.2)}),
                 jmh(d, "b.json", new Object[] {"X.m", "avgt", noisy(6, 10, 1020, 0.2)}));
-        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.NO_CHANGE);
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.UNRELIABLE);
+        assertThat(r.rows().get(0).why()).startsWith("its 95% interval [").endsWith("cannot exclude a slowdown of 5%: measure more forks");
         assertThat(r.regressed()).isFalse();
+        assertThat(r.inconclusive()).isTrue();
+        assertThat(Compare.text(r)).contains("outcome: INCONCLUSIVE");
+        // the same shift measured precisely is judged: no change (2% is below the minimum effect)
+        var precise = compare(jmh(d, "c.json", new Object[] {"X.m", "avgt", noisy(5, 10, 1000, 0.002)}),
+                jmh(d, "e.json", new Object[] {"X.m", "avgt", noisy(6, 10, 1020, 0.002)}));
+        assertThat(precise.rows().get(0).verdict()).isEqualTo(Compare.Verdict.NO_CHANGE);
+        assertThat(precise.inconclusive()).isFalse();
     }
 
     @Test
@@ -144,8 +156,10 @@ class CompareTest {
         Path b = forks(d, "b.json", slow, fast, slow, slow, fast);
         var r = compare(a, b);
         assertThat(r.rows().get(0).forkLevel()).isTrue();
-        assertThat(r.rows().get(0).forksBase()).isEqualTo(5);
-        assertThat(r.rows().get(0).verdict()).as("same fork distribution: no change").isEqualTo(Compare.Verdict.NO_CHANGE);
+        assertThat(r.rows().get(0).base().forks()).isEqualTo(5);
+        // same fork distribution: not called changed; 5 bimodal forks cannot exclude a 5% slowdown either
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.UNRELIABLE);
+        assertThat(r.regressed()).isFalse();
         // the same data judged by iterations of one fork each would call it
         var single = compare(forks(d, "c.json", fast), forks(d, "e.json", slow));
         assertThat(single.rows().get(0).forkLevel()).isFalse();
@@ -172,6 +186,8 @@ class CompareTest {
         var cl = org.clipbench.cli.MainAccess.commandLine();
         assertThat(cl.execute("compare", a.toString(), same.toString())).isZero();
         assertThat(cl.execute("compare", a.toString(), slow.toString(), "--format", "markdown")).isEqualTo(1);
+        Path noisy = jmh(d, "noisy.json", new Object[] {"X.m", "avgt", noisy(4, 10, 1000, 0.3)});
+        assertThat(cl.execute("compare", a.toString(), noisy.toString())).as("inconclusive, never 0").isEqualTo(5);
         assertThat(cl.execute("compare", a.toString(), d.resolve("missing.json").toString())).isEqualTo(2);
         assertThat(cl.execute("compare", a.toString(), same.toString(), "--format", "xml")).isEqualTo(2);
     }
@@ -185,11 +201,93 @@ class CompareTest {
         Path cand = jmh(dir, "b.json", new Object[] {"X.m", "avgt", falling});
         Compare.Result r = compare(base, cand);
         assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.UNRELIABLE);
-        assertThat(r.rows().get(0).unsteady()).startsWith("candidate still falling");
+        assertThat(r.rows().get(0).why()).startsWith("not at steady state: candidate still falling");
         assertThat(r.regressed()).isFalse();
         assertThat(Compare.text(r)).contains("unreliable: X.m");
         // the same candidate measured at steady state is called slower
         Path steady = jmh(dir, "c.json", new Object[] {"X.m", "avgt", noisy(2, 10, 1420, 0.01)});
         assertThat(compare(base, steady).rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+    }
+
+    /**
+     * The issue's case: base forks at 100/150/100 ns, candidate forks at 200/300/200 ns, every candidate fork slower
+     * than every base fork. The forks disagree (spreads of 50%), which made every row unreliable and compare exit 0;
+     * complete separation by more than the minimum effect is a regression whatever the spread.
+     */
+    @Test
+    void everyCandidateForkSlowerThanEveryBaseForkIsARegressionWhateverTheSpread(@TempDir Path d) throws Exception {
+        double[] f100 = {100, 101, 99}, f150 = {150, 151, 149}, f200 = {200, 201, 199}, f300 = {300, 301, 299};
+        var r = compare(forks(d, "a.json", f100, f150, f100), forks(d, "b.json", f200, f300, f200));
+        assertThat(r.rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+        assertThat(r.rows().get(0).why()).isEqualTo("every candidate fork slower than every base fork by more than 5% (3 and 3 forks)");
+        var cl = org.clipbench.cli.MainAccess.commandLine();
+        assertThat(cl.execute("compare", d.resolve("a.json").toString(), d.resolve("b.json").toString())).isEqualTo(1);
+        // negative control: overlapping forks (one candidate fork among the base's) are not separated: no regression by this rule
+        var overlap = compare(forks(d, "c.json", f100, f150, f100), forks(d, "e.json", f200, f150, f200));
+        assertThat(overlap.rows().get(0).verdict()).isNotEqualTo(Compare.Verdict.SLOWER);
+        // and separated by less than the minimum effect is no regression either
+        double[] f103 = {103, 104, 102}, f104 = {104, 105, 103};
+        var close = compare(forks(d, "g.json", f100, f100, f100), forks(d, "h.json", f103, f104, f103));
+        assertThat(close.rows().get(0).why()).doesNotStartWith("every candidate fork");
+    }
+
+    /**
+     * Pairing is what makes a busy machine usable: each pair of forks ran at the same time and shares its machine
+     * state (here a load factor of 0.6-1.6 drawn per pair, on both sides), so the pair's ratio keeps the 10% slowdown
+     * while the forks pooled cannot see it through the load's spread.
+     */
+    @Test
+    void pairedForksFindASlowdownThatTheLoadHidesFromPooledForks(@TempDir Path d) throws Exception {
+        Path ab = d.resolve("ab");
+        SplittableRandom load = new SplittableRandom(11);
+        for (int k = 1; k <= 3; k++) {
+            double[][] base = new double[4][], cand = new double[4][];
+            for (int j = 0; j < 4; j++) {
+                double factor = 0.6 + load.nextDouble();
+                base[j] = noisy(100 * k + j, 5, 1000 * factor, 0.01);
+                cand[j] = noisy(200 * k + j, 5, 1100 * factor, 0.01);
+            }
+            Files.createDirectories(ab.resolve("base-" + k));
+            Files.createDirectories(ab.resolve("candidate-" + k));
+            forks(ab.resolve("base-" + k), "results.json", base);
+            forks(ab.resolve("candidate-" + k), "results.json", cand);
+        }
+        var paired = Compare.compareAb(ab, Compare.Settings.defaults());
+        assertThat(paired.rows().get(0).paired()).isTrue();
+        assertThat(paired.rows().get(0).base().forks()).isEqualTo(12);
+        assertThat(paired.rows().get(0).verdict()).isEqualTo(Compare.Verdict.SLOWER);
+        assertThat(paired.rows().get(0).ratio()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(0.02));
+        List<Path> bases = new ArrayList<>(), cands = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            bases.add(ab.resolve("base-" + k));
+            cands.add(ab.resolve("candidate-" + k));
+        }
+        var pooled = Compare.compare(bases, cands, Compare.Settings.defaults());
+        assertThat(pooled.rows().get(0).verdict()).as(Compare.text(pooled)).isEqualTo(Compare.Verdict.UNRELIABLE);
+        var cl = org.clipbench.cli.MainAccess.commandLine();
+        assertThat(cl.execute("compare", "--ab", ab.toString())).isEqualTo(1);
+        assertThat(cl.execute("compare", "--ab", ab.toString(), bases.get(0).toString())).isEqualTo(2);
+    }
+
+    /** A/A pairs under the same load: judged no change (the interval excludes 5%), exit 0. */
+    @Test
+    void pairedForksOfTheSameCodeAreNoChange(@TempDir Path d) throws Exception {
+        Path ab = d.resolve("ab");
+        SplittableRandom load = new SplittableRandom(12);
+        for (int k = 1; k <= 2; k++) {
+            double[][] base = new double[4][], cand = new double[4][];
+            for (int j = 0; j < 4; j++) {
+                double factor = 0.6 + load.nextDouble();
+                base[j] = noisy(300 * k + j, 5, 1000 * factor, 0.01);
+                cand[j] = noisy(400 * k + j, 5, 1000 * factor, 0.01);
+            }
+            Files.createDirectories(ab.resolve("base-" + k));
+            Files.createDirectories(ab.resolve("candidate-" + k));
+            forks(ab.resolve("base-" + k), "results.json", base);
+            forks(ab.resolve("candidate-" + k), "results.json", cand);
+        }
+        var r = Compare.compareAb(ab, Compare.Settings.defaults());
+        assertThat(r.rows().get(0).verdict()).as(Compare.text(r)).isEqualTo(Compare.Verdict.NO_CHANGE);
+        assertThat(org.clipbench.cli.MainAccess.commandLine().execute("compare", "--ab", ab.toString())).isZero();
     }
 }
