@@ -67,7 +67,7 @@ final class CrossoverCheck implements MeasuredCheck {
         else if (tB <= lo || tA >= hi) f.failures().add(shown + " does not hold it");
         else f.doubts().add(shown + " overlaps it only in part");
         Findings memory = new Findings();
-        memory.established().add("their working sets cross at T = " + workingSetCrossover(cells));
+        memory.established().add(workingSetCrossover(cells));
         f.demonstration(memory, "the memory each method holds is set by its algorithm: two T x T Gram matrices per example against a gradient per example");
         return f.verdict(rows.table());
     }
@@ -87,10 +87,10 @@ final class CrossoverCheck implements MeasuredCheck {
     private String workingSetCrossover(List<CostTable.Cell> cells) {
         for (CostTable.Cell c : cells) {
             if (Evidence.median(c.values(method, "working_set_bytes")) > Evidence.median(c.values(other, "working_set_bytes"))) {
-                return "the first T where " + method + " holds more: " + c.positions();
+                return "in memory (the tensors each step holds, counted) " + method + " holds more than " + other + " from T = " + c.positions() + " on";
             }
         }
-        return "none of the ladder (" + method + " holds less at every T)";
+        return "in memory (the tensors each step holds, counted) " + method + " holds less than " + other + " at every T of the ladder";
     }
 
     @Override
