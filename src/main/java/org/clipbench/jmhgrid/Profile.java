@@ -62,7 +62,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
      * backend, f32) from L1 to DRAM (4K to 16M elements) and on resnet18 and gpt2-small, 1 and 2 threads
      * (2 threads only where the backends split the work: 128K elements and more), with PyTorch beside it;
      * every backend once (16M, f64); every strategy once (resnet18); both layouts (gpt2-small); the cost of a
-     * safe norm; every DP rule; the clip inside the SGD and AdamW steps, separate and fused; and the memory
+     * safe norm; every DP rule; the clip inside the SGD and AdamW steps, separate and fused; one private step per
+     * per-example clipping method against the non-private step (one width, three sequence lengths); and the memory
      * limit of every size shown, from the read and in-place primitives of the same run. The rest (more sizes,
      * dtypes and layouts per backend, library norms, every folding rule, steps on 2 threads and gpt2-small,
      * ND4J's step, training steps) is in the full profile.
