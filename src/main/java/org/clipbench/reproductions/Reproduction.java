@@ -89,8 +89,9 @@ public record Reproduction(String id, int version, String paper, String claim, S
             if (!names.add(m.name())) throw new IllegalArgumentException("reproduction " + id + ": measurement " + m.name() + " has the name of another sweep or measurement");
         }
         Check c = Checks.create(check, checkParams);
-        if (!measurementsOrEmpty().isEmpty() && !(c instanceof MeasuredCheck)) {
-            throw new IllegalArgumentException("reproduction " + id + ": check " + check + " reads training sweeps, not cost measurements");
+        if (measurementsOrEmpty().isEmpty() == c instanceof MeasuredCheck) {
+            throw new IllegalArgumentException("reproduction " + id + ": check " + check + " reads " + (c instanceof MeasuredCheck
+                    ? "cost measurements, and the preset has none: add \"measurements\"" : "training sweeps, not cost measurements: use a check of measurements"));
         }
         return this;
     }

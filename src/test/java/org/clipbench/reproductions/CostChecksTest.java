@@ -164,4 +164,18 @@ class CostChecksTest {
         assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
         assertThat(v.reason()).contains("does not bracket a crossover");
     }
+
+    /** A preset of measurements needs a check of measurements, and a check of measurements a preset with measurements. */
+    @Test
+    void presetsAndChecksOfMeasurementsGoTogether() throws Exception {
+        Reproduction memory = Reproduction.preset("ghost-clipping-memory");
+        String json = Reproduction.JSON.writeValueAsString(memory);
+        Path wrongCheck = tmp.resolve("wrong-check.json");
+        Files.writeString(wrongCheck, json.replace("\"check\":\"ghost-memory\"", "\"check\":\"dp-noise-accuracy\""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Reproduction.read(wrongCheck)).hasMessageContaining("reads training sweeps, not cost measurements");
+        Path noMeasurements = tmp.resolve("no-measurements.json");
+        Reproduction dp = Reproduction.preset("dp-sgd");
+        Files.writeString(noMeasurements, Reproduction.JSON.writeValueAsString(dp).replace("\"check\":\"dp-noise-accuracy\"", "\"check\":\"crossover-t\""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Reproduction.read(noMeasurements)).hasMessageContaining("the preset has none");
+    }
 }
