@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  * Loads JMH JSON result files (a results folder's results.json, or any -rf json output) into one
  * Tablesaw table: benchmark (class), method, mode, unit, score, error, samples, the raw iteration
  * scores (space-separated within a fork, forks separated by '|'), median (of all iteration scores), alloc_b_op (bytes allocated per op, from -prof gc; NaN without it),
- * source, and one string column per JMH parameter ("" where absent).
+ * working_set_bytes (the bytes of the tensors a step holds, PerExampleClipBenchmark's secondary metric; NaN for the others), source, and one string column per JMH parameter ("" where absent).
  */
 public final class JmhResults {
     private JmhResults() {
@@ -46,7 +46,7 @@ public final class JmhResults {
     }
 
     public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
-            "raw", "alloc_b_op", "source", "steady", "fork_cv", "iter_cv");
+            "raw", "alloc_b_op", "working_set_bytes", "source", "steady", "fork_cv", "iter_cv");
 
     /** The parameter columns of a loaded table, sorted by name, without the ignored ones. */
     public static List<String> parameterColumns(Table t, List<String> ignored) {
@@ -198,7 +198,7 @@ public final class JmhResults {
                 mode = StringColumn.create("mode"), unit = StringColumn.create("unit"), raw = StringColumn.create("raw"),
                 source = StringColumn.create("source"), steady = StringColumn.create("steady");
         final DoubleColumn score = DoubleColumn.create("score"), error = DoubleColumn.create("error"), median = DoubleColumn.create("median"),
-                alloc = DoubleColumn.create("alloc_b_op"), forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
+                alloc = DoubleColumn.create("alloc_b_op"), workingSet = DoubleColumn.create("working_set_bytes"), forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
         final IntColumn samples = IntColumn.create("samples");
         final List<StringColumn> params = new ArrayList<>();
 
@@ -219,8 +219,20 @@ public final class JmhResults {
             addIterations(pm);
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
+            workingSet.append(perIteration(r.path("secondaryMetrics").path("workingSetBytes")));
             source.append(from);
             for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
+        }
+
+        /**
+         * A value a benchmark sets each call and JMH reports as an event count (PerExampleClipBenchmark's workingSetBytes): the
+         * score is its sum over the iterations, so the median of the iterations' values is the value; NaN when absent.
+         */
+        private static double perIteration(JsonNode metric) {
+            List<Double> values = new ArrayList<>();
+            metric.path("rawData").forEach(fork -> fork.forEach(v -> values.add(v.asDouble())));
+            if (values.isEmpty()) return Double.NaN;
+            return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         /** The iterations of every fork: their count, the score's error, the median, the raw text and the steady-state judgement. */
@@ -251,7 +263,7 @@ public final class JmhResults {
         }
 
         Table table() {
-            Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, source, steady, forkCv, iterCv);
+            Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, workingSet, source, steady, forkCv, iterCv);
             params.forEach(t::addColumns);
             return t;
         }

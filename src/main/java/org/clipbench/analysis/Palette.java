@@ -35,6 +35,13 @@ public final class Palette {
             Map.entry("u-clip", new Color(0x008B8B)), Map.entry("clip21", new Color(0x2F4F4F)),
             Map.entry("dp-auto-s", new Color(0x9932CC)), Map.entry("dp-auto-v", new Color(0x6B8E23)));
 
+    /**
+     * The per-example clipping methods (PerExampleClipBenchmark, the crossover map) and the non-private step they are
+     * compared with; "within noise" marks a cell of the map whose fastest method is not faster than the next beyond noise.
+     */
+    private static final Map<String, Color> CLIPPING_METHODS = Map.of("non-private", new Color(0x444444), "materialised", new Color(0xC1272D),
+            "ghost", new Color(0x2E8B57), "book-keeping", new Color(0x1F4E9E), "mixed", new Color(0xB8860B), "within noise", new Color(0xBBBBBB));
+
     /** Any other name (a learning rate, a batch size, a distribution) takes one of these by hash. */
     private static final List<Color> FALLBACK = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
             new Color(0xE69F00), new Color(0x56B4E9), new Color(0x882D17), new Color(0x8DB600), new Color(0x604E97), new Color(0xBE0032),
@@ -50,7 +57,7 @@ public final class Palette {
     /** The colour of a series, from its name alone. */
     public static Color colorOf(String series) {
         String name = identity(series);
-        Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.getOrDefault(name, ROLES.get(name)));
+        Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.getOrDefault(name, ROLES.getOrDefault(name, CLIPPING_METHODS.get(name))));
         if (fixed != null) return fixed;
         String first = name.split(" ", 2)[0];
         if (BACKENDS.containsKey(first)) return BACKENDS.get(first); // "vector f32": a backend's series by dtype
@@ -67,7 +74,8 @@ public final class Palette {
         String name = identity(series);
         int colon = name.indexOf(':');
         String family = colon < 0 ? name.split(" ", 2)[0] : name.substring(0, colon);
-        return BACKENDS.containsKey(name) || NORM_KINDS.containsKey(name) || ROLES.containsKey(name) || BACKENDS.containsKey(family) || STRATEGY_FAMILIES.containsKey(family);
+        return BACKENDS.containsKey(name) || NORM_KINDS.containsKey(name) || ROLES.containsKey(name) || CLIPPING_METHODS.containsKey(name)
+                || BACKENDS.containsKey(family) || STRATEGY_FAMILIES.containsKey(family);
     }
 
     /** The part of a series name that names the thing: "global-norm:c=1 @ lr 0.1" is drawn as global-norm:c=1. */

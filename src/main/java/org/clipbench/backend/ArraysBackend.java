@@ -324,6 +324,29 @@ public class ArraysBackend implements Backend {
     }
 
     @Override
+    public double dot(Tensor x, Tensor y) {
+        ArrayTensor tx = a(x), ty = a(y);
+        requireSameShape(tx, ty);
+        int n = (int) x.size();
+        double s = 0;
+        if (tx.f64 != null) {
+            for (int i = 0; i < n; i++) s += tx.f64[tx.offset + i] * ty.f64[ty.offset + i];
+        } else {
+            for (int i = 0; i < n; i++) s += (double) tx.f32[tx.offset + i] * ty.f32[ty.offset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public Tensor rows(Tensor tensor, int first, int count) {
+        ArrayTensor t = a(tensor);
+        Backend.checkRows(t, first, count);
+        int off = t.offset + first * t.cols();
+        String name = t.name() + "[" + first + ":" + (first + count) + "]";
+        return t.f64 != null ? new ArrayTensor(name, count, t.cols(), t.f64, off) : new ArrayTensor(name, count, t.cols(), t.f32, off);
+    }
+
+    @Override
     public void addSquare(double alpha, Tensor x, Tensor y) {
         ArrayTensor tx = a(x), ty = a(y);
         requireSameShape(tx, ty);
@@ -368,6 +391,8 @@ public class ArraysBackend implements Backend {
             case NORM2_FAST_SAFE -> "naive sum, safe rerun on overflow/underflow, " + how;
             case GEMM -> "row-major gemm (axpy form; dot form for transposed B), " + how;
             case ADD_SQUARE, ADAM_DIRECTION -> "scalar loop (both array backends)";
+            case DOT -> "scalar loop, f64 accumulation (both array backends)";
+            case ROWS -> "a view: the same array at the rows' offset";
             default -> op.name().toLowerCase(java.util.Locale.ROOT) + ", " + how;
         };
     }

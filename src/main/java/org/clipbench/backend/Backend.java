@@ -135,6 +135,29 @@ public interface Backend {
     /** Every element = value. */
     void fill(Tensor t, double value);
 
+    /**
+     * Sum of x[i] * y[i] over every element (same shape), accumulated in f64: the Frobenius inner product of two
+     * matrices (ghost clipping's per-example norm is one, of two Gram matrices). NaN anywhere gives NaN.
+     */
+    double dot(Tensor x, Tensor y);
+
+    /**
+     * Rows first .. first + count - 1 of t as a tensor that shares t's storage (a view: writes to either are seen
+     * in both), for per-example work on a batch stored example by example. Only backends with views into shared
+     * storage have it ({@link #supportsFlatLayout()}); the others refuse.
+     */
+    default Tensor rows(Tensor t, int first, int count) {
+        throw new UnsupportedCombinationException(name() + " has no views into a tensor's rows (" + library()
+                + " stores each matrix on its own); per-example clipping methods run on the backends with views: arrays, vector, nd4j");
+    }
+
+    /** The row range a {@link #rows} view may take: IllegalArgumentException naming the tensor when it is out of range. */
+    static void checkRows(Tensor t, int first, int count) {
+        if (first < 0 || count < 1 || first + (long) count > t.rows()) {
+            throw new IllegalArgumentException("rows " + first + ".." + (first + (long) count - 1) + " are not rows of " + t);
+        }
+    }
+
     /** y += alpha * x * x, element-wise (Adam's second moment). */
     void addSquare(double alpha, Tensor x, Tensor y);
 

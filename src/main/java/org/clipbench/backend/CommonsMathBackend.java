@@ -176,6 +176,8 @@ public final class CommonsMathBackend implements Backend {
             case FILL -> "ArrayRealVector.set";
             case ADD_SQUARE -> "ebeMultiply + combineToSelf";
             case ADAM_DIRECTION -> "mapMultiply, mapToSelf(sqrt), mapAddToSelf, ebeDivide";
+            case DOT -> "ArrayRealVector.dotProduct";
+            case ROWS -> "not supported: vector storage has no views";
         };
     }
 
@@ -243,6 +245,12 @@ public final class CommonsMathBackend implements Backend {
     @Override
     public void fill(Tensor t, double value) {
         c(t).v.set(value);
+    }
+
+    @Override
+    public double dot(Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        return c(x).v.dotProduct(c(y).v);
     }
 
     @Override

@@ -241,6 +241,8 @@ public final class EjmlBackend implements Backend {
             case ACTIVATE, ACTIVATION_BACKWARD -> "fallback: loop over data[] (EJML has no element-wise functions)";
             case FILL -> "CommonOps.fill";
             case ADD_SQUARE, ADAM_DIRECTION -> "fallback: loop over data[] (EJML has no element-wise ops)";
+            case DOT -> "fallback: loop over data[], f64 accumulation (EJML's innerProd is for vectors)";
+            case ROWS -> "not supported: each matrix owns its array (no views)";
         };
     }
 
@@ -331,6 +333,20 @@ public final class EjmlBackend implements Backend {
         EjmlTensor te = e(t);
         if (te.d != null) CommonOps_DDRM.fill(te.d, value);
         else CommonOps_FDRM.fill(te.f, (float) value);
+    }
+
+    @Override
+    public double dot(Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        EjmlTensor tx = e(x), ty = e(y);
+        int n = (int) x.size();
+        double s = 0;
+        if (tx.d != null) {
+            for (int i = 0; i < n; i++) s += tx.d.data[i] * ty.d.data[i];
+        } else {
+            for (int i = 0; i < n; i++) s += (double) tx.f.data[i] * ty.f.data[i];
+        }
+        return s;
     }
 
     @Override

@@ -229,6 +229,8 @@ public final class Nd4jBackend implements Backend {
             case FILL -> "INDArray.assign";
             case ADD_SQUARE -> "INDArray.mul + addi (temporary)";
             case ADAM_DIRECTION -> "Transforms.sqrt, INDArray.div, muli (temporaries)";
+            case DOT -> "INDArray.mul + sumNumber (f32: the products cast to f64 before the sum; temporaries)";
+            case ROWS -> "INDArray.get(interval, all): a view";
         };
     }
 
@@ -284,6 +286,20 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void fill(Tensor t, double value) {
         n(t).a.assign(value);
+    }
+
+    @Override
+    public double dot(Tensor x, Tensor y) {
+        ArraysBackend.requireSameShape(x, y);
+        INDArray product = n(x).a.mul(n(y).a);
+        return (x.dtype() == DType.F32 ? product.castTo(DataType.DOUBLE) : product).sumNumber().doubleValue();
+    }
+
+    @Override
+    public Tensor rows(Tensor t, int first, int count) {
+        Backend.checkRows(t, first, count);
+        INDArray view = n(t).a.get(NDArrayIndex.interval(first, first + count), NDArrayIndex.all());
+        return new Nd4jTensor(t.name() + "[" + first + ":" + (first + count) + "]", count, t.cols(), t.dtype(), view);
     }
 
     @Override

@@ -21,10 +21,12 @@ public final class Benchmarks {
     public static final String RESTORE = RestoreBenchmark.class.getSimpleName();
     public static final String TRAINING_STEP = TrainingStepBenchmark.class.getSimpleName();
     public static final String OPTIMIZER_STEP = OptimizerStepBenchmark.class.getSimpleName();
+    public static final String PER_EXAMPLE_CLIP = PerExampleClipBenchmark.class.getSimpleName();
 
     /** Every benchmark class, in the order the grid runs and the report lists them. */
     static final List<Class<?>> ALL = List.of(BandwidthBenchmark.class, NormBenchmark.class, ClipBenchmark.class,
-            DpClipBenchmark.class, RestoreBenchmark.class, TrainingStepBenchmark.class, OptimizerStepBenchmark.class);
+            DpClipBenchmark.class, RestoreBenchmark.class, TrainingStepBenchmark.class, OptimizerStepBenchmark.class,
+            PerExampleClipBenchmark.class);
 
     /** The names a grid and --benchmarks accept (the classes' simple names, as JMH reports them). */
     public static List<String> names() {

@@ -51,7 +51,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
                         "strategy", List.of("global-norm:c=1")),
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
-                step(List.of("adamw"), List.of("global-norm", "zclip"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M"))),
+                step(List.of("adamw"), List.of("global-norm", "zclip"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
+                perExample(List.of("arrays"), List.of("32x64"), List.of("4"), List.of("8"))),
                 List.of());
     }
 
@@ -61,7 +62,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
      * backend, f32) from L1 to DRAM (4K to 16M elements) and on resnet18 and gpt2-small, 1 and 2 threads
      * (2 threads only where the backends split the work: 128K elements and more), with PyTorch beside it;
      * every backend once (16M, f64); every strategy once (resnet18); both layouts (gpt2-small); the cost of a
-     * safe norm; every DP rule; the clip inside the SGD and AdamW steps, separate and fused; and the memory
+     * safe norm; every DP rule; the clip inside the SGD and AdamW steps, separate and fused; one private step per
+     * per-example clipping method against the non-private step (one width, three sequence lengths); and the memory
      * limit of every size shown, from the read and in-place primitives of the same run. The rest (more sizes,
      * dtypes and layouts per backend, library norms, every folding rule, steps on 2 threads and gpt2-small,
      * ND4J's step, training steps) is in the full profile.
@@ -94,7 +96,12 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18")),
                 // the rule that bounds the model and the cheapest fold; every other folding rule is in the full profile
                 step(STEP_OPTIMIZERS, List.of("global-norm"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18")),
-                step(List.of("adamw"), List.of("value"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18"))),
+                step(List.of("adamw"), List.of("value"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18")),
+                // one width (GPT-2's MLP at a quarter of its width), three sequence lengths; mixed is book-keeping at these
+                // shapes (2T^2 <= d_in d_out), so it runs in the full profile only
+                Block.of(Benchmarks.PER_EXAMPLE_CLIP, "clipping", List.of("non-private", "materialised", "ghost", "book-keeping"), "rule", List.of("dp-flat"),
+                        "backend", List.of("vector"), "dtype", List.of("f32"), "layer", List.of("192x768"), "batch", List.of("4"),
+                        "positions", List.of("1", "16", "128"), "threads", List.of("1"))),
                 List.of("pytorch"));
     }
 
@@ -123,7 +130,12 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector", "nd4j"), List.of("f64", "f32"),
                         List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
                 step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector", "nd4j"),
-                        List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2"))), List.of("pytorch"));
+                        List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
+                // the crossover map: ND4J (OpenBLAS products) at GPT-2's MLP width and a quarter of it, the vector backend at the
+                // quarter width (its products take minutes a step at 768 x 3072 and T = 1024) and a slice of the full width
+                perExample(List.of("nd4j"), List.of("192x768", "768x3072"), List.of("1", "4", "16"), SEQUENCE_LENGTHS),
+                perExample(List.of("vector"), List.of("192x768"), List.of("1", "4", "16"), SEQUENCE_LENGTHS),
+                perExample(List.of("vector"), List.of("768x3072"), List.of("4"), List.of("1", "16", "64"))), List.of("pytorch"));
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> data,
@@ -142,6 +154,15 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                               List<String> data, List<String> threads) {
         return Block.of(Benchmarks.OPTIMIZER_STEP, "optimizer", optimizers, "strategy", strategies, "fusion", modes, "backend", backends,
                 "dtype", dtypes, "data", data, "threads", threads);
+    }
+
+    /** T of the crossover map: 1 (an MLP) to 1,024 (GPT-2's context). */
+    static final List<String> SEQUENCE_LENGTHS = List.of("1", "4", "16", "64", "256", "1024");
+
+    /** One private step per clipping method and the non-private step (PerExampleClipBenchmark), dp-flat, f32. */
+    private static Block perExample(List<String> backends, List<String> layers, List<String> batches, List<String> positions) {
+        return Block.of(Benchmarks.PER_EXAMPLE_CLIP, "clipping", org.clipbench.bench.PerExampleClipBenchmark.methods(), "rule", List.of("dp-flat"),
+                "backend", backends, "dtype", List.of("f32"), "layer", layers, "batch", batches, "positions", positions, "threads", List.of("1"));
     }
 
     private static Block dp(List<String> strategies, List<String> backends, List<String> data, List<String> batch, String regime) {

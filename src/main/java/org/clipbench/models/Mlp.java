@@ -10,6 +10,8 @@ import org.clipbench.backend.Tensor;
 import org.clipbench.params.ParamSet;
 import org.clipbench.params.ParamShape;
 import org.clipbench.backend.TensorSpec;
+import org.clipbench.perexample.LayerTrace;
+import org.clipbench.perexample.LinearLayers;
 
 /**
  * A fully connected network without normalisation: sizes[0] inputs, hidden layers with one activation,
@@ -106,20 +108,73 @@ public final class Mlp implements Model {
 
     @Override
     public double lossAndGradient(ParamSet p, Batch batch, ParamSet grads) {
-        Work w = forward(p, batch);
-        Backend b = w.b();
-        int n = batch.size(), outDim = outputDim();
-        double[] out = b.toDoubles(w.a()[layers()]);
-        double[] dOut = new double[out.length];
-        double value = loss.lossAndGradient(out, n, outDim, batch.labels(), batch.targets(), dOut);
-        b.assign(w.da()[layers()], dOut);
-        for (int l = layers() - 1; l >= 0; l--) {
-            Tensor dz = w.da()[l + 1];
-            if (l + 1 < layers()) b.activationBackward(hidden, w.a()[l + 1], dz);
-            b.gemm(true, false, 1.0, dz, w.a()[l], 0.0, grads.tensor(2 * l));
-            b.sumRows(dz, 0.0, grads.tensor(2 * l + 1));
-            if (l > 0) b.gemm(false, false, 1.0, dz, p.tensor(2 * l), 0.0, w.da()[l]);
-        }
+        Layers pass = new Layers(p, batch);
+        double value = pass.forward();
+        pass.backward(null, grads);
         return value;
+    }
+
+    /** This MLP on one batch, as the per-example clipping methods see it: every layer linear, T = 1. */
+    public LinearLayers on(ParamSet params, Batch batch) {
+        return new Layers(params, batch);
+    }
+
+    private final class Layers implements LinearLayers {
+        private final ParamSet p;
+        private final Batch batch;
+        private Work w;
+        private double[] out;
+
+        Layers(ParamSet p, Batch batch) {
+            this.p = p;
+            this.batch = batch;
+        }
+
+        @Override public ParamSet params() { return p; }
+        @Override public int examples() { return batch.size(); }
+
+        @Override
+        public double forward() {
+            w = Mlp.this.forward(p, batch);
+            out = w.b().toDoubles(w.a()[layers()]);
+            return loss.lossAndGradient(out, batch.size(), outputDim(), batch.labels(), batch.targets(), new double[out.length]);
+        }
+
+        @Override
+        public void backward(double[] weights, ParamSet grads) {
+            if (w == null) throw new IllegalStateException(name + ": backward before forward");
+            Backend b = w.b();
+            int n = batch.size(), outDim = outputDim();
+            double[] dOut = new double[out.length];
+            loss.lossAndGradient(out, n, outDim, batch.labels(), batch.targets(), dOut);
+            if (weights != null) {
+                // the loss's gradient is of the batch mean; example i's weight in the sum is weights[i]
+                for (int i = 0; i < n; i++) for (int j = 0; j < outDim; j++) dOut[i * outDim + j] *= weights[i] * n;
+            }
+            b.assign(w.da()[layers()], dOut);
+            for (int l = layers() - 1; l >= 0; l--) {
+                Tensor dz = w.da()[l + 1];
+                if (l + 1 < layers()) b.activationBackward(hidden, w.a()[l + 1], dz);
+                if (grads != null) {
+                    b.gemm(true, false, 1.0, dz, w.a()[l], 0.0, grads.tensor(2 * l));
+                    b.sumRows(dz, 0.0, grads.tensor(2 * l + 1));
+                }
+                if (l > 0) b.gemm(false, false, 1.0, dz, p.tensor(2 * l), 0.0, w.da()[l]);
+            }
+        }
+
+        @Override
+        public List<LayerTrace> traces() {
+            List<LayerTrace> t = new ArrayList<>();
+            for (int l = 0; l < layers(); l++) t.add(new LayerTrace(w.a()[l], w.da()[l + 1], 1, 2 * l, 2 * l + 1));
+            return t;
+        }
+
+        @Override
+        public long workingBytes() {
+            long elements = 0;
+            for (int l = 0; l < sizes.length; l++) elements += 2L * batch.size() * sizes[l];
+            return elements * p.dtype().bytes();
+        }
     }
 }

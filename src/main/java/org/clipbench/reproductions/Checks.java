@@ -31,6 +31,9 @@ public final class Checks {
         REGISTRY.put("stability-range", StabilityRangeCheck::new);
         REGISTRY.put("matches-best-fixed", MatchesBestFixedCheck::new);
         REGISTRY.put("automatic-clipping", AutomaticClippingCheck::new);
+        REGISTRY.put("ghost-memory", GhostMemoryCheck::new);
+        REGISTRY.put("step-time-ratio", StepTimeRatioCheck::new);
+        REGISTRY.put("crossover-t", CrossoverCheck::new);
     }
 
     /**

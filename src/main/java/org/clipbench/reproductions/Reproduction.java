@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.clipbench.experiments.StepCostSpec;
 import org.clipbench.experiments.SweepConfig;
 
 /**
@@ -21,14 +22,23 @@ import org.clipbench.experiments.SweepConfig;
  */
 public record Reproduction(String id, int version, String paper, String claim, String statement, String budget,
                            List<SweepConfig> sweeps, String check, JsonNode checkParams,
-                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String rule) {
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String rule,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           List<StepCostSpec> measurements) {
+
+    /** A preset whose evidence is training sweeps only (measurements: cost measurements of private steps, see {@link StepCostSpec}). */
+    public Reproduction(String id, int version, String paper, String claim, String statement, String budget, List<SweepConfig> sweeps,
+                        String check, JsonNode checkParams, String rule) {
+        this(id, version, paper, claim, statement, budget, sweeps, check, checkParams, rule, null);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Every preset, in the order the paper profile runs them (cheapest first). */
     public static final List<String> PRESETS = List.of("pascanu-cliff", "zhang-smoothness", "clipping-bias", "u-clip-bias", "clip21-workers", "heavy-tailed-noise", "heavy-tail-high-probability", "clipped-sgd-stability",
-            "dp-sgd", "dp-adaptive-quantile", "dp-automatic-clipping", "zclip-stability", "agc-batch-size", "zhang-smoothness-rnn", "autoclip-percentile", "pascanu-rnn");
+            "dp-sgd", "dp-adaptive-quantile", "dp-automatic-clipping", "zclip-stability", "agc-batch-size", "zhang-smoothness-rnn", "autoclip-percentile", "pascanu-rnn",
+            "ghost-clipping-memory", "book-keeping-time", "ghost-crossover");
 
     public static Reproduction preset(String id) {
         try (InputStream in = Reproduction.class.getResourceAsStream("/reproductions/" + id + ".json")) {
@@ -49,7 +59,7 @@ public record Reproduction(String id, int version, String paper, String claim, S
 
     /** This preset with its check's decision rule as this build has it. */
     Reproduction withRule() {
-        return new Reproduction(id, version, paper, claim, statement, budget, sweeps, check, checkParams, Checks.rule(check));
+        return new Reproduction(id, version, paper, claim, statement, budget, sweeps, check, checkParams, Checks.rule(check), measurements);
     }
 
     /** The presets named in a comma-separated list ("all" or empty: every one). */
@@ -66,18 +76,38 @@ public record Reproduction(String id, int version, String paper, String claim, S
         if (id == null || paper == null || claim == null || statement == null || budget == null) {
             throw new IllegalArgumentException("reproduction " + id + ": id, paper, claim, statement and budget are all required");
         }
-        if (sweeps == null || sweeps.isEmpty()) throw new IllegalArgumentException("reproduction " + id + ": no sweeps");
+        if ((sweeps == null || sweeps.isEmpty()) && measurementsOrEmpty().isEmpty()) {
+            throw new IllegalArgumentException("reproduction " + id + ": no sweeps and no measurements");
+        }
         Set<String> names = new HashSet<>();
-        for (SweepConfig s : sweeps) {
+        for (SweepConfig s : sweepsOrEmpty()) {
             s.validated();
             if (s.name() == null || !names.add(s.name())) throw new IllegalArgumentException("reproduction " + id + ": sweep names must be set and unique");
         }
-        Checks.create(check, checkParams);
+        for (StepCostSpec m : measurementsOrEmpty()) {
+            m.validated();
+            if (!names.add(m.name())) throw new IllegalArgumentException("reproduction " + id + ": measurement " + m.name() + " has the name of another sweep or measurement");
+        }
+        Check c = Checks.create(check, checkParams);
+        if (measurementsOrEmpty().isEmpty() == c instanceof MeasuredCheck) {
+            throw new IllegalArgumentException("reproduction " + id + ": check " + check + " reads " + (c instanceof MeasuredCheck
+                    ? "cost measurements, and the preset has none: add \"measurements\"" : "training sweeps, not cost measurements: use a check of measurements"));
+        }
         return this;
     }
 
+    /** The training sweeps (none for a preset of cost measurements). */
+    public List<SweepConfig> sweepsOrEmpty() {
+        return sweeps == null ? List.of() : sweeps;
+    }
+
+    /** The cost measurements of private steps (none for a preset of training sweeps). */
+    public List<StepCostSpec> measurementsOrEmpty() {
+        return measurements == null ? List.of() : measurements;
+    }
+
     public SweepConfig sweep(String name) {
-        return sweeps.stream().filter(s -> s.name().equals(name)).findFirst()
+        return sweepsOrEmpty().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("reproduction " + id + " has no sweep '" + name + "'"));
     }
 
@@ -100,7 +130,8 @@ public record Reproduction(String id, int version, String paper, String claim, S
         return PRESETS.contains(id) ? preset(id) : null;
     }
 
+    /** Training runs, and measured steps of the cost measurements. */
     public long runCount() {
-        return sweeps.stream().mapToLong(s -> s.runs().size()).sum();
+        return sweepsOrEmpty().stream().mapToLong(s -> s.runs().size()).sum() + measurementsOrEmpty().stream().mapToLong(StepCostSpec::steps).sum();
     }
 }

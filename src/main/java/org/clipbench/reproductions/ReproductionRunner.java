@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.clipbench.experiments.StepCostSpec;
+import org.clipbench.experiments.StepCosts;
 import org.clipbench.experiments.SweepConfig;
 import org.clipbench.experiments.SweepRunner;
 import org.clipbench.io.AtomicFiles;
@@ -42,22 +44,35 @@ public final class ReproductionRunner {
                 AtomicFiles.write(file, JSON.writeValueAsBytes(r));
             }
             double seconds = previousSeconds(dir);
-            log.printf("%n== %s (%s): %d runs in %d sweeps%n   claim: %s%n", r.id(), r.paper(), r.runCount(), r.sweeps().size(), r.claim());
-            for (SweepConfig s : r.sweeps()) {
+            log.printf("%n== %s (%s): %d runs in %d sweeps, %d measurements%n   claim: %s%n", r.id(), r.paper(), r.runCount(), r.sweepsOrEmpty().size(),
+                    r.measurementsOrEmpty().size(), r.claim());
+            for (SweepConfig s : r.sweepsOrEmpty()) {
                 long t0 = System.nanoTime();
                 SweepRunner.Outcome o = SweepRunner.run(s, dir.resolve(s.name()), threads, 1, 1, false, log);
                 seconds += (System.nanoTime() - t0) / 1e9;
                 log.printf("   sweep %s: %d runs trained, %d already done, %d diverged%n", s.name(), o.ran(), o.resumed(), o.diverged());
-                Map<String, Object> timing = new LinkedHashMap<>();
-                timing.put("seconds", seconds);
-                timing.put("command", command);
-                timing.put("threads", threads);
-                timing.put("updated_utc", Instant.now().toString());
-                AtomicFiles.write(dir.resolve(ReproductionResults.TIMING), JSON.writeValueAsBytes(timing));
+                writeTiming(dir, seconds, command, threads);
+            }
+            for (StepCostSpec m : r.measurementsOrEmpty()) {
+                long t0 = System.nanoTime();
+                boolean before = StepCosts.done(dir.resolve(m.name()));
+                StepCosts.run(m, dir.resolve(m.name()), log);
+                seconds += (System.nanoTime() - t0) / 1e9;
+                log.printf("   measurement %s: %s%n", m.name(), before ? "already done" : m.steps() + " steps measured");
+                writeTiming(dir, seconds, command, threads);
             }
             ReproductionResults res = ReproductionResults.load(dir);
             log.printf("   verdict: %s: %s (%.0f s)%n", res.verdict().outcome().label().toUpperCase(java.util.Locale.ROOT), res.verdict().reason(), seconds);
         }
+    }
+
+    private static void writeTiming(Path dir, double seconds, String command, int threads) throws IOException {
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("seconds", seconds);
+        timing.put("command", command);
+        timing.put("threads", threads);
+        timing.put("updated_utc", Instant.now().toString());
+        AtomicFiles.write(dir.resolve(ReproductionResults.TIMING), JSON.writeValueAsBytes(timing));
     }
 
     private static double previousSeconds(Path dir) throws IOException {

@@ -1,7 +1,5 @@
 package org.clipbench.strategy;
 
-import org.clipbench.params.ParamSet;
-
 /**
  * Automatic clipping as a DP rule (Bu, Wang, Zha, Karypis 2023, "Automatic Clipping: Differentially Private Deep
  * Learning Made Easier and Stronger"): every example is normalised instead of clipped, g_i * C / (||g_i|| + gamma),
@@ -24,9 +22,15 @@ public final class DpAutoClip extends DpSgdClip {
         return Calibration.perExampleBound("C", java.util.List.of(Regime.ALWAYS));
     }
 
+    /** Every example is normalised: C / (n + gamma), up or down. */
     @Override
-    protected double scaleExample(ParamSet example, double total) {
-        if (total == 0) return 1;
-        return GradNorms.normalizeUnit(example, null, total, clipBound, gamma).factor();
+    protected double unitFactor(ScaledNorm n, double bound) {
+        return n.unitFactor(bound, 1, gamma);
+    }
+
+    /** A zero gradient stays zero (nothing to normalise); every other example is rescaled, NaN included. */
+    @Override
+    protected boolean scales(ScaledNorm n, double r) {
+        return n.toDouble() != 0;
     }
 }

@@ -104,8 +104,7 @@ public class DpSgdClip implements PerExampleClipStrategy {
 
     @Override
     public ClipReport clipAndAggregate(List<ParamSet> examples, ParamSet out, ClipContext ctx) {
-        int divisor = expectedBatch > 0 ? expectedBatch : ctx.expectedBatch() > 0 ? ctx.expectedBatch() : examples.size();
-        if (divisor == 0) throw new IllegalArgumentException(spec + ": the batch has no examples and no expected size to divide by");
+        int divisor = divisor(examples.size(), ctx);
         ExampleScreening screening = ExampleScreening.screen(examples, out, ctx, spec);
         if (screening == ExampleScreening.SKIP_STEP) return ClipReport.skippedStep(Double.NaN, clipBound, examples.size());
         boolean sawNonFinite = screening == ExampleScreening.REPAIRED;
@@ -124,6 +123,68 @@ public class DpSgdClip implements PerExampleClipStrategy {
             if (GradNorms.changes(c.factor())) clipped++;
             for (int i = 0; i < out.size(); i++) b.axpy(1.0, ex.tensor(i), out.tensor(i));
         }
+        return finish(out, divisor, maxNorm, scales, clipped, sawNonFinite, ctx);
+    }
+
+    /**
+     * What the rule gave each example when only its norms were known: the factor of each of its layers (all equal
+     * under flat clipping), and what the report says of the batch, as {@link #clipAndAggregate} says it: the largest
+     * norm, one factor per example (per layer: the smallest of its layers') and how many were clipped.
+     */
+    public record ExampleFactors(double[][] layerFactors, double[] scales, double maxNorm, int clipped) {
+    }
+
+    /**
+     * Per-example clipping without the per-example gradients (ghost clipping and book-keeping, see
+     * org.clipbench.perexample): each example's factor per layer from the norms of its layers, in the order of
+     * {@link ParamSet#layers()}, by this rule, at this bound, through the same hooks (the adaptive bound counts these
+     * norms). The caller forms sum_i f_i g_i and hands it to {@link #finishSum}, once per call of this method. A norm
+     * held with an exponent (beyond a double's range) gives its exact factor, as clipAndAggregate's rescue does.
+     */
+    public ExampleFactors factorsFromNorms(List<ScaledNorm[]> layerNorms) {
+        int n = layerNorms.size();
+        double[][] factors = new double[n][];
+        double[] scales = new double[n];
+        double maxNorm = 0;
+        int clipped = 0;
+        for (int e = 0; e < n; e++) {
+            ScaledNorm[] layers = layerNorms.get(e);
+            ScaledNorm total = ScaledNorm.combine(layers);
+            recordNorm(total.toDouble());
+            maxNorm = Math.max(maxNorm, total.toDouble());
+            double[] f = new double[layers.length];
+            if (perLayer) {
+                double layerBound = clipBound / Math.sqrt(layers.length);
+                for (int l = 0; l < layers.length; l++) f[l] = factorOf(layers[l], layerBound);
+            } else {
+                java.util.Arrays.fill(f, factorOf(total, clipBound));
+            }
+            // as clipAndAggregate reports it: flat, the example's factor (above 1 for AUTO); per layer, the smallest at most 1
+            double reported = perLayer ? 1 : f.length == 0 ? 1 : f[0];
+            if (perLayer) for (double x : f) reported = Math.min(reported, x);
+            scales[e] = reported;
+            if (GradNorms.changes(reported)) clipped++;
+            factors[e] = f;
+        }
+        return new ExampleFactors(factors, scales, maxNorm, clipped);
+    }
+
+    /**
+     * The end of a step whose clipped sum sum_i f_i g_i was formed from {@link #factorsFromNorms}: the noise, the
+     * division by the expected batch size and the adaptive bound's update, exactly as {@link #clipAndAggregate} ends.
+     */
+    public ClipReport finishSum(ParamSet sum, ExampleFactors factors, ClipContext ctx) {
+        return finish(sum, divisor(factors.scales().length, ctx), factors.maxNorm(), factors.scales(), factors.clipped(), false, ctx);
+    }
+
+    private int divisor(int examples, ClipContext ctx) {
+        int divisor = expectedBatch > 0 ? expectedBatch : ctx.expectedBatch() > 0 ? ctx.expectedBatch() : examples;
+        if (divisor == 0) throw new IllegalArgumentException(spec + ": the batch has no examples and no expected size to divide by");
+        return divisor;
+    }
+
+    /** Noise, divisor, the bound's update and the report: how every step of the rule ends, whoever formed the sum. */
+    private ClipReport finish(ParamSet out, int divisor, double maxNorm, double[] scales, int clipped, boolean sawNonFinite, ClipContext ctx) {
         addNoise(out);
         GradNorms.scaleAll(out, 1.0 / divisor);
         double usedBound = clipBound; // before afterStep: the adaptive rule moves the bound for the next step
@@ -140,18 +201,40 @@ public class DpSgdClip implements PerExampleClipStrategy {
         double[] norms = GradNorms.tensorNorms(ex, 2, ctx.normKind());
         double total = GradNorms.combine(norms, 2);
         recordNorm(total);
-        if (!perLayer) return new ExampleClip(total, scaleExample(ex, total));
+        if (!perLayer) return new ExampleClip(total, scaleUnit(ex, null, GradNorms.rescued(ex, null, 2, total), clipBound));
         double layerBound = clipBound / Math.sqrt(layers.size());
         double smallest = 1;
         for (List<Integer> members : layers.values()) {
-            smallest = Math.min(smallest, GradNorms.clipUnit(ex, members, GradNorms.subsetNorm(norms, members), 2, layerBound, 1, eps).factor());
+            ScaledNorm n = GradNorms.rescued(ex, members, 2, GradNorms.subsetNorm(norms, members));
+            smallest = Math.min(smallest, scaleUnit(ex, members, n, layerBound));
         }
         return new ExampleClip(total, smallest);
     }
 
-    /** Scales one example whose L2 norm is total (flat rules); returns the factor. DP-SGD: clipped to the bound. */
-    protected double scaleExample(ParamSet example, double total) {
-        return GradNorms.clipUnit(example, null, total, 2, clipBound, 1, eps).factor();
+    /** Scales a unit (some tensors of an example; null = all) of norm n by the rule's factor at the bound; returns the factor. */
+    private double scaleUnit(ParamSet example, List<Integer> members, ScaledNorm n, double bound) {
+        double r = unitFactor(n, bound);
+        if (!scales(n, r)) return 1;
+        return GradNorms.applyUnitFactor(example, members, n, r).factor();
+    }
+
+    /** The factor of a unit of norm n when only its norm is known (1 where the rule leaves it as it is). */
+    private double factorOf(ScaledNorm n, double bound) {
+        double r = unitFactor(n, bound);
+        return scales(n, r) ? Math.scalb(r, -n.exponent()) : 1;
+    }
+
+    /**
+     * The rule: a unit (an example, or one layer of it) of norm n is scaled by r · 2^-exponent, r returned here.
+     * DP-SGD clips to the bound, min(1, C / (n + eps)), applied only where that changes anything ({@link #scales}).
+     */
+    protected double unitFactor(ScaledNorm n, double bound) {
+        return n.unitFactor(bound, 1, eps);
+    }
+
+    /** Whether the rule scales a unit of norm n by its factor r: DP-SGD only where r is below 1 (or NaN). */
+    protected boolean scales(ScaledNorm n, double r) {
+        return n.changes(r);
     }
 
     /** Gaussian noise of standard deviation sigma * C on every coordinate of the sum, drawn from the run's stream. */

@@ -158,7 +158,7 @@ public final class GradNorms {
      * power of two applied in exact steps: r first when it shrinks, the powers first when r grows, so that
      * no entry overflows and none underflows before its final value.
      */
-    private static UnitClip applyUnitFactor(ParamSet g, List<Integer> members, ScaledNorm norm, double r) {
+    static UnitClip applyUnitFactor(ParamSet g, List<Integer> members, ScaledNorm norm, double r) {
         double post = norm.value() * r; // n * f = (value * 2^k) * (r * 2^-k)
         int j = normalizingShift(r, g.dtype());
         r = Math.scalb(r, j);

@@ -55,6 +55,11 @@ class FigureStyleTest {
             assertThat(Palette.isFixed(s)).as(s + " needs a colour in Palette.STRATEGY_FAMILIES").isTrue();
             assertThat(families.add(Palette.colorOf(s))).as(s + " shares a colour with another strategy").isTrue();
         }
+        java.util.Set<Color> methods = new java.util.HashSet<>();
+        for (String m : List.of("non-private", "materialised", "ghost", "book-keeping", "mixed", "within noise")) {
+            assertThat(Palette.isFixed(m)).as(m + " needs a colour of its own (the crossover map)").isTrue();
+            assertThat(methods.add(Palette.colorOf(m))).as(m + " shares a colour with another clipping method").isTrue();
+        }
         assertThat(Palette.isFixed("lr 0.1")).isFalse();
         // variants of a family: its hue, in shades
         Color base = Palette.colorOf("global-norm"), variant = Palette.colorOf("global-norm:c=100,eps=0");

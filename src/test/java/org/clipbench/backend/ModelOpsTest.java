@@ -126,4 +126,53 @@ class ModelOpsTest {
             assertClose(b.toDoubles(g), eg, d, f + " backward");
         }
     }
+
+    /** The Frobenius inner product, accumulated in f64 (f32 products widened), NaN propagated. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("combos")
+    void dotIsTheSumOfProducts(String name, DType d) {
+        Backend b = Backends.create(name);
+        double[] xv = held(d, random(6 * 7, 10)), yv = held(d, random(6 * 7, 11));
+        double expected = 0, magnitude = 0;
+        for (int i = 0; i < xv.length; i++) {
+            expected += xv[i] * yv[i];
+            magnitude += Math.abs(xv[i] * yv[i]);
+        }
+        Tensor x = b.fromDoubles("x", 6, 7, d, xv), y = b.fromDoubles("y", 6, 7, d, yv);
+        // f64: rounding of the sum only; f32: nd4j rounds each product to f32 before its f64 sum (2^-24 of each)
+        double tol = (d == DType.F64 ? 1e-15 * xv.length : 1e-7) * magnitude;
+        assertThat(b.dot(x, y)).isCloseTo(expected, org.assertj.core.api.Assertions.within(tol));
+        xv[5] = Double.NaN;
+        assertThat(b.dot(b.fromDoubles("x", 6, 7, d, xv), y)).isNaN();
+        assertThatThrownBy(() -> b.dot(x, b.zeros("z", 7, 6, d))).hasMessageContaining("mismatch");
+    }
+
+    /**
+     * A row view shares its tensor's storage (arrays, vector, nd4j): an operation reads the rows, a write through it is seen in
+     * the tensor; the backends without views refuse, naming those with them.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("combos")
+    void rowViewsShareStorageOrAreRefused(String name, DType d) {
+        Backend b = Backends.create(name);
+        double[] v = held(d, random(5 * 3, 12));
+        Tensor t = b.fromDoubles("t", 5, 3, d, v);
+        if (!b.supportsFlatLayout()) {
+            assertThatThrownBy(() -> b.rows(t, 1, 2)).isInstanceOf(UnsupportedCombinationException.class).hasMessageContaining("arrays, vector, nd4j");
+            return;
+        }
+        Tensor rows = b.rows(t, 1, 2);
+        assertThat(rows.rows()).isEqualTo(2);
+        assertThat(rows.cols()).isEqualTo(3);
+        assertThat(b.toDoubles(rows)).containsExactly(java.util.Arrays.copyOfRange(v, 3, 9));
+        Tensor g = b.zeros("g", 2, 2, d);
+        b.gemm(false, true, 1.0, rows, rows, 0.0, g);
+        double[] gram = new double[4];
+        for (int r = 0; r < 2; r++) for (int c = 0; c < 2; c++) for (int k = 0; k < 3; k++) gram[r * 2 + c] += v[3 + r * 3 + k] * v[3 + c * 3 + k];
+        assertClose(b.toDoubles(g), gram, d, "gram of a view");
+        b.fill(rows, 7.0);
+        double[] after = b.toDoubles(t);
+        for (int i = 0; i < after.length; i++) assertThat(after[i]).as("element %d", i).isEqualTo(i >= 3 && i < 9 ? 7.0 : v[i]);
+        assertThatThrownBy(() -> b.rows(t, 4, 2)).hasMessageContaining("are not rows of");
+    }
 }

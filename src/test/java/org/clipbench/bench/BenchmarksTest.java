@@ -26,7 +26,7 @@ class BenchmarksTest {
                 .importPackages("org.clipbench").stream()
                 .filter(c -> c.getMethods().stream().anyMatch(m -> m.isAnnotatedWith(org.openjdk.jmh.annotations.Benchmark.class)))
                 .map(JavaClass::getSimpleName).sorted().toList();
-        assertThat(withBenchmarks).hasSize(7);
+        assertThat(withBenchmarks).hasSize(8);
         assertThat(Benchmarks.names()).containsExactlyInAnyOrderElementsOf(withBenchmarks);
     }
 

@@ -66,6 +66,14 @@ class GradientCheckTest {
                 everyStep && !cls ? stepTargets : null);
     }
 
+    /** Inputs and a target vector at every one of the steps (SequenceLinear). */
+    static Batch everyStepRegression(SplittableRandom r, int n, int steps, int in, int out) {
+        double[][][] x = new double[steps][n][in], y = new double[steps][n][out];
+        for (double[][] s : x) for (double[] row : s) for (int j = 0; j < in; j++) row[j] = ParamSet.gaussian(r);
+        for (double[][] s : y) for (double[] row : s) for (int j = 0; j < out; j++) row[j] = ParamSet.gaussian(r);
+        return Batch.everyStep(x, y);
+    }
+
     record Case(String label, Model model, Batch batch) {
         @Override
         public String toString() {
@@ -84,6 +92,8 @@ class GradientCheckTest {
                     classification(r, 5, 4, 3)));
             out.add(new Case("mlp-" + a + "-mse", new Mlp("mlp", new int[] {3, 7, 2}, a, Loss.MSE), regression(r, 4, 3, 2)));
         }
+        out.add(new Case("sequence-linear-T1", new SequenceLinear(4, 3), everyStepRegression(r, 5, 1, 4, 3)));
+        out.add(new Case("sequence-linear-T6", new SequenceLinear(4, 3), everyStepRegression(r, 4, 6, 4, 3)));
         for (Activation a : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
             for (boolean every : new boolean[] {false, true}) {
                 for (Loss loss : new Loss[] {Loss.MSE, Loss.SOFTMAX_CROSS_ENTROPY}) {
@@ -170,26 +180,37 @@ class GradientCheckTest {
         });
     }
 
+    /**
+     * Every example alone (Batch.example) through the model, averaged, is the batch's gradient. For the models with a target
+     * at every step this failed before Batch.example kept the step targets: a batch of one lost them (SequenceLinear refused
+     * it; the RNN read its last-step targets instead).
+     */
     @Test
     void perExampleGradientsAverageToTheBatchGradient() {
         SplittableRandom r = new SplittableRandom(3);
-        Model m = new Mlp("mlp", new int[] {4, 6, 3}, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY);
-        Batch batch = classification(r, 5, 4, 3);
-        ParamSet p = params(ARRAYS, DType.F64, m, 1);
-        ParamSet g = p.zerosLike();
-        m.lossAndGradient(p, batch, g);
-        List<ParamSet> per = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) per.add(p.zerosLike());
-        m.perExampleGradients(p, batch, per);
-        for (int t = 0; t < g.size(); t++) {
-            double[] mean = new double[(int) g.tensor(t).size()];
-            for (ParamSet e : per) {
-                double[] v = ARRAYS.toDoubles(e.tensor(t));
-                for (int i = 0; i < v.length; i++) mean[i] += v[i] / batch.size();
-            }
-            double[] full = ARRAYS.toDoubles(g.tensor(t));
-            for (int i = 0; i < full.length; i++) {
-                assertThat(mean[i]).isCloseTo(full[i], org.assertj.core.api.Assertions.within(1e-12));
+        List<Case> models = List.of(
+                new Case("mlp", new Mlp("mlp", new int[] {4, 6, 3}, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY), classification(r, 5, 4, 3)),
+                new Case("sequence-linear", new SequenceLinear(4, 3), everyStepRegression(r, 5, 6, 4, 3)),
+                new Case("rnn-every-step", new ElmanRnn(3, 5, 2, Activation.TANH, Loss.MSE, true, ElmanRnn.Init.BASIC), sequence(r, 4, 6, 3, 2, Loss.MSE, true)));
+        for (Case c : models) {
+            Model m = c.model();
+            Batch batch = c.batch();
+            ParamSet p = params(ARRAYS, DType.F64, m, 1);
+            ParamSet g = p.zerosLike();
+            m.lossAndGradient(p, batch, g);
+            List<ParamSet> per = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) per.add(p.zerosLike());
+            m.perExampleGradients(p, batch, per);
+            for (int t = 0; t < g.size(); t++) {
+                double[] mean = new double[(int) g.tensor(t).size()];
+                for (ParamSet e : per) {
+                    double[] v = ARRAYS.toDoubles(e.tensor(t));
+                    for (int i = 0; i < v.length; i++) mean[i] += v[i] / batch.size();
+                }
+                double[] full = ARRAYS.toDoubles(g.tensor(t));
+                for (int i = 0; i < full.length; i++) {
+                    assertThat(mean[i]).as("%s %s[%d]", c.label(), g.tensor(t).name(), i).isCloseTo(full[i], org.assertj.core.api.Assertions.within(1e-12));
+                }
             }
         }
     }

@@ -56,7 +56,8 @@ class NegativeControlsTest {
         Files.createDirectories(dir);
         Files.write(dir.resolve(ReproductionResults.FILE), JSON.writeValueAsBytes(r));
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        for (SweepConfig s : r.sweeps()) SweepRunner.run(s, dir.resolve(s.name()), 2, 1, 1, false, quiet);
+        for (SweepConfig s : r.sweepsOrEmpty()) SweepRunner.run(s, dir.resolve(s.name()), 2, 1, 1, false, quiet);
+        for (org.clipbench.experiments.StepCostSpec m : r.measurementsOrEmpty()) org.clipbench.experiments.StepCosts.run(m, dir.resolve(m.name()), quiet);
         Verdict v = ReproductionResults.load(dir).verdict();
         assertThat(v.outcome()).as("%s, negative control (%s): %s%n%s", id, control.get("why").asText(), v.reason(), v.numbers().printAll()).isEqualTo(Verdict.Outcome.NOT_REPRODUCED);
     }
@@ -84,7 +85,7 @@ class NegativeControlsTest {
         ArrayNode kept = JSON.createArrayNode();
         Set<String> keep = new TreeSet<>();
         c.path("sweeps").forEach(n -> keep.add(n.asText()));
-        for (JsonNode s : root.get("sweeps")) {
+        for (JsonNode s : root.path("sweeps")) {
             String name = s.get("name").asText();
             if (!keep.isEmpty() && !keep.contains(name)) continue;
             ObjectNode sweep = (ObjectNode) s;

@@ -22,6 +22,9 @@ class ReproductionPresetsTest {
     static final Set<String> DETERMINISTIC = Set.of("pascanu-cliff/cliff", "zhang-smoothness/x0=2", "zhang-smoothness/x0=5",
             "zhang-smoothness/x0=10", "zhang-smoothness/x0=15", "clipping-bias/two-point");
 
+    /** The seeds the cost measurements were designed with (docs/reproductions.md says how); never a preset's. */
+    static final Set<Long> EXPLORATION_SEEDS = Set.of(1001L, 1002L, 1003L);
+
     @ParameterizedTest
     @MethodSource("presets")
     void presetIsCompleteAndValid(String id) {
@@ -32,11 +35,17 @@ class ReproductionPresetsTest {
         assertThat(r.statement()).isNotBlank();
         assertThat(r.budget()).isNotBlank();
         assertThat(Checks.names()).contains(r.check());
-        for (SweepConfig s : r.sweeps()) {
+        for (org.clipbench.experiments.StepCostSpec m : r.measurementsOrEmpty()) {
+            // a timing experiment decides on intervals over repetitions (memory, near deterministic, on their range); the seed is a
+            // confirmation seed, not one the preset was designed with
+            assertThat(m.repetitions()).as(id + "/" + m.name() + " repetitions").isGreaterThanOrEqualTo(m.measure().equals("time") ? 10 : 3);
+            assertThat(m.seedOrDefault()).as(id + "/" + m.name() + " seed").isNotIn(EXPLORATION_SEEDS);
+        }
+        for (SweepConfig s : r.sweepsOrEmpty()) {
             if (s.name().equals("explore")) {
                 // an exploration sweep tunes (e.g. each arm's learning rate); its seeds never judge, and never confirm
                 assertThat(s.seeds()).as(id + " exploration seeds").hasSizeGreaterThanOrEqualTo(3);
-                for (SweepConfig other : r.sweeps()) {
+                for (SweepConfig other : r.sweepsOrEmpty()) {
                     if (other != s) assertThat(other.seeds()).as(id + "/" + other.name() + " seeds apart from exploration").doesNotContainAnyElementsOf(s.seeds());
                 }
             } else if (!DETERMINISTIC.contains(id + "/" + s.name())) {
