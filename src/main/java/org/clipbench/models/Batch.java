@@ -35,7 +35,17 @@ public record Batch(double[][][] inputs, int[] labels, double[][] targets, int[]
     public Batch example(int i) {
         double[][][] x = new double[inputs.length][1][];
         for (int t = 0; t < inputs.length; t++) x[t][0] = inputs[t][i];
-        return new Batch(x, labels == null ? null : new int[] {labels[i]}, targets == null ? null : new double[][] {targets[i]},
-                null, null);
+        int[][] sl = null;
+        double[][][] st = null;
+        if (stepLabels != null) {
+            sl = new int[stepLabels.length][];
+            for (int t = 0; t < sl.length; t++) sl[t] = new int[] {stepLabels[t][i]};
+        }
+        if (stepTargets != null) {
+            st = new double[stepTargets.length][][];
+            for (int t = 0; t < st.length; t++) st[t] = new double[][] {stepTargets[t][i]};
+        }
+        // the per-step labels too: without them an every-step model's example had no targets (its loss threw)
+        return new Batch(x, labels == null ? null : new int[] {labels[i]}, targets == null ? null : new double[][] {targets[i]}, sl, st);
     }
 }
