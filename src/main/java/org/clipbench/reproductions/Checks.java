@@ -31,6 +31,7 @@ public final class Checks {
         REGISTRY.put("stability-range", StabilityRangeCheck::new);
         REGISTRY.put("matches-best-fixed", MatchesBestFixedCheck::new);
         REGISTRY.put("automatic-clipping", AutomaticClippingCheck::new);
+        REGISTRY.put("lm-stability", LmStabilityCheck::new);
     }
 
     /**
