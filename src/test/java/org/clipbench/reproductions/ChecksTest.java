@@ -243,9 +243,15 @@ class ChecksTest {
             assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
             assertThat(v.reason()).contains("Gate failed: global-norm:c=100,eps=0 under gaussian noise never clipped");
         }
-        @Test void inconclusiveBelowTheFactor() {
-            assertThat(judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 1.5, 1, 1), noise("burr", 1.6, 1, 1))).outcome())
-                    .isEqualTo(Outcome.INCONCLUSIVE);
+        /**
+         * Clipping makes every run a little smoother (1.36x, 1.45x), but the ratio's interval lies wholly below the stated 2x: the
+         * claim's spike test itself refutes it (issue 38; version 3 called this undecided, so light tails could refute the claim
+         * only through the final loss).
+         */
+        @Test void notReproducedWhenTheRatiosIntervalLiesBelowTheFactor() {
+            Verdict v = judge("heavy-tail-spikes", Synthetic.of(noise("gaussian", 1.1, 1, 1), noise("weibull", 1.5, 1, 1), noise("burr", 1.6, 1, 1)));
+            assertThat(v.outcome()).isEqualTo(Outcome.NOT_REPRODUCED);
+            assertThat(v.reason()).contains("the spikiness ratio's interval lies below 2x for a law");
         }
     }
 

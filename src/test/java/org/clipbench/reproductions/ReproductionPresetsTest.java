@@ -86,6 +86,9 @@ class ReproductionPresetsTest {
         assertThat(smooth.sweeps()).allSatisfy(s -> assertThat(s.logSmoothness()).isTrue());
 
         Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
+        // version 4 (issue 38): the ratio's interval below the factor refutes the claim through the spike test
+        assertThat(heavy.version()).isEqualTo(4);
+        assertThat(heavy.statement()).contains("lies wholly below 2x");
         // version 2: both heavy laws of infinite variance (Student-t nu < 2; Burr c*d <= 2), a clip level the Gaussian noise reaches
         assertThat(heavy.sweeps()).extracting(s -> ((org.clipbench.problems.QuadraticSpec) s.problem()).noise()).containsExactly("gaussian", "student-t:1.5", "symmetric-burr:1:1.5");
         assertThat(heavy.checkParams().get("clipped").asText()).isEqualTo("global-norm:c=10,eps=0");
