@@ -85,9 +85,18 @@ final class LmStabilityCheck implements Check {
         return out;
     }
 
+    /** The ceiling of a ZClip spec: its maxNorm when it names one (inf: none), else the preset's `ceiling`. */
+    double ceilingOf(String arm) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxNorm=([^,]+)").matcher(arm);
+        if (!m.find()) return ceiling;
+        String v = m.group(1).trim();
+        return v.equalsIgnoreCase("inf") || v.equalsIgnoreCase("infinity") ? Double.POSITIVE_INFINITY : Double.parseDouble(v);
+    }
+
     /** Shares of an arm's steps (over all its runs) in which ZClip's z-score rule bound, and in which its ceiling did. */
     double[] bindingShares(SweepResults s, Table runs) {
-        if (Double.isNaN(ceiling)) return new double[] {Double.NaN, Double.NaN};
+        if (Double.isNaN(ceiling) || runs.rowCount() == 0) return new double[] {Double.NaN, Double.NaN};
+        double ceiling = ceilingOf(runs.stringColumn("strategy").get(0)); // the ablation without one: every clip is the z-score rule's
         Map<String, double[][]> clipped = Evidence.curves(s, "clipped"), threshold = Evidence.curves(s, "clip_threshold");
         long steps = 0, zscore = 0, atCeiling = 0;
         for (int i = 0; i < runs.rowCount(); i++) {

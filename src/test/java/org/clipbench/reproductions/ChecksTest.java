@@ -1158,6 +1158,10 @@ class ChecksTest {
             assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.REPRODUCED);
             assertThat(v.numbers().doubleColumn("zscore_binds").get(v.numbers().rowCount() - 1)).isCloseTo(0.0625, org.assertj.core.api.Assertions.within(1e-12));
             assertThat(v.numbers().doubleColumn("ceiling_binds").get(v.numbers().rowCount() - 1)).isCloseTo(0.1875, org.assertj.core.api.Assertions.within(1e-12));
+            Check check = Checks.create("lm-stability", params);
+            assertThat(((LmStabilityCheck) check).ceilingOf("zclip:maxNorm=inf")).isInfinite(); // the ablation: every clip is the z-score rule's
+            assertThat(((LmStabilityCheck) check).ceilingOf("zclip:z=2,maxNorm=0.5")).isEqualTo(0.5);
+            assertThat(((LmStabilityCheck) check).ceilingOf("zclip")).isEqualTo(1.0);
             Verdict strict = Checks.create("lm-stability", params.put("minBinding", 0.1)).judge(Synthetic.of(s.build()));
             assertThat(strict.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
             assertThat(strict.reason()).contains("it was fixed clipping at its ceiling");
