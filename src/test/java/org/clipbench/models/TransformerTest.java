@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The transformer's hand-written backward pass against central finite differences, for EVERY parameter tensor, with
  * each kernel family; the two families against each other; every backend and dtype against arrays f64; causality; and
- * per-example gradients. Sizes are tiny (vocab 7, context 5, width 8, 2 heads, 2 blocks) so the whole class runs in
- * about a second.
+ * per-example gradients. Sizes are tiny (vocab 7, context 5, width 8, 2 heads, 2 blocks, 1,912 parameters): the
+ * central differences over every parameter took 5 s and the class 7 s on a 2-core EPYC shared with other builds.
  */
 class TransformerTest {
     static final Backend ARRAYS = Backends.create("arrays");
