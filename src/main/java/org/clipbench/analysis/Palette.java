@@ -29,7 +29,7 @@ public final class Palette {
             Map.entry("none", new Color(0x444444)), Map.entry("value", new Color(0xBE0032)), Map.entry("per-tensor", new Color(0x875692)),
             Map.entry("per-layer", new Color(0x604E97)), Map.entry("global-norm", new Color(0x0067A5)), Map.entry("renorm", new Color(0x882D17)),
             Map.entry("average-norm", new Color(0xC2B280)), Map.entry("rms-update", new Color(0x8DB600)), Map.entry("agc", new Color(0x008856)),
-            Map.entry("autoclip", new Color(0xF38400)), Map.entry("zclip", new Color(0xE68FAC)), Map.entry("dp-flat", new Color(0x2B3D26)),
+            Map.entry("autoclip", new Color(0xF38400)), Map.entry("zclip", new Color(0xE68FAC)), Map.entry("adagc", new Color(0xDCD300)), Map.entry("dp-flat", new Color(0x2B3D26)),
             Map.entry("dp-layer", new Color(0x654522)), Map.entry("dp-adaptive", new Color(0xB3446C)),
             Map.entry("normalized", new Color(0x8B4513)), Map.entry("auto-s", new Color(0x4B0082)),
             Map.entry("u-clip", new Color(0x008B8B)), Map.entry("clip21", new Color(0x2F4F4F)),

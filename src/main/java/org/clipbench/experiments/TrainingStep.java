@@ -152,7 +152,7 @@ abstract class TrainingStep {
         @Override
         ClipReport clipAndUpdate(double lr) {
             optimizer.update(params, grads, lr, update);
-            return clip.clip(update, ctx);
+            return clip.clip(update, ctx.withLearningRate(lr).withGradientRms(optimizer::gradientRms));
         }
     }
 }

@@ -17,6 +17,7 @@ public final class Adam implements Optimizer {
     private ParamSet m;
     private ParamSet v;
     private long t;
+    private ParamSet lastGrads, scratch; // for gradientRms, computed only when a rule asks
 
     public Adam(StrategyParams p, double defaultWd) {
         spec = p.spec();
@@ -33,6 +34,8 @@ public final class Adam implements Optimizer {
         m = null;
         v = null;
         t = 0;
+        lastGrads = null;
+        scratch = null;
     }
 
     @Override
@@ -53,5 +56,21 @@ public final class Adam implements Optimizer {
             b.adamDirection(m.tensor(i), v.tensor(i), -lr / c1, 1 / c2, eps, out.tensor(i));
             if (wd > 0) b.axpy(-lr * wd, params.tensor(i), out.tensor(i));
         }
+        lastGrads = grads;
+    }
+
+    /** RMS(g / (sqrt(v_hat) + eps)) per tensor, from the gradient of the last update (its buffer, still unchanged). */
+    @Override
+    public double[] gradientRms() {
+        if (lastGrads == null) return null;
+        Backend b = lastGrads.backend();
+        if (scratch == null) scratch = lastGrads.zerosLike();
+        double c2 = 1 - Math.pow(b2, t);
+        double[] rms = new double[lastGrads.size()];
+        for (int i = 0; i < rms.length; i++) {
+            b.adamDirection(lastGrads.tensor(i), v.tensor(i), 1.0, 1 / c2, eps, scratch.tensor(i));
+            rms[i] = b.norm2(scratch.tensor(i), org.clipbench.backend.NormKind.SAFE) / Math.sqrt(scratch.tensor(i).size());
+        }
+        return rms;
     }
 }

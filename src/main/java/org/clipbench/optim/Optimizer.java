@@ -19,4 +19,13 @@ public interface Optimizer {
 
     /** Forget all state (momentum buffers, moments, step count). */
     void reset();
+
+    /**
+     * Per tensor, the RMS of the last update's gradient over the square root of the second moment that includes it,
+     * RMS(g / (sqrt(v_hat) + eps)): the statistic StableAdamW (Wortsman et al. 2023) clips the step by. null for an
+     * optimizer without a second moment, or before its first update.
+     */
+    default double[] gradientRms() {
+        return null;
+    }
 }

@@ -39,7 +39,8 @@ public interface ProblemSpec {
             "mean", MeanSpec.class,
             "workers", WorkersSpec.class,
             "quartic", QuarticSpec.class,
-            "phase-retrieval", PhaseRetrievalSpec.class);
+            "phase-retrieval", PhaseRetrievalSpec.class,
+            "transformer", TransformerSpec.class);
 
     /** A problem from its JSON text, as a sweep file writes it; IllegalArgumentException for anything wrong in it. */
     static ProblemSpec parse(String json) {

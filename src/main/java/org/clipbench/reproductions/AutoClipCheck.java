@@ -23,10 +23,13 @@ import tech.tablesaw.api.Table;
  *     within `margin` (TOST). A demonstration, not a test: scaling the loss by s and the learning rate by 1/s scales
  *     every norm and the percentile threshold alike, so the steps are the same by algebra; it is shown, never decides;</li>
  * <li>a fixed threshold tuned at the reference scale does not: at every other scale the percentile is more
- *     accurate than `fixed`, one-sided paired Wilcoxon, Holm-adjusted over those scales.</li>
+ *     accurate than `fixed`, one-sided paired Wilcoxon, Holm-adjusted over those scales. A demonstration too (issue
+ *     38): with the loss times s and the rate over s, fixed clipping at c is clipping at c / s of the unscaled problem,
+ *     so this compares thresholds 100 times apart from the tuned one, an outcome the setting fixes by algebra.</li>
  * </ul>
  * Gates: at the reference scale the percentile and the fixed threshold clipped and learned (accuracy
- * interval above chance). Not reproduced when a test in the other direction is significant.
+ * interval above chance). The verdict rests on the first part. Not reproduced when a test in the other direction is
+ * significant.
  */
 final class AutoClipCheck implements Check {
     private static final Pattern P = Pattern.compile("p=([0-9.]+)");
@@ -101,7 +104,11 @@ final class AutoClipCheck implements Check {
         // loss x s with lr / s scales every gradient norm and AutoClip's percentile alike: its steps are the same up to
         // rounding, so the transfer cannot fail here. Shown, not decisive (issue 28).
         f.demonstration(transfer, "the loss scale multiplies every norm and the percentile threshold alike, so percentile clipping takes the same steps at every scale");
-        beatsAtEveryScale(sweeps, others, fixed, "the fixed threshold " + fixed + " (tuned at scale " + Evidence.num(referenceScale) + ")", f);
+        Findings fixedFails = new Findings();
+        beatsAtEveryScale(sweeps, others, fixed, "the fixed threshold " + fixed + " (tuned at scale " + Evidence.num(referenceScale) + ")", fixedFails);
+        // fixed clipping at c on the loss x s, stepped at lr / s, is clipping at c / s of the unscaled problem: a threshold 100
+        // times from the tuned one, which the setting makes fail by algebra (issue 38). Shown, not decisive.
+        f.demonstration(fixedFails, "with the loss times s and the rate over s, fixed clipping at c is clipping at c / s of the unscaled problem, a threshold 100 times from the tuned one");
         return f.verdict(t);
     }
 

@@ -34,6 +34,7 @@ public final class Checks {
         REGISTRY.put("ghost-memory", GhostMemoryCheck::new);
         REGISTRY.put("step-time-ratio", StepTimeRatioCheck::new);
         REGISTRY.put("crossover-t", CrossoverCheck::new);
+        REGISTRY.put("lm-stability", LmStabilityCheck::new);
     }
 
     /**

@@ -14,6 +14,8 @@ import tech.tablesaw.api.Table;
  * reaches the target from every start, the ratio fixed / clipped never falls as the start moves out and
  * grows at least `growth` times from the nearest to the farthest start. A fixed step that never reaches
  * the target within the budget makes its ratio a lower bound (marked), which can only understate the claim.
+ * Gate (issue 38): no method's best rate at any start lies at an end of the rate grid, where a rate beyond it might
+ * have been better still; the verdict is then inconclusive, naming the grid to extend.
  */
 final class ClippedGdSpeedupCheck implements Check {
     private final String baseline, clipped;
@@ -42,6 +44,21 @@ final class ClippedGdSpeedupCheck implements Check {
         return new Best(best, lr, false);
     }
 
+    /** null when every best rate lies strictly inside its sweep's rate grid; else which one sits at an edge. */
+    private String insideTheGrid(List<SweepResults> sweeps) {
+        for (SweepResults s : sweeps) {
+            List<Double> grid = Evidence.lrs(s);
+            for (String arm : List.of(baseline, clipped)) {
+                double lr = best(s, arm).lr();
+                if (!Double.isNaN(lr) && (lr == grid.get(0) || lr == grid.get(grid.size() - 1))) {
+                    return arm + "'s best rate from x0 = " + Evidence.num(x0(s)) + ", " + Evidence.num(lr) + ", is at the edge of the grid ["
+                            + Evidence.num(grid.get(0)) + ", " + Evidence.num(grid.get(grid.size() - 1)) + "]: extend the grid past it";
+                }
+            }
+        }
+        return Gates.pass("every best rate lies inside the rate grid");
+    }
+
     static double x0(SweepResults s) {
         return s.runs().numberColumn("problem_x0").getDouble(0);
     }
@@ -64,7 +81,8 @@ final class ClippedGdSpeedupCheck implements Check {
         String numbers = "ratio (best fixed step / clipped) by start: " + ratios.stream().map(Evidence::num).toList();
         // gate: from the farthest start clipping must have been active, else clipped GD ran plain GD there
         SweepResults far = sweeps.get(sweeps.size() - 1);
-        Verdict gated = Gates.firstFailure(numbers, rows.table(), Gates.clipped(clipped + " from x0 = " + Evidence.num(x0(far)), Evidence.runs(far, clipped, Double.NaN)));
+        Verdict gated = Gates.firstFailure(numbers, rows.table(), Gates.clipped(clipped + " from x0 = " + Evidence.num(x0(far)), Evidence.runs(far, clipped, Double.NaN)),
+                insideTheGrid(sweeps));
         if (gated != null) return gated;
         for (int i = 1; i < ratios.size(); i++) {
             if (ratios.get(i) < ratios.get(i - 1)) {

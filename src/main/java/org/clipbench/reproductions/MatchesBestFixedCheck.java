@@ -13,9 +13,9 @@ import tech.tablesaw.api.Table;
  * the lower end of the one-sided (1 - alpha) t-interval of mean(d) lies above -margin; not reproduced when the
  * upper end of the (1 - 2 alpha) interval lies below -margin (clearly worse by more than the margin);
  * inconclusive otherwise. Every arm of the sweep is shown. Gates: the non-private baseline learned, every private
- * arm clipped. With `explore`, each arm runs at the learning rate it did best at on the exploration sweep (a bound
- * and the learning rate are coupled: one shared rate favours the bound it was tuned for), and the best fixed bound is
- * chosen there too.
+ * arm clipped, and (with `explore`) no tuned value at the edge of its grid. With `explore`, each arm runs at the
+ * learning rate it did best at on the exploration sweep (a bound and the learning rate are coupled: one shared rate
+ * favours the bound it was tuned for), and the best fixed bound is chosen there too.
  */
 class MatchesBestFixedCheck implements Check {
     private final String sweep, baseline, candidate, bestFixed, explore, fixedPrefix;
@@ -91,6 +91,33 @@ class MatchesBestFixedCheck implements Check {
         return best;
     }
 
+    /**
+     * The grid-edge gate (issue 38): a value tuned on the exploration sweep that sits at an end of its grid may be short of
+     * the best one beyond it, so the comparison would rest on an under-tuned arm. The candidate's and the best fixed arm's
+     * rates must lie inside the rate grid, and the best fixed bound inside the grid of fixed bounds; else the gate fails,
+     * naming the grid to extend.
+     */
+    private String tunedAtAnEdge(SweepResults explored, Map<String, Double> rates, String best) {
+        List<Double> grid = Evidence.lrs(explored);
+        String span = "[" + Evidence.num(grid.get(0)) + ", " + Evidence.num(grid.get(grid.size() - 1)) + "]";
+        for (String arm : List.of(candidate, best)) {
+            Double r = rates.get(arm);
+            if (r == null) continue;
+            if (r.equals(grid.get(0)) || r.equals(grid.get(grid.size() - 1))) {
+                return arm + "'s best learning rate on the exploration seeds, " + Evidence.num(r) + ", is at the edge of the grid " + span
+                        + ": extend the grid past it, the arm may be under-tuned";
+            }
+        }
+        List<Double> bounds = rates.keySet().stream().filter(a -> a.startsWith(fixedPrefix)).map(DpNoiseCheck::bound).sorted().toList();
+        double c = DpNoiseCheck.bound(best);
+        if (bounds.size() > 1 && (c == bounds.get(0) || c == bounds.get(bounds.size() - 1))) {
+            return "the best fixed bound on the exploration seeds, C = " + Evidence.num(c) + ", is at the edge of the bounds tried [" + Evidence.num(bounds.get(0))
+                    + ", " + Evidence.num(bounds.get(bounds.size() - 1)) + "]: extend them past it";
+        }
+        return Gates.pass("tuned inside the grids: " + candidate + " at lr " + Evidence.num(rates.get(candidate)) + ", " + best + " at lr "
+                + Evidence.num(rates.get(best)) + " (rates " + span + ")");
+    }
+
     /** Adds the evidence rows and the finding; returns a failed gate, or null. */
     String judgeInto(Map<String, SweepResults> results, Evidence.Rows rows, Findings f) {
         SweepResults s = results.get(sweep);
@@ -103,6 +130,8 @@ class MatchesBestFixedCheck implements Check {
             rates = tunedRates(explored);
             best = bestFixedOn(explored, rates);
             if (best == null) return "the '" + explore + "' sweep has no fixed arm (" + fixedPrefix + "...)";
+            String edge = tunedAtAnEdge(explored, rates, best);
+            if (edge != null) return edge;
         }
         for (String arm : s.runs().stringColumn("strategy").unique().asList().stream().sorted().toList()) {
             Table r = Evidence.runs(s, arm, rates == null ? Double.NaN : rates.getOrDefault(arm, Double.NaN));

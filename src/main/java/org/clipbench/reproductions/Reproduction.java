@@ -37,8 +37,9 @@ public record Reproduction(String id, int version, String paper, String claim, S
 
     /** Every preset, in the order the paper profile runs them (cheapest first). */
     public static final List<String> PRESETS = List.of("pascanu-cliff", "zhang-smoothness", "clipping-bias", "u-clip-bias", "clip21-workers", "heavy-tailed-noise", "heavy-tail-high-probability", "clipped-sgd-stability",
-            "dp-sgd", "dp-adaptive-quantile", "dp-automatic-clipping", "zclip-stability", "agc-batch-size", "zhang-smoothness-rnn", "autoclip-percentile", "pascanu-rnn",
-            "ghost-clipping-memory", "book-keeping-time", "ghost-crossover");
+            "dp-sgd", "dp-adaptive-quantile", "dp-automatic-clipping", "zclip-stability", "agc-batch-size", "zhang-smoothness-rnn", "autoclip-percentile",
+            "zclip-adamw-transformer", "update-clipping-transformer", "adagc-transformer", "pascanu-rnn", "ghost-clipping-memory", "book-keeping-time",
+            "ghost-crossover");
 
     public static Reproduction preset(String id) {
         try (InputStream in = Reproduction.class.getResourceAsStream("/reproductions/" + id + ".json")) {

@@ -28,10 +28,23 @@ final class StatisticalTests {
     /**
      * The Wilcoxon signed-rank test on paired samples (a[i] and b[i] from the same seed), one-sided: small
      * values say a tends to exceed b. Exact for up to 30 pairs (Commons Math's two-sided p, halved in the
-     * direction the data lean, one minus that in the other).
+     * direction the data lean, one minus that in the other). Pairs that tie (a zero difference) are dropped first, as
+     * Wilcoxon's test does (issue 38): Commons Math ranks them and counts them with the negative differences, so ties
+     * pulled every one-sided test towards "no" (spike counts of 0 against 0, two diverged runs both at chance). With no
+     * pair left there is no evidence (1); one pair left is a coin (1/2 in its direction).
      */
-    static double wilcoxonGreater(double[] a, double[] b) {
-        if (a.length != b.length || a.length < 2) throw new IllegalArgumentException("the paired test needs two or more pairs of equal count");
+    static double wilcoxonGreater(double[] pairedA, double[] pairedB) {
+        if (pairedA.length != pairedB.length || pairedA.length < 2) throw new IllegalArgumentException("the paired test needs two or more pairs of equal count");
+        int untied = 0;
+        for (int i = 0; i < pairedA.length; i++) if (pairedA[i] != pairedB[i]) untied++;
+        double[] a = new double[untied], b = new double[untied];
+        for (int i = 0, k = 0; i < pairedA.length; i++) {
+            if (pairedA[i] == pairedB[i]) continue;
+            a[k] = pairedA[i];
+            b[k++] = pairedB[i];
+        }
+        if (untied == 0) return 1.0;
+        if (untied == 1) return a[0] > b[0] ? 0.5 : 1.0;
         double twoSided = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(a, b, a.length <= 30);
         double positive = 0, negative = 0; // rank sums of the differences' signs, ties averaged as Commons Math does
         double[] absDiff = new double[a.length];

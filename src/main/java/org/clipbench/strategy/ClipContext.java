@@ -13,16 +13,22 @@ import org.clipbench.params.ParamSet;
  * @param params    the parameters themselves, for rules that need them (AGC); may be null otherwise
  * @param expectedBatch the expected number of examples of a lot (per-example rules divide their noised sum by it:
  *                  under Poisson sampling the actual lot varies and may be empty); 0 = the actual number
+ * @param learningRate the step's learning rate, for update rules whose threshold is per unit of it (rms-update with
+ *                  perLr); NaN where no step is taken (benchmarks, tests of the rule alone)
+ * @param gradientRms per tensor, the RMS of the step's gradient over the square root of the optimizer's second moment
+ *                  (StableAdamW's statistic, for rms-update with of=gradient), computed when asked; null where the
+ *                  optimizer keeps no second moment or no step is taken
  */
-public record ClipContext(NormKind normKind, NonFinitePolicy nonFinite, boolean measure, ParamSet params, int expectedBatch) {
+public record ClipContext(NormKind normKind, NonFinitePolicy nonFinite, boolean measure, ParamSet params, int expectedBatch,
+                          double learningRate, java.util.function.Supplier<double[]> gradientRms) {
 
     public static ClipContext defaults() {
-        return new ClipContext(NormKind.SAFE, NonFinitePolicy.PROPAGATE, true, null, 0);
+        return new ClipContext(NormKind.SAFE, NonFinitePolicy.PROPAGATE, true, null, 0, Double.NaN, null);
     }
 
     /** What a benchmark uses: no extra passes beyond the strategy's own. */
     public static ClipContext fast(NormKind kind) {
-        return new ClipContext(kind, NonFinitePolicy.PROPAGATE, false, null, 0);
+        return new ClipContext(kind, NonFinitePolicy.PROPAGATE, false, null, 0, Double.NaN, null);
     }
 
     /**
@@ -31,22 +37,30 @@ public record ClipContext(NormKind normKind, NonFinitePolicy nonFinite, boolean 
      * gate then called a clipping arm unclipped). The extra pass is one norm of the gradient, small beside a step.
      */
     public static ClipContext training(NonFinitePolicy policy, ParamSet params) {
-        return new ClipContext(NormKind.SAFE, policy, true, params, 0);
+        return new ClipContext(NormKind.SAFE, policy, true, params, 0, Double.NaN, null);
     }
 
     public ClipContext withParams(ParamSet p) {
-        return new ClipContext(normKind, nonFinite, measure, p, expectedBatch);
+        return new ClipContext(normKind, nonFinite, measure, p, expectedBatch, learningRate, gradientRms);
     }
 
     public ClipContext withPolicy(NonFinitePolicy policy) {
-        return new ClipContext(normKind, policy, measure, params, expectedBatch);
+        return new ClipContext(normKind, policy, measure, params, expectedBatch, learningRate, gradientRms);
     }
 
     public ClipContext withNormKind(NormKind kind) {
-        return new ClipContext(kind, nonFinite, measure, params, expectedBatch);
+        return new ClipContext(kind, nonFinite, measure, params, expectedBatch, learningRate, gradientRms);
     }
 
     public ClipContext withExpectedBatch(int examples) {
-        return new ClipContext(normKind, nonFinite, measure, params, examples);
+        return new ClipContext(normKind, nonFinite, measure, params, examples, learningRate, gradientRms);
+    }
+
+    public ClipContext withLearningRate(double lr) {
+        return new ClipContext(normKind, nonFinite, measure, params, expectedBatch, lr, gradientRms);
+    }
+
+    public ClipContext withGradientRms(java.util.function.Supplier<double[]> rms) {
+        return new ClipContext(normKind, nonFinite, measure, params, expectedBatch, learningRate, rms);
     }
 }

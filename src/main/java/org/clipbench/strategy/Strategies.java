@@ -54,6 +54,8 @@ public final class Strategies {
                 "autoclip:p=50", "autoclip:p=50,scope=tensor");
         register("zclip", ZClip::new, "z-score spike clipping with EMA statistics (ZClip)",
                 "zclip:warmup=2,z=1");
+        register("adagc", AdaGC::new, "each tensor held to lambdaRel x an EMA of its own clipped norm, after a global-norm warm-up (AdaGC)",
+                "adagc:warmup=2", "adagc:warmup=0,lambdaRel=1.5,beta=0.5");
         register("dp-flat", p -> new DpSgdClip(p, false), "DP-SGD per-example clipping of the whole gradient + noise",
                 "dp-flat:C=1,sigma=0.5,seed=3");
         register("dp-layer", p -> new DpSgdClip(p, true), "DP-SGD per-example clipping per layer + noise",

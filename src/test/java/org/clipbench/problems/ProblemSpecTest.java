@@ -67,7 +67,7 @@ class ProblemSpecTest {
 
     @Test
     void everyTypeBuildsAndOnlyItsOwnFieldsAreAccepted(@TempDir Path dir) throws IOException {
-        assertThat(ProblemSpec.TYPES.keySet()).containsExactly("rnn", "mlp", "logistic", "softmax", "cliff", "smooth", "quadratic", "mean", "workers", "quartic", "phase-retrieval");
+        assertThat(ProblemSpec.TYPES.keySet()).containsExactly("rnn", "mlp", "logistic", "softmax", "cliff", "smooth", "quadratic", "mean", "workers", "quartic", "phase-retrieval", "transformer");
         for (String type : ProblemSpec.TYPES.keySet()) {
             String extra = switch (type) {
                 case "rnn" -> ", \"task\": \"addition\", \"length\": 10";

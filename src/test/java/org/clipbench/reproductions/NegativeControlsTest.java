@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cannot say so on such runs decides nothing. ChecksTest covers the same rules on hand-made numbers.
  *
  * A control changes a preset with: replace (text of the preset's JSON, e.g. one arm for another), sweeps (the ones
- * kept), strategies / lrs / seeds / steps / problem (every sweep) and their *BySweep forms, replaceProblem, and
- * checkParams (merged).
+ * kept), strategies / lrs / seeds / steps / evalEvery / problem (every sweep) and their *BySweep forms, replaceProblem, and
+ * checkParams (merged); reasonContains, when given, is text the verdict's reason must hold (which test refuted the claim).
  */
 class NegativeControlsTest {
     static final ObjectMapper JSON = Reproduction.JSON;
@@ -60,6 +60,8 @@ class NegativeControlsTest {
         for (org.clipbench.experiments.StepCostSpec m : r.measurementsOrEmpty()) org.clipbench.experiments.StepCosts.run(m, dir.resolve(m.name()), quiet);
         Verdict v = ReproductionResults.load(dir).verdict();
         assertThat(v.outcome()).as("%s, negative control (%s): %s%n%s", id, control.get("why").asText(), v.reason(), v.numbers().printAll()).isEqualTo(Verdict.Outcome.NOT_REPRODUCED);
+        // where the control names the part of the rule that must refute the claim (its test, not a broken arm's side effect)
+        if (control.has("reasonContains")) assertThat(v.reason()).as("%s: the part of the rule that refutes it", id).contains(control.get("reasonContains").asText());
     }
 
     /** Every check of the registry is used by a preset, so the presets' controls cover every check. */
@@ -89,7 +91,7 @@ class NegativeControlsTest {
             String name = s.get("name").asText();
             if (!keep.isEmpty() && !keep.contains(name)) continue;
             ObjectNode sweep = (ObjectNode) s;
-            for (String field : List.of("strategies", "lrs", "seeds", "steps")) {
+            for (String field : List.of("strategies", "lrs", "seeds", "steps", "evalEvery")) {
                 JsonNode v = c.path(field + "BySweep").path(name);
                 if (v.isMissingNode()) v = c.path(field);
                 if (!v.isMissingNode()) sweep.set(field, v);

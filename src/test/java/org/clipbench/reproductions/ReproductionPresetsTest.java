@@ -86,13 +86,18 @@ class ReproductionPresetsTest {
         assertThat(zhang.sweeps()).allSatisfy(s -> {
             assertThat(s.targetGradNorm()).isEqualTo(1e-6);
             assertThat(s.stopAtTarget()).isTrue();
-            assertThat(s.lrs()).hasSize(14);
+            // version 4 (issue 38): the grid runs past the best rates of version 3 (0.3, its old top), to 3
+            assertThat(s.lrs()).hasSize(16).startsWith(1e-7).endsWith(0.3, 1.0, 3.0);
         });
+        assertThat(zhang.version()).isEqualTo(4);
 
         Reproduction smooth = Reproduction.preset("zhang-smoothness-rnn");
         assertThat(smooth.sweeps()).allSatisfy(s -> assertThat(s.logSmoothness()).isTrue());
 
         Reproduction heavy = Reproduction.preset("heavy-tailed-noise");
+        // version 4 (issue 38): the ratio's interval below the factor refutes the claim through the spike test
+        assertThat(heavy.version()).isEqualTo(4);
+        assertThat(heavy.statement()).contains("lies wholly below 2x");
         // version 2: both heavy laws of infinite variance (Student-t nu < 2; Burr c*d <= 2), a clip level the Gaussian noise reaches
         assertThat(heavy.sweeps()).extracting(s -> ((org.clipbench.problems.QuadraticSpec) s.problem()).noise()).containsExactly("gaussian", "student-t:1.5", "symmetric-burr:1:1.5");
         assertThat(heavy.checkParams().get("clipped").asText()).isEqualTo("global-norm:c=10,eps=0");
@@ -133,9 +138,10 @@ class ReproductionPresetsTest {
 
         // version 2: the loss scale s with the learning rate 1/s (plain SGD takes the same steps at every scale), seeds 21-30
         // version 3: the transfer (parts 2) is a demonstration, not a test; fresh seeds 31-40
+        // version 4 (issue 38): the fixed threshold's failure (part 3) is a demonstration too: the setting decides it by algebra
         Reproduction auto = Reproduction.preset("autoclip-percentile");
-        assertThat(auto.version()).isEqualTo(3);
-        assertThat(auto.statement()).contains("a demonstration, not a test");
+        assertThat(auto.version()).isEqualTo(4);
+        assertThat(auto.statement()).contains("a demonstration, not a test").contains("clipping at 1 / s of the unscaled problem").contains("Reproduced when (1) holds");
         assertThat(auto.sweeps()).extracting(s -> s.problem().lossScale()).containsExactly(0.01, 1.0, 100.0);
         assertThat(auto.sweeps()).allSatisfy(s -> {
             assertThat(s.lrs().get(0) * s.problem().lossScale()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
@@ -160,11 +166,27 @@ class ReproductionPresetsTest {
             assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(21, 30).boxed().toList());
         });
         // dp-adaptive-quantile version 2: the count centred (sensitivity 1/2), each arm at its own lr tuned on exploration seeds
+        // version 3 (issue 38): a tuned value at its grid's edge fails a gate
         Reproduction adaptive = Reproduction.preset("dp-adaptive-quantile");
-        assertThat(adaptive.version()).isEqualTo(2);
+        assertThat(adaptive.version()).isEqualTo(3);
+        assertThat(adaptive.statement()).contains("inside the rate grid");
         assertThat(adaptive.checkParams().get("explore").asText()).isEqualTo("explore");
         assertThat(adaptive.sweep("explore").lrs()).isEqualTo(adaptive.sweep("equal-epsilon").lrs()).hasSize(5);
         assertThat(adaptive.statement()).contains("centred").contains("user-level").contains("clip_threshold");
+        // the transformer presets (issue 38): AdamW, every step on the curve (spikes are counted per step), fresh confirmation seeds
+        for (String id : java.util.List.of("zclip-adamw-transformer", "update-clipping-transformer", "adagc-transformer")) {
+            Reproduction lm = Reproduction.preset(id);
+            assertThat(lm.check()).isEqualTo("lm-stability");
+            assertThat(lm.statement()).contains("1.25 times the median of the 20 losses before it").contains("above 3.0 nats").contains("Exploration seeds 1-3");
+            assertThat(lm.sweeps()).extracting(SweepConfig::name).containsExactly("stable", "high-lr");
+            assertThat(lm.sweeps()).allSatisfy(s -> {
+                assertThat(s.optimizerOrDefault()).isEqualTo("adamw");
+                assertThat(s.curvePoints()).isGreaterThan((int) s.stepsOrDefault());
+                assertThat(s.seeds()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(101, 110).boxed().toList());
+            });
+            assertThat(lm.checkParams().get("factor").asDouble()).isEqualTo(1.25);
+        }
+        assertThat(Reproduction.preset("zclip-adamw-transformer").checkParams().get("ceiling").asDouble()).isEqualTo(1.0);
         for (String id : java.util.List.of("dp-adaptive-quantile", "dp-automatic-clipping")) {
             assertThat(Reproduction.preset(id).sweeps()).allSatisfy(s -> {
                 assertThat(s.poissonSampling()).isTrue();
@@ -182,16 +204,17 @@ class ReproductionPresetsTest {
     }
 
     /** The pre-registration fingerprint: equal for the same preset read back from a results folder, different after any edit. */
+    /** On a preset whose setup and rule have not changed since the reference run (issue 38 renewed the rules of the gated checks). */
     @Test
     void contentHashIdentifiesThePresetAResultAnswers() throws Exception {
-        Reproduction shipped = Reproduction.preset("dp-sgd");
-        Reproduction recorded = Reproduction.read(java.nio.file.Path.of("results/reference/paper/dp-sgd/reproduction.json"));
+        Reproduction shipped = Reproduction.preset("zhang-smoothness-rnn");
+        Reproduction recorded = Reproduction.read(java.nio.file.Path.of("results/reference/paper/zhang-smoothness-rnn/reproduction.json"));
         assertThat(recorded.contentHash()).isEqualTo(shipped.contentHash()).hasSize(12);
         Reproduction edited = new Reproduction(shipped.id(), shipped.version(), shipped.paper(), shipped.claim(), shipped.statement() + " ",
                 shipped.budget(), shipped.sweeps(), shipped.check(), shipped.checkParams(), shipped.rule());
         assertThat(edited.contentHash()).isNotEqualTo(shipped.contentHash());
-        String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(java.nio.file.Path.of("results/reference/paper/dp-sgd"))), "", "m");
-        assertThat(md).contains("(preset version 5, hash " + shipped.contentHash() + "; decision rule " + shipped.rule() + ")").doesNotContain("**Note.**");
+        String md = ReproductionsReport.markdown(java.util.List.of(ReproductionResults.load(java.nio.file.Path.of("results/reference/paper/zhang-smoothness-rnn"))), "", "m");
+        assertThat(md).contains("(preset version 2, hash " + shipped.contentHash() + "; decision rule " + shipped.rule() + ")").doesNotContain("**Note.**");
     }
 
     /** Results of an edited preset (same version, other content) say so beside the verdict. */

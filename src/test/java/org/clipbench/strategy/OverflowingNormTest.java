@@ -60,7 +60,9 @@ class OverflowingNormTest {
             new Case("agc:lambda=0.01", 0, 0.01),            // rows of ones as parameters: row norm held to 0.01 sqrt 3
             new Case("agc:lambda=0.01,scope=tensor", 0, 0.01),
             new Case("zclip:warmup=2,z=1", 2, 1.0 / 3),       // ceiling 1
-            new Case("zclip:warmup=2,z=1,maxNorm=inf", 2, 1.0)); // a spike: clipped to the mean, 3
+            new Case("zclip:warmup=2,z=1,maxNorm=inf", 2, 1.0), // a spike: clipped to the mean, 3
+            new Case("adagc:lambdaAbs=1", 0, 1.0 / 3),                 // warm-up: the global norm held to 1
+            new Case("adagc:warmup=1,lambdaAbs=inf", 1, 1.05));        // gamma 3 from the warm-up: held to 1.05 x 3
 
     static final List<String> DP_SPECS = List.of("dp-flat:C=1,sigma=0", "dp-layer:C=1,sigma=0",
             "dp-adaptive:C=1,sigma=0,countNoise=0", "clip21:c=1", // clip21's first step: the estimates are 0

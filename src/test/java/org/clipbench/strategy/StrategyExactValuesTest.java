@@ -282,6 +282,76 @@ class StrategyExactValuesTest {
         assertThat(z.mean()).isCloseTo(0.5 * 2.25 + 0.5 * 2.25, within(1e-15));
     }
 
+    /**
+     * AdaGC by hand (lambdaAbs 2, lambdaRel 1.5, beta 0.5, two warm-up steps): the warm-up clips the global norm and
+     * keeps each tensor's smallest clipped norm (a zero norm is not one); then each tensor is held to 1.5 gamma_i and
+     * gamma_i moves halfway to its clipped norm; a NaN norm leaves its gamma alone.
+     */
+    @Test
+    void adaGcWarmUpThenPerTensorEma() {
+        AdaGC a = (AdaGC) Strategies.gradient("adagc:warmup=2,lambdaAbs=2,lambdaRel=1.5,beta=0.5");
+        ParamSet g = vectors(new double[] {3, 4}, new double[] {0, 0});
+        ClipReport r = a.clip(g, ClipContext.defaults()); // global norm 5 held to 2: factor 0.4
+        assertThat(t(g, 0)).containsExactly(new double[] {1.2, 1.6}, within(1e-15));
+        assertThat(r.scales()).containsExactly(new double[] {0.4, 0.4}, within(1e-15));
+        assertThat(r.clippedUnits()).isEqualTo(2);
+        assertThat(r.threshold()).isEqualTo(2.0);
+        assertThat(a.gamma()).containsExactly(new double[] {2, Double.POSITIVE_INFINITY}, within(1e-15));
+
+        r = a.clip(vectors(new double[] {0.3, 0.4}, new double[] {0.6, 0.8}), ClipContext.defaults()); // norm 1.118 < 2
+        assertThat(r.clipped()).isFalse();
+        assertThat(a.gamma()).containsExactly(new double[] {0.5, 1}, within(1e-15));
+        assertThat(a.warmingUp()).isFalse();
+
+        g = vectors(new double[] {3, 4}, new double[] {0.6, 0.8});
+        r = a.clip(g, ClipContext.defaults()); // tensor 0: 5 held to 1.5 x 0.5 = 0.75; tensor 1: 1 <= 1.5 x 1
+        assertThat(t(g, 0)).containsExactly(new double[] {0.45, 0.6}, within(1e-15));
+        assertThat(t(g, 1)).containsExactly(0.6, 0.8);
+        assertThat(r.scales()).containsExactly(new double[] {0.15, 1}, within(1e-15));
+        assertThat(r.clippedUnits()).isEqualTo(1);
+        assertThat(a.gamma()).containsExactly(new double[] {0.5 * 0.5 + 0.5 * 0.75, 1}, within(1e-15));
+
+        g = vectors(new double[] {0.3, 0.4}, new double[] {Double.NaN, 1});
+        r = a.clip(g, ClipContext.defaults());
+        assertThat(r.nonFinite()).isTrue();
+        assertThat(t(g, 1)[1]).isNaN(); // NaN propagates through its tensor
+        assertThat(a.gamma()).containsExactly(new double[] {0.5 * 0.625 + 0.5 * 0.5, 1}, within(1e-15)); // gamma_1 untouched
+
+        g = vectors(new double[] {0.3, 0.4}, new double[] {6, 8});
+        a.clip(g, ClipContext.defaults()); // tensor 1: 10 held to 1.5
+        assertThat(t(g, 1)).containsExactly(new double[] {0.9, 1.2}, within(1e-15));
+        assertThat(a.gamma()[1]).isCloseTo(0.5 + 0.75, within(1e-15));
+
+        a.reset();
+        assertThat(a.gamma()).isEmpty();
+        assertThat(a.warmingUp()).isTrue();
+    }
+
+    /** Without a warm-up the first non-zero norm of a tensor sets its gamma, unclipped. */
+    @Test
+    void adaGcWithoutWarmUpStartsFromTheFirstNorm() {
+        ClipStrategy a = Strategies.gradient("adagc:warmup=0,lambdaRel=1,beta=0.9");
+        ParamSet g = vectors(new double[] {30, 40});
+        assertThat(a.clip(g, ClipContext.defaults()).clipped()).isFalse();
+        assertThat(t(g, 0)).containsExactly(30, 40);
+        g = vectors(new double[] {60, 80});
+        assertThat(a.clip(g, ClipContext.defaults()).clipped()).isTrue();
+        assertThat(t(g, 0)).containsExactly(new double[] {30, 40}, within(1e-12));
+    }
+
+    /** rms-update with perLr holds the update's RMS to d x the step's learning rate, and refuses to run without one. */
+    @Test
+    void rmsUpdatePerLearningRate() {
+        ParamSet u = vectors(new double[] {0.3, -0.3, 0.3, -0.3}); // RMS 0.3
+        ClipReport r = Strategies.gradient("rms-update:d=1,perLr=true").clip(u, ClipContext.defaults().withLearningRate(0.1));
+        assertThat(t(u, 0)).containsExactly(new double[] {0.1, -0.1, 0.1, -0.1}, within(1e-15));
+        assertThat(r.clipped()).isTrue();
+        ParamSet small = vectors(new double[] {0.05, 0.05});
+        assertThat(Strategies.gradient("rms-update:d=1,perLr=true").clip(small, ClipContext.defaults().withLearningRate(0.1)).clipped()).isFalse();
+        assertThatThrownBy(() -> Strategies.gradient("rms-update:perLr=true").clip(vectors(new double[] {1}), ClipContext.defaults()))
+                .hasMessageContaining("perLr needs the step's learning rate");
+    }
+
     /** Clip21: each worker's estimate moves toward its gradient by at most c a step; the step is the estimates' mean. */
     @Test
     void clip21EstimatesCatchUpByTheClippedChange() {
