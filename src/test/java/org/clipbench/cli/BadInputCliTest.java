@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -131,6 +132,9 @@ class BadInputCliTest {
         r.add(row("privacy --target-epsilon 1e9 (printed the search floor)", "protects next to nothing",
                 t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--target-epsilon", "1e9")));
         r.add(row("privacy --sigma Infinity (never returned)", "must be finite", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "Infinity")));
+        // issue 36
+        r.add(row("privacy --sigma 4.9e-324 (never returned)", "give a sigma of at least 1.0E-100",
+                t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "4.9e-324")));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
@@ -216,6 +220,7 @@ class BadInputCliTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row that hangs fails instead of stalling the build
     void badInputIsOneLineAndExit2(Row row, @TempDir Path t) {
         StringWriter err = new StringWriter();
         int code = run(err, row.args().apply(t));
