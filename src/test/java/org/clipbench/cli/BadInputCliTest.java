@@ -28,6 +28,7 @@ class BadInputCliTest {
     @TempDir
     static Path tmp;
     static Path hugeWidth, hugeBatch, hugeDim;
+    static Path fakeJava;
     static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
@@ -61,7 +62,16 @@ class BadInputCliTest {
         hugeBatch = Files.writeString(tmp.resolve("batch.json"), mlp.replace("W", "16").replace("B", "1000000000"));
         hugeDim = Files.writeString(tmp.resolve("dim.json"), sweep.replace("{\"type\": \"mean\"}", "{\"type\": \"quadratic\", \"dim\": 2147483647}"));
         benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
+        // issue 36: answers -version as java does, fails at anything else (JMH then failed every fork)
+        fakeJava = executable(tmp.resolve("fake-java"), "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
+                + "echo 'Error: this is not really java' >&2; exit 1\n");
         Files.writeString(benchFolder.resolve("results.json"), json);
+    }
+
+    static Path executable(Path f, String script) throws java.io.IOException {
+        Files.writeString(f, script);
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return f;
     }
 
     record Row(String what, Function<Path, String[]> args, String fragment) {
@@ -135,6 +145,8 @@ class BadInputCliTest {
         // issue 36
         r.add(row("privacy --sigma 4.9e-324 (never returned)", "give a sigma of at least 1.0E-100",
                 t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "4.9e-324")));
+        r.add(row("bench --jvm that fakes -version (every fork failed)", "fake-java: answers -version but cannot run a benchmark fork",
+                t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--jvm", fakeJava, "--dry-run")));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
