@@ -44,6 +44,7 @@ run() {
 # to back (A B, then B A, ... per combination; the jar's ab command), and compare the pooled rounds.
 # A base that cannot serve this build's forks (another JMH version or other benchmark parameters), or
 # --by-grid, alternates whole grids instead (A B, B A, ... per round over the whole grid).
+MAX_AB_ROUNDS=1000 # as the jar's ab --rounds: 1000 rounds of a one-combination grid already take hours
 if [[ ${1:-} == --compare-to ]]; then
   shift
   ref=${1:-}
@@ -53,7 +54,10 @@ if [[ ${1:-} == --compare-to ]]; then
   while [[ ${1:-} == --rounds || ${1:-} == --by-grid ]]; do
     if [[ $1 == --by-grid ]]; then by_grid=1; shift; continue; fi
     rounds=${2:-}
-    [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds '${rounds}': give a whole number of rounds >= 1, e.g. --rounds 5" >&2; exit 2; }
+    # checked as text before any arithmetic: bash wraps a number past 2^63 (a 20-digit count looped for ever)
+    if [[ ! $rounds =~ ^[1-9][0-9]{0,3}$ ]] || ((rounds > MAX_AB_ROUNDS)); then
+      echo "error: --rounds '${rounds}': give a whole number of rounds from 1 to $MAX_AB_ROUNDS, e.g. --rounds 5" >&2; exit 2
+    fi
     shift 2
   done
   sha=$(git rev-parse --verify --quiet "$ref^{commit}") || { echo "error: '$ref' is not a commit in this repository" >&2; exit 2; }
@@ -67,7 +71,6 @@ if [[ ${1:-} == --compare-to ]]; then
     (cd "$base_tree" && mvn -B -q -DskipTests package)
   fi
   out="results/runs/$(date -u +%Y%m%dT%H%M%SZ)-ab-${sha:0:7}-vs-$(git rev-parse --short HEAD)"
-  mkdir -p "$out"
   base_dirs=() cand_dirs=()
   for ((k = 1; k <= rounds; k++)); do base_dirs+=("$out/base-$k") cand_dirs+=("$out/candidate-$k"); done
   ab_status=4
@@ -77,10 +80,11 @@ if [[ ${1:-} == --compare-to ]]; then
     case $ab_status in
       0 | 1) ;;
       4) echo "so the A/B alternates whole grids instead (A B, B A, ... per round)" >&2 ;;
-      *) exit "$ab_status" ;;
+      *) rmdir "$out" 2>/dev/null || true; exit "$ab_status" ;; # ab refused before writing: leave no empty folder
     esac
   fi
   if ((ab_status == 4)); then
+    mkdir -p "$out"
     run_base() {
       # --data is --sizes before December 2026: the base may be older, and every version knows --sizes
       local args=() a

@@ -52,7 +52,10 @@ public final class AbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1) throw new IllegalArgumentException("--rounds " + rounds + ": give a whole number >= 1, e.g. --rounds 5");
+        if (rounds < 1 || rounds > MAX_ROUNDS) {
+            throw new IllegalArgumentException("--rounds " + rounds + ": give a whole number from 1 to " + MAX_ROUNDS + ", e.g. --rounds 5");
+        }
+        requireBaseCheckout(base);
         Path jar = AbRun.jarOf(base);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--base " + base + ": no " + jar + "; build it there with mvn -B -q -DskipTests package");
@@ -72,6 +75,24 @@ public final class AbCommand implements Callable<Integer> {
         var settings = new BenchRun.Settings(p.name(), jmhOneFork, null, forkHeap, javacppCache.toString(), true, List.of());
         try (RunFolder folder = RunFolder.lock(out)) {
             return new AbRun(folder.dir(), settings, filters, base, rounds, System.out).execute(combos);
+        }
+    }
+
+    /** More rounds than an A/B can take in a day even on a one-combination grid (run-bench.sh --rounds has the same bound). */
+    static final int MAX_ROUNDS = 1000;
+
+    /**
+     * --base must name a folder: '' is the current folder, whose target/benchmarks.jar is this build, so an empty --base
+     * ran an A/A of the working tree for minutes and labelled it "base ".
+     */
+    static void requireBaseCheckout(Path base) {
+        if (base.toString().isBlank()) {
+            throw new IllegalArgumentException("--base is empty: give the base build's checkout (a folder with target/benchmarks.jar), "
+                    + "or let ./run-bench.sh --compare-to REF make one");
+        }
+        if (!Files.isDirectory(base)) {
+            throw new IllegalArgumentException("--base " + base + ": " + (Files.exists(base) ? "not a folder" : "no such folder")
+                    + "; give the base build's checkout (a folder with target/benchmarks.jar)");
         }
     }
 

@@ -103,8 +103,13 @@ public final class Main implements Runnable {
             line = e.getFile() + ": is a file, not a folder; choose a folder";
         } else if (io instanceof java.nio.file.FileSystemException e && "Not a directory".equals(e.getReason())) {
             line = e.getFile() + ": a file is in the way on this path where a folder is needed; choose another path";
+        } else if (io instanceof java.nio.file.FileSystemException e && isDiskFull(e.getReason())) {
+            line = e.getFile() + ": " + e.getReason() + "; free space there (or choose another folder) and run again with --resume: "
+                    + "what finished is kept";
         } else if (io instanceof java.nio.file.FileSystemException e) {
             line = e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+        } else if (io instanceof java.io.IOException e && isDiskFull(e.getMessage())) {
+            line = e.getMessage() + "; free space on the results folder's disk and run again with --resume: what finished is kept";
         } else if (isBadInput(io)) {
             line = String.valueOf(io.getMessage());
         } else {
@@ -112,6 +117,11 @@ public final class Main implements Runnable {
                     + "please report it with the command line (rerun with -D" + TRACE_PROPERTY + "=true for the stack trace)";
         }
         return line.replace('\n', ' ');
+    }
+
+    /** ENOSPC and EDQUOT as the JDK words them. */
+    static boolean isDiskFull(String reason) {
+        return reason != null && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"));
     }
 
     @Override

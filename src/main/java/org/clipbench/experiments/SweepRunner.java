@@ -93,8 +93,7 @@ public final class SweepRunner {
                 try {
                     if (f.get()) diverged++;
                 } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    throw c instanceof IllegalArgumentException iae ? iae : new IllegalStateException(c.getMessage(), c);
+                    throw asThrown(e.getCause());
                 }
                 if (bar != null) bar.step();
             }
@@ -103,6 +102,25 @@ public final class SweepRunner {
         }
         int rows = writeTables(dir);
         return new Outcome(pending.size(), resumed, diverged, rows);
+    }
+
+    /**
+     * A run's failure as the sweep reports it: bad input, an IO problem (a full disk) and a backend the environment cannot
+     * run (nd4j without OMP_NUM_THREADS=1) stay what they are, the user's to fix; anything else is a bug of ours.
+     */
+    private static RuntimeException asThrown(Throwable c) throws IOException {
+        if (c instanceof IllegalArgumentException || c instanceof org.clipbench.backend.UnsupportedCombinationException) throw (RuntimeException) c;
+        if (c instanceof IOException io) throw io;
+        if (c instanceof java.io.UncheckedIOException u) throw u.getCause();
+        return new IllegalStateException(c.getMessage(), c);
+    }
+
+    /**
+     * The backend every run of the sweep trains on, created once before anything is written: nd4j without
+     * OMP_NUM_THREADS=1 failed in the first run as a bug (bench said so as bad input).
+     */
+    public static void requireBackend(SweepConfig cfg) {
+        Backends.create(cfg.backendOrDefault(), 1);
     }
 
     /**

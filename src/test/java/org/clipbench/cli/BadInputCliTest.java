@@ -28,7 +28,7 @@ class BadInputCliTest {
     @TempDir
     static Path tmp;
     static Path hugeWidth, hugeBatch, hugeDim;
-    static Path fakeJava;
+    static Path fakeJava, oneRun, twoRuns;
     static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
@@ -61,6 +61,8 @@ class BadInputCliTest {
         hugeWidth = Files.writeString(tmp.resolve("width.json"), mlp.replace("W", "1073741824").replace("B", "16"));
         hugeBatch = Files.writeString(tmp.resolve("batch.json"), mlp.replace("W", "16").replace("B", "1000000000"));
         hugeDim = Files.writeString(tmp.resolve("dim.json"), sweep.replace("{\"type\": \"mean\"}", "{\"type\": \"quadratic\", \"dim\": 2147483647}"));
+        oneRun = Files.writeString(tmp.resolve("one-run.json"), sweep);
+        twoRuns = Files.writeString(tmp.resolve("two-runs.json"), sweep.replace("[1]", "[1, 2]"));
         benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
         // issue 36: answers -version as java does, fails at anything else (JMH then failed every fork)
         fakeJava = executable(tmp.resolve("fake-java"), "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
@@ -147,6 +149,16 @@ class BadInputCliTest {
                 t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "4.9e-324")));
         r.add(row("bench --jvm that fakes -version (every fork failed)", "fake-java: answers -version but cannot run a benchmark fork",
                 t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--jvm", fakeJava, "--dry-run")));
+        r.add(row("sweep --shard 5/1000 of a 1-run sweep (failed on 'Column lr does not exist')", "--shard 5/1000: this shard holds no run (the sweep has 1 run); use at most 1 shard",
+                t -> a("sweep", "--config", oneRun, "--shard", "5/1000", "--out", t.resolve("s"))));
+        r.add(row("slurm submit --shards 100000 of a 2-run sweep (wrote --array=1,...,100000)", "--shards 100000: the sweep has only 2 runs",
+                t -> a("slurm", "submit", "--shards", "100000", "--dry-run", "--out", t.resolve("sl"), "sweep", "--config", twoRuns)));
+        r.add(row("slurm submit --shards 100000 of a 4-combination grid", "--shards 100000: the bench has only 4 combinations",
+                t -> a("slurm", "submit", "--shards", "100000", "--dry-run", "--out", t.resolve("sl"), "--profile", "smoke", "--benchmarks", "NormBenchmark",
+                        "--backends", "arrays,vector", "--dtypes", "f64", "--data", "flat-4K")));
+        r.add(row("ab --base '' (ran an A/A of the working tree)", "--base is empty", t -> a("ab", "--base", "", "--out", t.resolve("ab"))));
+        r.add(row("ab --base of no folder", "no such folder", t -> a("ab", "--base", tmp.resolve("no-checkout"), "--out", t.resolve("ab"))));
+        r.add(row("ab --rounds 1000000", "give a whole number from 1 to 1000", t -> a("ab", "--base", aFolder, "--rounds", "1000000", "--out", t.resolve("ab"))));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
@@ -209,6 +221,34 @@ class BadInputCliTest {
         cl.setErr(new PrintWriter(err, true));
         cl.setOut(new PrintWriter(new StringWriter(), true));
         return cl.execute(args);
+    }
+
+    /** The CLI as a process of its own (this test's class path), for what a process's environment decides; exit code and stderr. */
+    record Exit(int code, String err) {
+    }
+
+    static Exit runProcess(java.util.function.Consumer<java.util.Map<String, String>> env, Path work, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
+        env.accept(pb.environment());
+        Process p = pb.start();
+        assertThat(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).as("finished: " + cmd).isTrue();
+        String err = Files.readString(work.resolve("err.txt")).lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n")).strip(); // the JVM's own warning, not ClipBench's
+        return new Exit(p.exitValue(), err);
+    }
+
+    /** Issue 36: nd4j needs OMP_NUM_THREADS=1 before the JVM starts; bench said so as bad input, sweep failed as a bug (exit 3). */
+    @Test
+    void aSweepOnNd4jWithoutOmpNumThreadsIsBadInputAndWritesNothing(@TempDir Path t) throws Exception {
+        Path cfg = Files.writeString(t.resolve("nd4j.json"), Files.readString(oneRun).replace("{\"name\": \"x\",", "{\"name\": \"x\", \"backend\": \"nd4j\","));
+        Exit e = runProcess(env -> env.remove("OMP_NUM_THREADS"), t, "sweep", "--config", cfg.toString(), "--quiet", "--threads", "1",
+                "--out", t.resolve("s").toString());
+        assertThat(e.code()).as(e.err()).isEqualTo(2);
+        assertThat(e.err()).hasLineCount(1).startsWith("error: nd4j with threads=1 needs OMP_NUM_THREADS=1").contains("found it unset");
+        assertThat(t.resolve("s")).doesNotExist();
     }
 
     /** ab, like bench, says up front that JMH's lock is held (issue 29: every fork failed on it instead). */
