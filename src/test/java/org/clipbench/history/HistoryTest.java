@@ -253,6 +253,22 @@ class HistoryTest {
         assertThat(md).contains("X.m on CPU X (machine 1)").contains("X.m on CPU X (machine 2)").contains("JVM 21.0.2").contains("JVM 17.0.15");
     }
 
+    /** Issue 36: runs.csv now writes seeds and counts as integers (1, 600); a run keeps its series name (seed=1) across the two forms. */
+    @Test
+    void aSweepRunIsTheSameSeriesWhetherItsSeedIsWritten1Or1Point0(@TempDir Path d) throws Exception {
+        Path old = Path.of("results", "reference", "sweeps", "digits-quick");
+        Path now = Files.createDirectories(d.resolve("integers"));
+        Files.copy(old.resolve("environment.json"), now.resolve("environment.json"));
+        List<String> lines = Files.readAllLines(old.resolve("runs.csv"));
+        List<String> rewritten = new ArrayList<>(List.of(lines.get(0)));
+        for (String l : lines.subList(1, lines.size())) rewritten.add(l.replaceAll(",(-?[0-9]+)\\.0(?=,)", ",$1")); // 1.0 -> 1, 600.0 -> 600
+        assertThat(rewritten.get(1)).contains(",0.1,1,600,600,-1,-1,");
+        Files.write(now.resolve("runs.csv"), rewritten);
+        List<String> before = HistoryRun.read(old).measurements().stream().map(HistoryRun.Measurement::series).toList();
+        List<String> after = HistoryRun.read(now).measurements().stream().map(HistoryRun.Measurement::series).toList();
+        assertThat(before).anyMatch(x -> x.contains(" seed=1 ")).isEqualTo(after);
+    }
+
     @Test
     void aSweepFolderAddsItsRunsFinalValues(@TempDir Path d) throws Exception {
         Path db = d.resolve("h.duckdb");
