@@ -290,7 +290,9 @@ public final class KernelSummary {
             double bytes = t.doubleColumn("elements").getDouble(r) * t.doubleColumn("element_bytes").getDouble(r);
             double cached = limit.cachedBytes(t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r));
             if (!(ns > 0)) {
-                flag.append("no time: the restore measured alone took as long as the whole call");
+                // only a net time (call minus restore) can get here: a score that is not a time is refused when read
+                flag.append(subtracted ? "no time: the restore measured alone took as long as the whole call"
+                        : "no time: " + ns + " ns is not a time per call");
             } else if (pct > LIMIT_PCT) {
                 String why = subtracted ? "its net time is the call minus a restore measured apart, most of the call"
                         : String.format(java.util.Locale.ROOT, "faster than the limit's own primitives ran in their forks: the memory system "

@@ -108,6 +108,10 @@ public final class Main implements Runnable {
                     + "what finished is kept";
         } else if (io instanceof java.nio.file.FileSystemException e) {
             line = e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+        } else if (io instanceof com.fasterxml.jackson.core.JsonProcessingException e) {
+            // a JSON input no reader above named: its source, where Jackson knows it, and the problem
+            Object source = e.getLocation() == null ? null : e.getLocation().contentReference().getRawContent();
+            line = (source instanceof java.io.File f ? f + ": " : "a JSON input: ") + "not valid JSON: " + org.clipbench.io.StrictJson.problem(e);
         } else if (io instanceof java.io.IOException e && isDiskFull(e.getMessage())) {
             line = e.getMessage() + "; free space on the results folder's disk and run again with --resume: what finished is kept";
         } else if (isBadInput(io)) {

@@ -28,7 +28,7 @@ class BadInputCliTest {
     @TempDir
     static Path tmp;
     static Path hugeWidth, hugeBatch, hugeDim;
-    static Path fakeJava, oneRun, twoRuns;
+    static Path fakeJava, oneRun, twoRuns, tinyScore, deep, nanFolder;
     static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
@@ -62,6 +62,13 @@ class BadInputCliTest {
         hugeBatch = Files.writeString(tmp.resolve("batch.json"), mlp.replace("W", "16").replace("B", "1000000000"));
         hugeDim = Files.writeString(tmp.resolve("dim.json"), sweep.replace("{\"type\": \"mean\"}", "{\"type\": \"quadratic\", \"dim\": 2147483647}"));
         oneRun = Files.writeString(tmp.resolve("one-run.json"), sweep);
+        // issue 36: a time below any physical bound, a JMH run whose scores are NaN, and a JSON document nested 100,000 deep
+        tinyScore = Files.writeString(tmp.resolve("tiny.json"), json.replaceFirst("\"score\": 1000\\.0", "\"score\": 4.9E-324")
+                .replaceFirst("(\"rawData\": \\[\\s*\\[\\s*)990\\.0,\\s*1000\\.0,\\s*1010\\.0", "$14.9E-324, 4.9E-324, 4.9E-324"));
+        nanFolder = Files.createDirectories(tmp.resolve("nan-run"));
+        Files.writeString(nanFolder.resolve("results.json"), json.replaceAll("\"score\": [0-9.]+", "\"score\": \"NaN\"")
+                .replaceAll("(?<=[\\[,]\\s{0,20})[0-9]+\\.[0-9]+(?=\\s*[,\\]])", "\"NaN\""));
+        deep = Files.writeString(tmp.resolve("deep.json"), "[".repeat(100_000) + "]".repeat(100_000));
         twoRuns = Files.writeString(tmp.resolve("two-runs.json"), sweep.replace("[1]", "[1, 2]"));
         benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
         // issue 36: answers -version as java does, fails at anything else (JMH then failed every fork)
@@ -159,6 +166,16 @@ class BadInputCliTest {
         r.add(row("ab --base '' (ran an A/A of the working tree)", "--base is empty", t -> a("ab", "--base", "", "--out", t.resolve("ab"))));
         r.add(row("ab --base of no folder", "no such folder", t -> a("ab", "--base", tmp.resolve("no-checkout"), "--out", t.resolve("ab"))));
         r.add(row("ab --rounds 1000000", "give a whole number from 1 to 1000", t -> a("ab", "--base", aFolder, "--rounds", "1000000", "--out", t.resolve("ab"))));
+        r.add(row("compare, JSON nested 100,000 deep (NullPointerException)", "nesting depth (1001) exceeds the maximum allowed (1000)",
+                t -> a("compare", deep, good)));
+        r.add(row("report, JSON nested 100,000 deep (NullPointerException)", "nesting depth (1001) exceeds the maximum allowed (1000)",
+                t -> a("report", deep, "--out", t.resolve("r"))));
+        r.add(row("report of a JMH file with a NaN iteration (blank rows marked steady)", "BandwidthBenchmark.copy has a non-finite score (NaN)",
+                t -> a("report", nanScore, "--out", t.resolve("r"))));
+        r.add(row("report of a run whose scores are all NaN", "has a non-finite score (NaN)", t -> a("report", nanFolder, "--out", t.resolve("r"))));
+        r.add(row("report, a score of 4.9e-324 ns/op (Infinity GB/s)", "BandwidthBenchmark.copy has an iteration of 4.9E-324 ns/op, below 0.01 ns",
+                t -> a("report", tinyScore, "--out", t.resolve("r"))));
+        r.add(row("compare, a score of 4.9e-324 ns/op", "below 0.01 ns", t -> a("compare", good, tinyScore)));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
@@ -282,6 +299,20 @@ class BadInputCliTest {
         assertThat(e.lines().count()).as(row.what() + ": one line: " + e).isEqualTo(1);
     }
 
+    /** Issue 36: two reports into one --out at once both finished (exit 0), their files mixed; the folder is locked as a run's is. */
+    @Test
+    void aReportIntoAFolderAnotherReportHoldsIsRefused(@TempDir Path t) throws Exception {
+        Path out = t.resolve("r");
+        try (var held = org.clipbench.io.RunFolder.lock(out)) {
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "report", good.toString(), "--out", out.toString())).isEqualTo(2);
+            assertThat(err.toString().strip()).isEqualTo("error: " + out + " is in use by another ClipBench run (it holds " + out.resolve(".lock")
+                    + "); wait for that run to end, or write to another folder");
+        }
+        assertThat(out.resolve("index.html")).doesNotExist();
+        assertThat(run(new StringWriter(), "report", good.toString(), "--out", out.toString())).isZero(); // once the other is done
+    }
+
     /** report keeps going past an input it cannot use (exit 1, the rest reported): a score of 0 ns/op is such an input, named. */
     @Test
     void reportNamesAZeroScoreAndExits1(@TempDir Path t) {
@@ -292,12 +323,12 @@ class BadInputCliTest {
         System.setErr(new java.io.PrintStream(out, true));
         int code;
         try {
-            code = run(err, "report", zero.toString(), "--out", t.resolve("r").toString());
+            code = run(err, "report", zero.toString(), good.toString(), "--out", t.resolve("r").toString());
         } finally {
             System.setOut(old);
             System.setErr(oldErr);
         }
-        assertThat(code).isNotZero();
+        assertThat(code).isEqualTo(1);
         assertThat(out + err.toString()).contains("a time per call must be above 0");
     }
 
