@@ -60,7 +60,7 @@ public final class AbCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--base " + base + ": no " + jar + "; build it there with mvn -B -q -DskipTests package");
         }
-        org.clipbench.jmhgrid.JmhLock.requireFree(); // as bench: said once up front, not by every fork failing on JMH's lock
+        org.clipbench.jmhgrid.JmhLock.requireFree(); // as bench: said once up front, not by every fork failing on JMH's lock (held below)
         Profile p = Profile.named(grid.profile);
         Filters filters = grid.filters();
         String jmhOneFork = oneFork(jmh);
@@ -73,7 +73,7 @@ public final class AbCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "A/B per combination: %d combinations x %d rounds x 2 builds (base %s)%n", combos.size(), rounds, base);
         var settings = new BenchRun.Settings(p.name(), jmhOneFork, null, forkHeap, javacppCache.toString(), true, List.of());
-        try (RunFolder folder = RunFolder.lock(out)) {
+        try (org.clipbench.jmhgrid.JmhLock.Held machine = org.clipbench.jmhgrid.JmhLock.hold(); RunFolder folder = RunFolder.lock(out)) {
             return new AbRun(folder.dir(), settings, filters, base, rounds, System.out).execute(combos);
         }
     }

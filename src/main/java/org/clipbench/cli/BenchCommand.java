@@ -125,10 +125,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (jvm != null) requireJava(jvm, JAVA_CHECK_LIMIT);
         Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
         if (plan == null) return 0; // a dry run
-        org.clipbench.jmhgrid.JmhLock.requireFree();
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
                 javacppCache.toString(), noSweep, chosenPeers);
-        try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
+        try (org.clipbench.jmhgrid.JmhLock.Held machine = org.clipbench.jmhgrid.JmhLock.hold(); // for the whole run: checked and taken at once
+             org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
             return new BenchRun(folder.dir(), settings, filters, shard, resume != null, System.out).execute(plan.combos(), plan.leftOut());

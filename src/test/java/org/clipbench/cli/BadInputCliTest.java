@@ -245,8 +245,15 @@ class BadInputCliTest {
     }
 
     static Exit runProcess(java.util.function.Consumer<java.util.Map<String, String>> env, Path work, String... args) throws Exception {
+        return runProcess(env, List.of(), work, args);
+    }
+
+    static Exit runProcess(java.util.function.Consumer<java.util.Map<String, String>> env, List<String> jvmOptions, Path work, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(jvmOptions);
+        cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
         env.accept(pb.environment());
@@ -266,6 +273,25 @@ class BadInputCliTest {
         assertThat(e.code()).as(e.err()).isEqualTo(2);
         assertThat(e.err()).hasLineCount(1).startsWith("error: nd4j with threads=1 needs OMP_NUM_THREADS=1").contains("found it unset");
         assertThat(t.resolve("s")).doesNotExist();
+    }
+
+    /**
+     * Issue 36: two bench runs started in the same second both passed the up-front check of JMH's lock, and the second then
+     * failed every combination. A run now holds a lock of its own for its whole length: a second process is refused at once.
+     */
+    @Test
+    void aBenchStartedWhileAnotherRunHoldsTheMachineIsRefused(@TempDir Path t) throws Exception {
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", t.toString());
+        try (var held = org.clipbench.jmhgrid.JmhLock.hold()) { // as the first run does, in this process
+            Exit e = runProcess(env -> { }, List.of("-Djava.io.tmpdir=" + t), t, "bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark",
+                    "--out", t.resolve("b").toString());
+            assertThat(e.code()).as(e.err()).isEqualTo(2);
+            assertThat(e.err()).hasLineCount(1).startsWith("error: another ClipBench bench or ab run on this machine holds " + t.resolve("clipbench-jmh.lock"));
+            assertThat(t.resolve("b")).doesNotExist();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
     }
 
     /** ab, like bench, says up front that JMH's lock is held (issue 29: every fork failed on it instead). */
