@@ -29,6 +29,12 @@ public final class Main implements Runnable {
     static final String COMMAND_PROPERTY = org.clipbench.io.Environment.COMMAND_PROPERTY;
 
     public static void main(String[] args) throws Exception {
+        boolean help = args.length > 0 && (HELP.contains(args[0]) || List.of(args).contains("--help"));
+        String noVector = args.length > 0 && COMMANDS.contains(args[0]) && !help ? vectorApiMissing() : null;
+        if (noVector != null) {
+            System.err.println("error: " + noVector);
+            System.exit(2);
+        }
         if (args.length > 0 && COMMANDS.contains(args[0])) {
             if (System.getProperty(COMMAND_PROPERTY) == null) System.setProperty(COMMAND_PROPERTY, String.join(" ", args));
             System.exit(commandLine().execute(args));
@@ -39,6 +45,21 @@ public final class Main implements Runnable {
             System.exit(2);
         }
         org.openjdk.jmh.Main.main(args); // anything else is JMH's own command line (options, benchmark regexes)
+    }
+
+    /** The words that ask for help or the version: they work without the Vector API. */
+    static final Set<String> HELP = Set.of("help", "--help", "-h", "--version", "-V");
+
+    /**
+     * Why this JVM cannot run ClipBench's kernels, or null when it can: the Vector API is an incubator module that the JVM
+     * loads only when asked (--add-modules=jdk.incubator.vector). A jar's manifest can open and export packages but not add
+     * a module, so "java -jar target/benchmarks.jar bench" failed deep inside with NoClassDefFoundError:
+     * jdk/incubator/vector/Vector and a stack trace; it is said here, first, in one line.
+     */
+    static String vectorApiMissing() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) return null;
+        return "the Vector API (module jdk.incubator.vector) is not loaded: run with java --add-modules=jdk.incubator.vector -jar "
+                + "target/benchmarks.jar ... (./run-bench.sh adds it)";
     }
 
     /**

@@ -264,6 +264,34 @@ class BadInputCliTest {
         return new Exit(p.exitValue(), err);
     }
 
+    /**
+     * Issue 36: without --add-modules=jdk.incubator.vector (docs/results.md's own commands lacked it) a command failed deep
+     * inside with NoClassDefFoundError and a stack trace. It is said first, in one line naming the flag; help still works.
+     */
+    @Test
+    void withoutTheVectorModuleACommandSaysWhichFlagToAdd(@TempDir Path t) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName());
+        for (List<String> args : List.of(List.of("bench", "--profile", "smoke", "--benchmarks", "ClipBenchmark", "--dry-run"),
+                List.of("sweep", "--preset", "smoke", "--steps", "2", "--quiet", "--out", t.resolve("s").toString()))) {
+            List<String> all = new ArrayList<>(cmd);
+            all.addAll(args);
+            Process p = new ProcessBuilder(all).redirectOutput(t.resolve("out.txt").toFile()).redirectError(t.resolve("err.txt").toFile()).start();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(t.resolve("err.txt")).strip();
+            assertThat(p.exitValue()).as(args + ": " + err).isEqualTo(2);
+            assertThat(err).as(args.toString()).hasLineCount(1).startsWith("error: the Vector API (module jdk.incubator.vector) is not loaded: "
+                    + "run with java --add-modules=jdk.incubator.vector -jar");
+        }
+        assertThat(t.resolve("s")).doesNotExist();
+        List<String> help = new ArrayList<>(cmd);
+        help.addAll(List.of("bench", "--help"));
+        Process p = new ProcessBuilder(help).redirectErrorStream(true).redirectOutput(t.resolve("help.txt").toFile()).start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(t.resolve("help.txt"))).contains("Usage: clipbench bench");
+    }
+
     /** Issue 36: nd4j needs OMP_NUM_THREADS=1 before the JVM starts; bench said so as bad input, sweep failed as a bug (exit 3). */
     @Test
     void aSweepOnNd4jWithoutOmpNumThreadsIsBadInputAndWritesNothing(@TempDir Path t) throws Exception {
