@@ -38,4 +38,15 @@ class ExternalCommandTest {
             assertThat(ProcessHandle.of(Long.parseLong(pid.strip())).map(ProcessHandle::isAlive)).as("process " + pid).isNotEqualTo(java.util.Optional.of(true));
         }
     }
+
+    /** The git calls that record a run's commit had a limit that applied only after their output was read to its end. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHungGitIsRecordedAsUnknownAfterItsLimit() {
+        long start = System.nanoTime();
+        assertThat(Environment.run(List.of("sh", "-c", "sleep 100000"), Duration.ofSeconds(2))).isNull();
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(20);
+        assertThat(Environment.run(List.of("sh", "-c", "echo abc1234"), Environment.GIT_LIMIT)).isEqualTo("abc1234\n");
+        assertThat(Environment.GIT_LIMIT).isEqualTo(Duration.ofSeconds(10));
+    }
 }
