@@ -71,7 +71,6 @@ if [[ ${1:-} == --compare-to ]]; then
     (cd "$base_tree" && mvn -B -q -DskipTests package)
   fi
   out="results/runs/$(date -u +%Y%m%dT%H%M%SZ)-ab-${sha:0:7}-vs-$(git rev-parse --short HEAD)"
-  mkdir -p "$out"
   ab_status=4
   if ((by_grid == 0)); then
     ab_status=0
@@ -80,9 +79,11 @@ if [[ ${1:-} == --compare-to ]]; then
     run ab --base "$base_tree" "${pairs[@]}" --out "$out" "$@" || ab_status=$?
     case $ab_status in
       4) echo "so the A/B alternates whole grids instead (A B, B A, ... per round)" >&2 ;;
+      2) rmdir "$out" 2>/dev/null || true; exit 2 ;; # ab refused before writing: leave no empty folder
       *) echo "A/B results and tables in $out"; exit "$ab_status" ;;
     esac
   fi
+  mkdir -p "$out"
   rounds=${rounds:-5}
   run_base() {
     # --data is --sizes before December 2026: the base may be older, and every version knows --sizes

@@ -120,28 +120,33 @@ public final class JmhResults {
     private static final Map<String, Double> NANOS = Map.of("ns/op", 1.0, "us/op", 1e3, "\u00b5s/op", 1e3, "ms/op", 1e6, "s/op", 1e9);
 
     /**
-     * An average-time record with its score, error and iterations in ns/op, checked: a known time unit, and no
-     * iteration at or below zero (a time cannot be; a NaN is left for the reader to name). JMH's -tu us wrote us/op
-     * that were read as ns/op (GB/s 1000 times too high). Records of other modes are returned as they are.
+     * The shortest time per call read as a result: 0.01 ns, a twentieth of one clock cycle at 5 GHz. Every benchmark
+     * here makes at least one method call and hands its result to JMH's blackhole per operation, which takes cycles, not
+     * a fraction of one; JMH's own empty benchmark measures about 0.3 ns. A score of 4.9e-324 ns/op was reported as a
+     * bandwidth of Infinity GB/s.
+     */
+    public static final double MIN_NS_PER_CALL = 0.01;
+
+    /**
+     * A record checked and, for average time, with its score, error and iterations in ns/op: a score and iterations
+     * that are numbers (JMH writes a broken measurement as "NaN": the report drew blank rows marked steady), and for
+     * average time a known time unit and no iteration below {@link #MIN_NS_PER_CALL} (at or below 0 a time cannot be).
+     * JMH's -tu us wrote us/op that were read as ns/op (GB/s 1000 times too high). Records of other modes are returned
+     * as they are.
      */
     static JsonNode inNanoseconds(JsonNode record, Path f) {
         String name = record.get("benchmark").asText();
         String mode = record.path("mode").asText("");
-        if (!mode.equals("avgt")) return record; // compare and history read other modes as they are; the report refuses them
         JsonNode pm = record.get("primaryMetric");
+        requireFinite(pm, name, f);
+        if (!mode.equals("avgt")) return record; // compare and history read other modes as they are; the report refuses them
         String unit = pm.path("scoreUnit").asText("");
         Double factor = NANOS.get(unit);
         if (factor == null) throw new BadInputException(f, name + " has the score unit '" + unit + "'; expected a time per call (ns/op, us/op, ms/op or s/op)");
         for (JsonNode fork : pm.path("rawData")) {
-            for (JsonNode v : fork) {
-                if (v.isNumber() && !(v.asDouble() > 0)) {
-                    throw new BadInputException(f, name + " has an iteration of " + v.asDouble() + " " + unit + "; a time per call must be above 0: rerun it");
-                }
-            }
+            for (JsonNode v : fork) requireATime(v.asDouble(), "an iteration", unit, factor, name, f);
         }
-        if (pm.path("score").isNumber() && !(pm.get("score").asDouble() > 0)) {
-            throw new BadInputException(f, name + " has a score of " + pm.get("score").asDouble() + " " + unit + "; a time per call must be above 0: rerun it");
-        }
+        if (pm.path("score").isNumber()) requireATime(pm.get("score").asDouble(), "a score", unit, factor, name, f);
         if (factor == 1.0) return record;
         com.fasterxml.jackson.databind.node.ObjectNode copy = record.deepCopy();
         com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) copy.get("primaryMetric");
@@ -162,6 +167,30 @@ public final class JmhResults {
         return copy;
     }
 
+    /** A score and iterations that are finite numbers; JMH writes NaN and Infinity as text, which Jackson reads as text. */
+    private static void requireFinite(JsonNode pm, String name, Path f) {
+        List<JsonNode> values = new ArrayList<>();
+        if (pm.has("score")) values.add(pm.get("score"));
+        for (JsonNode fork : pm.path("rawData")) fork.forEach(values::add);
+        for (JsonNode v : values) {
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw new BadInputException(f, name + " has a non-finite score (" + v.asText() + ") in its iterations or score; "
+                        + "a broken measurement is not a result: rerun that benchmark");
+            }
+        }
+    }
+
+    /** Refuses a time per call at or below 0, or below the shortest a call can take. */
+    private static void requireATime(double value, String what, String unit, double nanosPerUnit, String name, Path f) {
+        if (!(value > 0)) {
+            throw new BadInputException(f, name + " has " + what + " of " + value + " " + unit + "; a time per call must be above 0: rerun it");
+        }
+        if (value * nanosPerUnit < MIN_NS_PER_CALL) {
+            throw new BadInputException(f, name + " has " + what + " of " + value + " " + unit + ", below " + MIN_NS_PER_CALL
+                    + " ns (a twentieth of a clock cycle at 5 GHz): no call is that fast, so it is not a measurement; rerun it");
+        }
+    }
+
     /** A JMH record and the name of the input it came from. */
     private record Sourced(JsonNode record, String source) {
     }
@@ -175,8 +204,7 @@ public final class JmhResults {
                 try {
                     root = JSON.readTree(f.toFile());
                 } catch (JsonProcessingException e) {
-                    throw new BadInputException(f, "not valid JSON (truncated or corrupt?): " + e.getOriginalMessage()
-                            + " at line " + e.getLocation().getLineNr());
+                    throw new BadInputException(f, "not valid JSON (truncated or corrupt?): " + org.clipbench.io.StrictJson.problem(e));
                 }
                 if (root == null || !root.isArray()) {
                     throw new BadInputException(f, "expected a JMH result array ('-rf json' output)");

@@ -291,7 +291,9 @@ public final class KernelSummary {
             double cached = limit.cachedBytes(t.stringColumn("dtype").get(r), t.stringColumn("threads").get(r));
             String refused = t.columnNames().contains("limit_refused") ? t.stringColumn("limit_refused").get(r) : "";
             if (!(ns > 0)) {
-                flag.append("no time: the restore measured alone took as long as the whole call");
+                // only a net time (call minus restore) can get here: a score that is not a time is refused when read
+                flag.append(subtracted ? "no time: the restore measured alone took as long as the whole call"
+                        : "no time: " + ns + " ns is not a time per call");
             } else if (!refused.isEmpty()) {
                 flag.append("no memory limit: " + refused);
             } else if (pct > LIMIT_PCT) {

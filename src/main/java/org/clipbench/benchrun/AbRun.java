@@ -48,7 +48,9 @@ public record AbRun(Path dir, BenchRun.Settings settings, Filters filters, Path 
     /** How a combination is measured: least and most pairs, forks per side and round, duet, a time budget, the order's seed. */
     public record Plan(int minPairs, int maxPairs, int forksPerRound, boolean duet, double budgetMinutes, long seed) {
         public Plan {
-            if (minPairs < 2) throw new IllegalArgumentException("--pairs " + minPairs + ": give at least 2 pairs of forks (8 is the default)");
+            if (minPairs < 2 || minPairs > 1000) {
+                throw new IllegalArgumentException("--pairs " + minPairs + ": give a whole number from 2 to 1000 (8 is the default)");
+            }
             if (maxPairs < minPairs) throw new IllegalArgumentException("--max-pairs " + maxPairs + ": give at least --pairs (" + minPairs + ")");
             if (maxPairs > 1000) throw new IllegalArgumentException("--max-pairs " + maxPairs + ": at most 1000 pairs of forks a combination");
             if (forksPerRound < 1 || forksPerRound > 50) {

@@ -192,13 +192,11 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
         return dir.resolve("report").resolve("summary.md");
     }
 
-    private static String jvmVersion(String java) {
+    private static String jvmVersion(String javaBinary) {
         try {
-            Process pr = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-            String v = new String(pr.getInputStream().readAllBytes()).lines().findFirst().orElse("");
-            pr.waitFor();
-            return v;
-        } catch (IOException e) {
+            return org.clipbench.io.ExternalCommand.run(List.of(javaBinary, "-version"), null, java.time.Duration.ofSeconds(60)).output().lines()
+                    .findFirst().orElse("");
+        } catch (IOException | org.clipbench.io.ExternalCommand.TimedOut e) {
             return "unknown";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -82,13 +82,14 @@ public final class AbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (AutoCloseable jmhLock = JmhLock.hold()) { // said once up front when another JMH run holds it
+        // said once up front when another ClipBench or JMH run holds the machine; JMH's own lock held for the duets
+        try (JmhLock.Held machine = JmhLock.hold(); AutoCloseable jmhLock = JmhLock.holdForDuets()) {
             return abUnderLock();
         }
     }
 
     private int abUnderLock() throws Exception {
-        if (base.toString().isBlank()) throw new IllegalArgumentException("--base is empty: give the base build's checkout, e.g. target/compare-to/<sha>");
+        requireBaseCheckout(base);
         AbRun.Plan plan = AbRun.Plan.adaptive().withPairs(pairs, maxPairs).withForksPerRound(forksPerRound).withDuet(!noDuet)
                 .withBudget(budget).withSeed(seed);
         Compare.Settings compare = new Compare.Settings(minEffect, alpha, 2000, 1, List.of(), true);
@@ -122,6 +123,21 @@ public final class AbCommand implements Callable<Integer> {
             System.out.print(Compare.text(o.comparison()));
             int verdict = CompareCommand.exitCode(o.comparison());
             return verdict != 0 ? verdict : o.failures().isEmpty() ? 0 : 1;
+        }
+    }
+
+    /**
+     * --base must name a folder: '' is the current folder, whose target/benchmarks.jar is this build, so an empty --base
+     * ran an A/A of the working tree for minutes and labelled it "base ".
+     */
+    static void requireBaseCheckout(Path base) {
+        if (base.toString().isBlank()) {
+            throw new IllegalArgumentException("--base is empty: give the base build's checkout (a folder with target/benchmarks.jar), "
+                    + "or let ./run-bench.sh --compare-to REF make one");
+        }
+        if (!Files.isDirectory(base)) {
+            throw new IllegalArgumentException("--base " + base + ": " + (Files.exists(base) ? "not a folder" : "no such folder")
+                    + "; give the base build's checkout (a folder with target/benchmarks.jar)");
         }
     }
 

@@ -122,31 +122,50 @@ public final class BenchCommand implements Callable<Integer> {
         if (jvm != null && !Files.isExecutable(jvm)) {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
-        if (jvm != null) requireJava(jvm);
+        if (jvm != null) requireJava(jvm, JAVA_CHECK_LIMIT);
         Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
         if (plan == null) return 0; // a dry run
-        org.clipbench.jmhgrid.JmhLock.requireFree();
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
                 javacppCache.toString(), noSweep, chosenPeers);
-        try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
+        try (org.clipbench.jmhgrid.JmhLock.Held machine = org.clipbench.jmhgrid.JmhLock.hold(); // for the whole run: checked and taken at once
+             org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
             return new BenchRun(folder.dir(), settings, filters, shard, resume != null, System.out).execute(plan.combos(), plan.leftOut());
         }
     }
 
-    /** --jvm must be a java that starts: '-version' must name a version (an executable such as /bin/true failed every fork later). */
-    static void requireJava(Path jvm) throws InterruptedException {
-        String out;
-        try {
-            Process p = new ProcessBuilder(jvm.toString(), "-version").redirectErrorStream(true).start();
-            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--jvm " + jvm + ": cannot be started (" + e.getMessage() + "); give a java binary, e.g. /usr/lib/jvm/java-21-openjdk-amd64/bin/java");
+    /** How long each --jvm check may take (a java answers -version in well under a second; a hung one never does). */
+    static final java.time.Duration JAVA_CHECK_LIMIT = java.time.Duration.ofSeconds(60);
+
+    /**
+     * --jvm must be a java that starts: '-version' must name a version (an executable such as /bin/true failed every
+     * fork later), and it must run this jar's code as a fork would (a script that fakes -version failed every fork
+     * with "Unable to extract forked JVM properties"). Each check is killed, with its children, past the limit.
+     */
+    static void requireJava(Path jvm, java.time.Duration limit) throws InterruptedException {
+        String example = "give a java binary, e.g. /usr/lib/jvm/java-21-openjdk-amd64/bin/java";
+        org.clipbench.io.ExternalCommand.Result version = checkRun(jvm, List.of(jvm.toString(), "-version"), limit, example);
+        if (!version.output().matches("(?s).*\\bversion \"[0-9].*")) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": not a java binary ('-version' printed no Java version); " + example);
         }
-        if (!out.matches("(?s).*\\bversion \"[0-9].*")) {
-            throw new IllegalArgumentException("--jvm " + jvm + ": not a java binary ('-version' printed no Java version); give one, e.g. /usr/lib/jvm/java-21-openjdk-amd64/bin/java");
+        org.clipbench.io.ExternalCommand.Result fork = checkRun(jvm, List.of(jvm.toString(), "--add-modules=jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), ForkProbe.class.getName()), limit, example);
+        if (fork.exit() != 0 || !fork.output().contains(ForkProbe.OK)) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": answers -version but cannot run a benchmark fork (exit " + fork.exit() + ": "
+                    + fork.lastLine() + "); " + example + " (17 or newer, with the jdk.incubator.vector module)");
+        }
+    }
+
+    private static org.clipbench.io.ExternalCommand.Result checkRun(Path jvm, List<String> cmd, java.time.Duration limit, String example)
+            throws InterruptedException {
+        try {
+            return org.clipbench.io.ExternalCommand.run(cmd, null, limit);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": cannot be started (" + e.getMessage() + "); " + example);
+        } catch (org.clipbench.io.ExternalCommand.TimedOut e) {
+            throw new IllegalArgumentException("--jvm " + jvm + ": '" + String.join(" ", cmd.subList(1, cmd.size())).replaceAll("-cp \\S+", "-cp …")
+                    + "' did not finish within " + limit.toSeconds() + " s (stopped); " + example);
         }
     }
 

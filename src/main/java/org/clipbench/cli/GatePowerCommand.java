@@ -74,7 +74,7 @@ public final class GatePowerCommand implements Callable<Integer> {
         List<Combo> grid = Grid.build(Profile.quick(), filters).combos().stream().filter(c -> "safe".equals(c.params().get("kind"))).toList();
         if (grid.size() != 1) throw new IllegalArgumentException("--data " + data + ": the quick profile has no vector f32 safe norm of it; use flat-4K");
         var settings = new BenchRun.Settings("quick", AbCommand.withForks(jmh, plan.forksPerRound()), null, "6g", "target/javacpp-cache", true, List.of());
-        try (AutoCloseable jmhLock = JmhLock.hold(); RunFolder folder = RunFolder.lock(out)) {
+        try (JmhLock.Held machine = JmhLock.hold(); AutoCloseable jmhLock = JmhLock.holdForDuets(); RunFolder folder = RunFolder.lock(out)) {
             var study = new GatePower(folder.dir(), base, grid, filters, settings, plan, Compare.Settings.defaults(), System.out);
             study.execute(loads, slowdowns, trials, aaTrials, seed);
             GatePowerTables.write(folder.dir().resolve("trials.csv"), folder.dir());

@@ -91,7 +91,13 @@ final class HistoryCommand implements Runnable {
 
         static int print(Path db, String sql, String what) throws SQLException {
             try (HistoryDatabase h = HistoryDatabase.openForReading(db)) {
-                System.out.print(HistoryExport.text(h.query(sql)));
+                HistoryDatabase.Rows rows;
+                try {
+                    rows = h.query(sql);
+                } catch (IllegalArgumentException refused) { // a statement that would write, or more than one
+                    throw new IllegalArgumentException(what + ": " + refused.getMessage());
+                }
+                System.out.print(HistoryExport.text(rows));
             } catch (SQLException e) {
                 throw badInput(what, e);
             }

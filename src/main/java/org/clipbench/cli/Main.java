@@ -30,6 +30,12 @@ public final class Main implements Runnable {
     static final String COMMAND_PROPERTY = org.clipbench.io.Environment.COMMAND_PROPERTY;
 
     public static void main(String[] args) throws Exception {
+        boolean help = args.length > 0 && (HELP.contains(args[0]) || List.of(args).contains("--help"));
+        String noVector = args.length > 0 && COMMANDS.contains(args[0]) && !help ? vectorApiMissing() : null;
+        if (noVector != null) {
+            System.err.println("error: " + noVector);
+            System.exit(2);
+        }
         if (args.length > 0 && COMMANDS.contains(args[0])) {
             if (System.getProperty(COMMAND_PROPERTY) == null) System.setProperty(COMMAND_PROPERTY, String.join(" ", args));
             System.exit(commandLine().execute(args));
@@ -40,6 +46,21 @@ public final class Main implements Runnable {
             System.exit(2);
         }
         org.openjdk.jmh.Main.main(args); // anything else is JMH's own command line (options, benchmark regexes)
+    }
+
+    /** The words that ask for help or the version: they work without the Vector API. */
+    static final Set<String> HELP = Set.of("help", "--help", "-h", "--version", "-V");
+
+    /**
+     * Why this JVM cannot run ClipBench's kernels, or null when it can: the Vector API is an incubator module that the JVM
+     * loads only when asked (--add-modules=jdk.incubator.vector). A jar's manifest can open and export packages but not add
+     * a module, so "java -jar target/benchmarks.jar bench" failed deep inside with NoClassDefFoundError:
+     * jdk/incubator/vector/Vector and a stack trace; it is said here, first, in one line.
+     */
+    static String vectorApiMissing() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) return null;
+        return "the Vector API (module jdk.incubator.vector) is not loaded: run with java --add-modules=jdk.incubator.vector -jar "
+                + "target/benchmarks.jar ... (./run-bench.sh adds it)";
     }
 
     /**
@@ -104,8 +125,17 @@ public final class Main implements Runnable {
             line = e.getFile() + ": is a file, not a folder; choose a folder";
         } else if (io instanceof java.nio.file.FileSystemException e && "Not a directory".equals(e.getReason())) {
             line = e.getFile() + ": a file is in the way on this path where a folder is needed; choose another path";
+        } else if (io instanceof java.nio.file.FileSystemException e && isDiskFull(e.getReason())) {
+            line = e.getFile() + ": " + e.getReason() + "; free space there (or choose another folder) and run again with --resume: "
+                    + "what finished is kept";
         } else if (io instanceof java.nio.file.FileSystemException e) {
             line = e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+        } else if (io instanceof com.fasterxml.jackson.core.JsonProcessingException e) {
+            // a JSON input no reader above named: its source, where Jackson knows it, and the problem
+            Object source = e.getLocation() == null ? null : e.getLocation().contentReference().getRawContent();
+            line = (source instanceof java.io.File f ? f + ": " : "a JSON input: ") + "not valid JSON: " + org.clipbench.io.StrictJson.problem(e);
+        } else if (io instanceof java.io.IOException e && isDiskFull(e.getMessage())) {
+            line = e.getMessage() + "; free space on the results folder's disk and run again with --resume: what finished is kept";
         } else if (isBadInput(io)) {
             line = String.valueOf(io.getMessage());
         } else {
@@ -113,6 +143,11 @@ public final class Main implements Runnable {
                     + "please report it with the command line (rerun with -D" + TRACE_PROPERTY + "=true for the stack trace)";
         }
         return line.replace('\n', ' ');
+    }
+
+    /** ENOSPC and EDQUOT as the JDK words them. */
+    static boolean isDiskFull(String reason) {
+        return reason != null && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"));
     }
 
     @Override

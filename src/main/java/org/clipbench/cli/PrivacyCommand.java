@@ -41,6 +41,10 @@ final class PrivacyCommand implements Callable<Integer> {
             return 0;
         }
         double charged = countSigma == null ? sigma : RdpAccountant.withQuantileCount(sigma, countSigma);
+        if (countSigma != null && sigma >= RdpAccountant.MIN_SIGMA && !(charged >= RdpAccountant.MIN_SIGMA)) {
+            throw new IllegalArgumentException("--count-sigma " + countSigma + " with --sigma " + sigma + " charges a noise multiplier of " + charged
+                    + ", below " + RdpAccountant.MIN_SIGMA + " (the count is released with next to no noise); give a larger --count-sigma");
+        }
         RdpAccountant.Spent tight = RdpAccountant.epsilon(q, charged, steps, delta, Conversion.BALLE_2020);
         RdpAccountant.Spent standard = RdpAccountant.epsilon(q, charged, steps, delta, Conversion.STANDARD);
         System.out.printf(Locale.ROOT, "epsilon %.4f at delta %s (RDP order %s, Balle et al. 2020 conversion); %.4f by the standard conversion (order %s)%n",

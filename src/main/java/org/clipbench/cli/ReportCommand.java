@@ -37,8 +37,15 @@ final class ReportCommand implements Callable<Integer> {
         return java.nio.file.Files.isDirectory(abs) ? abs.resolve("report") : abs.resolveSibling("report");
     }
 
-    /** Writes the report; prints where it is and every input that could not be used; 1 if there was one. */
+    /**
+     * Writes the report; prints where it is and every input that could not be used; 1 if there was one. When no input
+     * could be used there is nothing to report: bad input, one error line naming why (exit 2; it was exit 0 or a bug's 3).
+     */
     static int report(List<Path> inputs, Path reportDir) throws Exception {
-        return Report.build(inputs, reportDir).print(System.out, System.err);
+        Report.Outcome o = Report.build(inputs, reportDir);
+        if (!o.reported() && !o.problems().isEmpty()) {
+            throw new IllegalArgumentException("nothing to report: " + String.join("; ", o.problems()));
+        }
+        return o.print(System.out, System.err);
     }
 }

@@ -87,6 +87,7 @@ final class SlurmCommand implements Runnable {
             List<String> opts = slurmOpt == null || slurmOpt.isBlank() ? List.of() : List.of(slurmOpt.trim().split("\\s+"));
             SlurmPlan plan = new SlurmPlan(command, args, shards, partition, time, account, opts, cpusPerTask, reproductions);
             checkParses(command, args);
+            requireWorkForEveryShard(command, args, shards);
             Path results = out != null ? out : Path.of("results", "runs",
                     BenchCommand.folderName(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC), org.clipbench.io.Environment.git(), null) + "-slurm");
             if (Files.isRegularFile(results.resolve(SlurmPlan.FOLDER).resolve("plan.json"))) {
@@ -100,6 +101,31 @@ final class SlurmCommand implements Runnable {
             }
             Slurm.submit(results, plan.allShards(), System.out);
             return 0;
+        }
+
+        /**
+         * More shards than combinations (bench) or runs (sweep) would submit array tasks with nothing to do (100,000 for a grid of
+         * 2 wrote --array=1,...,100000), each failing as an empty shard: refused, as reproductions are, naming the largest count.
+         */
+        static void requireWorkForEveryShard(String command, List<String> args, int shards) {
+            if (command.equals("reproduce")) return; // SlurmPlan checks the reproductions against the shards
+            List<String> all = new ArrayList<>(List.of(command));
+            all.addAll(args);
+            Object parsed = Main.commandLine().parseArgs(all.toArray(String[]::new)).subcommand().commandSpec().userObject();
+            int items;
+            String what;
+            if (parsed instanceof SweepCommand sweep) {
+                items = sweep.newSweep().runs().size();
+                what = "runs";
+            } else {
+                BenchCommand bench = (BenchCommand) parsed;
+                items = org.clipbench.jmhgrid.Grid.build(org.clipbench.jmhgrid.Profile.named(bench.grid.profile), bench.grid.filters()).combos().size();
+                what = "combinations";
+            }
+            if (shards > items) {
+                throw new IllegalArgumentException("--shards " + shards + ": the " + command + " has only " + items + " " + what
+                        + ", so shards past " + items + " would have nothing to run; use at most " + items + " shards");
+            }
         }
 
         /** Bad bench or sweep options fail here, at submission, not in every shard on the cluster. */

@@ -78,6 +78,30 @@ public final class SweepCommand implements Callable<Integer> {
         return s.isTextual() ? s.asText() : null;
     }
 
+    /** The sweep a new run trains: the file or preset, with the command line's replacements. */
+    SweepConfig newSweep() {
+        SweepConfig cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
+        if (seedCount != null) {
+            if (seeds != null) throw new IllegalArgumentException("--seeds and --seed-count both name the seeds; give one of them");
+            if (seedCount < 1 || seedCount > MAX_SEEDS) throw new IllegalArgumentException("--seed-count " + seedCount + ": give 1 to " + MAX_SEEDS);
+            seeds = java.util.stream.LongStream.rangeClosed(1, seedCount).boxed().toList();
+        }
+        return cfg.with(lrs, strategies, seeds, steps);
+    }
+
+    /**
+     * Shard k of n takes runs k-1, k-1+n, ...: with more shards than runs some hold none. That is refused, as bench
+     * refuses an empty shard of its grid (it failed after training nothing, on "Column lr does not exist in table
+     * runs.csv"); slurm submit refuses more shards than runs, so an array never has such a task.
+     */
+    static void requireRunsInShard(SweepConfig cfg, int k, int n) {
+        int runs = cfg.runs().size();
+        if (k > runs) {
+            throw new IllegalArgumentException("--shard " + k + "/" + n + ": this shard holds no run (the sweep has " + runs + " run"
+                    + (runs == 1 ? "" : "s") + "); use at most " + runs + " shard" + (runs == 1 ? "" : "s"));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1");
@@ -92,6 +116,7 @@ public final class SweepCommand implements Callable<Integer> {
                         + " (or start a new sweep with them)");
             }
             cfg = SweepConfig.read(dir.resolve("sweep.json"));
+            SweepRunner.requireBackend(cfg);
             String ranShard = readShard(dir);
             if (shard == null) shard = ranShard;
             else if (!shard.equals(ranShard)) {
@@ -99,13 +124,10 @@ public final class SweepCommand implements Callable<Integer> {
                         + "; drop --shard to resume it");
             }
         } else {
-            cfg = source.config != null ? SweepConfig.read(source.config) : SweepConfig.preset(source.preset);
-            if (seedCount != null) {
-                if (seeds != null) throw new IllegalArgumentException("--seeds and --seed-count both name the seeds; give one of them");
-                if (seedCount < 1 || seedCount > MAX_SEEDS) throw new IllegalArgumentException("--seed-count " + seedCount + ": give 1 to " + MAX_SEEDS);
-                seeds = java.util.stream.LongStream.rangeClosed(1, seedCount).boxed().toList();
-            }
-            cfg = cfg.with(lrs, strategies, seeds, steps);
+            cfg = newSweep();
+            int[] kn = shard == null ? new int[] {1, 1} : BenchCommand.parseShard(shard);
+            requireRunsInShard(cfg, kn[0], kn[1]); // before a folder is made: an empty shard leaves none behind
+            SweepRunner.requireBackend(cfg);
             String name = BenchCommand.folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard) + "-sweep-" + cfg.name();
             dir = out != null ? out : org.clipbench.io.RunFolder.createUniqueDir(Path.of("results", "runs"), name);
         }

@@ -69,18 +69,29 @@ public final class Slurm {
                 + "  sbatch --parsable --dependency=afterany:$A " + SlurmScripts.mergeScript(r) + "\n";
     }
 
+    /** How long sbatch may take to answer (it answers in about a second; a controller that is down can make it hang). */
+    static final java.time.Duration SBATCH_LIMIT = java.time.Duration.ofSeconds(120);
+
     /** Runs sbatch --parsable and returns the job ID; sbatch's own message when it refuses. */
     static String sbatch(List<String> args, Path workDir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable"));
+        return sbatch("sbatch", args, workDir, SBATCH_LIMIT);
+    }
+
+    /** As above with another sbatch program (a test's stand-in) and time limit; past the limit sbatch is killed. */
+    static String sbatch(String program, List<String> args, Path workDir, java.time.Duration limit) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(program, "--parsable"));
         cmd.addAll(args);
-        Process p;
+        org.clipbench.io.ExternalCommand.Result r;
         try {
-            p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+            r = org.clipbench.io.ExternalCommand.run(cmd, workDir, limit);
         } catch (IOException e) {
             throw new IllegalArgumentException("sbatch not found: run on a Slurm login node, or write the scripts only with --slurm-dry-run");
+        } catch (org.clipbench.io.ExternalCommand.TimedOut e) {
+            throw new IllegalArgumentException("sbatch " + String.join(" ", args) + " did not answer within " + limit.toSeconds()
+                    + " s (stopped): check that the Slurm controller answers (scontrol ping; squeue -u $USER shows what was submitted), then submit again");
         }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) {
+        String text = r.output().trim();
+        if (r.exit() != 0) {
             throw new IllegalArgumentException("sbatch refused the job: " + text.lines().reduce((a, b) -> b).orElse("(no message)"));
         }
         String last = text.lines().reduce((a, b) -> b).orElse("");

@@ -628,14 +628,21 @@ public final class Compare {
         return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode environmentOf(Path f) throws IOException {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new JmhResults.BadInputException(f, "not valid JSON (truncated or corrupt?): " + org.clipbench.io.StrictJson.problem(e));
+        }
+    }
+
     /** Environment facts that make absolute times incomparable: CPU model, cores, JVM version. */
     public static Map<String, String[]> environmentDifferences(Path baseDir, Path candidateDir) throws IOException {
         Map<String, String[]> diff = new LinkedHashMap<>();
         Path ea = baseDir.resolve("environment.json"), eb = candidateDir.resolve("environment.json");
         if (!ea.toFile().isFile() || !eb.toFile().isFile()) return diff;
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var a = json.readTree(ea.toFile());
-        var b = json.readTree(eb.toFile());
+        var a = environmentOf(ea);
+        var b = environmentOf(eb);
         for (String[] path : new String[][] {{"cpu", "model"}, {"cpu", "cores_available"}, {"jvm", "version"}, {"benchmark_jvm_version"}}) {
             String va = a.at("/" + String.join("/", path)).asText(""), vb = b.at("/" + String.join("/", path)).asText("");
             if (!va.equals(vb)) diff.put(String.join(".", path), new String[] {va, vb});

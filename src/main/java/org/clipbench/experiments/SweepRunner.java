@@ -93,8 +93,7 @@ public final class SweepRunner {
                 try {
                     if (f.get()) diverged++;
                 } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    throw c instanceof IllegalArgumentException iae ? iae : new IllegalStateException(c.getMessage(), c);
+                    throw asThrown(e.getCause());
                 }
                 if (bar != null) bar.step();
             }
@@ -103,6 +102,25 @@ public final class SweepRunner {
         }
         int rows = writeTables(dir);
         return new Outcome(pending.size(), resumed, diverged, rows);
+    }
+
+    /**
+     * A run's failure as the sweep reports it: bad input, an IO problem (a full disk) and a backend the environment cannot
+     * run (nd4j without OMP_NUM_THREADS=1) stay what they are, the user's to fix; anything else is a bug of ours.
+     */
+    private static RuntimeException asThrown(Throwable c) throws IOException {
+        if (c instanceof IllegalArgumentException || c instanceof org.clipbench.backend.UnsupportedCombinationException) throw (RuntimeException) c;
+        if (c instanceof IOException io) throw io;
+        if (c instanceof java.io.UncheckedIOException u) throw u.getCause();
+        return new IllegalStateException(c.getMessage(), c);
+    }
+
+    /**
+     * The backend every run of the sweep trains on, created once before anything is written: nd4j without
+     * OMP_NUM_THREADS=1 failed in the first run as a bug (bench said so as bad input).
+     */
+    public static void requireBackend(SweepConfig cfg) {
+        Backends.create(cfg.backendOrDefault(), 1);
     }
 
     /**
@@ -207,6 +225,13 @@ public final class SweepRunner {
         return res.diverged();
     }
 
+    /**
+     * Columns of runs.csv that hold counts and seeds, written as integers: through a double column seeds 2^63-1 and
+     * 2^63-2 were both 9.223372036854776E18 (two runs, one printed seed) and steps were 20.0. Readers take either form.
+     */
+    static final java.util.Set<String> INTEGER_COLUMNS = java.util.Set.of("seed", "steps", "steps_run", "diverged_at", "steps_to_target",
+            "skipped_steps", "loss_spikes");
+
     /** runs.csv and curves.csv from every run file in the folder (Tablesaw). */
     public static int writeTables(Path dir) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
@@ -231,7 +256,7 @@ public final class SweepRunner {
         numCols.addAll(evalKeys);
         Table runs = Table.create("runs");
         for (String c : textCols) runs.addColumns(StringColumn.create(c));
-        for (String c : numCols) runs.addColumns(DoubleColumn.create(c));
+        for (String c : numCols) runs.addColumns(INTEGER_COLUMNS.contains(c) ? LongColumn.create(c) : DoubleColumn.create(c));
         StringColumn cid = StringColumn.create("run_id");
         LongColumn cstep = LongColumn.create("step");
         StringColumn cmetric = StringColumn.create("metric");
@@ -239,7 +264,12 @@ public final class SweepRunner {
         for (JsonNode d : docs) {
             JsonNode row = d.get("run");
             for (String c : textCols) runs.stringColumn(c).append(row.path(c).asText(""));
-            for (String c : numCols) runs.doubleColumn(c).append(row.has(c) && row.get(c).isNumber() ? row.get(c).asDouble() : Double.NaN);
+            for (String c : numCols) {
+                JsonNode v = row.path(c);
+                if (!INTEGER_COLUMNS.contains(c)) runs.doubleColumn(c).append(v.isNumber() ? v.asDouble() : Double.NaN);
+                else if (v.isNumber() && v.canConvertToExactIntegral() && v.canConvertToLong()) runs.longColumn(c).append(v.asLong());
+                else runs.longColumn(c).appendMissing();
+            }
             for (JsonNode p : d.get("curve")) {
                 cid.append(row.get("run_id").asText());
                 cstep.append(p.get(0).asLong());

@@ -64,13 +64,19 @@ public final class HistoryDatabase implements AutoCloseable {
         return h;
     }
 
-    /** Opens an existing history read-only: a query cannot change it. */
+    /**
+     * Opens an existing history read-only: a query can change neither it nor anything else. DuckDB's read-only mode
+     * protects the database file only; COPY ... TO 'file' and EXPORT DATABASE 'dir' still wrote files (EXPORT even while
+     * its statement was only prepared), and read_csv read any file. With external access off DuckDB refuses every file
+     * but the database (ATTACH, INSTALL and LOAD too), and {@link #query} runs only statements that return rows.
+     */
     public static HistoryDatabase openForReading(Path file) throws SQLException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no history database here; create one with 'history add RUN_FOLDER --db " + file + "'");
         }
         Properties p = offline();
         p.setProperty("duckdb.read_only", "true");
+        p.setProperty("enable_external_access", "false");
         return new HistoryDatabase(DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), p));
     }
 
@@ -186,8 +192,69 @@ public final class HistoryDatabase implements AutoCloseable {
     public record Rows(List<String> columns, List<List<String>> rows) {
     }
 
+    /**
+     * Runs a statement that returns rows (SELECT, WITH, DESCRIBE, SUMMARIZE, PRAGMA, EXPLAIN) and returns them. Any other
+     * (SET, CREATE, INSERT, COPY, EXPORT, ATTACH, INSTALL, LOAD, ...) is refused once prepared, before it runs: executeQuery ran
+     * it first and complained after, so a COPY had written its file by then.
+     */
     public Rows query(String sql) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        if (statementCount(sql) > 1) {
+            // DuckDB's JDBC prepare runs every statement but the last one as it prepares: "SET ...; SELECT 1" ran the SET
+            throw new IllegalArgumentException("'" + abbreviated(sql) + "' holds more than one statement; history query runs one query");
+        }
+        try (PreparedStatement s = db.prepareStatement(sql)) {
+            if (s.getMetaData() instanceof org.duckdb.DuckDBResultSetMetaData md && md.getReturnType() != org.duckdb.StatementReturnType.QUERY_RESULT) {
+                throw new IllegalArgumentException("'" + abbreviated(sql) + "' is not a query that returns rows; history query only reads "
+                        + "(SELECT, WITH, DESCRIBE, SUMMARIZE, PRAGMA), it writes nothing: use DuckDB's own tools on a copy to change the file");
+            }
+            return rows(s);
+        }
+    }
+
+    /**
+     * How many statements the SQL holds: semicolons outside quotes ('...', "...", $tag$...$tag$) and comments (-- and
+     * block comments) separate them, and only a part with something other than blanks and comments counts.
+     */
+    static int statementCount(String sql) {
+        int count = 0, i = 0, n = sql.length();
+        boolean content = false;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = sql.indexOf(c, i + 1);
+                while (end >= 0 && end + 1 < n && sql.charAt(end + 1) == c) end = sql.indexOf(c, end + 2); // '' and "" inside
+                i = end < 0 ? n : end + 1;
+                content = true;
+            } else if (c == '$' && sql.indexOf('$', i + 1) > 0 && sql.substring(i + 1, sql.indexOf('$', i + 1)).matches("[A-Za-z_]*")) {
+                String tag = sql.substring(i, sql.indexOf('$', i + 1) + 1);
+                int end = sql.indexOf(tag, i + tag.length());
+                i = end < 0 ? n : end + tag.length();
+                content = true;
+            } else if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (c == ';') {
+                if (content) count++;
+                content = false;
+                i++;
+            } else {
+                if (!Character.isWhitespace(c)) content = true;
+                i++;
+            }
+        }
+        return content ? count + 1 : count;
+    }
+
+    private static String abbreviated(String sql) {
+        String one = sql.strip().replaceAll("\\s+", " ");
+        return one.length() <= 60 ? one : one.substring(0, 59) + "…";
+    }
+
+    private static Rows rows(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> cols = new ArrayList<>();
             for (int i = 1; i <= md.getColumnCount(); i++) cols.add(md.getColumnLabel(i));

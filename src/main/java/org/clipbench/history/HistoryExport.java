@@ -39,6 +39,27 @@ public final class HistoryExport {
     }
 
     /**
+     * A value as history add lets one in: a finite number, and above 0 where it has a unit (a time per call, a time, a rate).
+     * A database edited outside ClipBench exported NaN, -5.0 and Infinity to the dashboard; it is refused, naming the series.
+     */
+    static double checkedValue(String series, String unit, String text) {
+        double v = switch (text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "nan", "-nan" -> Double.NaN;
+            case "inf", "infinity", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            case "" -> Double.NaN; // NULL
+            default -> Double.parseDouble(text.strip());
+        };
+        boolean hasUnit = unit != null && !unit.isBlank();
+        if (!Double.isFinite(v) || (hasUnit && !(v > 0))) {
+            throw new IllegalArgumentException("history export: the newest run's value of '" + series + "' is " + (text == null ? "NULL" : text)
+                    + (hasUnit ? " " + unit : "") + ", which history add refuses (" + (hasUnit ? "a finite number above 0" : "a finite number")
+                    + "): the database was changed outside ClipBench; correct or delete that row, or build the history again with history add");
+        }
+        return v;
+    }
+
+    /**
      * github-action-benchmark's custom tools take one direction per file: the newest run's values of that
      * direction as [{"name", "unit", "value", "extra"}] (customBiggerIsBetter or customSmallerIsBetter).
      */
@@ -50,7 +71,7 @@ public final class HistoryExport {
             ObjectNode o = out.addObject();
             o.put("name", row.get(0));
             o.put("unit", row.get(1));
-            o.put("value", Double.parseDouble(row.get(3)));
+            o.put("value", checkedValue(row.get(0), row.get(1), row.get(3)));
             o.put("extra", "commit " + row.get(4));
         }
         try {

@@ -22,6 +22,11 @@ public final class AtomicFiles {
         try {
             Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             move(tmp, target);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // a full disk is a bare "No space left on device", naming no file: say which one could not be written
+            throw (IOException) new java.nio.file.FileSystemException(target.toString(), null, e.getMessage()).initCause(e);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.clipbench.kernel.VectorKernels;
 
 /** What machine, JVM and build produced a result: written as environment.json beside every run. */
@@ -137,13 +136,20 @@ public final class Environment {
         return g;
     }
 
+    /** How long a git call may take (it answers in milliseconds; one waiting on a hung network mount never does). */
+    static final java.time.Duration GIT_LIMIT = java.time.Duration.ofSeconds(10);
+
     private static String run(List<String> cmd) {
+        return run(cmd, GIT_LIMIT);
+    }
+
+    /** The command's output, or null when it failed, could not start or did not finish within the limit (then killed). */
+    static String run(List<String> cmd, java.time.Duration limit) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-            return out;
-        } catch (IOException e) {
+            // the output is read after the limit, not before it: a git that never exits hung the run that recorded it
+            ExternalCommand.Result r = ExternalCommand.run(cmd, null, limit);
+            return r.exit() == 0 ? r.output() : null;
+        } catch (IOException | ExternalCommand.TimedOut e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -24,6 +24,18 @@ public final class StrictJson {
         }
     }
 
+    /**
+     * What is wrong with a JSON input, in one line: Jackson's own message, and its line where it has one. A document nested
+     * 100,000 deep stops at the reader's depth limit (1,000) with no location at all, and reading that location was a
+     * NullPointerException, reported as a bug.
+     */
+    public static String problem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String what = String.valueOf(e.getOriginalMessage()).replaceAll(", from `[^`]*`", "").replace('\n', ' ');
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) what += ": beyond what any ClipBench file holds";
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at != null && at.getLineNr() > 0 ? what + " at line " + at.getLineNr() : what;
+    }
+
     public static <T> T read(ObjectMapper json, java.nio.file.Path file, Class<T> type) throws IOException {
         try (InputStream in = java.nio.file.Files.newInputStream(file)) {
             return read(json, in, type);

@@ -40,8 +40,15 @@ public final class RdpAccountant {
         if (q == 0) return 0;
         if (q == 1) return alpha / (2 * sigma * sigma);
         if (Double.isInfinite(alpha)) return Double.POSITIVE_INFINITY;
-        double logA = alpha == Math.rint(alpha) ? logAInteger(q, sigma, (int) alpha) : logAFractional(q, sigma, alpha);
-        return logA / (alpha - 1);
+        // RDP is never below 0; at a sigma so large that every term's exponent is 0 the sum's rounding could put it there
+        if (alpha == Math.rint(alpha)) return Math.max(0, logAInteger(q, sigma, (int) alpha) / (alpha - 1));
+        double logA = logAFractional(q, sigma, alpha);
+        if (!Double.isNaN(logA)) return logA / (alpha - 1);
+        // the series did not resolve (at sigma beyond ~1e7 its terms cancel below a double's precision; where sigma^2
+        // overflows its terms are NaN): Renyi divergence does not fall as the order grows, so the next integer
+        // order's closed form, a sum of positive terms, bounds this order's RDP from above (never below 0)
+        double up = Math.ceil(alpha);
+        return Math.max(0, logAInteger(q, sigma, (int) up) / (up - 1));
     }
 
     /** RDP of `steps` steps at each order: composition adds. */
@@ -59,7 +66,8 @@ public final class RdpAccountant {
         for (int i = 0; i < orders.length; i++) {
             double a = orders[i];
             double eps = switch (conversion) {
-                case STANDARD -> rdp[i] + Math.log(1 / delta) / (a - 1);
+                // -log(delta), not log(1 / delta): 1 / 4.9e-324 is +Inf, a valid delta's epsilon would be infinite
+                case STANDARD -> rdp[i] - Math.log(delta) / (a - 1);
                 case BALLE_2020 -> rdp[i] + Math.log((a - 1) / a) - (Math.log(delta) + Math.log(a)) / (a - 1);
             };
             if (eps < best) {
@@ -70,11 +78,28 @@ public final class RdpAccountant {
         return new Spent(Math.max(0, best), delta, at);
     }
 
+    /**
+     * The smallest noise multiplier accounted: below it sigma^2 nears the end of a double's range (at 4.9e-324 it is 0
+     * and the series looped for ever), while at it the RDP, about alpha / (2 sigma^2) per step, still stays finite
+     * for any step count (256 / 2e-200 x 2^63 = 1e221), far past any useful epsilon.
+     */
+    public static final double MIN_SIGMA = 1e-100;
+
     /** Epsilon of DP-SGD: `steps` steps at sampling rate q and noise multiplier sigma, over the default orders. */
     public static Spent epsilon(double q, double sigma, long steps, double delta, Conversion conversion) {
         // an infinite multiplier made the fractional-order series loop for ever; a finite one is what a run can have
         if (!(sigma > 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("the noise multiplier sigma must be finite and above 0, not " + sigma);
-        return epsilon(DEFAULT_ORDERS, rdp(q, sigma, steps, DEFAULT_ORDERS), delta, conversion);
+        if (sigma < MIN_SIGMA) {
+            throw new IllegalArgumentException("noise multiplier sigma " + sigma + " is below " + MIN_SIGMA
+                    + ", where epsilon leaves a double's range (such noise protects nothing); give a sigma of at least " + MIN_SIGMA
+                    + " (DP-SGD runs use about 0.5 to 10)");
+        }
+        Spent spent = epsilon(DEFAULT_ORDERS, rdp(q, sigma, steps, DEFAULT_ORDERS), delta, conversion);
+        if (!Double.isFinite(spent.epsilon())) {
+            throw new IllegalArgumentException("epsilon of " + steps + " steps at sampling rate " + q + " and sigma " + sigma
+                    + " is beyond a double's range (no privacy); give a larger sigma or fewer steps");
+        }
+        return spent;
     }
 
     /**
@@ -137,15 +162,25 @@ public final class RdpAccountant {
     }
 
     /**
+     * The most terms the fractional-order series sums. For sigma from 1e-100 to 1e4 and the default orders it
+     * needs at most ~6,000 for q up to 0.45 or from 0.55 (scanned), but near q = 1/2 (where z0 = 1/2 whatever
+     * sigma) up to ~90,000, and more past sigma 1e4; past this bound logAFractional gives up (NaN) and rdp
+     * falls back to an integer order's closed form (an upper bound) instead of looping on.
+     */
+    static final int MAX_SERIES_TERMS = 100_000;
+
+    /**
      * log A_alpha for a fractional order: the integral split at z0 = sigma^2 log(1/q - 1) + 1/2 into two
      * series whose terms carry the generalised binomial C(alpha, i) (sign included) and erfc tails; summed
-     * until both new terms fall below e^-30 of one.
+     * until both new terms fall below e^-30 of one. NaN when the series cannot be evaluated: a term that is
+     * NaN or +Inf (sigma^2 overflowing or underflowing), a partial sum that cancels below zero (rounding, at
+     * large sigma), or no convergence within MAX_SERIES_TERMS terms (each of those looped for ever or threw).
      */
     static double logAFractional(double q, double sigma, double alpha) {
         double logA0 = Double.NEGATIVE_INFINITY, logA1 = Double.NEGATIVE_INFINITY;
         double z0 = sigma * sigma * Math.log(1 / q - 1) + 0.5;
         double coef = 1; // C(alpha, 0)
-        for (int i = 0; ; i++) {
+        for (int i = 0; i < MAX_SERIES_TERMS; i++) {
             double j = alpha - i, logCoef = Math.log(Math.abs(coef));
             double logT0 = logCoef + i * Math.log(q) + j * Math.log1p(-q);
             double logT1 = logCoef + j * Math.log(q) + i * Math.log1p(-q);
@@ -153,17 +188,19 @@ public final class RdpAccountant {
             double logE1 = Math.log(0.5) + logErfc((z0 - j) / (Math.sqrt(2) * sigma));
             double logS0 = logT0 + (i * (double) i - i) / (2 * sigma * sigma) + logE0;
             double logS1 = logT1 + (j * j - j) / (2 * sigma * sigma) + logE1;
+            if (Double.isNaN(logS0) || Double.isNaN(logS1) || logS0 == Double.POSITIVE_INFINITY || logS1 == Double.POSITIVE_INFINITY) return Double.NaN;
             if (coef > 0) {
                 logA0 = logAdd(logA0, logS0);
                 logA1 = logAdd(logA1, logS1);
             } else {
+                if (logA0 < logS0 || logA1 < logS1) return Double.NaN; // cancelled below zero: rounding, not a result
                 logA0 = logSub(logA0, logS0);
                 logA1 = logSub(logA1, logS1);
             }
-            if (Math.max(logS0, logS1) < -30) break;
+            if (Math.max(logS0, logS1) < -30) return logAdd(logA0, logA1);
             coef *= (alpha - i) / (i + 1);
         }
-        return logAdd(logA0, logA1);
+        return Double.NaN;
     }
 
     /** log(e^a + e^b) without overflow. */

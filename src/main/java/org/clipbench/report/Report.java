@@ -28,7 +28,8 @@ public final class Report {
     private Report() {
     }
 
-    public record Outcome(Path index, List<Path> figureFiles, List<String> problems) {
+    /** @param reported whether any input gave the report something (a table, a figure); false when every one was refused */
+    public record Outcome(Path index, List<Path> figureFiles, List<String> problems, boolean reported) {
         /** Says where the report is and which inputs could not be used; the exit code: 1 when some could not, else 0. */
         public int print(java.io.PrintStream out, java.io.PrintStream err) {
             out.println("report: " + index + " (" + figureFiles.size() / 2 + " figures as SVG and PNG; summary.md; CSV tables)");
@@ -76,8 +77,17 @@ public final class Report {
         return List.of(new KernelSection(s), new ScriptSection(scripts), new ConvergenceSection(s), new ReproductionSection());
     }
 
+    /**
+     * Writes the report into reportDir, holding the folder's lock meanwhile (io.RunFolder): two reports into one folder at
+     * once both finished with exit 0, their files mixed; the second now stops with an error naming the folder.
+     */
     public static Outcome build(List<Path> inputs, Path reportDir) throws IOException {
-        Files.createDirectories(reportDir);
+        try (org.clipbench.io.RunFolder lock = org.clipbench.io.RunFolder.lock(reportDir)) {
+            return buildLocked(inputs, reportDir);
+        }
+    }
+
+    private static Outcome buildLocked(List<Path> inputs, Path reportDir) throws IOException {
         Inputs found = discover(inputs);
         List<String> problems = new ArrayList<>(found.problems());
         Inputs in = found.loaded(problems);
@@ -98,7 +108,7 @@ public final class Report {
         }
         AtomicFiles.writeString(reportDir.resolve("summary.md"), out.md().toString());
         Path index = HtmlReport.write(reportDir, "ClipBench report", env, problems, out.html());
-        return new Outcome(index, out.figureFiles(), problems);
+        return new Outcome(index, out.figureFiles(), problems, !out.html().isEmpty());
     }
 
     static Inputs discover(List<Path> inputs) throws IOException {

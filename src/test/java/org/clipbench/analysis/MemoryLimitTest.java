@@ -50,6 +50,24 @@ class MemoryLimitTest {
         assertThat(m.ns("flat-16M", "f32", "2", bytes, NORM)).isNaN();
     }
 
+    /**
+     * Issue 36: a norm row (NormBenchmark has no restore) with no time was flagged "the restore measured alone took as long
+     * as the whole call"; only a net time (call minus restore) gets that flag.
+     */
+    @Test
+    void onlyANetTimeIsFlaggedForItsRestore() {
+        MemoryLimit m = MemoryLimit.of(bandwidth(new Object[] {"flat-16M", "f64", "read", 50.0, N16M}));
+        Table t = Table.create("t", DoubleColumn.create("ns_op", new double[] {Double.NaN, -5}), DoubleColumn.create("pct_achievable", new double[] {Double.NaN, Double.NaN}),
+                DoubleColumn.create("elements", new double[] {N16M, N16M}), DoubleColumn.create("element_bytes", new double[] {8, 8}),
+                StringColumn.create("dtype", new String[] {"f64", "f64"}), StringColumn.create("threads", new String[] {"1", "1"}));
+        Table norm = KernelSummary.withFlags(t, "ns_op", m);
+        assertThat(norm.stringColumn("flag").asList()).containsExactly("no time: NaN ns is not a time per call", "no time: -5.0 ns is not a time per call");
+        t.addColumns(StringColumn.create("restore", new String[] {"untimed", "subtracted"}));
+        Table clip = KernelSummary.withFlags(t, "ns_op", m);
+        assertThat(clip.stringColumn("flag").asList()).containsExactly("no time: NaN ns is not a time per call",
+                "no time: the restore measured alone took as long as the whole call");
+    }
+
     @Test
     void withoutAnInPlaceRateAWriteCostsWhatACopyAddsToARead() {
         // copy 40 GB/s (STREAM counts read + write), read 60 GB/s: a written byte costs 2/40 - 1/60 ns

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,6 +28,7 @@ class BadInputCliTest {
     @TempDir
     static Path tmp;
     static Path hugeWidth, hugeBatch, hugeDim;
+    static Path fakeJava, oneRun, twoRuns, tinyScore, deep, nanFolder;
     static Path good, empty, nanScore, otherGrid, aFile, aFolder, sweepA, sweepB, negative, zero, thrpt, headerOnly, twiceListed, dupKey, trailing, benchFolder;
 
     @BeforeAll
@@ -59,8 +61,26 @@ class BadInputCliTest {
         hugeWidth = Files.writeString(tmp.resolve("width.json"), mlp.replace("W", "1073741824").replace("B", "16"));
         hugeBatch = Files.writeString(tmp.resolve("batch.json"), mlp.replace("W", "16").replace("B", "1000000000"));
         hugeDim = Files.writeString(tmp.resolve("dim.json"), sweep.replace("{\"type\": \"mean\"}", "{\"type\": \"quadratic\", \"dim\": 2147483647}"));
+        oneRun = Files.writeString(tmp.resolve("one-run.json"), sweep);
+        // issue 36: a time below any physical bound, a JMH run whose scores are NaN, and a JSON document nested 100,000 deep
+        tinyScore = Files.writeString(tmp.resolve("tiny.json"), json.replaceFirst("\"score\": 1000\\.0", "\"score\": 4.9E-324")
+                .replaceFirst("(\"rawData\": \\[\\s*\\[\\s*)990\\.0,\\s*1000\\.0,\\s*1010\\.0", "$14.9E-324, 4.9E-324, 4.9E-324"));
+        nanFolder = Files.createDirectories(tmp.resolve("nan-run"));
+        Files.writeString(nanFolder.resolve("results.json"), json.replaceAll("\"score\": [0-9.]+", "\"score\": \"NaN\"")
+                .replaceAll("(?<=[\\[,]\\s{0,20})[0-9]+\\.[0-9]+(?=\\s*[,\\]])", "\"NaN\""));
+        deep = Files.writeString(tmp.resolve("deep.json"), "[".repeat(100_000) + "]".repeat(100_000));
+        twoRuns = Files.writeString(tmp.resolve("two-runs.json"), sweep.replace("[1]", "[1, 2]"));
         benchFolder = Files.createDirectories(tmp.resolve("a-bench-run"));
+        // issue 36: answers -version as java does, fails at anything else (JMH then failed every fork)
+        fakeJava = executable(tmp.resolve("fake-java"), "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
+                + "echo 'Error: this is not really java' >&2; exit 1\n");
         Files.writeString(benchFolder.resolve("results.json"), json);
+    }
+
+    static Path executable(Path f, String script) throws java.io.IOException {
+        Files.writeString(f, script);
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return f;
     }
 
     record Row(String what, Function<Path, String[]> args, String fragment) {
@@ -139,6 +159,31 @@ class BadInputCliTest {
         r.add(row("privacy --target-epsilon 1e9 (printed the search floor)", "protects next to nothing",
                 t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--target-epsilon", "1e9")));
         r.add(row("privacy --sigma Infinity (never returned)", "must be finite", t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "Infinity")));
+        // issue 36
+        r.add(row("privacy --sigma 4.9e-324 (never returned)", "give a sigma of at least 1.0E-100",
+                t -> a("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "4.9e-324")));
+        r.add(row("bench --jvm that fakes -version (every fork failed)", "fake-java: answers -version but cannot run a benchmark fork",
+                t -> a("bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark", "--jvm", fakeJava, "--dry-run")));
+        r.add(row("sweep --shard 5/1000 of a 1-run sweep (failed on 'Column lr does not exist')", "--shard 5/1000: this shard holds no run (the sweep has 1 run); use at most 1 shard",
+                t -> a("sweep", "--config", oneRun, "--shard", "5/1000", "--out", t.resolve("s"))));
+        r.add(row("slurm submit --shards 100000 of a 2-run sweep (wrote --array=1,...,100000)", "--shards 100000: the sweep has only 2 runs",
+                t -> a("slurm", "submit", "--shards", "100000", "--dry-run", "--out", t.resolve("sl"), "sweep", "--config", twoRuns)));
+        r.add(row("slurm submit --shards 100000 of a 4-combination grid", "--shards 100000: the bench has only 4 combinations",
+                t -> a("slurm", "submit", "--shards", "100000", "--dry-run", "--out", t.resolve("sl"), "--profile", "smoke", "--benchmarks", "NormBenchmark",
+                        "--backends", "arrays,vector", "--dtypes", "f64", "--data", "flat-4K")));
+        r.add(row("ab --base '' (ran an A/A of the working tree)", "--base is empty", t -> a("ab", "--base", "", "--out", t.resolve("ab"))));
+        r.add(row("ab --base of no folder", "no such folder", t -> a("ab", "--base", tmp.resolve("no-checkout"), "--out", t.resolve("ab"))));
+        r.add(row("ab --rounds 1000000", "--pairs 1000000: give a whole number from 2 to 1000", t -> a("ab", "--base", aFolder, "--rounds", "1000000", "--out", t.resolve("ab"))));
+        r.add(row("compare, JSON nested 100,000 deep (NullPointerException)", "nesting depth (1001) exceeds the maximum allowed (1000)",
+                t -> a("compare", deep, good)));
+        r.add(row("report, JSON nested 100,000 deep (NullPointerException)", "nesting depth (1001) exceeds the maximum allowed (1000)",
+                t -> a("report", deep, "--out", t.resolve("r"))));
+        r.add(row("report of a JMH file with a NaN iteration (blank rows marked steady)", "BandwidthBenchmark.copy has a non-finite score (NaN)",
+                t -> a("report", nanScore, "--out", t.resolve("r"))));
+        r.add(row("report of a run whose scores are all NaN", "has a non-finite score (NaN)", t -> a("report", nanFolder, "--out", t.resolve("r"))));
+        r.add(row("report, a score of 4.9e-324 ns/op (Infinity GB/s)", "BandwidthBenchmark.copy has an iteration of 4.9E-324 ns/op, below 0.01 ns",
+                t -> a("report", tinyScore, "--out", t.resolve("r"))));
+        r.add(row("compare, a score of 4.9e-324 ns/op", "below 0.01 ns", t -> a("compare", good, tinyScore)));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
@@ -203,6 +248,88 @@ class BadInputCliTest {
         return cl.execute(args);
     }
 
+    /** The CLI as a process of its own (this test's class path), for what a process's environment decides; exit code and stderr. */
+    record Exit(int code, String err) {
+    }
+
+    static Exit runProcess(java.util.function.Consumer<java.util.Map<String, String>> env, Path work, String... args) throws Exception {
+        return runProcess(env, List.of(), work, args);
+    }
+
+    static Exit runProcess(java.util.function.Consumer<java.util.Map<String, String>> env, List<String> jvmOptions, Path work, String... args)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(jvmOptions);
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
+        env.accept(pb.environment());
+        Process p = pb.start();
+        assertThat(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).as("finished: " + cmd).isTrue();
+        String err = Files.readString(work.resolve("err.txt")).lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n")).strip(); // the JVM's own warning, not ClipBench's
+        return new Exit(p.exitValue(), err);
+    }
+
+    /**
+     * Issue 36: without --add-modules=jdk.incubator.vector (docs/results.md's own commands lacked it) a command failed deep
+     * inside with NoClassDefFoundError and a stack trace. It is said first, in one line naming the flag; help still works.
+     */
+    @Test
+    void withoutTheVectorModuleACommandSaysWhichFlagToAdd(@TempDir Path t) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName());
+        for (List<String> args : List.of(List.of("bench", "--profile", "smoke", "--benchmarks", "ClipBenchmark", "--dry-run"),
+                List.of("sweep", "--preset", "smoke", "--steps", "2", "--quiet", "--out", t.resolve("s").toString()))) {
+            List<String> all = new ArrayList<>(cmd);
+            all.addAll(args);
+            Process p = new ProcessBuilder(all).redirectOutput(t.resolve("out.txt").toFile()).redirectError(t.resolve("err.txt").toFile()).start();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(t.resolve("err.txt")).strip();
+            assertThat(p.exitValue()).as(args + ": " + err).isEqualTo(2);
+            assertThat(err).as(args.toString()).hasLineCount(1).startsWith("error: the Vector API (module jdk.incubator.vector) is not loaded: "
+                    + "run with java --add-modules=jdk.incubator.vector -jar");
+        }
+        assertThat(t.resolve("s")).doesNotExist();
+        List<String> help = new ArrayList<>(cmd);
+        help.addAll(List.of("bench", "--help"));
+        Process p = new ProcessBuilder(help).redirectErrorStream(true).redirectOutput(t.resolve("help.txt").toFile()).start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(t.resolve("help.txt"))).contains("Usage: clipbench bench");
+    }
+
+    /** Issue 36: nd4j needs OMP_NUM_THREADS=1 before the JVM starts; bench said so as bad input, sweep failed as a bug (exit 3). */
+    @Test
+    void aSweepOnNd4jWithoutOmpNumThreadsIsBadInputAndWritesNothing(@TempDir Path t) throws Exception {
+        Path cfg = Files.writeString(t.resolve("nd4j.json"), Files.readString(oneRun).replace("{\"name\": \"x\",", "{\"name\": \"x\", \"backend\": \"nd4j\","));
+        Exit e = runProcess(env -> env.remove("OMP_NUM_THREADS"), t, "sweep", "--config", cfg.toString(), "--quiet", "--threads", "1",
+                "--out", t.resolve("s").toString());
+        assertThat(e.code()).as(e.err()).isEqualTo(2);
+        assertThat(e.err()).hasLineCount(1).startsWith("error: nd4j with threads=1 needs OMP_NUM_THREADS=1").contains("found it unset");
+        assertThat(t.resolve("s")).doesNotExist();
+    }
+
+    /**
+     * Issue 36: two bench runs started in the same second both passed the up-front check of JMH's lock, and the second then
+     * failed every combination. A run now holds a lock of its own for its whole length: a second process is refused at once.
+     */
+    @Test
+    void aBenchStartedWhileAnotherRunHoldsTheMachineIsRefused(@TempDir Path t) throws Exception {
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", t.toString());
+        try (var held = org.clipbench.jmhgrid.JmhLock.hold()) { // as the first run does, in this process
+            Exit e = runProcess(env -> { }, List.of("-Djava.io.tmpdir=" + t), t, "bench", "--profile", "smoke", "--benchmarks", "BandwidthBenchmark",
+                    "--out", t.resolve("b").toString());
+            assertThat(e.code()).as(e.err()).isEqualTo(2);
+            assertThat(e.err()).hasLineCount(1).startsWith("error: another ClipBench bench or ab run on this machine holds " + t.resolve("clipbench-jmh.lock"));
+            assertThat(t.resolve("b")).doesNotExist();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
     /** ab, like bench, says up front that JMH's lock is held (issue 29: every fork failed on it instead). */
     @Test
     void abIsToldOnceThatJmhIsBusy(@TempDir Path t) throws Exception {
@@ -224,6 +351,7 @@ class BadInputCliTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row that hangs fails instead of stalling the build
     void badInputIsOneLineAndExit2(Row row, @TempDir Path t) {
         StringWriter err = new StringWriter();
         int code = run(err, row.args().apply(t));
@@ -231,6 +359,20 @@ class BadInputCliTest {
         assertThat(code).as(row.what() + ": exit code; stderr: " + e).isEqualTo(2);
         assertThat(e).as(row.what()).startsWith("error:").contains(row.fragment()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(e.lines().count()).as(row.what() + ": one line: " + e).isEqualTo(1);
+    }
+
+    /** Issue 36: two reports into one --out at once both finished (exit 0), their files mixed; the folder is locked as a run's is. */
+    @Test
+    void aReportIntoAFolderAnotherReportHoldsIsRefused(@TempDir Path t) throws Exception {
+        Path out = t.resolve("r");
+        try (var held = org.clipbench.io.RunFolder.lock(out)) {
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "report", good.toString(), "--out", out.toString())).isEqualTo(2);
+            assertThat(err.toString().strip()).isEqualTo("error: " + out + " is in use by another ClipBench run (it holds " + out.resolve(".lock")
+                    + "); wait for that run to end, or write to another folder");
+        }
+        assertThat(out.resolve("index.html")).doesNotExist();
+        assertThat(run(new StringWriter(), "report", good.toString(), "--out", out.toString())).isZero(); // once the other is done
     }
 
     /** report keeps going past an input it cannot use (exit 1, the rest reported): a score of 0 ns/op is such an input, named. */
@@ -243,12 +385,12 @@ class BadInputCliTest {
         System.setErr(new java.io.PrintStream(out, true));
         int code;
         try {
-            code = run(err, "report", zero.toString(), "--out", t.resolve("r").toString());
+            code = run(err, "report", zero.toString(), good.toString(), "--out", t.resolve("r").toString());
         } finally {
             System.setOut(old);
             System.setErr(oldErr);
         }
-        assertThat(code).isNotZero();
+        assertThat(code).isEqualTo(1);
         assertThat(out + err.toString()).contains("a time per call must be above 0");
     }
 

@@ -79,4 +79,29 @@ class BenchCommandTest {
         assertThatThrownBy(() -> BenchCommand.parseShard("0/4")).hasMessageContaining("1 <= k <= n");
         assertThatThrownBy(() -> BenchCommand.parseShard("a/b")).hasMessageContaining("k/n");
     }
+
+    /** Issue 36: a --jvm that never exits hung bench (its output was read to the end before the time limit applied). */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJvmThatNeverExitsIsStoppedAtTheLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path t) throws Exception {
+        java.nio.file.Path pid = t.resolve("child.pid");
+        java.nio.file.Path script = BadInputCliTest.executable(t.resolve("hung-java"), "#!/bin/sh\nsleep 100000 &\necho $! > " + pid + "\nsleep 100000\n");
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchCommand.requireJava(script, java.time.Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--jvm " + script + ": '-version' did not finish within 2 s (stopped); give a java binary")
+                .hasMessageNotContaining("\n");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(20);
+        long child = Long.parseLong(java.nio.file.Files.readString(pid).strip());
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(child);
+        if (h.isPresent()) h.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // killed with its parent
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(BenchCommand.JAVA_CHECK_LIMIT).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    /** The real java passes both checks (-version, and a fork of this jar's code with the Vector API). */
+    @Test
+    void theRunningJavaPassesTheJvmCheck() throws Exception {
+        BenchCommand.requireJava(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java"), BenchCommand.JAVA_CHECK_LIMIT);
+    }
 }

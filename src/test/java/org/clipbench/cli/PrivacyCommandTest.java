@@ -39,4 +39,18 @@ class PrivacyCommandTest {
         String adaptive = run("privacy", "--sampling-rate", "0.004", "--steps", "10000", "--sigma", "1.1", "--count-sigma", "2");
         assertThat(adaptive).contains("charged noise multiplier 1.0606");
     }
+
+    /** Issue 36: the largest sigma never returned; the smallest positive delta printed a NumberFormatException's message. */
+    @Test
+    void extremeButValidValuesAreComputed() {
+        java.time.Duration limit = java.time.Duration.ofSeconds(60);
+        String huge = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit,
+                () -> run("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "1.7976931348623157e308"));
+        assertThat(huge).startsWith(String.format(Locale.ROOT, "epsilon %.4f at delta 1.0E-5",
+                RdpAccountant.epsilon(0, 1, 100, 1e-5, Conversion.BALLE_2020).epsilon()));
+        String tinyDelta = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit,
+                () -> run("privacy", "--sampling-rate", "0.01", "--steps", "100", "--sigma", "1", "--delta", "4.9e-324"));
+        assertThat(tinyDelta).startsWith(String.format(Locale.ROOT, "epsilon %.4f at delta 4.9E-324",
+                RdpAccountant.epsilon(0.01, 1, 100, Double.MIN_VALUE, Conversion.BALLE_2020).epsilon()));
+    }
 }

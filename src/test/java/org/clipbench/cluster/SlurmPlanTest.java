@@ -140,4 +140,22 @@ class SlurmPlanTest {
         assertThat(ShardCheck.check(bench(2), overlap).problems()).anySatisfy(p -> assertThat(p).contains("ran in shard 1 and shard 2"))
                 .anySatisfy(p -> assertThat(p).contains("1 combinations of the grid are in no shard"));
     }
+
+    /** Issue 36: sbatch had no time limit; one that never answers (a controller down) hung the submission. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anSbatchThatNeverAnswersIsStoppedAtTheLimit(@TempDir Path d) throws Exception {
+        Path fake = Files.writeString(d.resolve("sbatch"), "#!/bin/sh\nsleep 100000\n");
+        Files.setPosixFilePermissions(fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Slurm.sbatch(fake.toString(), List.of("--array=1,2", "shards.sbatch"), d, java.time.Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("sbatch --array=1,2 shards.sbatch did not answer within 2 s (stopped)")
+                .hasMessageNotContaining("\n");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(20);
+        assertThat(Slurm.SBATCH_LIMIT).isEqualTo(java.time.Duration.ofSeconds(120));
+        // a stand-in that answers as sbatch --parsable does: its job ID is read
+        Path answers = Files.writeString(d.resolve("sbatch-ok"), "#!/bin/sh\necho '4711;cluster'\n");
+        Files.setPosixFilePermissions(answers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(Slurm.sbatch(answers.toString(), List.of("x.sbatch"), d, java.time.Duration.ofSeconds(30))).isEqualTo("4711");
+    }
 }

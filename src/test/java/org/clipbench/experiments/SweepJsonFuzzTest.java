@@ -25,7 +25,7 @@ import picocli.CommandLine;
 /**
  * Fuzzing sweep files: the shipped presets mutated at random, structurally (a field removed, a value
  * replaced by a number, string, array, object, null or boolean of an odd kind, an unknown field added)
- * or as text (truncated, a character inserted). Reading one gives a valid sweep or an
+ * or as text (truncated, a character inserted, the document nested up to 100,000 deep). Reading one gives a valid sweep or an
  * IllegalArgumentException with one line; run through the CLI (with 2 steps), exit 0 or exit 2 with one
  * "error:" line, never a stack trace.
  */
@@ -43,8 +43,12 @@ class SweepJsonFuzzTest {
         try {
             String text = new String(SweepConfig.class.getResourceAsStream("/sweeps/" + preset + ".json").readAllBytes());
             Random r = new Random(seed);
-            int kind = r.nextInt(10);
+            int kind = r.nextInt(11);
             if (kind == 0) return text.substring(0, r.nextInt(text.length()));
+            if (kind == 10) { // nested up to 100,000 deep (issue 36: such a document was a NullPointerException in compare and report)
+                int depth = 1 + r.nextInt(100_000);
+                return "[".repeat(depth) + text + "]".repeat(depth);
+            }
             if (kind == 1) {
                 int i = r.nextInt(text.length());
                 return text.substring(0, i) + "{}[],:\"0-eE.x ".charAt(r.nextInt(14)) + text.substring(i);

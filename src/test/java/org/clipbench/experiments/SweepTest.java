@@ -113,6 +113,42 @@ class SweepTest {
         assertThat(cl.execute("compare", a.toString(), b.toString(), "--tolerance", "0.01")).isZero();
     }
 
+    /**
+     * Issue 36: runs.csv wrote seeds 2^63-1 and 2^63-2 both as 9.223372036854776E18 (two runs, one printed seed) and
+     * steps as 60.0. Counts and seeds are integers now; a runs.csv in the old form (as committed ones are) still
+     * compares identical to the new one, and the history names a run by the same seed text in both.
+     */
+    @Test
+    void seedsAndCountsAreWrittenAsIntegersAndTheOldFormStillReads(@TempDir Path dir) throws Exception {
+        SweepConfig cfg = SweepConfig.read(write(dir, CLIFF.replace("[1, 2]", "[9223372036854775807, 9223372036854775806]")
+                .replace("[0.05, 0.2]", "[0.05]").replace("[\"none\", \"global-norm:c=0.1\"]", "[\"none\"]")));
+        Path out = dir.resolve("s");
+        SweepRunner.run(cfg, out, 1, 1, 1, false, System.out);
+        List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        java.util.Map<String, List<String>> cells = new java.util.HashMap<>();
+        for (String c : List.of("seed", "steps", "steps_run", "diverged_at", "steps_to_target", "skipped_steps", "loss_spikes")) {
+            int i = header.indexOf(c);
+            cells.put(c, lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)[i]).toList());
+        }
+        assertThat(cells.get("seed")).containsExactlyInAnyOrder("9223372036854775807", "9223372036854775806");
+        assertThat(cells.get("steps")).containsExactly("60", "60");
+        cells.values().forEach(column -> assertThat(column).allMatch(v -> v.matches("-?[0-9]+"), "an integer"));
+        // the same table as the old version wrote it: every integer cell as a double's text
+        Path old = Files.createDirectories(dir.resolve("old"));
+        List<String> oldLines = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",", -1);
+            for (String c : cells.keySet()) f[header.indexOf(c)] = String.valueOf(Double.parseDouble(f[header.indexOf(c)]));
+            oldLines.add(String.join(",", f));
+        }
+        Files.write(old.resolve("runs.csv"), oldLines);
+        assertThat(oldLines.get(1)).contains(",60.0,").contains("9.223372036854776E18");
+        var same = org.clipbench.compare.RunsCompare.compare(old, out, 0);
+        assertThat(same.common()).isEqualTo(2);
+        assertThat(same.identicalRuns()).isEqualTo(2);
+    }
+
     /** The CSV with the wall-clock columns blanked, for run-to-run comparison. */
     static List<String> withoutWallClock(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);

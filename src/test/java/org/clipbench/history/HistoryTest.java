@@ -143,6 +143,52 @@ class HistoryTest {
         assertThat(history("list", "--db", d.resolve("none.duckdb").toString()).err()).contains("no history database here");
     }
 
+    /**
+     * Issue 36: history query is read-only, yet COPY ... TO 'file' and EXPORT DATABASE 'dir' reported an error and still
+     * wrote their files. Now no file appears, the exit is 2 and the message one line; reading a file is refused too.
+     */
+    @Test
+    void aQueryWritesNoFileAndReadsNoOtherFile(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        history("add", benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}).toString(), "--db", db.toString());
+        Path copied = d.resolve("copied.csv"), exported = d.resolve("exported"), secret = Files.writeString(d.resolve("secret.csv"), "a\n1\n");
+        for (String sql : List.of("COPY (SELECT 1) TO '" + copied + "'", "COPY runs TO '" + copied + "' (FORMAT csv)", "EXPORT DATABASE '" + exported + "'",
+                "SELECT * FROM read_csv('" + secret + "')", "ATTACH '" + d.resolve("other.duckdb") + "' AS o", "INSTALL httpfs", "LOAD httpfs",
+                "SET threads = 1", "CREATE TEMP TABLE x AS SELECT 1", "SET threads = 1; SELECT 1", "SELECT 1; COPY (SELECT 1) TO '" + copied + "'")) {
+            Outcome o = history("query", sql, "--db", db.toString());
+            assertThat(o.exit()).as(sql + ": " + o.err()).isEqualTo(2);
+            assertThat(o.err()).as(sql).startsWith("error: ").hasLineCount(1).doesNotContain("Exception");
+            assertThat(copied).as(sql).doesNotExist();
+            assertThat(exported).as(sql).doesNotExist();
+            assertThat(d.resolve("other.duckdb")).as(sql).doesNotExist();
+        }
+        // what a query may do still works: one statement that returns rows, a semicolon inside a string or a comment
+        assertThat(history("query", "SELECT 'a;b' AS s -- one; statement", "--db", db.toString()).out()).contains("a;b");
+        assertThat(history("query", "DESCRIBE runs;", "--db", db.toString()).exit()).isZero();
+        assertThat(HistoryDatabase.statementCount("SELECT 1; ;  -- x;\n")).isEqualTo(1);
+        assertThat(HistoryDatabase.statementCount("SELECT $$;$$, \"a;\"\"b\", 'it''s;' /* ; */")).isEqualTo(1);
+        assertThat(HistoryDatabase.statementCount("SELECT 1;SELECT 2")).isEqualTo(2);
+    }
+
+    /** Issue 36: a database edited outside ClipBench exported NaN, -5.0 and Infinity to the dashboard; refused as history add refuses them. */
+    @Test
+    void anExportRefusesValuesHistoryAddWouldRefuse(@TempDir Path d) throws Exception {
+        Path db = d.resolve("h.duckdb");
+        history("add", benchRun(d, "a", "aaa1111", 1, "CPU X", new Object[] {"X.m", "avgt", 100.0}, new Object[] {"Y.m", "avgt", 50.0}).toString(),
+                "--db", db.toString());
+        assertThat(history("export", "--format", "github-smaller-is-better", "--db", db.toString()).exit()).isZero();
+        for (String bad : List.of("'NaN'::DOUBLE", "-5.0", "'Infinity'::DOUBLE", "'-Infinity'::DOUBLE", "0")) {
+            try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db, HistoryDatabase.offline()); var s = c.createStatement()) {
+                s.execute("UPDATE measurements SET value = " + bad + " WHERE series LIKE 'Y.m%'"); // as DuckDB's own tools could
+            }
+            Outcome o = history("export", "--format", "github-smaller-is-better", "--db", db.toString());
+            assertThat(o.exit()).as(bad + ": " + o.out()).isEqualTo(2);
+            assertThat(o.err()).as(bad).startsWith("error: history export: the newest run's value of 'Y.m backend=arrays' is")
+                    .contains("which history add refuses").hasLineCount(1);
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
     @Test
     void theGateFailsOnAChangeThatMadeABenchmarkWorseAndNamesItsCommits(@TempDir Path d) throws Exception {
         Path db = d.resolve("h.duckdb");
@@ -251,6 +297,22 @@ class HistoryTest {
         assertThat(history("changes", "--db", db.toString(), "--figures", fig.toString()).exit()).isZero();
         String md = Files.readString(fig.resolve("trends.md"));
         assertThat(md).contains("X.m on CPU X (machine 1)").contains("X.m on CPU X (machine 2)").contains("JVM 21.0.2").contains("JVM 17.0.15");
+    }
+
+    /** Issue 36: runs.csv now writes seeds and counts as integers (1, 600); a run keeps its series name (seed=1) across the two forms. */
+    @Test
+    void aSweepRunIsTheSameSeriesWhetherItsSeedIsWritten1Or1Point0(@TempDir Path d) throws Exception {
+        Path old = Path.of("results", "reference", "sweeps", "digits-quick");
+        Path now = Files.createDirectories(d.resolve("integers"));
+        Files.copy(old.resolve("environment.json"), now.resolve("environment.json"));
+        List<String> lines = Files.readAllLines(old.resolve("runs.csv"));
+        List<String> rewritten = new ArrayList<>(List.of(lines.get(0)));
+        for (String l : lines.subList(1, lines.size())) rewritten.add(l.replaceAll(",(-?[0-9]+)\\.0(?=,)", ",$1")); // 1.0 -> 1, 600.0 -> 600
+        assertThat(rewritten.get(1)).contains(",0.1,1,600,600,-1,-1,");
+        Files.write(now.resolve("runs.csv"), rewritten);
+        List<String> before = HistoryRun.read(old).measurements().stream().map(HistoryRun.Measurement::series).toList();
+        List<String> after = HistoryRun.read(now).measurements().stream().map(HistoryRun.Measurement::series).toList();
+        assertThat(before).anyMatch(x -> x.contains(" seed=1 ")).isEqualTo(after);
     }
 
     @Test

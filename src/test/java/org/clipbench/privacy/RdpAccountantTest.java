@@ -164,6 +164,43 @@ class RdpAccountantTest {
         assertThat(RdpAccountant.withQuantileCount(1.0, 1e9)).isCloseTo(1.0, within(1e-12));
     }
 
+    /**
+     * Issue 36: sigma 4.9e-324 (sigma^2 = 0) and 1.7976931348623157e308 (sigma^2 = +Inf) made the fractional-order
+     * series loop for ever (its terms NaN), and sigma 1e8 threw "the series did not converge" (a bug's exit 3).
+     * The smallest is refused, the largest computed: RDP goes to 0, so epsilon is that of no sampling at all.
+     */
+    @Test
+    void extremeNoiseMultipliersAreComputedOrRefusedNeverLooping() {
+        java.time.Duration limit = java.time.Duration.ofSeconds(30);
+        double noSampling = RdpAccountant.epsilon(0, 1, 100, 1e-5, Conversion.BALLE_2020).epsilon();
+        for (double sigma : new double[] {1e8, 1e155, Double.MAX_VALUE}) {
+            double eps = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit,
+                    () -> RdpAccountant.epsilon(0.01, sigma, 100, 1e-5, Conversion.BALLE_2020).epsilon());
+            assertThat(eps).as("sigma %s", sigma).isGreaterThanOrEqualTo(noSampling).isCloseTo(noSampling, within(1e-12));
+        }
+        // near q = 1/2 the series converges slowest: past its bound of terms the next integer order's closed form bounds it
+        double slow = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit, () -> RdpAccountant.rdp(0.5, 3e4, 1.1));
+        assertThat(slow).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(RdpAccountant.rdp(0.5, 3e4, 2) + 1e-300);
+        assertThat(RdpAccountant.logAFractional(0.01, Double.MAX_VALUE, 1.5)).isNaN(); // not a loop
+        assertThat(RdpAccountant.logAFractional(0.01, Double.MIN_VALUE, 1.5)).isNaN();
+        for (double sigma : new double[] {Double.MIN_VALUE, 1e-300, 9.9e-101}) {
+            assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit,
+                    () -> RdpAccountant.epsilon(0.01, sigma, 100, 1e-5, Conversion.BALLE_2020)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give a sigma of at least 1.0E-100");
+        }
+        assertThat(RdpAccountant.epsilon(0.01, RdpAccountant.MIN_SIGMA, Long.MAX_VALUE, 1e-5, Conversion.BALLE_2020).epsilon()).isFinite();
+    }
+
+    /** Issue 36: delta = 4.9e-324 is valid, but log(1 / delta) was log(+Inf): every order's epsilon infinite, the order NaN. */
+    @Test
+    void theSmallestPositiveDeltaIsAccounted() {
+        for (Conversion c : Conversion.values()) {
+            RdpAccountant.Spent s = RdpAccountant.epsilon(0.01, 1, 100, Double.MIN_VALUE, c);
+            assertThat(s.epsilon()).as(c.name()).isFinite().isGreaterThan(RdpAccountant.epsilon(0.01, 1, 100, 1e-300, c).epsilon());
+            assertThat(s.order()).as(c.name()).isBetween(1.0, 256.0);
+        }
+    }
+
     @Test
     void badParametersAreRefusedWithTheirName() {
         assertThatThrownBy(() -> RdpAccountant.rdp(1.5, 1, 2)).hasMessageContaining("sampling rate q");
