@@ -63,9 +63,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the grid and its estimated duration, run nothing")
     boolean dryRun;
 
-    @Option(names = "--peers", split = ",", description = "peers measured in the same run when installed: pytorch, or none "
-            + "(default: the profile's; quick and full name pytorch)")
+    @Option(names = "--peers", split = ",", description = "peers measured in the same run when installed: pytorch, jax, or none "
+            + "(default: the profile's; quick, full and accuracy name pytorch,jax)")
     List<String> peers;
+
+    @Option(names = "--python", description = "the Python interpreter of the peers (default: the first of $CLIPBENCH_PYTHON, .venv/bin/python, "
+            + "python3, /usr/bin/python3 with the newest torch; JAX's: the first with jax and optax)")
+    Path python;
 
     @Option(names = "--no-sweep", description = "skip the profile's convergence sweep (smoke: smoke; quick: digits-quick; full: digits and addition)")
     boolean noSweep;
@@ -78,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
     static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--data", "--dtypes", "--threads",
             "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
-            "--peers");
+            "--peers", "--python");
 
     private BenchRun.Settings settingsOf(Path dir) throws IOException {
         List<String> given = RUN_SETTINGS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
@@ -105,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(env + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); start a new run");
         }
-        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
+        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of(), null);
     }
 
     @Override
@@ -123,11 +127,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
         if (jvm != null) requireJava(jvm);
+        if (python != null) org.clipbench.peer.PythonPeers.requireInterpreter(python);
         Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
         if (plan == null) return 0; // a dry run
         org.clipbench.jmhgrid.JmhLock.requireFree();
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
-                javacppCache.toString(), noSweep, chosenPeers);
+                javacppCache.toString(), noSweep, chosenPeers, python == null ? null : python.toAbsolutePath().toString());
         try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
@@ -167,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         javacppCache = Path.of(rs.javacppCache());
         noSweep = rs.noSweep();
         peers = rs.peers() == null ? List.of() : rs.peers();
+        python = rs.python() == null ? null : Path.of(rs.python());
     }
 
     /** The folder's grid; null after a dry run's count of what is left. */
@@ -186,8 +192,15 @@ public final class BenchCommand implements Callable<Integer> {
         int[] kn = parseShard(shard);
         if (kn != null) grid = grid.shard(kn[0], kn[1]);
         List<Combo> combos = grid.combos();
-        if (combos.isEmpty()) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
+        boolean accuracyOnly = p.blocks().isEmpty() && p.accuracyPlan() != null;
+        if (combos.isEmpty() && !accuracyOnly) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
         double minutes = grid.estimateSeconds(p.settings()) / 60;
+        if (p.accuracyPlan() != null) {
+            org.clipbench.accuracy.AccuracyPlan ap = org.clipbench.accuracy.AccuracyPlan.named(p.accuracyPlan());
+            System.out.printf(Locale.ROOT, "accuracy plan %s: 2^%d..2^%d entries, %d value laws, %d dtypes (its own JVM, heap %d MiB)%n", ap.name(),
+                    ap.log2Sizes().get(0), ap.log2Sizes().get(ap.log2Sizes().size() - 1), ap.laws().size(), ap.dtypes().size(),
+                    BenchRun.accuracyHeap(ap) >> 20);
+        }
         System.out.printf(Locale.ROOT, "profile %s: %d combinations, estimated %.0f min (%s)%n", p.name(), combos.size(), minutes, p.description());
         if (dryRun) {
             combos.forEach(c -> System.out.println("  " + c));
@@ -215,16 +228,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** --peers (pytorch, or none) or the profile's peers. */
+    /** The peers --peers can name. */
+    static final List<String> PEERS = List.of(org.clipbench.peer.PytorchPeer.NAME, org.clipbench.peer.JaxPeer.NAME);
+
+    /** --peers (pytorch, jax, or none) or the profile's peers. */
     static List<String> choosePeers(List<String> given, Profile p) {
         if (given == null) return p.peers();
         if (given.equals(List.of("none"))) return List.of();
         for (String peer : given) {
-            if (!peer.equals(org.clipbench.peer.PytorchPeer.NAME)) {
-                throw new IllegalArgumentException("--peers " + peer + ": the peers are pytorch (or none)");
+            if (!PEERS.contains(peer)) {
+                throw new IllegalArgumentException("--peers " + peer + ": the peers are " + String.join(", ", PEERS) + " (or none)");
             }
         }
-        return List.copyOf(given);
+        return List.copyOf(new java.util.LinkedHashSet<>(given));
     }
 
     static int[] parseShard(String s) {

@@ -6,6 +6,8 @@ import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F64;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -233,6 +235,135 @@ public final class VectorKernels implements ArrayKernels {
         }
         if (ScalarKernels.fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
         return Double.isNaN(total) ? Double.NaN : norm2Widened(a, off, len);
+    }
+
+    // ---------------------------------------------------------------- 16-bit storage (f32 arithmetic)
+
+    /** Ints and shorts with as many lanes as {@link #F}: a vector of 16-bit patterns widens to one float vector. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> S_AS_F = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+
+    /**
+     * F.length() patterns from a[i] as floats. bf16: the bits shifted to the top of an int. f16: the magnitude bits
+     * shifted into float's fields and multiplied by 2^112 (binary16's bias moved to binary32's; exact, subnormals
+     * included, since each becomes a normal float), infinity and NaN patterns given float's all-ones exponent, then the sign.
+     */
+    private static FloatVector decode(short[] a, int i, Half format) {
+        IntVector bits = (IntVector) ShortVector.fromArray(S_AS_F, a, i).convertShape(VectorOperators.S2I, I, 0);
+        if (format == Half.BF16) return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        IntVector abs = bits.and(0x7fff);
+        IntVector magnitude = abs.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        magnitude = magnitude.blend(abs.lanewise(VectorOperators.LSHL, 13).or(0x7f800000), abs.compare(VectorOperators.GE, 0x7c00));
+        return magnitude.or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    /** The floats rounded to the format (nearest even) and stored at a[i]; the lane-wise twin of {@link Half#encode}. */
+    private static void encode(FloatVector x, short[] a, int i, Half format) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector abs = bits.and(0x7fffffff);
+        VectorMask<Integer> nan = abs.compare(VectorOperators.GT, 0x7f800000);
+        IntVector out;
+        if (format == Half.BF16) {
+            IntVector top = bits.lanewise(VectorOperators.LSHR, 16);
+            out = bits.add(top.and(1)).add(0x7fff).lanewise(VectorOperators.LSHR, 16).blend(top.or(0x0040), nan);
+        } else {
+            IntVector normal = abs.sub(112 << 23);
+            normal = normal.add(normal.lanewise(VectorOperators.LSHR, 13).and(1)).add(0xfff).lanewise(VectorOperators.LSHR, 13);
+            IntVector subnormal = abs.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(Float.floatToRawIntBits(0.5f));
+            out = normal.blend(subnormal, abs.compare(VectorOperators.LT, 0x38800000))
+                    .blend(0x7c00, abs.compare(VectorOperators.GE, 0x477ff000))
+                    .blend(abs.lanewise(VectorOperators.LSHR, 13).and(0x3ff).or(0x7e00), nan)
+                    .or(bits.lanewise(VectorOperators.LSHR, 16).and(0x8000));
+        }
+        ((ShortVector) out.convertShape(VectorOperators.I2S, S_AS_F, 0)).intoArray(a, i);
+    }
+
+    /** sqrt(sum x^2) in float lanes, as {@link #norm2Naive(float[], int, int)}. */
+    @Override
+    public double norm2Naive(short[] a, int off, int len, Half format) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        FloatVector s0 = FloatVector.zero(F);
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector v = decode(a, i, format);
+            s0 = v.fma(v, s0);
+        }
+        float s = Lanes.sum(s0);
+        for (; i < end; i++) {
+            float x = format.decode(a[i]);
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** The default (safe) 16-bit norm, as for f32: the blocked kernel, safe for every finite input through its rerun. */
+    @Override
+    public double norm2Safe(short[] a, int off, int len, Half format) {
+        return norm2FastSafe(a, off, len, format);
+    }
+
+    /** Float lanes, their sums moved to a double total every {@link ScalarKernels#BLOCK}; the f64 kernel reruns on overflow or underflow. */
+    @Override
+    public double norm2FastSafe(short[] a, int off, int len, Half format) {
+        int step = F.length();
+        int end = off + len;
+        double total = 0;
+        int i = off;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            for (int bound = stop - 2 * step; i <= bound; i += 2 * step) {
+                FloatVector v0 = decode(a, i, format), v1 = decode(a, i + step, format);
+                s0 = v0.fma(v0, s0);
+                s1 = v1.fma(v1, s1);
+            }
+            double block = Lanes.sum(s0.add(s1));
+            for (; i < stop; i++) {
+                float x = format.decode(a[i]);
+                block += x * x;
+            }
+            total += block;
+        }
+        if (ScalarKernels.fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
+        return Double.isNaN(total) ? Double.NaN : ScalarKernels.INSTANCE.norm2Safe(a, off, len, format);
+    }
+
+    @Override
+    public double norm1(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.norm1(a, off, len, format);
+    }
+
+    @Override
+    public double normInf(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.normInf(a, off, len, format);
+    }
+
+    /** Decoded, multiplied in float lanes, rounded back: bit for bit the scalar twin's result. */
+    @Override
+    public void scale(short[] a, int off, int len, float alpha, Half format) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            encode(decode(a, i, format).mul(alpha), a, i, format);
+        }
+        ScalarKernels.INSTANCE.scale(a, i, end - i, alpha, format);
+    }
+
+    @Override
+    public void clamp(short[] a, int off, int len, float lo, float hi, Half format) {
+        ScalarKernels.INSTANCE.clamp(a, off, len, lo, hi, format);
+    }
+
+    @Override
+    public boolean allFinite(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.allFinite(a, off, len, format);
+    }
+
+    @Override
+    public void zeroNonFinite(short[] a, int off, int len, Half format) {
+        ScalarKernels.INSTANCE.zeroNonFinite(a, off, len, format);
     }
 
     // ---------------------------------------------------------------- L1, Linf
