@@ -162,16 +162,22 @@ final class AccuracyPeer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            timer.schedule(() -> PeerProcess.killTree(p.toHandle()), seconds, TimeUnit.SECONDS);
+            java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+            timer.schedule(() -> {
+                killed.set(true);
+                PeerProcess.killTree(p.toHandle());
+            }, seconds, TimeUnit.SECONDS);
             try {
                 OutputStream stdin = p.getOutputStream();
                 stdin.write((JSON.writeValueAsString(header) + "\n").getBytes(StandardCharsets.UTF_8));
                 if (data != null) data.writeTo(stdin);
                 stdin.flush();
             } catch (IOException e) {
+                boolean alive = p.isAlive();
                 kill();
-                throw new Failure(p.isAlive() ? "stopped reading its data (" + e.getMessage() + ")"
-                        : "was killed at its deadline of " + seconds + " s, or ended, while reading its data");
+                if (killed.get()) throw new Failure("did not read its request within " + seconds + " s: killed with its process tree");
+                throw new Failure(alive ? "stopped reading its request (" + e.getMessage() + ")"
+                        : "ended without answering (exit " + p.exitValue() + ") while its request was written; see " + log.getFileName());
             } finally {
                 // the answer's own wait below has the deadline; the kill timer covers the write only
                 timer.shutdownNow();

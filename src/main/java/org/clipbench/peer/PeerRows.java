@@ -27,7 +27,9 @@ public final class PeerRows {
     /** A file larger than this is not a peer's few rows. */
     static final long MAX_BYTES = 1 << 20;
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** As strict as the report's reader: trailing text after the array and a key given twice are refused. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /**
      * The rows of a peer's case file, or why they are refused (IllegalArgumentException, one line). The case's
