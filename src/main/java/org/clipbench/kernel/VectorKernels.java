@@ -6,8 +6,6 @@ import static org.clipbench.kernel.ScalarKernels.FAST_SAFE_LOW_F64;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -239,45 +237,6 @@ public final class VectorKernels implements ArrayKernels {
 
     // ---------------------------------------------------------------- 16-bit storage (f32 arithmetic)
 
-    /** Ints and shorts with as many lanes as {@link #F}: a vector of 16-bit patterns widens to one float vector. */
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final VectorSpecies<Short> S_AS_F = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
-
-    /**
-     * F.length() patterns from a[i] as floats. bf16: the bits shifted to the top of an int. f16: the magnitude bits
-     * shifted into float's fields and multiplied by 2^112 (binary16's bias moved to binary32's; exact, subnormals
-     * included, since each becomes a normal float), infinity and NaN patterns given float's all-ones exponent, then the sign.
-     */
-    private static FloatVector decode(short[] a, int i, Half format) {
-        IntVector bits = (IntVector) ShortVector.fromArray(S_AS_F, a, i).convertShape(VectorOperators.S2I, I, 0);
-        if (format == Half.BF16) return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        IntVector abs = bits.and(0x7fff);
-        IntVector magnitude = abs.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        magnitude = magnitude.blend(abs.lanewise(VectorOperators.LSHL, 13).or(0x7f800000), abs.compare(VectorOperators.GE, 0x7c00));
-        return magnitude.or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    /** The floats rounded to the format (nearest even) and stored at a[i]; the lane-wise twin of {@link Half#encode}. */
-    private static void encode(FloatVector x, short[] a, int i, Half format) {
-        IntVector bits = x.reinterpretAsInts();
-        IntVector abs = bits.and(0x7fffffff);
-        VectorMask<Integer> nan = abs.compare(VectorOperators.GT, 0x7f800000);
-        IntVector out;
-        if (format == Half.BF16) {
-            IntVector top = bits.lanewise(VectorOperators.LSHR, 16);
-            out = bits.add(top.and(1)).add(0x7fff).lanewise(VectorOperators.LSHR, 16).blend(top.or(0x0040), nan);
-        } else {
-            IntVector normal = abs.sub(112 << 23);
-            normal = normal.add(normal.lanewise(VectorOperators.LSHR, 13).and(1)).add(0xfff).lanewise(VectorOperators.LSHR, 13);
-            IntVector subnormal = abs.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(Float.floatToRawIntBits(0.5f));
-            out = normal.blend(subnormal, abs.compare(VectorOperators.LT, 0x38800000))
-                    .blend(0x7c00, abs.compare(VectorOperators.GE, 0x477ff000))
-                    .blend(abs.lanewise(VectorOperators.LSHR, 13).and(0x3ff).or(0x7e00), nan)
-                    .or(bits.lanewise(VectorOperators.LSHR, 16).and(0x8000));
-        }
-        ((ShortVector) out.convertShape(VectorOperators.I2S, S_AS_F, 0)).intoArray(a, i);
-    }
-
     /** sqrt(sum x^2) in float lanes, as {@link #norm2Naive(float[], int, int)}. */
     @Override
     public double norm2Naive(short[] a, int off, int len, Half format) {
@@ -286,7 +245,7 @@ public final class VectorKernels implements ArrayKernels {
         int i = off;
         FloatVector s0 = FloatVector.zero(F);
         for (int bound = end - step; i <= bound; i += step) {
-            FloatVector v = decode(a, i, format);
+            FloatVector v = HalfLanes.decode(a, i, format);
             s0 = v.fma(v, s0);
         }
         float s = Lanes.sum(s0);
@@ -314,7 +273,7 @@ public final class VectorKernels implements ArrayKernels {
             int stop = Math.min(end, start + BLOCK);
             FloatVector s0 = FloatVector.zero(F), s1 = s0;
             for (int bound = stop - 2 * step; i <= bound; i += 2 * step) {
-                FloatVector v0 = decode(a, i, format), v1 = decode(a, i + step, format);
+                FloatVector v0 = HalfLanes.decode(a, i, format), v1 = HalfLanes.decode(a, i + step, format);
                 s0 = v0.fma(v0, s0);
                 s1 = v1.fma(v1, s1);
             }
@@ -346,7 +305,7 @@ public final class VectorKernels implements ArrayKernels {
         int end = off + len;
         int i = off;
         for (int bound = end - step; i <= bound; i += step) {
-            encode(decode(a, i, format).mul(alpha), a, i, format);
+            HalfLanes.encode(HalfLanes.decode(a, i, format).mul(alpha), a, i, format);
         }
         ScalarKernels.INSTANCE.scale(a, i, end - i, alpha, format);
     }
