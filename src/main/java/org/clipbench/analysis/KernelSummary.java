@@ -131,9 +131,10 @@ public final class KernelSummary {
         if (torch == null) return md.toString();
         Table gn = c.where(c.stringColumn("strategy").isEqualTo("global-norm").and(c.stringColumn("regime").isEqualTo("always"))
                 .and(c.stringColumn("layout").isEqualTo("separate")));
-        md.append("**The default kernel against PyTorch** (global-norm, vector backend, separate tensors; ").append(torch)
+        String name = torch.replace("pytorch", "PyTorch"); // "PyTorch 2.13.0"; results of older versions name no version
+        md.append("**The default kernel against PyTorch** (global-norm, vector backend, separate tensors; ").append(name)
                 .append("'s `clip_grad_norm_` in the same run; PyTorch's time over ours, 95% interval; refused cells say why):\n\n"
-                        + "| data | dtype | threads | vector | ").append(torch).append(" | speed-up |\n| --- | --- | ---: | ---: | ---: | --- |\n");
+                        + "| data | dtype | threads | vector | ").append(name).append(" | speed-up |\n| --- | --- | ---: | ---: | ---: | --- |\n");
         // by dtype, threads, then size (small to large), as a reader scans a ladder
         List<Integer> rows = new ArrayList<>();
         for (int r = 0; r < gn.rowCount(); r++) if (gn.stringColumn("backend").get(r).equals("vector")) rows.add(r);

@@ -44,7 +44,7 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
 
     /** What a bench run was started with, saved as run.json so that --resume continues it exactly. */
     public record Settings(String profile, String jmh, String jvm, String forkHeap, String javacppCache, boolean noSweep,
-                           List<String> peers, String python) {
+                           List<String> peers, String python, boolean noAccuracy) {
         /** The raw JMH options, split as a shell would (no quoting). */
         public List<String> jmhArgs() {
             return splitJmhOptions(jmh);
@@ -79,7 +79,7 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
                 outcome.failures().size(), results, dir.resolve("results.json"));
         out.printf("steady state: %d of %d combinations still moving when measured (%d rerun with longer warm-up); "
                 + "flagged in the report's steady column%n", unsteadyCount(combos), combos.size(), outcome.reruns());
-        boolean accuracy = p.accuracyPlan() != null && runAccuracy(p.accuracyPlan(), failures);
+        boolean accuracy = runsAccuracy(p) && runAccuracy(p.accuracyPlan(), failures);
         if (results > 0 || accuracy) out.println(Files.readString(writeReport()));
         if (!settings.noSweep() && !p.blocks().isEmpty()) {
             runConvergenceSweeps(p);
@@ -135,6 +135,16 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
             }
             return m;
         }
+    }
+
+    /**
+     * Whether this run measures the profile's accuracy table: the whole profile (no grid filter, not a shard: one
+     * table per run, not one per shard), unless --no-accuracy; the accuracy profile always.
+     */
+    boolean runsAccuracy(Profile p) {
+        if (p.accuracyPlan() == null) return false;
+        if (p.blocks().isEmpty()) return true;
+        return !settings.noAccuracy() && shard == null && (filters == null || filters.isEmpty());
     }
 
     /**
@@ -210,6 +220,7 @@ public record BenchRun(Path dir, Settings settings, Filters filters, String shar
         extra.put("benchmark_jvm_version", jvmVersion(java));
         extra.put("fork_jvm_args", forkArgs);
         if (!settings.peers().isEmpty()) extra.put("peers", peers.describe());
+        if (runsAccuracy(p)) extra.put("accuracy_plan", p.accuracyPlan() + " (accuracy/: its own JVM; accuracy/plan.json and accuracy/complete.json)");
         extra.put("omp_num_threads_per_fork", "OMP_NUM_THREADS = the combination's threads parameter (set by java-omp<t>.sh)");
         return JSON.writeValueAsBytes(Environment.capture(extra));
     }

@@ -71,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "python3, /usr/bin/python3 with the newest torch; JAX's: the first with jax and optax)")
     Path python;
 
+    @Option(names = "--no-accuracy", description = "skip the profile's accuracy table (quick: 1K to 4M entries; full: to 2^30); a filtered "
+            + "or sharded run skips it anyway, and --profile accuracy runs nothing else")
+    boolean noAccuracy;
+
     @Option(names = "--no-sweep", description = "skip the profile's convergence sweep (smoke: smoke; quick: digits-quick; full: digits and addition)")
     boolean noSweep;
 
@@ -81,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
     static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--data", "--dtypes", "--threads",
-            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
+            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep", "--no-accuracy",
             "--peers", "--python");
 
     private BenchRun.Settings settingsOf(Path dir) throws IOException {
@@ -109,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(env + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); start a new run");
         }
-        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of(), null);
+        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of(), null, noAccuracy);
     }
 
     @Override
@@ -132,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (plan == null) return 0; // a dry run
         org.clipbench.jmhgrid.JmhLock.requireFree();
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
-                javacppCache.toString(), noSweep, chosenPeers, python == null ? null : python.toAbsolutePath().toString());
+                javacppCache.toString(), noSweep, chosenPeers, python == null ? null : python.toAbsolutePath().toString(), noAccuracy);
         try (org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
                 : org.clipbench.io.RunFolder.createUnique(resultsRoot, folderName(ZonedDateTime.now(ZoneOffset.UTC), Environment.git(), shard))) {
@@ -173,6 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
         noSweep = rs.noSweep();
         peers = rs.peers() == null ? List.of() : rs.peers();
         python = rs.python() == null ? null : Path.of(rs.python());
+        noAccuracy = rs.noAccuracy();
     }
 
     /** The folder's grid; null after a dry run's count of what is left. */
@@ -195,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean accuracyOnly = p.blocks().isEmpty() && p.accuracyPlan() != null;
         if (combos.isEmpty() && !accuracyOnly) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
         double minutes = grid.estimateSeconds(p.settings()) / 60;
-        if (p.accuracyPlan() != null) {
+        if (p.accuracyPlan() != null && (accuracyOnly || (!noAccuracy && shard == null && filters.isEmpty()))) {
             org.clipbench.accuracy.AccuracyPlan ap = org.clipbench.accuracy.AccuracyPlan.named(p.accuracyPlan());
             System.out.printf(Locale.ROOT, "accuracy plan %s: 2^%d..2^%d entries, %d value laws, %d dtypes (its own JVM, heap %d MiB)%n", ap.name(),
                     ap.log2Sizes().get(0), ap.log2Sizes().get(ap.log2Sizes().size() - 1), ap.laws().size(), ap.dtypes().size(),
