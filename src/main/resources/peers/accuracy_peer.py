@@ -11,9 +11,10 @@ bytes (n entries, little-endian: float64, float32, or the 16 bits of bfloat16 / 
   pytorch: torch.nn.utils.clip_grad_norm_([p], inf) (p.grad = the tensor; it returns the total norm, in the
   gradient's dtype, as every user sees it); jax: optax's global norm under jax.jit (optax.tree.norm, what
   optax.clip_by_global_norm computes).
-- {"kind": "grouping", "dtype", "n", "shards": K} + data: for k = 1..K the gradient split into k contiguous shards
-  (shard i = entries [n*i//k, n*(i+1)//k)): {"per_shard": [[the library's norm of each shard] per k], "global":
-  [the library's global norm over the k shards as k tensors, per k]}.
+- {"kind": "grouping", "dtype", "n", "shards": [k, ...]} + data: for each k the gradient split into k contiguous
+  shards (shard i = entries [n*i//k, n*(i+1)//k)): {"per_shard": [[the library's norm of each shard] per k], "global":
+  [the library's global norm over the k shards as k tensors, per k]}. (Under jax.jit every k and every shard length
+  compiles once: the run asks JAX for fewer k.)
 - {"kind": "largest-finite", "dtype", "n"}: the largest positive finite value v of the dtype for which the norm of
   n entries equal to v is finite, found by bisection over v's bit patterns: {"entry_bits", "entry", "norm",
   "next_norm"} (the norm at v and at the next value up).
@@ -97,19 +98,17 @@ def bounds(n, k):
 
 
 def grouping(stored, dtype, shards):
+    """For each k of shards: the library's norm of each of the k contiguous shards, and its global norm over the k shards."""
     n = len(stored)
     whole = tensor(stored, dtype)
     per_shard, combined = [], []
-    for k in range(1, shards + 1):
-        parts = [whole[a:b] for a, b in bounds(n, k)]
-        if LIBRARY == "jax":  # one compiled function per k: each shard's norm, and the global norm over the k shards
-            shard_norms, total = jax.jit(lambda x: ([tree_norm([x[a:b]]) for a, b in bounds(n, k)],
-                                                    tree_norm([x[a:b] for a, b in bounds(n, k)])))(whole)
-            per_shard.append([float(v) for v in shard_norms])
-            combined.append(float(total))
+    for k in shards:
+        if LIBRARY == "jax":  # the shards as separate arrays, as a pytree of k leaves
+            parts = [jnp.asarray(stored[a:b].view(ml_dtypes.bfloat16) if dtype == "bf16" else stored[a:b]) for a, b in bounds(n, k)]
         else:
-            per_shard.append([global_norm([p]) for p in parts])
-            combined.append(global_norm(parts))
+            parts = [whole[a:b] for a, b in bounds(n, k)]
+        per_shard.append([global_norm([p]) for p in parts])
+        combined.append(global_norm(parts))
     return {"per_shard": per_shard, "global": combined}
 
 

@@ -34,9 +34,9 @@ public record AccuracyPlan(String name, List<Integer> log2Sizes, List<ValueLaw> 
         return new AccuracyPlan("smoke", List.of(10, 12), List.of(ValueLaw.values()), ALL_DTYPES, 1, 10, 8, 64, List.of());
     }
 
-    /** About a minute: 1K to 4M entries, every law, dtype and peer; grouping on 64K entries, k = 1..64. */
+    /** A few minutes: 1K to 4M entries, every law, dtype and peer; grouping on 64K entries, k = 1..16. */
     public static AccuracyPlan quick() {
-        return new AccuracyPlan("quick", List.of(10, 14, 18, 22), List.of(ValueLaw.values()), ALL_DTYPES, 1, 16, 64, 4096,
+        return new AccuracyPlan("quick", List.of(10, 14, 18, 22), List.of(ValueLaw.values()), ALL_DTYPES, 1, 16, 16, 4096,
                 List.of("pytorch", "jax"));
     }
 

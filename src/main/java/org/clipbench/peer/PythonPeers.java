@@ -53,6 +53,16 @@ public final class PythonPeers {
         public String torchVersion() {
             return torch == null ? null : torch.replaceAll("\\+.*$", "");
         }
+
+        /**
+         * Whether its torch is 2.0 or later: torch.func (per-sample gradients) and half-precision clamps on the CPU
+         * came with 2.0; Debian's 1.13 has neither.
+         */
+        public boolean hasTorch2() {
+            if (torch == null) return false;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.").matcher(torch);
+            return m.find() && Integer.parseInt(m.group(1)) >= 2;
+        }
     }
 
     /** What discovery found: the interpreters that ran, and a reason for each candidate that did not. */

@@ -83,6 +83,9 @@ class AccuracyRunTest {
     @Test
     void withThePeersInstalledTheirNormsAreMeasuredOnTheSameBits(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(torch().isPresent());
+        // torch 1.13 has no half-precision clamp on the CPU: clip_grad_norm_ of an f16 gradient raises there
+        if (!torch().get().hasTorch2()) System.out.println("NOTICE: accuracy peer test skipped: torch " + torch().get().torch() + " is older than 2.0; run .ci/run to create .venv");
+        Assumptions.assumeTrue(torch().get().hasTorch2());
         AccuracyPlan p = AccuracyPlan.smoke().with(null, List.of(ValueLaw.ONES, ValueLaw.NORMAL), List.of(DType.F32, DType.F16), List.of("pytorch", "jax"));
         AccuracyRun.run(p, dir, null, OUT);
         AccuracyTables t = AccuracyTables.load(dir);
@@ -114,6 +117,9 @@ class AccuracyRunTest {
     @Tag("heavy")
     void pytorchsF32NormOfLargeGradientsIsWrongAsMeasured(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(torch().isPresent());
+        // torch 1.13 has no half-precision clamp on the CPU: clip_grad_norm_ of an f16 gradient raises there
+        if (!torch().get().hasTorch2()) System.out.println("NOTICE: accuracy peer test skipped: torch " + torch().get().torch() + " is older than 2.0; run .ci/run to create .venv");
+        Assumptions.assumeTrue(torch().get().hasTorch2());
         AccuracyPlan p = AccuracyPlan.smoke().with(List.of(27, 28), List.of(ValueLaw.ONES, ValueLaw.NORMAL), List.of(DType.F32), List.of("pytorch"));
         AccuracyRun.run(p, dir, null, OUT);
         String torch = "pytorch " + torch().get().torchVersion();

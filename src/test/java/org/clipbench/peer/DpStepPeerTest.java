@@ -43,6 +43,9 @@ class DpStepPeerTest {
         PythonPeers.Discovery found = PythonPeers.discover(null);
         if (found.newestTorch().isEmpty()) System.out.println("NOTICE: DpStepPeerTest skipped: " + found.whyNo("torch", PytorchPeer.INSTALL));
         Assumptions.assumeTrue(found.newestTorch().isPresent());
+        if (!found.newestTorch().get().hasTorch2())
+            System.out.println("NOTICE: DpStepPeerTest skipped: torch " + found.newestTorch().get().torch() + " has no torch.func (2.0 and later); " + PytorchPeer.INSTALL);
+        Assumptions.assumeTrue(found.newestTorch().get().hasTorch2());
         PythonPeers.Interpreter probe = found.newestTorch().get();
         Path script = script(dir);
         assertThat(run(probe, script.toString(), "--self-check")).contains("the four methods agree");
