@@ -4,6 +4,8 @@
 #   ./run-bench.sh --profile smoke      every benchmark class once (~3 min)
 #   ./run-bench.sh --profile full --yes the whole grid (hours)
 #   ./run-bench.sh --profile paper     every paper reproduction with verdicts (~50 min on 2 cores)
+#   ./run-bench.sh --profile accuracy  the accuracy table of every norm, 1K to 2^30 entries (hours; its own JVM)
+#   ./run-bench.sh --peers pytorch,jax --python PATH   the peers, in this interpreter (default: the newest torch found)
 #   ./run-bench.sh --reproduce ID[,ID]  some of them (./run-bench.sh --reproduce --list names them)
 #   ./run-bench.sh --report-only DIR... tables, figures and index.html of existing results folders
 #   ./run-bench.sh --compare BASE CAND  statistical comparison; exit 1 on a significant regression

@@ -58,7 +58,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
             Row r = grp.row(i);
             if (r.getString("strategy").equals("none")) continue;
             // the model is that of ClipBench's one-pass step; PyTorch's foreach steps make passes of their own, so no model for them
-            double t = r.getDouble("median"), model = k[1].equals("pytorch") ? Double.NaN
+            double t = r.getDouble("median"), model = JmhResults.isPeer(k[1], "pytorch") ? Double.NaN
                     : org.clipbench.bench.OptimizerStepBenchmark.extraPasses(r.getString("strategy"), r.getString("fusion")) / stepPasses;
             out.stringColumn("optimizer").append(k[0]);
             out.stringColumn("backend").append(k[1]);
@@ -83,7 +83,7 @@ if (jmh != null && jmh.stringColumn("benchmark").contains("OptimizerStepBenchmar
             Double gbps = readGbps.get(k[3] + "|" + k[4]);
             double readNs = gbps == null || !(gbps > 0) ? Double.NaN
                     : ParamShapes.get(k[3]).totalSize() * (k[2].equals("f32") ? 4.0 : 8.0) / gbps;
-            double readModel = k[1].equals("pytorch") ? Double.NaN
+            double readModel = JmhResults.isPeer(k[1], "pytorch") ? Double.NaN
                     : org.clipbench.bench.OptimizerStepBenchmark.extraPasses(r.getString("strategy"), r.getString("fusion")) * readNs / base;
             out.doubleColumn("read_pass_ms").append(readNs / 1e6);
             out.doubleColumn("read_model_overhead_pct").append(100 * readModel);

@@ -4,6 +4,10 @@ threshold rules, measured in the same run and written as JMH-format JSON rows wi
 Usage (the bench command runs it; nothing here downloads anything):
     python3 pytorch_peer.py REQUEST.json OUT.json
 
+Every row carries the parameter "version" (torch's, e.g. 2.13.0), which the report shows with the backend
+("pytorch 2.13.0"). bf16 and f16 gradients are torch.bfloat16 and torch.float16 tensors (clip_grad_norm_ as a
+mixed-precision user calls it on them).
+
 REQUEST.json, written by ClipBench: {"settings": {warmup_iterations, warmup_ms, iterations, iteration_ms},
 "cases": [{"benchmark": "ClipBenchmark" | "RestoreBenchmark" | "TrainingStepBenchmark", "params": {...},
 "shapes": [[rows, cols], ...]}, ...]}. Each case is timed like a JMH fork in average-time mode: warm-up
@@ -54,7 +58,8 @@ def gradients(shapes, dtype, seed):
     params = []
     for rows, cols in shapes:
         p = torch.nn.Parameter(torch.zeros(rows, cols, dtype=dtype))
-        p.grad = torch.randn(rows, cols, generator=g, dtype=dtype)
+        wide = dtype if dtype in (torch.float32, torch.float64) else torch.float32  # 16-bit: drawn in f32, then rounded
+        p.grad = torch.randn(rows, cols, generator=g, dtype=wide).to(dtype)
         params.append(p)
     return params
 
@@ -185,13 +190,20 @@ def training_step_case(case, dtype):
     return step
 
 
+def version():
+    """torch's version without a local build tag ("2.13.0+cpu" is "2.13.0"): the label of every row."""
+    return torch.__version__.split("+")[0]
+
+
 def jmh_row(case, per_call_ns):
     mean = sum(per_call_ns) / len(per_call_ns)
+    params = dict(case["params"])
+    params["version"] = version()
     method = case.get("method") or {"RestoreBenchmark": "restore", "TrainingStepBenchmark": "step", "OptimizerStepBenchmark": "step"}[case["benchmark"]]
     return {
         "jmhVersion": "pytorch-peer", "benchmark": "org.clipbench.bench." + case["benchmark"] + "." + method,
         "mode": "avgt", "threads": 1, "forks": 1, "jvm": sys.executable, "vmVersion": "torch " + torch.__version__,
-        "params": case["params"],
+        "params": params,
         "primaryMetric": {"score": mean, "scoreError": "NaN", "scoreConfidence": ["NaN", "NaN"],
                           "scoreUnit": "ns/op", "rawData": [per_call_ns]},
         "secondaryMetrics": {},
@@ -204,7 +216,7 @@ def main(request_file, out_file):
     rows = []
     for case in request["cases"]:
         torch.set_num_threads(int(case["params"].get("threads", "1")))
-        dtype = {"f32": torch.float32, "f64": torch.float64}[case["params"]["dtype"]]
+        dtype = {"f32": torch.float32, "f64": torch.float64, "bf16": torch.bfloat16, "f16": torch.float16}[case["params"]["dtype"]]
         per_call = measure(case, dtype, request["settings"])
         rows.append(jmh_row(case, per_call))
         print("pytorch %s %s: %.1f ns/op" % (case["benchmark"], case["params"], sum(per_call) / len(per_call)), flush=True)

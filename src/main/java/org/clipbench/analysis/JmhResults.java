@@ -46,7 +46,20 @@ public final class JmhResults {
     }
 
     public static final List<String> FIXED_COLUMNS = List.of("benchmark", "method", "mode", "unit", "score", "error", "median", "samples",
-            "raw", "alloc_b_op", "working_set_bytes", "source", "steady", "fork_cv", "iter_cv");
+            "raw", "alloc_b_op", "working_set_bytes", "compile_ms", "source", "steady", "fork_cv", "iter_cv");
+
+    /**
+     * A peer's row names its library's version (parameter "version", e.g. torch's 2.13.0): its backend column says both,
+     * "pytorch 2.13.0", so every table and figure shows which version was measured and two versions never merge.
+     */
+    public static String backendLabel(String backend, String version) {
+        return version == null || version.isEmpty() || backend.isEmpty() ? backend : backend + " " + version;
+    }
+
+    /** Whether a backend column value is a peer's (pytorch or jax, with or without a version). */
+    public static boolean isPeer(String backend, String peer) {
+        return backend.equals(peer) || backend.startsWith(peer + " ");
+    }
 
     /** The parameter columns of a loaded table, sorted by name, without the ignored ones. */
     public static List<String> parameterColumns(Table t, List<String> ignored) {
@@ -226,7 +239,7 @@ public final class JmhResults {
                 mode = StringColumn.create("mode"), unit = StringColumn.create("unit"), raw = StringColumn.create("raw"),
                 source = StringColumn.create("source"), steady = StringColumn.create("steady");
         final DoubleColumn score = DoubleColumn.create("score"), error = DoubleColumn.create("error"), median = DoubleColumn.create("median"),
-                alloc = DoubleColumn.create("alloc_b_op"), workingSet = DoubleColumn.create("working_set_bytes"), forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
+                alloc = DoubleColumn.create("alloc_b_op"), workingSet = DoubleColumn.create("working_set_bytes"), compile = DoubleColumn.create("compile_ms"), forkCv = DoubleColumn.create("fork_cv"), iterCv = DoubleColumn.create("iter_cv");
         final IntColumn samples = IntColumn.create("samples");
         final List<StringColumn> params = new ArrayList<>();
 
@@ -248,8 +261,14 @@ public final class JmhResults {
             JsonNode gc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
             alloc.append(gc.path("score").isNumber() ? gc.get("score").asDouble() : Double.NaN);
             workingSet.append(perIteration(r.path("secondaryMetrics").path("workingSetBytes")));
+            JsonNode jit = r.path("secondaryMetrics").path("jit.compile"); // a JAX peer's compile time, in ms, apart from the call's time
+            compile.append(jit.path("score").isNumber() ? jit.get("score").asDouble() : Double.NaN);
             source.append(from);
-            for (StringColumn p : params) p.append(r.path("params").path(p.name()).asText(""));
+            String version = r.path("params").path("version").asText("");
+            for (StringColumn p : params) {
+                String v = r.path("params").path(p.name()).asText("");
+                p.append(p.name().equals("backend") ? backendLabel(v, version) : v);
+            }
         }
 
         /**
@@ -291,7 +310,7 @@ public final class JmhResults {
         }
 
         Table table() {
-            Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, workingSet, source, steady, forkCv, iterCv);
+            Table t = Table.create("jmh", benchmark, method, mode, unit, score, error, median, samples, raw, alloc, workingSet, compile, source, steady, forkCv, iterCv);
             params.forEach(t::addColumns);
             return t;
         }

@@ -19,7 +19,13 @@ public final class Palette {
     private static final Map<String, Color> BACKENDS = Map.of(
             "arrays", new Color(0x0072B2), "vector", new Color(0xD55E00), "ejml", new Color(0x009E73),
             "commons-math", new Color(0xCC79A7), "nd4j", new Color(0xE69F00), "pytorch", new Color(0x000000),
-            "copy (roofline)", new Color(0x999999), "cliff", new Color(0xD55E00));
+            "jax", new Color(0x882255), "copy (roofline)", new Color(0x999999), "cliff", new Color(0xD55E00));
+
+    /**
+     * A peer's major versions before its current one ("pytorch 1.13.1" beside "pytorch 2.13.0": Debian's torch beside a user's)
+     * take a lighter shade of the peer's colour, so both can be told apart in one figure.
+     */
+    private static final Map<String, Integer> CURRENT_MAJOR = Map.of("pytorch", 2);
 
     /** Norm kinds of the safe-norm figures; their own names, so they never borrow a backend's colour. */
     private static final Map<String, Color> NORM_KINDS = Map.of(
@@ -59,8 +65,13 @@ public final class Palette {
         String name = identity(series);
         Color fixed = BACKENDS.getOrDefault(name, NORM_KINDS.getOrDefault(name, ROLES.getOrDefault(name, CLIPPING_METHODS.get(name))));
         if (fixed != null) return fixed;
-        String first = name.split(" ", 2)[0];
-        if (BACKENDS.containsKey(first)) return BACKENDS.get(first); // "vector f32": a backend's series by dtype
+        String[] words = name.split(" ", 3);
+        String first = words[0];
+        if (words.length > 1 && CURRENT_MAJOR.containsKey(first) && words[1].matches("[0-9]+\\..*")
+                && Integer.parseInt(words[1].replaceAll("\\..*", "")) < CURRENT_MAJOR.get(first)) {
+            return shade(BACKENDS.get(first), 0.55); // an older major version of a peer
+        }
+        if (BACKENDS.containsKey(first)) return BACKENDS.get(first); // "vector f32": a backend's series by dtype; "pytorch 2.13.0": a peer's version
         int colon = name.indexOf(':');
         String family = colon < 0 ? first : name.substring(0, colon);
         Color hue = STRATEGY_FAMILIES.get(family);

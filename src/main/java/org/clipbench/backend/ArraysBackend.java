@@ -46,16 +46,18 @@ public class ArraysBackend implements Backend {
     @Override public String library() { return "Java " + Runtime.version().feature() + " (" + k.description() + ")"; }
     @Override public int threads() { return threads; }
     /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
-    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true);
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true, true);
 
     @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     @Override
     public Tensor zeros(String tensorName, int rows, int cols, DType dtype) {
         int n = Math.multiplyExact(rows, cols);
-        return dtype == DType.F64
-                ? new ArrayTensor(tensorName, rows, cols, new double[n], 0)
-                : new ArrayTensor(tensorName, rows, cols, new float[n], 0);
+        return switch (dtype) {
+            case F64 -> new ArrayTensor(tensorName, rows, cols, new double[n], 0);
+            case F32 -> new ArrayTensor(tensorName, rows, cols, new float[n], 0);
+            case BF16, F16 -> new ArrayTensor(tensorName, rows, cols, new short[n], 0, dtype);
+        };
     }
 
     @Override
@@ -64,8 +66,47 @@ public class ArraysBackend implements Backend {
         checkLength(t, values);
         if (t.f64 != null) {
             System.arraycopy(values, 0, t.f64, t.offset, values.length);
-        } else {
+        } else if (t.f32 != null) {
             for (int i = 0; i < values.length; i++) t.f32[t.offset + i] = (float) values[i];
+        } else {
+            // through float, as a 16-bit tensor is filled from f32 values (one rounding to the format when the double is a float)
+            for (int i = 0; i < values.length; i++) t.h16[t.offset + i] = t.dtype().half().encode((float) values[i]);
+        }
+    }
+
+    @Override
+    public void assignRange(Tensor tensor, long offset, double[] values, int count) {
+        ArrayTensor t = a(tensor);
+        checkRange(t, offset, values, count);
+        int o = t.offset + (int) offset;
+        if (t.f64 != null) {
+            System.arraycopy(values, 0, t.f64, o, count);
+        } else if (t.f32 != null) {
+            for (int i = 0; i < count; i++) t.f32[o + i] = (float) values[i];
+        } else {
+            for (int i = 0; i < count; i++) t.h16[o + i] = t.dtype().half().encode((float) values[i]);
+        }
+    }
+
+    /** out[0, count) = t[offset, offset + count) as doubles (exact): reads a tensor too large for one double[] copy, block by block. */
+    public void readRange(Tensor tensor, long offset, double[] out, int count) {
+        ArrayTensor t = a(tensor);
+        checkRange(t, offset, out, count);
+        int o = t.offset + (int) offset;
+        if (t.f64 != null) {
+            System.arraycopy(t.f64, o, out, 0, count);
+        } else if (t.f32 != null) {
+            for (int i = 0; i < count; i++) out[i] = t.f32[o + i];
+        } else {
+            for (int i = 0; i < count; i++) out[i] = t.dtype().half().decode(t.h16[o + i]);
+        }
+    }
+
+    /** [offset, offset + count) must lie in the tensor and count in values. */
+    static void checkRange(Tensor t, long offset, double[] values, int count) {
+        if (offset < 0 || count < 0 || count > values.length || offset + count > t.size()) {
+            throw new IllegalArgumentException("tensor " + t + " has " + t.size() + " elements: cannot assign " + count
+                    + " values at offset " + offset + " (from an array of " + values.length + ")");
         }
     }
 
@@ -76,8 +117,10 @@ public class ArraysBackend implements Backend {
         double[] out = new double[n];
         if (t.f64 != null) {
             System.arraycopy(t.f64, t.offset, out, 0, n);
-        } else {
+        } else if (t.f32 != null) {
             for (int i = 0; i < n; i++) out[i] = t.f32[t.offset + i];
+        } else {
+            for (int i = 0; i < n; i++) out[i] = t.dtype().half().decode(t.h16[t.offset + i]);
         }
         return out;
     }
@@ -92,15 +135,19 @@ public class ArraysBackend implements Backend {
         int n = (int) total;
         double[] d = dtype == DType.F64 ? new double[n] : null;
         float[] f = dtype == DType.F32 ? new float[n] : null;
+        short[] h = dtype.isHalf() ? new short[n] : null;
         List<Tensor> views = new ArrayList<>(specs.size());
         int off = 0;
         for (TensorSpec s : specs) {
-            views.add(d != null ? new ArrayTensor(s.name(), s.rows(), s.cols(), d, off)
-                    : new ArrayTensor(s.name(), s.rows(), s.cols(), f, off));
+            views.add(view(s.name(), s.rows(), s.cols(), d, f, h, off, dtype));
             off += (int) s.size();
         }
-        Tensor buffer = d != null ? new ArrayTensor("flat", 1, n, d, 0) : new ArrayTensor("flat", 1, n, f, 0);
-        return new FlatAllocation(buffer, views);
+        return new FlatAllocation(view("flat", 1, n, d, f, h, 0, dtype), views);
+    }
+
+    private static ArrayTensor view(String name, int rows, int cols, double[] d, float[] f, short[] h, int off, DType dtype) {
+        if (d != null) return new ArrayTensor(name, rows, cols, d, off);
+        return f != null ? new ArrayTensor(name, rows, cols, f, off) : new ArrayTensor(name, rows, cols, h, off, dtype);
     }
 
     // ---------------------------------------------------------------- norms
@@ -121,10 +168,17 @@ public class ArraysBackend implements Backend {
                 case FAST_SAFE -> k.norm2FastSafe(t.f64, off, len);
             };
         }
+        if (t.f32 != null) {
+            return switch (kind) {
+                case NAIVE, LIBRARY -> k.norm2Naive(t.f32, off, len);
+                case SAFE -> k.norm2Safe(t.f32, off, len);
+                case FAST_SAFE -> k.norm2FastSafe(t.f32, off, len);
+            };
+        }
         return switch (kind) {
-            case NAIVE, LIBRARY -> k.norm2Naive(t.f32, off, len);
-            case SAFE -> k.norm2Safe(t.f32, off, len);
-            case FAST_SAFE -> k.norm2FastSafe(t.f32, off, len);
+            case NAIVE, LIBRARY -> k.norm2Naive(t.h16, off, len, t.dtype().half());
+            case SAFE -> k.norm2Safe(t.h16, off, len, t.dtype().half());
+            case FAST_SAFE -> k.norm2FastSafe(t.h16, off, len, t.dtype().half());
         };
     }
 
@@ -132,7 +186,8 @@ public class ArraysBackend implements Backend {
     public double norm1(Tensor tensor) {
         ArrayTensor t = a(tensor);
         double s = 0;
-        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.norm1(t.f64, off, len) : k.norm1(t.f32, off, len))) {
+        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.norm1(t.f64, off, len) : t.f32 != null ? k.norm1(t.f32, off, len)
+                : k.norm1(t.h16, off, len, t.dtype().half()))) {
             s += p;
         }
         return s;
@@ -142,7 +197,8 @@ public class ArraysBackend implements Backend {
     public double normInf(Tensor tensor) {
         ArrayTensor t = a(tensor);
         double m = 0;
-        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.normInf(t.f64, off, len) : k.normInf(t.f32, off, len))) {
+        for (double p : reduce(t, (off, len) -> t.f64 != null ? k.normInf(t.f64, off, len) : t.f32 != null ? k.normInf(t.f32, off, len)
+                : k.normInf(t.h16, off, len, t.dtype().half()))) {
             m = Math.max(m, p);
         }
         return m;
@@ -166,7 +222,8 @@ public class ArraysBackend implements Backend {
         ArrayTensor t = a(tensor);
         each(t, (off, len) -> {
             if (t.f64 != null) k.scale(t.f64, off, len, alpha);
-            else k.scale(t.f32, off, len, (float) alpha);
+            else if (t.f32 != null) k.scale(t.f32, off, len, (float) alpha);
+            else k.scale(t.h16, off, len, (float) alpha, t.dtype().half());
         });
     }
 
@@ -175,7 +232,8 @@ public class ArraysBackend implements Backend {
         ArrayTensor t = a(tensor);
         each(t, (off, len) -> {
             if (t.f64 != null) k.clamp(t.f64, off, len, lo, hi);
-            else k.clamp(t.f32, off, len, (float) lo, (float) hi);
+            else if (t.f32 != null) k.clamp(t.f32, off, len, (float) lo, (float) hi);
+            else k.clamp(t.h16, off, len, (float) lo, (float) hi, t.dtype().half());
         });
     }
 
@@ -188,7 +246,8 @@ public class ArraysBackend implements Backend {
                 if (factors[r] == 1.0) continue;
                 int off = t.offset + r * cols;
                 if (t.f64 != null) k.scale(t.f64, off, cols, factors[r]);
-                else k.scale(t.f32, off, cols, (float) factors[r]);
+                else if (t.f32 != null) k.scale(t.f32, off, cols, (float) factors[r]);
+                else k.scale(t.h16, off, cols, (float) factors[r], t.dtype().half());
             }
         });
     }
@@ -204,7 +263,8 @@ public class ArraysBackend implements Backend {
     @Override
     public boolean allFinite(Tensor tensor) {
         ArrayTensor t = a(tensor);
-        for (double p : reduce(t, (off, len) -> (t.f64 != null ? k.allFinite(t.f64, off, len) : k.allFinite(t.f32, off, len)) ? 1 : 0)) {
+        for (double p : reduce(t, (off, len) -> (t.f64 != null ? k.allFinite(t.f64, off, len) : t.f32 != null ? k.allFinite(t.f32, off, len)
+                : k.allFinite(t.h16, off, len, t.dtype().half())) ? 1 : 0)) {
             if (p == 0) return false;
         }
         return true;
@@ -215,7 +275,8 @@ public class ArraysBackend implements Backend {
         ArrayTensor t = a(tensor);
         each(t, (off, len) -> {
             if (t.f64 != null) k.zeroNonFinite(t.f64, off, len);
-            else k.zeroNonFinite(t.f32, off, len);
+            else if (t.f32 != null) k.zeroNonFinite(t.f32, off, len);
+            else k.zeroNonFinite(t.h16, off, len, t.dtype().half());
         });
     }
 
@@ -225,8 +286,11 @@ public class ArraysBackend implements Backend {
         checkLength(t, values);
         if (t.f64 != null) {
             k.axpy(alpha, values, 0, t.f64, t.offset, values.length);
-        } else {
+        } else if (t.f32 != null) {
             ScalarKernels.addDoubles(alpha, values, t.f32, t.offset, values.length);
+        } else {
+            org.clipbench.kernel.Half h = t.dtype().half();
+            for (int i = 0; i < values.length; i++) t.h16[t.offset + i] = h.encode((float) (h.decode(t.h16[t.offset + i]) + alpha * values[i]));
         }
     }
 
@@ -234,6 +298,7 @@ public class ArraysBackend implements Backend {
     public void axpy(double alpha, Tensor x, Tensor y) {
         ArrayTensor tx = a(x);
         ArrayTensor ty = a(y);
+        requireWide(x, "axpy");
         requireSameShape(tx, ty);
         each(ty, (off, len) -> {
             int xOff = tx.offset + (off - ty.offset);
@@ -245,6 +310,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         ArrayTensor ta = a(a), tb = a(b), tc = a(c);
+        requireWide(a, "gemm");
         int[] mnk = gemmDims(transA, transB, a, b, c);
         if (tc.f64 != null) {
             k.gemm(transA, transB, mnk[0], mnk[1], mnk[2], alpha, ta.f64, ta.offset, a.cols(), tb.f64, tb.offset, b.cols(),
@@ -275,6 +341,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void addRowVector(Tensor m, Tensor row) {
         ArrayTensor tm = a(m), tr = a(row);
+        requireWide(m, "addRowVector");
         requireRow(m, row);
         for (int r = 0; r < m.rows(); r++) {
             int off = tm.offset + r * m.cols();
@@ -286,6 +353,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void sumRows(Tensor m, double beta, Tensor out) {
         ArrayTensor tm = a(m), to = a(out);
+        requireWide(m, "sumRows");
         requireRow(m, out);
         int n = m.cols();
         if (to.f64 != null) {
@@ -302,6 +370,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void activate(Activation f, Tensor x, Tensor y) {
         ArrayTensor tx = a(x), ty = a(y);
+        requireWide(x, "activate");
         requireSameShape(tx, ty);
         if (ty.f64 != null) k.activate(f, tx.f64, tx.offset, ty.f64, ty.offset, (int) y.size());
         else k.activate(f, tx.f32, tx.offset, ty.f32, ty.offset, (int) y.size());
@@ -310,6 +379,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void activationBackward(Activation f, Tensor y, Tensor dy) {
         ArrayTensor ty = a(y), td = a(dy);
+        requireWide(y, "activationBackward");
         requireSameShape(ty, td);
         if (td.f64 != null) k.activationBackward(f, ty.f64, ty.offset, td.f64, td.offset, (int) y.size());
         else k.activationBackward(f, ty.f32, ty.offset, td.f32, td.offset, (int) y.size());
@@ -320,7 +390,8 @@ public class ArraysBackend implements Backend {
         ArrayTensor t = a(tensor);
         int n = (int) t.size();
         if (t.f64 != null) java.util.Arrays.fill(t.f64, t.offset, t.offset + n, value);
-        else java.util.Arrays.fill(t.f32, t.offset, t.offset + n, (float) value);
+        else if (t.f32 != null) java.util.Arrays.fill(t.f32, t.offset, t.offset + n, (float) value);
+        else java.util.Arrays.fill(t.h16, t.offset, t.offset + n, t.dtype().half().encode((float) value));
     }
 
     @Override
@@ -349,6 +420,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void addSquare(double alpha, Tensor x, Tensor y) {
         ArrayTensor tx = a(x), ty = a(y);
+        requireWide(x, "addSquare");
         requireSameShape(tx, ty);
         int n = (int) y.size();
         if (ty.f64 != null) {
@@ -368,6 +440,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void adamDirection(Tensor m, Tensor v, double scale, double vScale, double eps, Tensor out) {
         ArrayTensor tm = a(m), tv = a(v), to = a(out);
+        requireWide(m, "adamDirection");
         requireSameShape(tm, tv);
         requireSameShape(tm, to);
         int n = (int) out.size();
@@ -387,7 +460,9 @@ public class ArraysBackend implements Backend {
         String how = k.description();
         return switch (op) {
             case NORM2_LIBRARY, NORM2_NAIVE -> "naive sqrt(sum x^2), " + how + " (overflows: plain Java has no library norm)";
-            case NORM2_SAFE -> "Blue's three-accumulator algorithm (f64) / f64 accumulation (f32), " + how;
+            case NORM2_SAFE -> (k instanceof ScalarKernels ? "Blue's three-accumulator algorithm (f64) / f64 accumulation (f32, bf16, f16), "
+                    : "block-scaled by powers of two (f64) / float lanes in blocks of 1,024 moved to an f64 total, widened rerun on "
+                    + "overflow or underflow (f32, bf16, f16), ") + how;
             case NORM2_FAST_SAFE -> "naive sum, safe rerun on overflow/underflow, " + how;
             case GEMM -> "row-major gemm (axpy form; dot form for transposed B), " + how;
             case ADD_SQUARE, ADAM_DIRECTION -> "scalar loop (both array backends)";
@@ -450,6 +525,7 @@ public class ArraysBackend implements Backend {
 
     @Override
     public void sgdStep(Tensor p, Tensor buf, Tensor g, double gScale, double gClip, double lr, double mu) {
+        requireWide(p, "sgdStep");
         ArrayTensor tp = a(p), tg = a(g), tb = buf == null ? null : a(buf);
         sameLayout(tp, tg);
         if (tb != null) sameLayout(tp, tb);
@@ -461,6 +537,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void adamStep(Tensor p, Tensor m, Tensor v, Tensor g, double gScale, double gClip, double stepScale, double b1, double b2,
                          double vScale, double eps, double decay) {
+        requireWide(p, "adamStep");
         ArrayTensor tp = a(p), tm = a(m), tv = a(v), tg = a(g);
         sameLayout(tp, tg);
         sameLayout(tp, tm);
@@ -472,6 +549,7 @@ public class ArraysBackend implements Backend {
     /** Row by row, each row's range stepped by the kernel with that row's factor (bit-identical to scaling the rows first). */
     @Override
     public void sgdStepRows(Tensor p, Tensor buf, Tensor g, double[] rowScale, double lr, double mu) {
+        requireWide(p, "sgdStepRows");
         ArrayTensor tp = a(p), tg = a(g), tb = buf == null ? null : a(buf);
         sameLayout(tp, tg);
         if (tb != null) sameLayout(tp, tb);
@@ -486,6 +564,7 @@ public class ArraysBackend implements Backend {
     @Override
     public void adamStepRows(Tensor p, Tensor m, Tensor v, Tensor g, double[] rowScale, double stepScale, double b1, double b2,
                              double vScale, double eps, double decay) {
+        requireWide(p, "adamStepRows");
         ArrayTensor tp = a(p), tm = a(m), tv = a(v), tg = a(g);
         sameLayout(tp, tg);
         sameLayout(tp, tm);
@@ -502,6 +581,17 @@ public class ArraysBackend implements Backend {
     private static void sameLayout(ArrayTensor a, ArrayTensor b) {
         requireSameShape(a, b);
         if (a.offset != b.offset) throw new IllegalArgumentException("step operands " + a + " and " + b + " sit at different offsets; give them one layout");
+    }
+
+    /**
+     * 16-bit tensors hold gradients for clipping (norms, scale, clamp, copy, finite checks); model and optimizer
+     * arithmetic on them is refused, never silently done in another precision.
+     */
+    private void requireWide(Tensor t, String op) {
+        if (t.dtype().isHalf()) {
+            throw new UnsupportedCombinationException(name + ": " + op + " on " + t.dtype() + " storage is not implemented (16-bit tensors "
+                    + "hold gradients for clipping: norms, scale, clamp, copy); use f32");
+        }
     }
 
     /** Whether a range of n elements is split over the team (chunks of WorkerTeam.GRAIN, claimed by whoever is free). */

@@ -24,7 +24,7 @@ public interface Backend {
     Backends.Capabilities capabilities();
 
     default boolean supports(DType dtype) {
-        return dtype == DType.F64 || capabilities().f32();
+        return capabilities().holds(dtype);
     }
 
     default boolean supportsFlatLayout() {
@@ -43,6 +43,12 @@ public interface Backend {
 
     /** t = values (row-major, values.length == size), rounded to f32 if needed; bits of -0.0 and NaN kept in f64. */
     void assign(Tensor t, double[] values);
+
+    /**
+     * t[offset, offset + count) = values[0, count), row-major, rounded as {@link #assign} rounds: fills a tensor too large
+     * for one double[] copy of it (a 2^30-entry f32 gradient) block by block.
+     */
+    void assignRange(Tensor t, long offset, double[] values, int count);
 
     /** Row-major copy of the tensor's values. */
     double[] toDoubles(Tensor t);
@@ -178,7 +184,7 @@ public interface Backend {
     default void requireSupported(DType dtype) {
         if (!supports(dtype)) {
             throw new UnsupportedCombinationException(name() + " does not support " + dtype
-                    + " (" + library() + " has no " + dtype + " storage)");
+                    + " (" + library() + " has no " + dtype + " storage" + (dtype.isHalf() ? "; arrays and vector hold bf16 and f16" : "") + ")");
         }
     }
 

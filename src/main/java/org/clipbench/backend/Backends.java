@@ -13,8 +13,14 @@ public final class Backends {
     private Backends() {
     }
 
-    /** What a backend can run: f32 storage, the flat layout, more than one thread. */
-    public record Capabilities(boolean f32, boolean flatLayout, boolean multiThreaded) {
+    /**
+     * What a backend can run: f32 storage, the flat layout, more than one thread, and 16-bit storage (bf16 and
+     * f16 gradients for clipping: norms, scale, clamp, copy; no model or optimizer arithmetic).
+     */
+    public record Capabilities(boolean f32, boolean flatLayout, boolean multiThreaded, boolean half16) {
+        public boolean holds(DType dtype) {
+            return dtype == DType.F64 || (dtype == DType.F32 ? f32 : half16);
+        }
     }
 
     private record Entry(IntFunction<Backend> factory, Capabilities caps) {
@@ -45,7 +51,7 @@ public final class Backends {
     /** Whether the backend can run this combination (checked without creating the backend). */
     public static boolean supports(String name, DType dtype, boolean flatLayout, int threads) {
         Capabilities c = capabilities(name);
-        return (dtype == DType.F64 || c.f32()) && (!flatLayout || c.flatLayout()) && (threads == 1 || c.multiThreaded());
+        return c.holds(dtype) && (!flatLayout || c.flatLayout()) && (threads == 1 || c.multiThreaded());
     }
 
     /** A backend by name; throws {@link UnsupportedCombinationException} if it cannot run with that many threads. */

@@ -42,7 +42,7 @@ public final class CommonsMathBackend implements Backend {
     @Override public String library() { return "Apache Commons Math " + EjmlBackend.versionOf(ArrayRealVector.class, "3.6.1"); }
     @Override public int threads() { return 1; }
     /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
-    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(false, false, false);
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(false, false, false, false);
 
     @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
@@ -50,6 +50,12 @@ public final class CommonsMathBackend implements Backend {
     public Tensor zeros(String name, int rows, int cols, DType dtype) {
         requireSupported(dtype);
         return new CmTensor(name, rows, cols, new ArrayRealVector(Math.multiplyExact(rows, cols)));
+    }
+
+    @Override
+    public void assignRange(Tensor t, long offset, double[] values, int count) {
+        ArraysBackend.checkRange(t, offset, values, count);
+        c(t).v.setSubVector((int) offset, count == values.length ? values : java.util.Arrays.copyOf(values, count));
     }
 
     @Override

@@ -52,14 +52,26 @@ public final class EjmlBackend implements Backend {
     @Override public String library() { return "EJML " + versionOf(DMatrixRMaj.class, "0.46.1"); }
     @Override public int threads() { return 1; }
     /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
-    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, false, false);
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, false, false, false);
 
     @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
     @Override
     public Tensor zeros(String name, int rows, int cols, DType dtype) {
+        requireSupported(dtype);
         return dtype == DType.F64 ? new EjmlTensor(name, new DMatrixRMaj(rows, cols))
                 : new EjmlTensor(name, new FMatrixRMaj(rows, cols));
+    }
+
+    @Override
+    public void assignRange(Tensor tensor, long offset, double[] values, int count) {
+        EjmlTensor t = e(tensor);
+        ArraysBackend.checkRange(t, offset, values, count);
+        if (t.d != null) {
+            System.arraycopy(values, 0, t.d.data, (int) offset, count);
+        } else {
+            for (int i = 0; i < count; i++) t.f.data[(int) offset + i] = (float) values[i];
+        }
     }
 
     @Override

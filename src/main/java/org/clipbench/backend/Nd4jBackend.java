@@ -61,7 +61,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override public int threads() { return threads; }
     /** What this backend can run (f32 storage, the flat layout, more than one thread); the registry reads it unloaded. */
-    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true);
+    public static final Backends.Capabilities CAPABILITIES = new Backends.Capabilities(true, true, true, false);
 
     @Override public Backends.Capabilities capabilities() { return CAPABILITIES; }
 
@@ -71,7 +71,29 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Tensor zeros(String name, int rows, int cols, DType dtype) {
+        requireSupported(dtype);
         return new Nd4jTensor(name, rows, cols, dtype, Nd4j.create(dt(dtype), rows, cols));
+    }
+
+    @Override
+    public void assignRange(Tensor tensor, long offset, double[] values, int count) {
+        Nd4jTensor t = n(tensor);
+        ArraysBackend.checkRange(t, offset, values, count);
+        // straight into the array's native buffer (an op per block on a view cost ~50 ns per entry): c-ordered and contiguous, as zeros makes them
+        if (!t.a.isView() || t.a.elementWiseStride() == 1) {
+            long at = t.a.offset() + offset;
+            if (t.dtype() == DType.F32) {
+                float[] f = new float[count];
+                for (int i = 0; i < count; i++) f[i] = (float) values[i];
+                new org.bytedeco.javacpp.FloatPointer(t.a.data().pointer()).position(at).put(f, 0, count);
+            } else {
+                new org.bytedeco.javacpp.DoublePointer(t.a.data().pointer()).position(at).put(values, 0, count);
+            }
+            return;
+        }
+        INDArray flat = t.a.reshape(new long[] {t.size()});
+        flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count))
+                .assign(Nd4j.createFromArray(java.util.Arrays.copyOf(values, count)).castTo(dt(t.dtype())));
     }
 
     @Override
@@ -88,6 +110,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public FlatAllocation allocateFlat(List<TensorSpec> specs, DType dtype) {
+        requireSupported(dtype);
         long total = specs.stream().mapToLong(TensorSpec::size).sum();
         INDArray flat = Nd4j.create(dt(dtype), total);
         List<Tensor> views = new ArrayList<>(specs.size());

@@ -113,7 +113,7 @@ public final class AbCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "A/B per combination: %d combinations, %d to %d pairs each, %d forks a side per round%s (base %s)%n",
                 combos.size(), plan.minPairs(), plan.maxPairs(), plan.forksPerRound(), plan.duet() ? ", duets where one thread" : "", base);
-        var settings = new BenchRun.Settings(p.name(), jmhRounds, null, forkHeap, javacppCache.toString(), true, List.of());
+        var settings = new BenchRun.Settings(p.name(), jmhRounds, null, forkHeap, javacppCache.toString(), true, List.of(), null, true);
         try (RunFolder folder = RunFolder.lock(out)) {
             AbRun.Outcome o = new AbRun(folder.dir(), settings, filters, base, plan, candidateJmh, System.out).execute(combos, compare);
             if (o.comparison() == null) {

@@ -19,8 +19,8 @@ final class BackendsCommand implements Runnable {
         StringBuilder out = new StringBuilder();
         for (String name : Backends.names()) {
             Backends.Capabilities c = Backends.capabilities(name);
-            out.append(String.format("%s  (f32: %s, flat layout: %s, multi-threaded: %s)%n", name, yes(c.f32()), yes(c.flatLayout()),
-                    yes(c.multiThreaded())));
+            out.append(String.format("%s  (f32: %s, bf16 and f16: %s, flat layout: %s, multi-threaded: %s)%n", name, yes(c.f32()),
+                    yes(c.half16()), yes(c.flatLayout()), yes(c.multiThreaded())));
             try {
                 Backend b = Backends.create(name);
                 out.append("  ").append(b.library()).append('\n');

@@ -63,9 +63,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the grid and its estimated duration, run nothing")
     boolean dryRun;
 
-    @Option(names = "--peers", split = ",", description = "peers measured in the same run when installed: pytorch, or none "
-            + "(default: the profile's; quick and full name pytorch)")
+    @Option(names = "--peers", split = ",", description = "peers measured in the same run when installed: pytorch, jax, or none "
+            + "(default: the profile's; quick, full and accuracy name pytorch,jax)")
     List<String> peers;
+
+    @Option(names = "--python", description = "the Python interpreter of the peers (default: the first of $CLIPBENCH_PYTHON, .venv/bin/python, "
+            + "python3, /usr/bin/python3 with the newest torch; JAX's: the first with jax and optax)")
+    Path python;
+
+    @Option(names = "--no-accuracy", description = "skip the profile's accuracy table (quick: 1K to 4M entries; full: to 2^30); a filtered "
+            + "or sharded run skips it anyway, and --profile accuracy runs nothing else")
+    boolean noAccuracy;
 
     @Option(names = "--no-sweep", description = "skip the profile's convergence sweep (smoke: smoke; quick: digits-quick; full: digits and addition)")
     boolean noSweep;
@@ -77,8 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Options that choose what a run does; a resume takes them all from the folder (run.json, grid.json). */
     static final List<String> RUN_SETTINGS = List.of("--profile", "--backends", "--strategies", "--data", "--dtypes", "--threads",
-            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep",
-            "--peers");
+            "--benchmarks", "--jvm", "--jmh", "--shard", "--out", "--results-root", "--fork-heap", "--javacpp-cache", "--no-sweep", "--no-accuracy",
+            "--peers", "--python");
 
     private BenchRun.Settings settingsOf(Path dir) throws IOException {
         List<String> given = RUN_SETTINGS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
@@ -105,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(env + ": cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); start a new run");
         }
-        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of());
+        return new BenchRun.Settings(prof, null, null, forkHeap, javacppCache.toString(), noSweep, List.of(), null, noAccuracy);
     }
 
     @Override
@@ -123,10 +131,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--jvm " + jvm + ": not an executable java binary");
         }
         if (jvm != null) requireJava(jvm, JAVA_CHECK_LIMIT);
+        if (python != null) org.clipbench.peer.PythonPeers.requireInterpreter(python);
         Plan plan = resume != null ? planResume(p) : planNewRun(p, filters);
         if (plan == null) return 0; // a dry run
         BenchRun.Settings settings = new BenchRun.Settings(p.name(), jmh, jvm == null ? null : jvm.toAbsolutePath().toString(), forkHeap,
-                javacppCache.toString(), noSweep, chosenPeers);
+                javacppCache.toString(), noSweep, chosenPeers, python == null ? null : python.toAbsolutePath().toString(), noAccuracy);
         try (org.clipbench.jmhgrid.JmhLock.Held machine = org.clipbench.jmhgrid.JmhLock.hold(); // for the whole run: checked and taken at once
              org.clipbench.io.RunFolder folder = resume != null ? org.clipbench.io.RunFolder.lock(resume)
                 : out != null ? org.clipbench.io.RunFolder.lock(out)
@@ -186,6 +195,8 @@ public final class BenchCommand implements Callable<Integer> {
         javacppCache = Path.of(rs.javacppCache());
         noSweep = rs.noSweep();
         peers = rs.peers() == null ? List.of() : rs.peers();
+        python = rs.python() == null ? null : Path.of(rs.python());
+        noAccuracy = rs.noAccuracy();
     }
 
     /** The folder's grid; null after a dry run's count of what is left. */
@@ -205,8 +216,15 @@ public final class BenchCommand implements Callable<Integer> {
         int[] kn = parseShard(shard);
         if (kn != null) grid = grid.shard(kn[0], kn[1]);
         List<Combo> combos = grid.combos();
-        if (combos.isEmpty()) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
+        boolean accuracyOnly = p.blocks().isEmpty() && p.accuracyPlan() != null;
+        if (combos.isEmpty() && !accuracyOnly) throw new IllegalArgumentException("the filters leave nothing to run in profile " + p.name());
         double minutes = grid.estimateSeconds(p.settings()) / 60;
+        if (p.accuracyPlan() != null && (accuracyOnly || (!noAccuracy && shard == null && filters.isEmpty()))) {
+            org.clipbench.accuracy.AccuracyPlan ap = org.clipbench.accuracy.AccuracyPlan.named(p.accuracyPlan());
+            System.out.printf(Locale.ROOT, "accuracy plan %s: 2^%d..2^%d entries, %d value laws, %d dtypes (its own JVM, heap %d MiB)%n", ap.name(),
+                    ap.log2Sizes().get(0), ap.log2Sizes().get(ap.log2Sizes().size() - 1), ap.laws().size(), ap.dtypes().size(),
+                    BenchRun.accuracyHeap(ap) >> 20);
+        }
         System.out.printf(Locale.ROOT, "profile %s: %d combinations, estimated %.0f min (%s)%n", p.name(), combos.size(), minutes, p.description());
         if (dryRun) {
             combos.forEach(c -> System.out.println("  " + c));
@@ -234,16 +252,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** --peers (pytorch, or none) or the profile's peers. */
+    /** The peers --peers can name. */
+    static final List<String> PEERS = List.of(org.clipbench.peer.PytorchPeer.NAME, org.clipbench.peer.JaxPeer.NAME);
+
+    /** --peers (pytorch, jax, or none) or the profile's peers. */
     static List<String> choosePeers(List<String> given, Profile p) {
         if (given == null) return p.peers();
         if (given.equals(List.of("none"))) return List.of();
         for (String peer : given) {
-            if (!peer.equals(org.clipbench.peer.PytorchPeer.NAME)) {
-                throw new IllegalArgumentException("--peers " + peer + ": the peers are pytorch (or none)");
+            if (!PEERS.contains(peer)) {
+                throw new IllegalArgumentException("--peers " + peer + ": the peers are " + String.join(", ", PEERS) + " (or none)");
             }
         }
-        return List.copyOf(given);
+        return List.copyOf(new java.util.LinkedHashSet<>(given));
     }
 
     static int[] parseShard(String s) {

@@ -73,7 +73,7 @@ public final class GatePowerCommand implements Callable<Integer> {
         Filters filters = new Filters(List.of("vector"), null, List.of(data), List.of("f32"), List.of("1"), List.of("NormBenchmark")).validate();
         List<Combo> grid = Grid.build(Profile.quick(), filters).combos().stream().filter(c -> "safe".equals(c.params().get("kind"))).toList();
         if (grid.size() != 1) throw new IllegalArgumentException("--data " + data + ": the quick profile has no vector f32 safe norm of it; use flat-4K");
-        var settings = new BenchRun.Settings("quick", AbCommand.withForks(jmh, plan.forksPerRound()), null, "6g", "target/javacpp-cache", true, List.of());
+        var settings = new BenchRun.Settings("quick", AbCommand.withForks(jmh, plan.forksPerRound()), null, "6g", "target/javacpp-cache", true, List.of(), null, true);
         try (JmhLock.Held machine = JmhLock.hold(); AutoCloseable jmhLock = JmhLock.holdForDuets(); RunFolder folder = RunFolder.lock(out)) {
             var study = new GatePower(folder.dir(), base, grid, filters, settings, plan, Compare.Settings.defaults(), System.out);
             study.execute(loads, slowdowns, trials, aaTrials, seed);

@@ -24,6 +24,11 @@ public record Filters(List<String> backends, List<String> strategies, List<Strin
         return new Filters(null, null, null, null, null, null);
     }
 
+    /** True when no filter narrows the grid: the whole profile runs (and with it the profile's accuracy table). */
+    public boolean isEmpty() {
+        return backends == null && strategies == null && dataSets == null && dtypes == null && threads == null && benchmarks == null;
+    }
+
     /** Throws IllegalArgumentException naming the bad value and the valid choices. */
     public Filters validate() {
         if (backends != null) for (String b : backends) {

@@ -122,7 +122,7 @@ public final class Grid {
             int threads = c.threads();
             if (!Backends.supports(backend, d, flat, threads)) {
                 Backends.Capabilities caps = Backends.capabilities(backend);
-                if (!caps.f32() && d == DType.F32) return backend + " has no f32 storage";
+                if (!caps.holds(d)) return backend + " has no " + d + " storage";
                 if (flat && !caps.flatLayout()) return backend + " has no views into a shared buffer (flat layout)";
                 return backend + " runs single-threaded";
             }

@@ -6,16 +6,18 @@ import java.util.Locale;
 import org.clipbench.strategy.Strategies;
 
 /**
- * The benchmark profiles: which combinations run, and how long JMH measures each. Regime "auto" picks
- * the most telling regime a strategy has (always, else spikes, else never); "all" runs every valid one.
+ * A named benchmark grid with its JMH settings: which combinations run, and how long JMH measures each (regime
+ * "auto" picks the most telling regime a strategy has: always, else spikes, else never; "all" runs every valid
+ * one). Peers are the non-JVM libraries measured beside it in the same run when they are installed (see
+ * org.clipbench.peer); accuracyPlan names the accuracy plan the run measures after its kernels (see
+ * org.clipbench.accuracy.AccuracyPlan), or is null.
  */
-/**
- * A named benchmark grid with its JMH settings; peers are the non-JVM libraries measured beside it in
- * the same run when they are installed (see org.clipbench.peer).
- */
-public record Profile(String name, String description, JmhSettings settings, List<Block> blocks, List<String> peers) {
+public record Profile(String name, String description, JmhSettings settings, List<Block> blocks, List<String> peers, String accuracyPlan) {
 
-    public static final List<String> NAMES = List.of("smoke", "quick", "full");
+    public static final List<String> NAMES = List.of("smoke", "quick", "full", "accuracy");
+
+    /** The speed peers of the quick and full profiles. */
+    static final List<String> PEERS = List.of("pytorch", "jax");
 
     static final List<String> BACKENDS = org.clipbench.backend.Backends.names();
     static final List<String> GRADIENT_STRATEGIES = Strategies.names().stream().filter(s -> !Strategies.isPerExample(s)).toList();
@@ -26,6 +28,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
             case "smoke" -> smoke();
             case "quick" -> quick();
             case "full" -> full();
+            case "accuracy" -> accuracy();
             default -> throw new IllegalArgumentException("unknown profile '" + name + "': choose one of " + NAMES);
         };
     }
@@ -52,8 +55,20 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "strategy", List.of("global-norm:c=1")),
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
                 step(List.of("adamw"), List.of("global-norm", "zclip"), List.of("separate", "fused"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
-                perExample(List.of("arrays"), List.of("32x64"), List.of("4"), List.of("8"))),
-                List.of());
+                perExample(List.of("arrays"), List.of("32x64"), List.of("4"), List.of("8")),
+                clip(List.of("global-norm"), List.of("vector"), List.of("bf16", "f16"), List.of("flat-4K"), List.of("separate"), "always", List.of("1"))),
+                List.of(), "smoke");
+    }
+
+    /**
+     * The accuracy table alone (no JMH grid, no sweep): every power of two from 1K to 2^30 entries, every value law,
+     * dtype, backend, kernel and peer (org.clipbench.accuracy.AccuracyPlan#full). Hours on 2 cores; its own JVM gets
+     * the heap the largest gradient needs (2^30 f32: 4 GiB, 2^30 f64: 8 GiB).
+     */
+    public static Profile accuracy() {
+        return new Profile("accuracy", "the accuracy table only: relative error of the global L2 norm from 1K to 2^30 entries, grouping invariance, "
+                + "largest finite norm; every backend, kernel, dtype and peer", new JmhSettings(1, 1, 300, 1, 300, false, 1.0, 0), List.of(),
+                PEERS, "full");
     }
 
     /**
@@ -74,7 +89,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         // the memory limit's primitives: a clean read where the clip is timed with its restore (below 1M), a read of data
         // restored untimed before each call where it is not (clipFresh), and the in-place pass
         List<String> cleanLimit = List.of("read", "scaleInPlace"), freshLimit = List.of("readFresh", "scaleInPlace");
-        return new Profile("quick", "the headline kernel from 4K to 16M and on two models, 1 and 2 threads, PyTorch beside; every backend and strategy once",
+        return new Profile("quick", "the headline kernel from 4K to 16M and on two models, 1 and 2 threads, PyTorch and JAX beside; every backend and strategy "
+                + "once; bf16 and f16 at 4M; the accuracy table from 1K to 4M entries",
                 new JmhSettings(1, 3, 400, 5, 200, false, 1.0, 3), List.of(
                 Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-4K", "flat-64K"), "dtype", List.of("f32"), "threads", List.of("1"), "method", cleanLimit),
                 Block.of(Benchmarks.BANDWIDTH, "data", concat(split, List.of("resnet18", "gpt2-small")), "dtype", List.of("f32"),
@@ -92,6 +108,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), concat(split, List.of("resnet18", "gpt2-small")),
                         List.of("separate"), "always", List.of("2")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("flat"), "always", List.of("1")),
+                // 16-bit gradients: the default kernel and its scalar twin at 4M (f32 at 4M is in the ladder above)
+                clip(List.of("global-norm"), List.of("vector", "arrays"), List.of("bf16", "f16"), List.of("flat-4M"), List.of("separate"), "always", List.of("1")),
                 dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18")),
                 // the rule that bounds the model and the cheapest fold; every other folding rule is in the full profile
@@ -102,7 +120,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.PER_EXAMPLE_CLIP, "clipping", List.of("non-private", "materialised", "ghost", "book-keeping"), "rule", List.of("dp-flat"),
                         "backend", List.of("vector"), "dtype", List.of("f32"), "layer", List.of("192x768"), "batch", List.of("4"),
                         "positions", List.of("1", "16", "128"), "threads", List.of("1"))),
-                List.of("pytorch"));
+                PEERS, "quick");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -114,7 +132,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
     /** The whole grid; hours on 2 cores. Allocation per op recorded with the GC profiler. */
     public static Profile full() {
         List<String> sizes = List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "resnet18", "gpt2-small", "many-small");
-        return new Profile("full", "the whole grid: every strategy, backend, dtype, size, layout, regime and thread count",
+        return new Profile("full", "the whole grid: every strategy, backend, dtype, size, layout, regime and thread count; the accuracy table to 2^30",
                 new JmhSettings(2, 3, 1000, 5, 1000, true, 1.5, 3), List.of(
                 Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "flat-64M", "resnet18",
                         "gpt2-small", "many-small"),
@@ -123,6 +141,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
                         "values", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
                 clip(GRADIENT_STRATEGIES, BACKENDS, List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
+                clip(List.of("global-norm", "value"), List.of("arrays", "vector"), List.of("bf16", "f16"), sizes, List.of("separate", "flat"), "all",
+                        List.of("1", "2")),
                 dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
@@ -135,7 +155,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 // quarter width (its products take minutes a step at 768 x 3072 and T = 1024) and a slice of the full width
                 perExample(List.of("nd4j"), List.of("192x768", "768x3072"), List.of("1", "4", "16"), SEQUENCE_LENGTHS),
                 perExample(List.of("vector"), List.of("192x768"), List.of("1", "4", "16"), SEQUENCE_LENGTHS),
-                perExample(List.of("vector"), List.of("768x3072"), List.of("4"), List.of("1", "16", "64"))), List.of("pytorch"));
+                perExample(List.of("vector"), List.of("768x3072"), List.of("4"), List.of("1", "16", "64"))), PEERS, "full");
     }
 
     private static Block clip(List<String> strategies, List<String> backends, List<String> dtypes, List<String> data,

@@ -37,6 +37,22 @@ public interface ArrayKernels {
     void zeroNonFinite(float[] a, int off, int len);
     void axpy(float alpha, float[] x, int xOff, float[] a, int off, int len);
 
+    /*
+     * 16-bit storage (bf16 and f16: the bits in a short[], see Half), as mixed-precision training keeps gradients:
+     * every value decoded to float, arithmetic and accumulation in f32 (naive: a float sum; safe and fast-safe as
+     * their f32 kernels: blocks of float sums moved to a double total, or f64 accumulation), results rounded back
+     * to the format, nearest even. For clipping only: norms, scale, clamp and the finite checks.
+     */
+    double norm2Naive(short[] a, int off, int len, Half format);
+    double norm2Safe(short[] a, int off, int len, Half format);
+    double norm2FastSafe(short[] a, int off, int len, Half format);
+    double norm1(short[] a, int off, int len, Half format);
+    double normInf(short[] a, int off, int len, Half format);
+    void scale(short[] a, int off, int len, float alpha, Half format);
+    void clamp(short[] a, int off, int len, float lo, float hi, Half format);
+    boolean allFinite(short[] a, int off, int len, Half format);
+    void zeroNonFinite(short[] a, int off, int len, Half format);
+
     void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
               double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
     void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,

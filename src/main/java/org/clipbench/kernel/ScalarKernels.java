@@ -173,6 +173,117 @@ public final class ScalarKernels implements ArrayKernels {
         return Double.isNaN(total) ? Double.NaN : norm2Safe(a, off, len);
     }
 
+    // ---------------------------------------------------------------- 16-bit storage (f32 arithmetic)
+
+    /** sqrt(sum x^2) accumulated in one float, as {@link #norm2Naive(float[], int, int)}. */
+    @Override
+    public double norm2Naive(short[] a, int off, int len, Half format) {
+        float s = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            float x = format.decode(a[i]);
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** Accumulated in double, in blocks: exact up to rounding (every float squared fits a double). */
+    @Override
+    public double norm2Safe(short[] a, int off, int len, Half format) {
+        double total = 0;
+        int end = off + len;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            double s = 0;
+            for (int i = start; i < stop; i++) {
+                double x = format.decode(a[i]);
+                s += x * x;
+            }
+            total += s;
+        }
+        return Math.sqrt(total);
+    }
+
+    /** Float sums per {@link #BLOCK} moved into a double total, as the f32 kernel; the safe kernel reruns on overflow or underflow. */
+    @Override
+    public double norm2FastSafe(short[] a, int off, int len, Half format) {
+        double total = 0;
+        int end = off + len;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            float s0 = 0, s1 = 0;
+            int i = start;
+            for (; i + 1 < stop; i += 2) {
+                float x0 = format.decode(a[i]), x1 = format.decode(a[i + 1]);
+                s0 += x0 * x0;
+                s1 += x1 * x1;
+            }
+            for (; i < stop; i++) {
+                float x = format.decode(a[i]);
+                s0 += x * x;
+            }
+            total += (double) s0 + s1;
+        }
+        if (fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
+        return Double.isNaN(total) ? Double.NaN : norm2Safe(a, off, len, format);
+    }
+
+    @Override
+    public double norm1(short[] a, int off, int len, Half format) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) s += Math.abs(format.decode(a[i]));
+        return s;
+    }
+
+    /**
+     * max |x| from the bits: in both formats the magnitude bits (sign cleared) order finite values and infinity as
+     * their values, and every NaN pattern lies above infinity's, so the largest pattern decodes to max |x| or NaN.
+     */
+    @Override
+    public double normInf(short[] a, int off, int len, Half format) {
+        int m = 0;
+        for (int i = off, end = off + len; i < end; i++) m = Math.max(m, a[i] & 0x7fff);
+        return format.decode((short) m);
+    }
+
+    /** x = round(x * alpha) in float, then to the format (nearest even). */
+    @Override
+    public void scale(short[] a, int off, int len, float alpha, Half format) {
+        for (int i = off, end = off + len; i < end; i++) a[i] = format.encode(format.decode(a[i]) * alpha);
+    }
+
+    /** Values inside [lo, hi] keep their bits (decoding and encoding a 16-bit value is exact); NaN stays NaN. */
+    @Override
+    public void clamp(short[] a, int off, int len, float lo, float hi, Half format) {
+        for (int i = off, end = off + len; i < end; i++) {
+            float x = format.decode(a[i]);
+            float c = Math.min(hi, Math.max(lo, x));
+            if (Float.floatToRawIntBits(c) != Float.floatToRawIntBits(x)) a[i] = format.encode(c);
+        }
+    }
+
+    /** From the bits: an all-ones exponent field is infinity or NaN. */
+    @Override
+    public boolean allFinite(short[] a, int off, int len, Half format) {
+        int exponent = exponentMask(format);
+        for (int i = off, end = off + len; i < end; i++) {
+            if ((a[i] & exponent) == exponent) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void zeroNonFinite(short[] a, int off, int len, Half format) {
+        int exponent = exponentMask(format);
+        for (int i = off, end = off + len; i < end; i++) {
+            if ((a[i] & exponent) == exponent) a[i] = 0;
+        }
+    }
+
+    /** The exponent field's bits of a 16-bit pattern. */
+    static int exponentMask(Half format) {
+        return format == Half.BF16 ? 0x7f80 : 0x7c00;
+    }
+
     // ---------------------------------------------------------------- L1, Linf
 
     @Override

@@ -235,6 +235,96 @@ public final class VectorKernels implements ArrayKernels {
         return Double.isNaN(total) ? Double.NaN : norm2Widened(a, off, len);
     }
 
+    // ---------------------------------------------------------------- 16-bit storage (f32 arithmetic)
+
+    /** sqrt(sum x^2) in float lanes, as {@link #norm2Naive(float[], int, int)}. */
+    @Override
+    public double norm2Naive(short[] a, int off, int len, Half format) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        FloatVector s0 = FloatVector.zero(F);
+        for (int bound = end - step; i <= bound; i += step) {
+            FloatVector v = HalfLanes.decode(a, i, format);
+            s0 = v.fma(v, s0);
+        }
+        float s = Lanes.sum(s0);
+        for (; i < end; i++) {
+            float x = format.decode(a[i]);
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** The default (safe) 16-bit norm, as for f32: the blocked kernel, safe for every finite input through its rerun. */
+    @Override
+    public double norm2Safe(short[] a, int off, int len, Half format) {
+        return norm2FastSafe(a, off, len, format);
+    }
+
+    /** Float lanes, their sums moved to a double total every {@link ScalarKernels#BLOCK}; the f64 kernel reruns on overflow or underflow. */
+    @Override
+    public double norm2FastSafe(short[] a, int off, int len, Half format) {
+        int step = F.length();
+        int end = off + len;
+        double total = 0;
+        int i = off;
+        for (int start = off; start < end; start += BLOCK) {
+            int stop = Math.min(end, start + BLOCK);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            for (int bound = stop - 2 * step; i <= bound; i += 2 * step) {
+                FloatVector v0 = HalfLanes.decode(a, i, format), v1 = HalfLanes.decode(a, i + step, format);
+                s0 = v0.fma(v0, s0);
+                s1 = v1.fma(v1, s1);
+            }
+            double block = Lanes.sum(s0.add(s1));
+            for (; i < stop; i++) {
+                float x = format.decode(a[i]);
+                block += x * x;
+            }
+            total += block;
+        }
+        if (ScalarKernels.fastSafeResult(total, FAST_SAFE_LOW_F32)) return Math.sqrt(total);
+        return Double.isNaN(total) ? Double.NaN : ScalarKernels.INSTANCE.norm2Safe(a, off, len, format);
+    }
+
+    @Override
+    public double norm1(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.norm1(a, off, len, format);
+    }
+
+    @Override
+    public double normInf(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.normInf(a, off, len, format);
+    }
+
+    /** Decoded, multiplied in float lanes, rounded back: bit for bit the scalar twin's result. */
+    @Override
+    public void scale(short[] a, int off, int len, float alpha, Half format) {
+        int step = F.length();
+        int end = off + len;
+        int i = off;
+        for (int bound = end - step; i <= bound; i += step) {
+            HalfLanes.encode(HalfLanes.decode(a, i, format).mul(alpha), a, i, format);
+        }
+        ScalarKernels.INSTANCE.scale(a, i, end - i, alpha, format);
+    }
+
+    @Override
+    public void clamp(short[] a, int off, int len, float lo, float hi, Half format) {
+        ScalarKernels.INSTANCE.clamp(a, off, len, lo, hi, format);
+    }
+
+    @Override
+    public boolean allFinite(short[] a, int off, int len, Half format) {
+        return ScalarKernels.INSTANCE.allFinite(a, off, len, format);
+    }
+
+    @Override
+    public void zeroNonFinite(short[] a, int off, int len, Half format) {
+        ScalarKernels.INSTANCE.zeroNonFinite(a, off, len, format);
+    }
+
     // ---------------------------------------------------------------- L1, Linf
 
     @Override

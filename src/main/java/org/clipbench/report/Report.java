@@ -45,11 +45,12 @@ public final class Report {
      * every section reads, loaded once: jmh, the JMH results, and kernels, their tables (null: none, or not
      * loaded yet); sweepResults, the convergence sweeps that could be loaded.
      */
-    record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems,
-                  Table jmh, KernelSummary.Tables kernels, List<SweepResults> sweepResults) {
+    record Inputs(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, List<Path> accuracy, Path environment,
+                  List<String> problems, Table jmh, KernelSummary.Tables kernels, List<SweepResults> sweepResults) {
         /** What discovery found, nothing loaded yet. */
-        static Inputs found(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, Path environment, List<String> problems) {
-            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, null, null, List.of());
+        static Inputs found(List<Path> folders, List<Path> jmhFiles, List<Path> sweeps, List<Path> reproductions, List<Path> accuracy, Path environment,
+                            List<String> problems) {
+            return new Inputs(folders, jmhFiles, sweeps, reproductions, accuracy, environment, problems, null, null, List.of());
         }
 
         /** The JMH results, their kernel tables and the sweeps loaded; a file or folder that cannot be is added to problems and left out. */
@@ -63,7 +64,7 @@ public final class Report {
                     problemsFound.add(e.getMessage());
                 }
             }
-            return new Inputs(folders, jmhFiles, sweeps, reproductions, environment, problems, loadedJmh,
+            return new Inputs(folders, jmhFiles, sweeps, reproductions, accuracy, environment, problems, loadedJmh,
                     loadedJmh == null ? null : KernelSummary.build(loadedJmh), loadedSweeps);
         }
     }
@@ -74,7 +75,7 @@ public final class Report {
     /** The sections with the analysis scripts of this folder (the project's analysis/report/, or the jar's copies when it does not exist). */
     static List<ReportSection> sections(java.nio.file.Path scripts) {
         SectionScripts s = new SectionScripts(scripts);
-        return List.of(new KernelSection(s), new ScriptSection(scripts), new ConvergenceSection(s), new ReproductionSection());
+        return List.of(new KernelSection(s), new ScriptSection(scripts), new AccuracySection(), new ConvergenceSection(s), new ReproductionSection());
     }
 
     /**
@@ -112,7 +113,7 @@ public final class Report {
     }
 
     static Inputs discover(List<Path> inputs) throws IOException {
-        List<Path> jmh = new ArrayList<>(), sweeps = new ArrayList<>(), reproductions = new ArrayList<>();
+        List<Path> jmh = new ArrayList<>(), sweeps = new ArrayList<>(), reproductions = new ArrayList<>(), accuracy = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Path env = null;
         for (Path p : inputs) {
@@ -125,6 +126,11 @@ public final class Report {
                 continue;
             }
             boolean any = false;
+            Path acc = org.clipbench.accuracy.AccuracyTables.find(p);
+            if (acc != null) {
+                accuracy.add(acc);
+                any = true;
+            }
             List<Path> reps = ReproductionResults.find(p);
             if (!reps.isEmpty()) {
                 reproductions.addAll(reps);
@@ -136,7 +142,7 @@ public final class Report {
                     jmh.addAll(JmhResults.filesOf(p));
                     any = true;
                 } catch (BadInputException e) {
-                    problems.add(e.getMessage());
+                    if (acc == null) problems.add(e.getMessage()); // an accuracy-only bench run has an empty jmh/
                 }
             }
             if (SweepResults.isSweep(p)) {
@@ -156,7 +162,7 @@ public final class Report {
                 }
             }
             if (env == null && Files.isRegularFile(p.resolve("environment.json"))) env = p.resolve("environment.json");
-            if (!any) problems.add(p + ": holds no results.json, jmh/*.json or runs.csv: not a ClipBench results folder");
+            if (!any) problems.add(p + ": holds no results.json, jmh/*.json, runs.csv or accuracy.csv: not a ClipBench results folder");
         }
         if (env == null && !sweeps.isEmpty() && Files.isRegularFile(sweeps.get(0).resolve("environment.json"))) {
             env = sweeps.get(0).resolve("environment.json");
@@ -166,7 +172,7 @@ public final class Report {
             Path above = reproductions.get(0).toAbsolutePath().normalize().getParent().resolve("environment.json");
             if (Files.isRegularFile(above)) env = above;
         }
-        return Inputs.found(List.copyOf(inputs), jmh, sweeps, reproductions, env, problems);
+        return Inputs.found(List.copyOf(inputs), jmh, sweeps, reproductions, accuracy, env, problems);
     }
 
     /** Loads every JMH file that parses; each one that does not is reported and left out. */

@@ -180,16 +180,16 @@ public final class GradNorms {
      * the dtype (which would lose precision when cast or multiplied), else 0.
      */
     static int normalizingShift(double r, DType dtype) {
-        double minNormal = dtype == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double minNormal = dtype.computesInFloat() ? Float.MIN_NORMAL : Double.MIN_NORMAL; // the factor is a float for f32, bf16, f16
         // a factor above the dtype's largest number (c / ||g|| for an f32 gradient of norm below ~3e-39) would be cast
         // to +Inf: brought to [1, 2) too, its power of two applied in steps
-        double max = dtype == DType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        double max = dtype.computesInFloat() ? Float.MAX_VALUE : Double.MAX_VALUE;
         return (r > 0 && r < minNormal) || (r > max && Double.isFinite(r)) ? -Math.getExponent(r) : 0;
     }
 
     /** Scales by 2^e in steps that are normal numbers of the dtype, so each step is exact. */
     private static void scaleByPowerOfTwo(ParamSet g, List<Integer> members, int e) {
-        int step = g.dtype() == DType.F32 ? 120 : 1000;
+        int step = g.dtype().computesInFloat() ? 120 : 1000;
         while (e != 0) {
             int s = e < 0 ? Math.max(e, -step) : Math.min(e, step);
             scaleUnit(g, members, Math.scalb(1.0, s));

@@ -50,7 +50,12 @@ class FigureStyleTest {
             assertThat(Palette.isFixed(b)).as(b).isTrue();
             assertThat(backends.add(Palette.colorOf(b))).as(b + " shares a colour with another backend").isTrue();
         }
-        assertThat(backends).doesNotContain(Palette.colorOf("pytorch"));
+        assertThat(backends).doesNotContain(Palette.colorOf("pytorch"), Palette.colorOf("jax"));
+        // a peer's series carry its version: the peer's colour, an older major version a lighter shade of it
+        assertThat(Palette.colorOf("pytorch 2.13.0")).isEqualTo(Palette.colorOf("pytorch"));
+        assertThat(Palette.colorOf("jax 0.10.2")).isEqualTo(Palette.colorOf("jax")).isNotEqualTo(Palette.colorOf("pytorch"));
+        assertThat(Palette.colorOf("pytorch 1.13.1")).isNotEqualTo(Palette.colorOf("pytorch 2.13.0"));
+        assertThat(Palette.isFixed("jax 0.10.2")).isTrue();
         for (String s : Strategies.names()) {
             assertThat(Palette.isFixed(s)).as(s + " needs a colour in Palette.STRATEGY_FAMILIES").isTrue();
             assertThat(families.add(Palette.colorOf(s))).as(s + " shares a colour with another strategy").isTrue();

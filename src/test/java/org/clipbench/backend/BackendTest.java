@@ -236,7 +236,7 @@ class BackendTest {
                 Tensor c = vec(two, d, x);
                 for (NormKind k : NormKind.values()) {
                     // chunked sums round differently; naive f32 sums in float, so it differs most
-                    double tol = d == DType.F32 && (k == NormKind.NAIVE || k == NormKind.LIBRARY) ? 1e-4 : 1e-6;
+                    double tol = d != DType.F64 && (k == NormKind.NAIVE || k == NormKind.LIBRARY) ? 1e-4 : 1e-6;
                     assertThat(relErr(two.norm2(c, k), one.norm2(a, k))).as("%s %s %s", name, d, k).isLessThan(tol);
                 }
                 assertThat(two.normInf(c)).isEqualTo(one.normInf(a));
@@ -262,6 +262,8 @@ class BackendTest {
             Backend b = Backends.create(name);
             Backends.Capabilities c = Backends.capabilities(name);
             assertThat(b.supports(DType.F32)).as(name).isEqualTo(c.f32());
+            assertThat(b.supports(DType.BF16)).as(name).isEqualTo(c.half16());
+            assertThat(b.supports(DType.F16)).as(name).isEqualTo(c.half16());
             assertThat(b.supportsFlatLayout()).as(name).isEqualTo(c.flatLayout());
             assertThat(b.supports(DType.F64)).isTrue();
             assertThat(b.describe(Op.NORM2_LIBRARY)).isNotBlank();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** An --out folder that holds another A/B is refused before anything runs: continuing it would mix two A/Bs. */
 class AbRunTest {
     static final List<Combo> GRID = List.of(new Combo("NormBenchmark", Map.of("backend", "arrays", "kind", "safe")));
-    static final BenchRun.Settings SETTINGS = new BenchRun.Settings("quick", "-f 4", null, "6g", "target/javacpp-cache", true, List.of());
+    static final BenchRun.Settings SETTINGS = new BenchRun.Settings("quick", "-f 4", null, "6g", "target/javacpp-cache", true, List.of(), null, true);
     static final AbRun.Plan PLAN = AbRun.Plan.adaptive();
 
     @Test

@@ -53,7 +53,7 @@ class AnalysisScriptsIT {
                 "-R-Dresults=src/test/resources/fixtures/bench-peer", "analysis/report/pytorch-side-by-side.jsh"));
         // PyTorch: 5000 - 1000 restore = 4.0 us net; vector: 1000 - 500 = 500 ns: 8x
         // † : the fixture's vector row is still rising over its iterations, so its 8x is refused, with the reason (issue 29)
-        assertThat(log).contains("| flat-4K | f64 | 1 | 4.0 µs | vector | 500 ns † | — (not at steady state) |").doesNotContain("Exception");
+        assertThat(log).contains("| flat-4K | f64 | 1 | always | pytorch | 4.0 µs | vector | 500 ns † | — (not at steady state) |").doesNotContain("Exception");
     }
 
     @Test

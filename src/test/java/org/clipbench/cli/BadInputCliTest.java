@@ -185,6 +185,18 @@ class BadInputCliTest {
                 t -> a("report", tinyScore, "--out", t.resolve("r"))));
         r.add(row("compare, a score of 4.9e-324 ns/op", "below 0.01 ns", t -> a("compare", good, tinyScore)));
         r.add(row("bench --fork-heap lots", "give a heap size", t -> a("bench", "--fork-heap", "lots", "--dry-run")));
+        // issue 35: --python picks the peers' interpreter; a bad one is refused before anything runs
+        r.add(row("bench --python at no file", "--python /no/such/python: no such file", t -> a("bench", "--python", "/no/such/python", "--dry-run")));
+        r.add(row("bench --python at a folder", "not an executable file", t -> a("bench", "--python", aFolder, "--dry-run")));
+        r.add(row("bench --python at a program that is no Python", "not a Python 3 interpreter", t -> a("bench", "--python", "/bin/false", "--dry-run")));
+        r.add(row("bench --peers numpy", "the peers are pytorch, jax", t -> a("bench", "--peers", "numpy", "--dry-run")));
+        r.add(row("norms accuracy --python at no file", "no such file", t -> a("norms", "accuracy", "--python", "/no/such/python", "--out", t.resolve("acc"))));
+        r.add(row("norms accuracy --plan huge", "unknown accuracy plan 'huge'", t -> a("norms", "accuracy", "--plan", "huge")));
+        r.add(row("norms accuracy --log2-sizes 31", "2^31 is out of range", t -> a("norms", "accuracy", "--log2-sizes", "31")));
+        r.add(row("norms accuracy --log2-sizes ten", "give powers of two as exponents", t -> a("norms", "accuracy", "--log2-sizes", "ten")));
+        r.add(row("norms accuracy --laws zipf", "unknown value law 'zipf'", t -> a("norms", "accuracy", "--laws", "zipf")));
+        r.add(row("norms accuracy --dtypes f8", "--dtypes: unknown dtype 'f8'", t -> a("norms", "accuracy", "--dtypes", "f8")));
+        r.add(row("norms accuracy --peers numpy", "the peers are pytorch, jax", t -> a("norms", "accuracy", "--peers", "numpy")));
         r.add(row("bench --jmh -rf csv (ignored)", "--jmh -rf: not allowed", t -> a("bench", "--jmh", "-rf csv", "--dry-run")));
         r.add(row("bench --jmh -p of a grid parameter (ignored)", "--jmh -p backend: not allowed", t -> a("bench", "--jmh", "-p backend=arrays", "--dry-run")));
         r.add(row("bench --jmh -o (ignored)", "--jmh -o: not allowed", t -> a("bench", "--jmh", "-o log.txt", "--dry-run")));

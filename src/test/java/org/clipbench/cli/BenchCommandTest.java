@@ -41,7 +41,7 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("unknown profile 'medium'").contains("smoke");
 
         err = new StringWriter();
-        assertThat(run(err, "bench", "--dtypes", "f16", "--results-root", dir.toString())).isEqualTo(2);
+        assertThat(run(err, "bench", "--dtypes", "f8", "--results-root", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--dtypes");
 
         err = new StringWriter();

@@ -126,11 +126,11 @@ class GridTest {
                 .hasMessageContaining("--strategies").hasMessageContaining("global-norm");
         assertThatThrownBy(() -> new Filters(null, null, List.of("huge"), null, null).validate())
                 .hasMessageContaining("--data").hasMessageContaining("flat-N");
-        assertThatThrownBy(() -> new Filters(null, null, null, List.of("f16"), null).validate())
-                .hasMessageContaining("--dtypes").hasMessageContaining("f32 or f64");
+        assertThatThrownBy(() -> new Filters(null, null, null, List.of("f8"), null).validate())
+                .hasMessageContaining("--dtypes").hasMessageContaining("f32, f64, bf16 or f16");
         assertThatThrownBy(() -> new Filters(null, null, null, null, List.of("0")).validate())
                 .hasMessageContaining("--threads");
-        assertThatThrownBy(() -> Profile.named("medium")).hasMessageContaining("[smoke, quick, full]");
+        assertThatThrownBy(() -> Profile.named("medium")).hasMessageContaining("[smoke, quick, full, accuracy]");
         assertThatThrownBy(() -> new Filters(null, null, null, null, null, List.of("Foo")).validate())
                 .hasMessageContaining("--benchmarks").hasMessageContaining("NormBenchmark");
     }

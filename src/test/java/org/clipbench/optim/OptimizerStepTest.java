@@ -35,7 +35,7 @@ class OptimizerStepTest {
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String backend : List.of("arrays", "vector", "nd4j"))
-            for (DType dtype : DType.values())
+            for (DType dtype : List.of(DType.F32, DType.F64)) // 16-bit storage has no optimizer step (ArraysBackend refuses it)
                 for (Layout layout : Layout.values())
                     for (OptimizerStep.Rule rule : OptimizerStep.Rule.values())
                         for (String clip : CLIPS) out.add(Arguments.of(backend, dtype, layout, rule, clip));
@@ -138,7 +138,7 @@ class OptimizerStepTest {
     static List<Arguments> threadCases() {
         List<Arguments> out = new ArrayList<>();
         for (String backend : List.of("arrays", "vector"))
-            for (DType dtype : DType.values())
+            for (DType dtype : List.of(DType.F32, DType.F64)) // 16-bit storage has no optimizer step (ArraysBackend refuses it)
                 for (OptimizerStep.Rule rule : List.of(OptimizerStep.Rule.MOMENTUM, OptimizerStep.Rule.ADAMW)) out.add(Arguments.of(backend, dtype, rule));
         return out;
     }

@@ -28,8 +28,8 @@ class DpStepPeerTest {
         return s;
     }
 
-    static String run(PytorchPeer.Probe probe, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(probe.interpreter()));
+    static String run(PythonPeers.Interpreter probe, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(probe.path()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("the peer finished within 5 minutes").isTrue();
@@ -40,9 +40,13 @@ class DpStepPeerTest {
 
     @Test
     void theFourMethodsAgreeAndTheRowsLoad(@TempDir Path dir) throws Exception {
-        PytorchPeer.Probe probe = PytorchPeer.probe();
-        if (!probe.available()) System.out.println("NOTICE: DpStepPeerTest skipped: " + probe.reason());
-        Assumptions.assumeTrue(probe.available(), probe.reason());
+        PythonPeers.Discovery found = PythonPeers.discover(null);
+        if (found.newestTorch().isEmpty()) System.out.println("NOTICE: DpStepPeerTest skipped: " + found.whyNo("torch", PytorchPeer.INSTALL));
+        Assumptions.assumeTrue(found.newestTorch().isPresent());
+        if (!found.newestTorch().get().hasTorch2())
+            System.out.println("NOTICE: DpStepPeerTest skipped: torch " + found.newestTorch().get().torch() + " has no torch.func (2.0 and later); " + PytorchPeer.INSTALL);
+        Assumptions.assumeTrue(found.newestTorch().get().hasTorch2());
+        PythonPeers.Interpreter probe = found.newestTorch().get();
         Path script = script(dir);
         assertThat(run(probe, script.toString(), "--self-check")).contains("the four methods agree");
         StringBuilder cases = new StringBuilder();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.clipbench.analysis.JmhResults;
 import org.clipbench.analysis.KernelSummary;
 import org.clipbench.jmhgrid.BenchRunner;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 class PytorchPeerTest {
+    static final JmhSettings BRIEF = new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0);
 
     static Combo clip(String strategy, String backend, String dtype, String params, String layout, String regime, String threads) {
         return new Combo("ClipBenchmark", Map.of("strategy", strategy, "backend", backend, "dtype", dtype, "data", params,
@@ -54,43 +56,77 @@ class PytorchPeerTest {
     }
 
     @Test
-    void withTorchInstalledThePeerRowsSitBesideTheJvmBackends(@TempDir Path dir) throws Exception {
-        PytorchPeer.Probe probe = PytorchPeer.probe();
-        if (!probe.available()) System.out.println("NOTICE: PytorchPeerTest skipped: " + probe.reason());
-        Assumptions.assumeTrue(probe.available(), probe.reason());
-        List<Combo> grid = List.of(clip("global-norm", "vector", "f64", "flat-4K", "separate", "always", "1"),
-                clip("value", "vector", "f32", "flat-4K", "separate", "always", "1"),
-                clip("global-norm", "vector", "f32", "flat-1M", "separate", "always", "1"));
-        String why = PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0), new PrintStream(System.out));
-        assertThat(why).isNull();
-        Path result = PytorchPeer.resultFile(dir);
-        assertThat(BenchRunner.invalidResult(result)).isNull();
-        Table jmh = JmhResults.load(List.of(result));
-        assertThat(jmh.rowCount()).isEqualTo(5); // 3 clips, 2 restores (flat-1M's restore runs untimed)
-        KernelSummary.Tables t = KernelSummary.build(jmh);
-        Table clips = t.clipping();
-        assertThat(clips.stringColumn("backend").unique().asList()).containsExactly("pytorch");
-        for (int r = 0; r < clips.rowCount(); r++) {
-            boolean fresh = clips.stringColumn("data").get(r).equals("flat-1M");
-            assertThat(clips.stringColumn("restore").get(r)).isEqualTo(fresh ? "untimed" : "subtracted");
-            if (fresh) {
-                assertThat(clips.doubleColumn("net_ns").get(r)).isEqualTo(clips.doubleColumn("ns_op").get(r));
-            } else {
-                assertThat(clips.doubleColumn("net_ns").get(r)).as("restore subtracted").isPositive()
-                        .isLessThan(clips.doubleColumn("ns_op").get(r));
-            }
-            assertThat(clips.doubleColumn("eff_gbps").get(r)).isPositive();
+    void jaxMeasuresBothRegimesOfEveryGlobalNormClipEachCallTimedAlone() {
+        List<Combo> grid = List.of(clip("global-norm", "vector", "f32", "flat-4K", "separate", "always", "1"),
+                clip("global-norm", "vector", "bf16", "flat-4M", "separate", "always", "2"),
+                clip("value", "vector", "f64", "resnet18", "separate", "always", "1"),
+                clip("agc", "arrays", "f64", "resnet18", "separate", "always", "1"));
+        List<Map<String, Object>> cases = JaxPeer.cases(grid);
+        assertThat(cases).hasSize(5); // 2 regimes x 2 global-norm clips, value once
+        for (Map<String, Object> c : cases) {
+            assertThat(c.get("method")).isEqualTo("clipFresh");
+            assertThat(((Map<?, ?>) c.get("params")).get("backend")).isEqualTo("jax");
         }
-        assertThat(Files.readString(dir.resolve("logs").resolve("pytorch-peer.log"))).contains("ClipBenchmark");
-        // resumable: a second run keeps the valid result and runs nothing
-        long before = Files.getLastModifiedTime(result).toMillis();
-        assertThat(PytorchPeer.run(dir, probe, grid, new JmhSettings(1, 1, 100, 2, 100, false, 1.0, 0), new PrintStream(System.out))).isNull();
-        assertThat(Files.getLastModifiedTime(result).toMillis()).isEqualTo(before);
+        assertThat(cases.stream().map(c -> (String) ((Map<?, ?>) c.get("params")).get("regime")).toList()).containsExactly("always", "never", "always", "never", "always");
+        assertThat(JaxPeer.xlaFlags("1")).contains("intra_op_parallelism_threads=1").contains("multi_thread_eigen=false");
+    }
+
+    static Optional<PythonPeers.Interpreter> found(java.util.function.Function<PythonPeers.Discovery, Optional<PythonPeers.Interpreter>> pick, String what)
+            throws InterruptedException {
+        PythonPeers.Discovery d = PythonPeers.discover(null);
+        Optional<PythonPeers.Interpreter> i = pick.apply(d);
+        if (i.isEmpty()) System.out.println("NOTICE: " + what + " test skipped: " + d.whyNo(what, "run .ci/run to create .venv"));
+        return i;
     }
 
     @Test
-    void withoutTorchTheReasonIsNamed() {
-        PytorchPeer.Probe none = new PytorchPeer.Probe(null, null, "no Python interpreter imports torch");
-        assertThat(PytorchPeer.describe(none)).containsEntry("unavailable", "no Python interpreter imports torch");
+    void withTorchInstalledThePeerRowsSitBesideTheJvmBackendsWithTheirVersion(@TempDir Path dir) throws Exception {
+        Optional<PythonPeers.Interpreter> torch = found(PythonPeers.Discovery::newestTorch, "torch");
+        Assumptions.assumeTrue(torch.isPresent());
+        List<Combo> grid = List.of(clip("global-norm", "vector", "f64", "flat-4K", "separate", "always", "1"),
+                clip("value", "vector", "f32", "flat-4K", "separate", "always", "1"),
+                clip("global-norm", "vector", "f32", "flat-1M", "separate", "always", "1"),
+                clip("global-norm", "vector", "bf16", "flat-4K", "separate", "always", "1"));
+        SpeedPeer peer = PytorchPeer.in(torch.get());
+        SpeedPeer.Outcome o = peer.run(dir, PytorchPeer.cases(grid), BRIEF, new PrintStream(System.out));
+        assertThat(o.failures()).isEmpty();
+        Path result = PytorchPeer.resultFile(dir);
+        assertThat(BenchRunner.invalidResult(result)).isNull();
+        Table jmh = JmhResults.load(List.of(result));
+        assertThat(jmh.rowCount()).isEqualTo(7); // 4 clips, 3 restores (flat-1M's restore runs untimed)
+        Table clips = KernelSummary.build(jmh).clipping();
+        assertThat(clips.stringColumn("backend").unique().asList()).containsExactly("pytorch " + torch.get().torchVersion());
+        for (int r = 0; r < clips.rowCount(); r++) {
+            boolean fresh = clips.stringColumn("data").get(r).equals("flat-1M");
+            assertThat(clips.stringColumn("restore").get(r)).isEqualTo(fresh ? "untimed" : "subtracted");
+            assertThat(clips.doubleColumn("eff_gbps").get(r)).isPositive();
+        }
+        assertThat(Files.readString(dir.resolve("logs").resolve("pytorch-peer.log"))).contains("ClipBenchmark");
+        // resumable: a second run keeps every stored row and measures nothing
+        long before = Files.getLastModifiedTime(result).toMillis();
+        SpeedPeer.Outcome again = peer.run(dir, PytorchPeer.cases(grid), BRIEF, new PrintStream(System.out));
+        assertThat(again.measured()).isZero();
+        assertThat(again.resumed()).isEqualTo(7);
+        assertThat(JmhResults.load(List.of(result)).rowCount()).isEqualTo(7);
+        assertThat(Files.getLastModifiedTime(result).toMillis()).isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
+    void withJaxInstalledOptaxRowsCarryTheirRegimeAndCompileTimeApart(@TempDir Path dir) throws Exception {
+        Optional<PythonPeers.Interpreter> jax = found(PythonPeers.Discovery::jax, "jax and optax");
+        Assumptions.assumeTrue(jax.isPresent());
+        List<Combo> grid = List.of(clip("global-norm", "vector", "f32", "flat-64K", "separate", "always", "1"),
+                clip("value", "vector", "bf16", "flat-4K", "separate", "always", "1"));
+        SpeedPeer.Outcome o = JaxPeer.in(jax.get()).run(dir, JaxPeer.cases(grid), BRIEF, new PrintStream(System.out));
+        assertThat(o.failures()).isEmpty();
+        Path result = SpeedPeer.resultFile(dir, JaxPeer.NAME);
+        Table jmh = JmhResults.load(List.of(result));
+        assertThat(jmh.rowCount()).isEqualTo(3);
+        assertThat(jmh.stringColumn("backend").unique().asList()).containsExactly("jax " + jax.get().jax());
+        assertThat(jmh.stringColumn("regime").asList()).containsExactly("always", "never", "always");
+        for (int r = 0; r < jmh.rowCount(); r++) {
+            assertThat(jmh.doubleColumn("compile_ms").get(r)).as("compile time, apart from ns/op").isPositive();
+            assertThat(jmh.doubleColumn("score").get(r)).isLessThan(jmh.doubleColumn("compile_ms").get(r) * 1e6);
+        }
     }
 }

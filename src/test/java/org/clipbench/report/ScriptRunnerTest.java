@@ -96,7 +96,7 @@ class ScriptRunnerTest {
         java.nio.file.Files.writeString(scripts.resolve("b.jsh"), script);
         Path report = java.nio.file.Files.createDirectories(dir.resolve("report"));
         ReportSection.Output out = new ReportSection.Output(report, java.util.Map.of(), new ArrayList<>(), new StringBuilder());
-        new ScriptSection(scripts).write(Report.Inputs.found(List.of(), List.of(), List.of(), List.of(), null, List.of()), out);
+        new ScriptSection(scripts).write(Report.Inputs.found(List.of(), List.of(), List.of(), List.of(), List.of(), null, List.of()), out);
         assertThat(out.problems()).containsExactly(
                 "analysis/report/b.jsh: figure id 'dup' is already in the report; give it another id",
                 "analysis/report/b.jsh: table 'T' is already in the report; give it another title");
