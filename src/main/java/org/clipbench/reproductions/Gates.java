@@ -95,7 +95,8 @@ final class Gates {
 
     /** The inconclusive verdict of the first failed gate, or null when every gate passed. */
     static Verdict firstFailure(String numbers, Table evidence, String... failures) {
-        for (String f : failures) if (f != null) return Verdict.inconclusive(numbers + ". Gate failed: " + f, evidence);
+        String lead = numbers == null || numbers.isBlank() ? "" : numbers + ". "; // a gate that fails before any number
+        for (String f : failures) if (f != null) return Verdict.inconclusive(lead + "Gate failed: " + f, evidence);
         return null;
     }
 }
