@@ -95,8 +95,7 @@ final class Gates {
 
     /** The inconclusive verdict of the first failed gate, or null when every gate passed. */
     static Verdict firstFailure(String numbers, Table evidence, String... failures) {
-        String lead = numbers == null || numbers.isBlank() ? "" : numbers + ". "; // a gate that fails before any number
-        for (String f : failures) if (f != null) return Verdict.inconclusive(lead + "Gate failed: " + f, evidence);
+        for (String f : failures) if (f != null) return Verdict.inconclusive(numbers + ". Gate failed: " + f, evidence);
         return null;
     }
 }

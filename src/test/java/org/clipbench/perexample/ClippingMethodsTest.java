@@ -50,7 +50,7 @@ class ClippingMethodsTest {
         for (String name : Backends.names()) {
             Backend b = Backends.create(name, 1);
             if (!b.supportsFlatLayout()) continue;
-            for (DType d : DType.values()) if (b.supports(d)) out.add(Arguments.of(name, d));
+            for (DType d : DType.values()) if (b.supports(d) && !d.isHalf()) out.add(Arguments.of(name, d)); // 16-bit storage holds gradients, not models
         }
         return out;
     }
@@ -318,6 +318,7 @@ class ClippingMethodsTest {
     void eachMethodHoldsWhatItsAlgorithmNeeds() {
         Backend b = Backends.create("arrays", 1);
         for (DType d : DType.values()) {
+            if (d.isHalf()) continue; // 16-bit storage holds gradients, not models
             int bytes = d.bytes();
             Case seq = cases().get(1), narrow = cases().get(2), mlp = cases().get(0);
             ParamSet p = params(b, d, seq.model());
