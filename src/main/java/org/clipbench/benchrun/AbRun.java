@@ -136,7 +136,12 @@ public record AbRun(Path dir, BenchRun.Settings settings, Filters filters, Path 
                 round++;
                 String head = String.format(Locale.ROOT, "[%d/%d round %d, %d pairs so far%s%s] %s", index, combos.size(), round, n,
                         duet(c) ? ", duet" : "", state.isEmpty() ? "" : ": " + state, c);
-                failures.addAll(runRound(c, round, head, baseHost, candidateHost));
+                List<String> failed = runRound(c, round, head, baseHost, candidateHost);
+                failures.addAll(failed);
+                if (!failed.isEmpty()) { // a fork that fails is not noise: more rounds would fail the same way, for ever
+                    out.printf("[%d/%d] %s: a side failed in round %d: no more rounds of it (see failures.txt)%n", index, combos.size(), c, round);
+                    break;
+                }
             }
             pairs.put(c.id(), progress(c, round, early).pairs());
         }

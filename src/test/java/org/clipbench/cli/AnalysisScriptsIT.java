@@ -56,6 +56,8 @@ class AnalysisScriptsIT {
         assertThat(log).contains("| flat-4K | f64 | 1 | always | pytorch | 4.0 µs | vector | 500 ns † | — (not at steady state) |").doesNotContain("Exception");
     }
 
+    // about 3 minutes on 2 cores: with -Pheavy, so mvn -B verify stays within 15 minutes
+    @org.junit.jupiter.api.Tag("heavy")
     @Test
     void reproductionsRunResumeAndReport(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("paper");

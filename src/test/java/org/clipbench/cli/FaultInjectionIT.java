@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * replayed. The sweep uses the vector backend and an RNN (tanh, reductions): the path whose results used
  * to depend on JIT timing.
  */
+// about 3 minutes on 2 cores (runs killed again and again): with -Pheavy, so mvn -B verify stays within 15 minutes
+@org.junit.jupiter.api.Tag("heavy")
 class FaultInjectionIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path ROOT = Path.of("target", "it-runs", "faults");

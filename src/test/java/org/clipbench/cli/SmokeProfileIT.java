@@ -77,6 +77,8 @@ class SmokeProfileIT {
                 + " already done");
     }
 
+    // about 100 s on 2 cores: with -Pheavy (FaultInjectionIT kills runs too, and resume is covered by the smoke run itself)
+    @org.junit.jupiter.api.Tag("heavy")
     @Test
     void anInterruptedRunKeepsWhatFinishedAndResumesWithoutRepeating() throws Exception {
         Path root = Path.of("target", "it-runs");
