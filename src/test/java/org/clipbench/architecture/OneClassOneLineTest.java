@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * other tests of this JVM see the registries as they are.
  */
 class OneClassOneLineTest {
-    private static final String STRATEGY = "scratch-clamp", BACKEND = "scratch-arrays";
+    private static final String STRATEGY = "test-registered-clamp", BACKEND = "test-registered-arrays";
 
     @Test
     void aNewStrategyAndBackendGetTheirOwnColourAndDisturbNoOther() throws Exception {
