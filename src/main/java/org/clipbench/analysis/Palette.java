@@ -124,7 +124,7 @@ public final class Palette {
     /**
      * The declared colours, and for each registered name without one (in registry order) the first pool colour no other
      * name has. Read from the registry on every call (a few dozen entries), so that what is registered is what is coloured.
-     * A name left without a colour (the pool used up) is drawn with a hashed one, and FigureStyleTest says which to declare.
+     * A name left without a colour (the pool used up) is drawn with a hashed one, and FigureStyleTest fails naming it.
      */
     static Map<String, Color> withRegistered(Map<String, Color> declared, List<String> registered, List<Color> pool) {
         Map<String, Color> out = new LinkedHashMap<>(declared);

@@ -115,6 +115,9 @@ class OptimizerStepTest {
         ParamSet p = ParamSet.gaussian(b, SHAPE, DType.F64, Layout.SEPARATE, 1, 1);
         assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "average-norm:c=0.1", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
                 .hasMessageContaining("does not fold");
+        // per-layer is a FoldableClip whose fold is always null: fused, it ran separate under the fused label (issue 37)
+        assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "per-layer:c=1", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
+                .hasMessageContaining("does not fold").hasMessageContaining("per-tensor").hasMessageNotContaining("per-layer,");
         assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "dp-flat:C=1,sigma=0.5,seed=3", OptimizerStep.Mode.SEPARATE, p, ClipContext.defaults()))
                 .hasMessageContaining("per example");
         assertThatThrownBy(() -> OptimizerStep.Rule.named("lamb")).hasMessageContaining("use sgd, momentum, adam or adamw");
