@@ -10,7 +10,7 @@ public final class GridOptions {
     @Option(names = "--profile", description = "smoke (CI, ~3 min), quick (default, ~10 min) or full (hours)")
     String profile = "quick";
 
-    @Option(names = "--backends", split = ",", description = "only these backends: arrays,vector,ejml,commons-math,nd4j")
+    @Option(names = "--backends", split = ",", description = "only these backends (see the backends command), e.g. arrays,vector")
     List<String> backends;
 
     @Option(names = "--strategies", split = ",", description = "only these strategies (see the strategies command)")

@@ -19,9 +19,21 @@ public record Profile(String name, String description, JmhSettings settings, Lis
     /** The speed peers of the quick and full profiles. */
     static final List<String> PEERS = List.of("pytorch", "jax");
 
-    static final List<String> BACKENDS = org.clipbench.backend.Backends.names();
-    static final List<String> GRADIENT_STRATEGIES = Strategies.names().stream().filter(s -> !Strategies.isPerExample(s)).toList();
-    static final List<String> DP_STRATEGIES = Strategies.names().stream().filter(Strategies::isPerExample).toList();
+    /*
+     * The registered backends and strategies, read from the registries each time a profile is built (never copied
+     * into a list here), so that a registered one is in every grid that runs all of its kind.
+     */
+    static List<String> backends() {
+        return org.clipbench.backend.Backends.names();
+    }
+
+    static List<String> gradientStrategies() {
+        return Strategies.names().stream().filter(s -> !Strategies.isPerExample(s)).toList();
+    }
+
+    static List<String> dpStrategies() {
+        return Strategies.names().stream().filter(Strategies::isPerExample).toList();
+    }
 
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -33,9 +45,16 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         };
     }
 
-    /** The optimizers and the clips that fold into a one-pass step (OptimizerStepBenchmark). */
+    /** The optimizers of the quick profile's steps (OptimizerStepBenchmark). */
     static final List<String> STEP_OPTIMIZERS = List.of("sgd", "adamw");
-    static final List<String> FOLDING_STRATEGIES = List.of("global-norm", "per-tensor", "value", "autoclip", "zclip", "agc");
+
+    /**
+     * The clips that fold into a one-pass step, as each strategy declares it ({@link Strategies#folding()}), without
+     * none: the step alone is its own row, the baseline every fold is compared with.
+     */
+    static List<String> foldingStrategies() {
+        return Strategies.folding().stream().filter(s -> !s.equals("none")).toList();
+    }
 
     /**
      * Every benchmark class, every backend and every strategy once, at minimal settings: checks that
@@ -45,12 +64,12 @@ public record Profile(String name, String description, JmhSettings settings, Lis
         return new Profile("smoke", "every benchmark class, backend and strategy once; minimal settings, numbers not meaningful",
                 new JmhSettings(1, 1, 300, 2, 200, false, 0.25, 0), List.of(
                 Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-256K"), "dtype", List.of("f64"), "threads", List.of("1")),
-                Block.of(Benchmarks.NORM, "backend", BACKENDS, "dtype", List.of("f64"), "data", List.of("flat-4K"),
+                Block.of(Benchmarks.NORM, "backend", backends(), "dtype", List.of("f64"), "data", List.of("flat-4K"),
                         "kind", List.of("library", "fast-safe"), "values", List.of("ordinary"), "threads", List.of("1")),
-                clip(GRADIENT_STRATEGIES, List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
-                clip(List.of("global-norm"), List.of("vector", "ejml", "commons-math", "nd4j"), List.of("f64"), List.of("flat-256K"),
+                clip(gradientStrategies(), List.of("arrays"), List.of("f64"), List.of("many-small"), List.of("separate"), "auto", List.of("1")),
+                clip(List.of("global-norm"), backends(), List.of("f64"), List.of("flat-256K"),
                         List.of("separate"), "always", List.of("1")),
-                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
+                dp(dpStrategies(), List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 Block.of(Benchmarks.TRAINING_STEP, "model", List.of("logistic-bc"), "backend", List.of("arrays"), "dtype", List.of("f64"),
                         "strategy", List.of("global-norm:c=1")),
                 step(List.of("adamw"), List.of("none"), List.of("separate"), List.of("arrays"), List.of("f32"), List.of("flat-1M")),
@@ -101,8 +120,8 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                         "method", List.of("copy", "triad")),
                 Block.of(Benchmarks.NORM, "backend", List.of("vector"), "dtype", List.of("f32"), "data", List.of("flat-4K"),
                         "kind", List.of("naive", "safe", "fast-safe"), "values", List.of("ordinary"), "threads", List.of("1")),
-                clip(GRADIENT_STRATEGIES, List.of("vector"), List.of("f64"), List.of("resnet18"), List.of("separate"), "auto", List.of("1")),
-                clip(List.of("global-norm"), BACKENDS, List.of("f64"), List.of("flat-16M"), List.of("separate"), "always", List.of("1")),
+                clip(gradientStrategies(), List.of("vector"), List.of("f64"), List.of("resnet18"), List.of("separate"), "auto", List.of("1")),
+                clip(List.of("global-norm"), backends(), List.of("f64"), List.of("flat-16M"), List.of("separate"), "always", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), concat(ladder, List.of("resnet18", "gpt2-small")),
                         List.of("separate"), "always", List.of("1")),
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), concat(split, List.of("resnet18", "gpt2-small")),
@@ -110,7 +129,7 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 clip(List.of("global-norm"), List.of("vector"), List.of("f32"), List.of("gpt2-small"), List.of("flat"), "always", List.of("1")),
                 // 16-bit gradients: the default kernel and its scalar twin at 4M (f32 at 4M is in the ladder above)
                 clip(List.of("global-norm"), List.of("vector", "arrays"), List.of("bf16", "f16"), List.of("flat-4M"), List.of("separate"), "always", List.of("1")),
-                dp(DP_STRATEGIES, List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
+                dp(dpStrategies(), List.of("arrays"), List.of("many-small"), List.of("8"), "auto"),
                 step(STEP_OPTIMIZERS, List.of("none"), List.of("separate"), List.of("vector"), List.of("f32"), List.of("resnet18")),
                 // the rule that bounds the model and the cheapest fold; every other folding rule is in the full profile
                 step(STEP_OPTIMIZERS, List.of("global-norm"), List.of("separate", "fused"), List.of("vector"), List.of("f32"), List.of("resnet18")),
@@ -137,19 +156,19 @@ public record Profile(String name, String description, JmhSettings settings, Lis
                 Block.of(Benchmarks.BANDWIDTH, "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M", "flat-64M", "resnet18",
                         "gpt2-small", "many-small"),
                         "dtype", List.of("f64", "f32"), "threads", List.of("1", "2")),
-                Block.of(Benchmarks.NORM, "backend", BACKENDS, "dtype", List.of("f64", "f32"),
+                Block.of(Benchmarks.NORM, "backend", backends(), "dtype", List.of("f64", "f32"),
                         "data", List.of("flat-4K", "flat-256K", "flat-4M", "flat-16M"), "kind", List.of("library", "naive", "safe", "fast-safe"),
                         "values", List.of("ordinary", "huge"), "threads", List.of("1", "2")),
-                clip(GRADIENT_STRATEGIES, BACKENDS, List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
+                clip(gradientStrategies(), backends(), List.of("f64", "f32"), sizes, List.of("separate", "flat"), "all", List.of("1", "2")),
                 clip(List.of("global-norm", "value"), List.of("arrays", "vector"), List.of("bf16", "f16"), sizes, List.of("separate", "flat"), "all",
                         List.of("1", "2")),
-                dp(DP_STRATEGIES, BACKENDS, List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
-                Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", BACKENDS,
+                dp(dpStrategies(), backends(), List.of("flat-4K", "flat-256K", "many-small"), List.of("8", "32"), "all"),
+                Block.of(Benchmarks.TRAINING_STEP, "model", List.of("rnn-T50", "rnn-T100", "mlp-digits", "logistic-bc"), "backend", backends(),
                         "dtype", List.of("f64", "f32"), "strategy", List.of("none", "value:c=0.1", "global-norm:c=1", "agc:lambda=0.05",
                                 "autoclip:p=10", "zclip")),
                 step(List.of("sgd", "momentum", "adamw"), List.of("none"), List.of("separate"), List.of("arrays", "vector", "nd4j"), List.of("f64", "f32"),
                         List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
-                step(List.of("sgd", "momentum", "adamw"), FOLDING_STRATEGIES, List.of("separate", "fused"), List.of("arrays", "vector", "nd4j"),
+                step(List.of("sgd", "momentum", "adamw"), foldingStrategies(), List.of("separate", "fused"), List.of("arrays", "vector", "nd4j"),
                         List.of("f64", "f32"), List.of("flat-16M", "resnet18", "gpt2-small"), List.of("1", "2")),
                 // the crossover map: ND4J (OpenBLAS products) at GPT-2's MLP width and a quarter of it, the vector backend at the
                 // quarter width (its products take minutes a step at 768 x 3072 and T = 1024) and a slice of the full width

@@ -58,8 +58,8 @@ public final class OptimizerStep {
         if (!(Strategies.create(clipSpec) instanceof ClipStrategy c)) {
             throw new IllegalArgumentException(clipSpec + ": clips per example or updates, not a gradient before the step");
         }
-        if (mode == Mode.FUSED && !(c instanceof FoldableClip)) {
-            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold none, global-norm, per-tensor, value, autoclip, zclip and agc)");
+        if (mode == Mode.FUSED && !(c instanceof FoldableClip f && f.folds())) {
+            throw new IllegalArgumentException(clipSpec + ": does not fold into the step (fused steps fold " + String.join(", ", Strategies.folding()) + ")");
         }
         return new OptimizerStep(rule, c, mode, params, ctx);
     }

@@ -17,6 +17,14 @@ public interface FoldableClip {
     Fold fold(ParamSet g, ClipContext ctx);
 
     /**
+     * Whether this configuration can fold at all (a fused step and the full profile's fused rows take the strategies
+     * that say so: {@link Strategies#folding()}); one whose {@link #fold} is always null says false.
+     */
+    default boolean folds() {
+        return true;
+    }
+
+    /**
      * What to apply as the gradient is read: g_i -> clamp(g_i * scale[tensor], -clamp, clamp), or where
      * rowScale[tensor] is given (a per-unit rule, AGC), g_i * rowScale[tensor][row of i].
      */

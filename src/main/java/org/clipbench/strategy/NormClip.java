@@ -53,8 +53,13 @@ public final class NormClip extends AbstractClipStrategy implements FoldableClip
 
     /** Per-tensor scope folds (one factor per tensor); per-layer runs on its own. */
     @Override
+    public boolean folds() {
+        return scope == Scope.TENSOR;
+    }
+
+    @Override
     public Fold fold(ParamSet g, ClipContext ctx) {
-        if (scope != Scope.TENSOR || ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
+        if (!folds() || ctx.nonFinite() != NonFinitePolicy.PROPAGATE) return null;
         double[] norms = GradNorms.tensorNorms(g, 2, ctx.normKind());
         Fold fold = Fold.identity(g.size());
         for (int i = 0; i < norms.length; i++) {

@@ -90,6 +90,11 @@ public final class Strategies {
         return create(name) instanceof PerExampleClipStrategy;
     }
 
+    /** The registered strategies that fold into a one-pass optimizer step, as their type and {@link FoldableClip#folds()} say. */
+    public static List<String> folding() {
+        return names().stream().filter(s -> create(s) instanceof FoldableClip f && f.folds()).toList();
+    }
+
     /** Regimes that mean something for a strategy (base spec) on a shape, as the strategy declares them. */
     public static List<Regime> regimes(String base, org.clipbench.params.ParamShape shape) {
         return create(base).calibration().regimes(shape);

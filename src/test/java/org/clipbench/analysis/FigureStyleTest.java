@@ -47,7 +47,7 @@ class FigureStyleTest {
     void everyRegisteredBackendAndStrategyFamilyHasItsOwnFixedColour() {
         Set<Color> backends = new HashSet<>(), families = new HashSet<>();
         for (String b : Backends.names()) {
-            assertThat(Palette.isFixed(b)).as(b).isTrue();
+            assertThat(Palette.isFixed(b)).as(b + " has no colour of its own: Palette.BACKEND_POOL is used up; add colours to it").isTrue();
             assertThat(backends.add(Palette.colorOf(b))).as(b + " shares a colour with another backend").isTrue();
         }
         assertThat(backends).doesNotContain(Palette.colorOf("pytorch"), Palette.colorOf("jax"));
@@ -57,7 +57,7 @@ class FigureStyleTest {
         assertThat(Palette.colorOf("pytorch 1.13.1")).isNotEqualTo(Palette.colorOf("pytorch 2.13.0"));
         assertThat(Palette.isFixed("jax 0.10.2")).isTrue();
         for (String s : Strategies.names()) {
-            assertThat(Palette.isFixed(s)).as(s + " needs a colour in Palette.STRATEGY_FAMILIES").isTrue();
+            assertThat(Palette.isFixed(s)).as(s + " has no colour of its own: Palette.STRATEGY_POOL is used up; add colours to it").isTrue();
             assertThat(families.add(Palette.colorOf(s))).as(s + " shares a colour with another strategy").isTrue();
         }
         java.util.Set<Color> methods = new java.util.HashSet<>();

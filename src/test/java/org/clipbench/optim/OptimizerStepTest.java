@@ -29,8 +29,17 @@ import org.junit.jupiter.api.Test;
  * tensors of 37 elements (SIMD tails) and a flat buffer.
  */
 class OptimizerStepTest {
-    static final List<String> CLIPS = List.of("none", "global-norm:c=1", "per-tensor:c=0.5", "value:c=0.5", "global-norm:c=1e9",
-            "zclip:warmup=2,maxNorm=1", "autoclip:p=10", "autoclip:p=10,scope=tensor", "agc:lambda=0.01", "agc:lambda=0.01,scope=tensor");
+    static final List<String> CLIPS = withEveryFoldingStrategy(List.of("none", "global-norm:c=1", "per-tensor:c=0.5", "value:c=0.5",
+            "global-norm:c=1e9", "zclip:warmup=2,maxNorm=1", "autoclip:p=10", "autoclip:p=10,scope=tensor", "agc:lambda=0.01",
+            "agc:lambda=0.01,scope=tensor"));
+
+    /** The specs above, and the registered example specs of every folding strategy they do not name (a new one is tested unasked). */
+    static List<String> withEveryFoldingStrategy(List<String> chosen) {
+        List<String> out = new ArrayList<>(chosen);
+        Strategies.examples().stream().filter(e -> Strategies.folding().contains(Strategies.nameOf(e)))
+                .filter(e -> chosen.stream().noneMatch(c -> Strategies.nameOf(c).equals(Strategies.nameOf(e)))).forEach(out::add);
+        return List.copyOf(out);
+    }
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -106,6 +115,9 @@ class OptimizerStepTest {
         ParamSet p = ParamSet.gaussian(b, SHAPE, DType.F64, Layout.SEPARATE, 1, 1);
         assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "average-norm:c=0.1", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
                 .hasMessageContaining("does not fold");
+        // per-layer is a FoldableClip whose fold is always null: fused, it ran separate under the fused label (issue 37)
+        assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "per-layer:c=1", OptimizerStep.Mode.FUSED, p, ClipContext.defaults()))
+                .hasMessageContaining("does not fold").hasMessageContaining("per-tensor").hasMessageNotContaining("per-layer,");
         assertThatThrownBy(() -> OptimizerStep.of(OptimizerStep.Rule.SGD, "dp-flat:C=1,sigma=0.5,seed=3", OptimizerStep.Mode.SEPARATE, p, ClipContext.defaults()))
                 .hasMessageContaining("per example");
         assertThatThrownBy(() -> OptimizerStep.Rule.named("lamb")).hasMessageContaining("use sgd, momentum, adam or adamw");
