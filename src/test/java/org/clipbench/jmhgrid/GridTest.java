@@ -90,8 +90,8 @@ class GridTest {
             for (int n : new int[] {1, 2, 3, 7}) {
                 List<String> seen = new java.util.ArrayList<>();
                 for (int k = 1; k <= n; k++) g.shard(k, n).combos().forEach(c -> seen.add(c.id()));
-                assertThat(seen).hasSize(g.combos().size()).doesNotHaveDuplicates()
-                        .containsExactlyInAnyOrderElementsOf(g.combos().stream().map(Combo::id).toList());
+                // sorted lists compared: AssertJ's containsExactlyInAnyOrder diffs in O(n^2), seconds on the full grid
+                assertThat(seen.stream().sorted().toList()).isEqualTo(g.combos().stream().map(Combo::id).sorted().toList());
             }
         }
         assertThatThrownBy(() -> Grid.build(Profile.smoke(), Filters.none()).shard(3, 2)).hasMessageContaining("1 <= k <= n");
