@@ -26,7 +26,8 @@ import tech.tablesaw.api.Table;
  * failLoss); A and B each clipped on at least `minBinding` of the steps (clip_fraction); with `ceiling` (ZClip), A's
  * z-score rule itself bound (a clipped step whose threshold lay below the ceiling) on at least minBinding of the
  * steps, else A was fixed clipping at its ceiling; and the baseline failed or spiked in some run, else there is
- * nothing to prevent. Then, Holm-adjusted together at level `alpha`: (1) B fails more often than A (Fisher's exact
+ * nothing to prevent; and (v2) not every run of both A and B failed, else the rate is past what either rule can
+ * stabilise and the test cannot tell them apart. Then, Holm-adjusted together at level `alpha`: (1) B fails more often than A (Fisher's exact
  * test, one-sided) and (2) B spikes more than A per seed (Wilcoxon signed-rank, one-sided). Reproduced when (1) or
  * (2) holds and A's final loss is not worse than B's by `lossMargin` (upper end of the 90% t-interval of the per-seed
  * difference A - B below it). Not reproduced when A fails or spikes significantly more than B, or ends worse by more
@@ -198,6 +199,10 @@ final class LmStabilityCheck implements Check {
         if (gated != null) return gated;
         if (kBase == 0 && java.util.Arrays.stream(spBase).sum() == 0) {
             return Verdict.inconclusive(numbers + ": " + baseline + " neither failed nor spiked here, so there is nothing to prevent", t);
+        }
+        if (kA == nA && kB == nB) { // v2: past what either rule can stabilise, the effect cannot show
+            return Verdict.inconclusive(numbers + ": every run of " + candidate + " and of " + comparison + " failed, so this rate is past what either rule "
+                    + "stabilises and cannot tell them apart; a lower rate between the stable one and this is needed", t);
         }
         return decide(numbers, t, rA, rB, spA, spB, kA, nA, kB, nB);
     }
