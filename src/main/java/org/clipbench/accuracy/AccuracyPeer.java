@@ -173,7 +173,8 @@ final class AccuracyPeer implements AutoCloseable {
                 if (data != null) data.writeTo(stdin);
                 stdin.flush();
             } catch (IOException e) {
-                boolean alive = p.isAlive();
+                // a peer that exits closes its stdin first: give it a moment to end before calling it alive
+                boolean alive = !waitQuietly(p, 500);
                 kill();
                 if (killed.get()) throw new Failure("did not read its request within " + seconds + " s: killed with its process tree");
                 throw new Failure(alive ? "stopped reading its request (" + e.getMessage() + ")"
@@ -211,6 +212,16 @@ final class AccuracyPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
+        }
+    }
+
+    /** True when the process ended within millis. */
+    private static boolean waitQuietly(Process p, long millis) {
+        try {
+            return p.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
         }
     }
 }

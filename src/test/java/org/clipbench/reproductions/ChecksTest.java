@@ -1115,9 +1115,16 @@ class ChecksTest {
 
         /** Every arm stuck above the failure line, no spikes anywhere: the candidate is shown no better. */
         @Test void notReproducedWhenTheCandidateIsShownNoBetter() {
-            Verdict v = judgeLm(results(12, 12, 12, 0, 0, 0, 2.8, 2.8, 0.3));
+            Verdict v = judgeLm(results(12, 2, 2, 0, 0, 0, 2.8, 2.8, 0.3));
             assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.NOT_REPRODUCED);
             assertThat(v.reason()).contains("is no better than global-norm:c=1,eps=0");
+        }
+
+        /** v2: when every run of both arms fails the rate is past what either rule stabilises (v1 said "not reproduced"). */
+        @Test void inconclusiveWhenEveryRunOfBothArmsFails() {
+            Verdict v = judgeLm(results(12, 12, 12, 0, 0, 0, 2.8, 2.8, 0.3));
+            assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.INCONCLUSIVE);
+            assertThat(v.reason()).contains("past what either rule stabilises");
         }
 
         @Test void notReproducedWhenTheCandidateEndsWorse() {
